@@ -1,0 +1,89 @@
+// Typed domain errors. UI and route handlers map them to messages and status codes; nothing else
+// should need to inspect error strings.
+
+export class DomainError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Not signed in. */
+export class UnauthenticatedError extends DomainError {
+  constructor(message = "Please sign in to continue.") {
+    super("UNAUTHENTICATED", message);
+  }
+}
+
+/** Signed in, but the role does not allow this (e.g. a member managing integrations). */
+export class ForbiddenError extends DomainError {
+  constructor(message = "Only workspace admins can do this. Ask an admin of your workspace.") {
+    super("FORBIDDEN", message);
+  }
+}
+
+/** The thing does not exist, or exists in another workspace (never tell them apart). */
+export class NotFoundError extends DomainError {
+  constructor(what = "That item") {
+    super("NOT_FOUND", `${what} was not found.`);
+  }
+}
+
+/** Input failed validation; `fields` maps field names to messages for inline display. */
+export class ValidationError extends DomainError {
+  readonly fields: Record<string, string>;
+  constructor(message: string, fields: Record<string, string> = {}) {
+    super("VALIDATION", message);
+    this.fields = fields;
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super("CONFLICT", message);
+  }
+}
+
+export class CryptoError extends DomainError {
+  constructor(message: string) {
+    super("CRYPTO", message);
+  }
+}
+
+/**
+ * Provider errors, classified so the sync engine can decide without looking at providers:
+ * RATE_LIMITED (wait retryAfterMs), AUTH_REVOKED (stop, reconnect required), NOT_FOUND, TRANSIENT
+ * (retry with backoff), INVALID_RESPONSE (payload did not match the schema; names the field),
+ * INVALID_CREDENTIALS (Clari key/secret rejected on connect), CONFIG (missing client id etc.).
+ */
+export type ProviderErrorKind =
+  | "RATE_LIMITED"
+  | "AUTH_REVOKED"
+  | "NOT_FOUND"
+  | "TRANSIENT"
+  | "INVALID_RESPONSE"
+  | "INVALID_CREDENTIALS"
+  | "CONFIG";
+
+export class ProviderError extends DomainError {
+  readonly kind: ProviderErrorKind;
+  readonly provider: string;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly field?: string;
+  constructor(
+    kind: ProviderErrorKind,
+    provider: string,
+    message: string,
+    extra: { status?: number; retryAfterMs?: number; field?: string; cause?: unknown } = {},
+  ) {
+    super(`PROVIDER_${kind}`, message, { cause: extra.cause });
+    this.kind = kind;
+    this.provider = provider;
+    this.status = extra.status;
+    this.retryAfterMs = extra.retryAfterMs;
+    this.field = extra.field;
+  }
+}

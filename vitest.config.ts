@@ -1,0 +1,21 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Tests run server modules directly; the guard package only matters for client bundles.
+      "server-only": path.resolve(import.meta.dirname, "tests/support/server-only-stub.ts"),
+    },
+  },
+  test: {
+    include: ["tests/**/*.test.ts", "lib/**/*.test.ts", "inngest/**/*.test.ts", "simulators/**/*.test.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
+    setupFiles: ["tests/support/setup-env.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration tests share one database per run; files run in parallel on separate workers.
+    pool: "forks",
+  },
+});
