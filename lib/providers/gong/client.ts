@@ -1,0 +1,332 @@
+import "server-only";
+// Gong: OAuth authorization code with single-use refresh tokens; every API call goes to the tenant's
+// api_base_url_for_customer. Calls page 100 at a time with the cursor in the JSON body; transcripts
+// come 100 calls per request; an empty result is a 404 "No calls found corresponding to ...".
+import { z } from "zod";
+import { ProviderError } from "@/lib/errors";
+import type { CanonicalTranscript, ProviderUserRecord, Recording } from "../canonical";
+import { ProviderHttp } from "../http";
+import { OAuthSession, classifyTokenError, expiresAtFrom } from "../oauth";
+import type {
+  CallOptions,
+  CallPage,
+  CallsCheckpoint,
+  ConnectResult,
+  ListCallsParams,
+  OAuthCredentials,
+  ProviderClient,
+  ProviderClientConfig,
+  ProviderCredentials,
+  ProviderDeps,
+  ProviderDescription,
+  RequestPriority,
+} from "../types";
+import { GONG_MEDIA_TTL_MS, mapGongCall, mapGongTranscript, mapGongUser } from "./mapper";
+import {
+  GONG_NO_CALLS_MESSAGE,
+  GONG_NO_USERS_MESSAGE,
+  gongCallsExtensiveResponseSchema,
+  gongErrorSchema,
+  gongTokenResponseSchema,
+  gongTranscriptResponseSchema,
+  gongUsersResponseSchema,
+  type GongExtensiveRequest,
+  type GongTokenResponse,
+} from "./schemas";
+
+const LABEL = "Gong";
+export const GONG_DEFAULT_SCOPES = [
+  "api:users:read",
+  "api:calls:read:basic",
+  "api:calls:read:extensive",
+  "api:calls:read:media-url",
+  "api:calls:read:transcript",
+];
+export const GONG_TRANSCRIPT_BATCH = 100;
+
+export const GONG_DESCRIPTION: ProviderDescription = {
+  provider: "GONG",
+  displayName: "Gong",
+  auth: "oauth2",
+  rateLimit: {
+    unit: "request",
+    windows: [
+      { limit: 3, windowMs: 1_000, align: "rolling" },
+      { limit: 10_000, windowMs: 86_400_000, align: "utcDay" },
+    ],
+    headers: { retryAfter: "retry-after" },
+  },
+  pageSize: 100,
+  supportsBatchTranscripts: true,
+  maxTranscriptBatch: GONG_TRANSCRIPT_BATCH,
+  transcriptIncludesDetails: false,
+  listWindowField: "startedAt",
+  callLagMs: 3_600_000,
+  transcriptLagMs: 24 * 3_600_000,
+  recordingUrlTtlMs: GONG_MEDIA_TTL_MS,
+  refreshTokenRotates: true,
+};
+
+const checkpointState = z.object({ cursor: z.string() });
+
+function errorMessages(body: unknown): string[] {
+  const parsed = gongErrorSchema.safeParse(body);
+  return parsed.success ? parsed.data.errors : [];
+}
+
+const isNoResults = (status: number, body: unknown) =>
+  status === 404 && errorMessages(body).some((m) => m === GONG_NO_CALLS_MESSAGE || m === GONG_NO_USERS_MESSAGE);
+
+const isExpiredCursor = (status: number, body: unknown) =>
+  status === 400 && errorMessages(body).some((m) => /cursor has expired|failed to verify cursor/i.test(m));
+
+const trimSlash = (s: string) => s.replace(/\/+$/, "");
+
+export class GongClient implements ProviderClient {
+  readonly provider = "GONG" as const;
+  private readonly http: ProviderHttp;
+  private readonly session: OAuthSession;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly config: ProviderClientConfig,
+    private readonly deps: ProviderDeps = {},
+  ) {
+    this.now = deps.now ?? (() => new Date());
+    this.http = new ProviderHttp("GONG", LABEL, GONG_DESCRIPTION.rateLimit, deps);
+    this.session = new OAuthSession(LABEL, deps.credentials, (c) => this.refreshWith(c), this.now);
+  }
+
+  describe(): ProviderDescription {
+    return GONG_DESCRIPTION;
+  }
+
+  private oauthApp() {
+    const { oauthBaseUrl, clientId, clientSecret } = this.config;
+    if (!oauthBaseUrl || !clientId || !clientSecret) {
+      throw new ProviderError("CONFIG", LABEL, "Gong OAuth needs oauthBaseUrl, clientId and clientSecret (GONG_CLIENT_ID / GONG_CLIENT_SECRET)");
+    }
+    return { base: trimSlash(oauthBaseUrl), clientId, clientSecret };
+  }
+
+  private redirectUri(override?: string): string {
+    const uri = override ?? this.config.redirectUri;
+    if (!uri) throw new ProviderError("CONFIG", LABEL, "Gong OAuth needs a redirect URI");
+    return uri;
+  }
+
+  authorizationUrl({ state, redirectUri }: { state: string; redirectUri?: string }): string {
+    const { base, clientId } = this.oauthApp();
+    const url = new URL(`${base}/oauth2/authorize`);
+    url.searchParams.set("client_id", clientId);
+    url.searchParams.set("response_type", "code");
+    url.searchParams.set("scope", (this.config.scopes ?? GONG_DEFAULT_SCOPES).join(" "));
+    url.searchParams.set("redirect_uri", this.redirectUri(redirectUri));
+    url.searchParams.set("state", state);
+    return url.toString();
+  }
+
+  /** POST /oauth2/generate-customer-token with Basic client auth; parameters on the query string. */
+  private async tokenRequest(params: Record<string, string>, phase: "exchange" | "refresh"): Promise<GongTokenResponse> {
+    const { base, clientId, clientSecret } = this.oauthApp();
+    const url = new URL(`${base}/oauth2/generate-customer-token`);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    const { data } = await this.http.request({
+      method: "POST",
+      url: url.toString(),
+      endpoint: "POST /oauth2/generate-customer-token",
+      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
+      schema: gongTokenResponseSchema,
+      gated: false,
+      priority: "interactive",
+      classify: (status, body) => classifyTokenError(LABEL, phase, status, body),
+    });
+    return data;
+  }
+
+  private toCredentials(t: GongTokenResponse): OAuthCredentials {
+    return {
+      kind: "oauth",
+      accessToken: t.access_token,
+      refreshToken: t.refresh_token,
+      expiresAt: expiresAtFrom(this.now(), t.expires_in),
+      apiBaseUrl: trimSlash(t.api_base_url_for_customer),
+      scope: t.scope ?? null,
+    };
+  }
+
+  async exchangeCode({ code, redirectUri }: { code: string; redirectUri?: string }): Promise<ConnectResult> {
+    const token = await this.tokenRequest(
+      { grant_type: "authorization_code", code, redirect_uri: this.redirectUri(redirectUri) },
+      "exchange",
+    );
+    const credentials = this.toCredentials(token);
+    return {
+      credentials,
+      apiBaseUrl: credentials.apiBaseUrl,
+      tokenExpiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
+      scope: credentials.scope,
+    };
+  }
+
+  async verifyCredentials(): Promise<ConnectResult> {
+    throw new ProviderError("CONFIG", LABEL, "Gong connects with OAuth, not with an API key");
+  }
+
+  private async refreshWith(current: OAuthCredentials): Promise<OAuthCredentials> {
+    const token = await this.tokenRequest(
+      { grant_type: "refresh_token", refresh_token: current.refreshToken ?? "" },
+      "refresh",
+    );
+    return this.toCredentials(token);
+  }
+
+  async refreshCredentials(): Promise<ProviderCredentials> {
+    return this.session.refresh(null);
+  }
+
+  private async apiUrl(path: string): Promise<string> {
+    const creds = await this.session.credentials();
+    return `${trimSlash(creds.apiBaseUrl ?? this.config.apiBaseUrl)}${path}`;
+  }
+
+  private authed() {
+    return {
+      authorize: () => this.session.authorize(),
+      onAuthFailure: async (failed: string) => {
+        await this.session.refresh(failed);
+      },
+      // Gong answers 401 on most endpoints and 403 on /v2/users for a bad or revoked token.
+      authStatuses: [401, 403],
+    };
+  }
+
+  async listUsers(options: CallOptions = {}): Promise<ProviderUserRecord[]> {
+    const users: ProviderUserRecord[] = [];
+    let cursor: string | null = null;
+    do {
+      const url = new URL(await this.apiUrl("/v2/users"));
+      if (cursor) url.searchParams.set("cursor", cursor);
+      const { data } = await this.http.request({
+        method: "GET",
+        url: url.toString(),
+        endpoint: "GET /v2/users",
+        schema: gongUsersResponseSchema,
+        priority: options.priority ?? "interactive",
+        ...this.authed(),
+        recover: (status, body) => (isNoResults(status, body) ? { value: "EMPTY" as const } : undefined),
+      });
+      if (data === "EMPTY") break;
+      users.push(...data.users.map(mapGongUser));
+      cursor = data.records.cursor ?? null;
+    } while (cursor);
+    return users;
+  }
+
+  private async extensive(body: GongExtensiveRequest, priority: CallOptions["priority"]) {
+    const { data } = await this.http.request({
+      method: "POST",
+      url: await this.apiUrl("/v2/calls/extensive"),
+      endpoint: "POST /v2/calls/extensive",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      schema: gongCallsExtensiveResponseSchema,
+      priority: priority ?? "backfill",
+      ...this.authed(),
+      recover: (status, b) => {
+        if (isNoResults(status, b)) return { value: "EMPTY" as const };
+        if (isExpiredCursor(status, b)) return { value: "CURSOR_EXPIRED" as const };
+        return undefined;
+      },
+    });
+    return data;
+  }
+
+  async listCalls(params: ListCallsParams): Promise<CallPage> {
+    let cursor: string | null = null;
+    if (params.checkpoint) {
+      if (params.checkpoint.provider !== "GONG") throw new ProviderError("CONFIG", LABEL, "checkpoint belongs to another provider");
+      const parsed = checkpointState.safeParse(params.checkpoint.state);
+      if (!parsed.success) throw new ProviderError("CONFIG", LABEL, "invalid Gong checkpoint");
+      cursor = parsed.data.cursor;
+    }
+    const body: GongExtensiveRequest = {
+      filter: {
+        fromDateTime: params.from.toISOString(),
+        toDateTime: params.to.toISOString(),
+        ...(params.user ? { primaryUserIds: [params.user.providerUserId] } : {}),
+      },
+      contentSelector: {
+        context: "Extended",
+        contextTiming: ["Now"],
+        exposedFields: {
+          parties: true,
+          content: { brief: true, keyPoints: true, pointsOfInterest: true },
+          media: true,
+        },
+      },
+    };
+    // The cursor goes in the body, next to an otherwise identical request (Gong ignores it in the query).
+    let data = await this.extensive(cursor ? { ...body, cursor } : body, params.priority);
+    if (data === "CURSOR_EXPIRED") {
+      // Long pauses outlive Gong's JWT cursors: restart the window (the sync upserts, so repeats are harmless).
+      data = await this.extensive(body, params.priority);
+    }
+    if (data === "EMPTY" || data === "CURSOR_EXPIRED") return { calls: [], checkpoint: null };
+    const fetchedAt = this.now();
+    const next: CallsCheckpoint | null = data.records.cursor
+      ? { provider: "GONG", v: 1, state: { cursor: data.records.cursor } }
+      : null;
+    return { calls: data.calls.map((c) => mapGongCall(c, fetchedAt)), checkpoint: next };
+  }
+
+  private async transcriptPage(callIds: string[], cursor: string | null, priority: RequestPriority) {
+    const { data } = await this.http.request({
+      method: "POST",
+      url: await this.apiUrl("/v2/calls/transcript"),
+      endpoint: "POST /v2/calls/transcript",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...(cursor ? { cursor } : {}), filter: { callIds } }),
+      schema: gongTranscriptResponseSchema,
+      priority,
+      ...this.authed(),
+      recover: (status, b) => (isNoResults(status, b) ? { value: "EMPTY" as const } : undefined),
+    });
+    return data;
+  }
+
+  async fetchTranscripts(providerCallIds: string[], options: CallOptions = {}): Promise<CanonicalTranscript[]> {
+    const byId = new Map<string, CanonicalTranscript>();
+    const ids = [...new Set(providerCallIds)];
+    for (let i = 0; i < ids.length; i += GONG_TRANSCRIPT_BATCH) {
+      const chunk = ids.slice(i, i + GONG_TRANSCRIPT_BATCH);
+      let cursor: string | null = null;
+      do {
+        const data = await this.transcriptPage(chunk, cursor, options.priority ?? "backfill");
+        if (data === "EMPTY") break;
+        for (const t of data.callTranscripts) byId.set(t.callId, mapGongTranscript(t));
+        cursor = data.records.cursor ?? null;
+      } while (cursor);
+    }
+    return providerCallIds.map(
+      (id) => byId.get(id) ?? { providerCallId: id, status: "PENDING", sentences: [], details: null },
+    );
+  }
+
+  async fetchRecording(providerCallId: string, options: CallOptions = {}): Promise<Recording> {
+    const data = await this.extensive(
+      { filter: { callIds: [providerCallId] }, contentSelector: { exposedFields: { media: true } } },
+      options.priority ?? "interactive",
+    );
+    const call = data === "EMPTY" || data === "CURSOR_EXPIRED" ? undefined : data.calls[0];
+    if (!call) throw new ProviderError("NOT_FOUND", LABEL, `Gong call ${providerCallId} was not found`, { status: 404 });
+    const fetchedAt = this.now();
+    const audioUrl = call.media?.audioUrl ?? null;
+    const videoUrl = call.media?.videoUrl ?? null;
+    return {
+      audioUrl,
+      videoUrl,
+      expiresAt: audioUrl || videoUrl ? new Date(fetchedAt.getTime() + GONG_MEDIA_TTL_MS) : null,
+    };
+  }
+}

@@ -1,0 +1,379 @@
+import "server-only";
+// Salesloft: OAuth with rotating refresh tokens; conversations read with the official "cursor poller"
+// (sort by updated_at ascending, updated_at[gte] = last seen, de-dup by id); details from
+// /conversations/{id}/extensive; CRM ids resolved through /opportunities and /accounts; transcripts
+// from /transcriptions/{id}/sentences (float seconds). Cost-based limit: 600 units/min per team.
+import { z } from "zod";
+import { ProviderError } from "@/lib/errors";
+import { type CanonicalTranscript, type CrmContext, type ProviderUserRecord, type Recording, normalizeCrmSystem } from "../canonical";
+import { ProviderHttp } from "../http";
+import { OAuthSession, classifyTokenError, expiresAtFrom } from "../oauth";
+import type {
+  CallOptions,
+  CallPage,
+  ConnectResult,
+  ListCallsParams,
+  OAuthCredentials,
+  ProviderClient,
+  ProviderClientConfig,
+  ProviderCredentials,
+  ProviderDeps,
+  ProviderDescription,
+  RequestPriority,
+} from "../types";
+import { mapSalesloftConversation, mapSalesloftSentences, mapSalesloftUser } from "./mapper";
+import {
+  salesloftAccountResponseSchema,
+  salesloftConversationExtensiveResponseSchema,
+  salesloftConversationResponseSchema,
+  salesloftConversationsResponseSchema,
+  salesloftOpportunityResponseSchema,
+  salesloftPageCost,
+  salesloftRecordingSchema,
+  salesloftSentencesResponseSchema,
+  salesloftTokenResponseSchema,
+  salesloftUsersResponseSchema,
+  type SalesloftConversation,
+  type SalesloftConversationExtensive,
+  type SalesloftSentence,
+  type SalesloftTokenResponse,
+} from "./schemas";
+
+const LABEL = "Salesloft";
+export const SALESLOFT_PAGE_SIZE = 100;
+export const SALESLOFT_DEFAULT_SCOPES = ["conversations:read", "calls:read", "team:read", "opportunities:read", "accounts:read"];
+
+export const SALESLOFT_DESCRIPTION: ProviderDescription = {
+  provider: "SALESLOFT",
+  displayName: "Salesloft",
+  auth: "oauth2",
+  rateLimit: {
+    unit: "cost",
+    windows: [{ limit: 600, windowMs: 60_000, align: "rolling" }],
+    headers: { cost: "x-ratelimit-endpoint-cost", remaining: "x-ratelimit-remaining-minute", retryAfter: "retry-after" },
+  },
+  pageSize: SALESLOFT_PAGE_SIZE,
+  supportsBatchTranscripts: false,
+  maxTranscriptBatch: 1,
+  transcriptIncludesDetails: false,
+  listWindowField: "updatedAt",
+  callLagMs: 3_600_000,
+  transcriptLagMs: 24 * 3_600_000,
+  recordingUrlTtlMs: null,
+  refreshTokenRotates: true,
+};
+
+const checkpointState = z.object({
+  gte: z.string(),
+  seen: z.array(z.string()),
+  page: z.number().int().min(1),
+});
+type CheckpointState = z.infer<typeof checkpointState>;
+
+const trimSlash = (s: string) => s.replace(/\/+$/, "");
+const ts = (s: string) => Date.parse(s);
+
+export class SalesloftClient implements ProviderClient {
+  readonly provider = "SALESLOFT" as const;
+  private readonly http: ProviderHttp;
+  private readonly session: OAuthSession;
+  private readonly now: () => Date;
+  /** conversation id -> transcription id, learned while listing (saves a lookup per transcript). */
+  private readonly transcriptionIds = new Map<string, string | null>();
+  private readonly crmCache = new Map<string, Promise<CrmContext>>();
+
+  constructor(
+    private readonly config: ProviderClientConfig,
+    private readonly deps: ProviderDeps = {},
+  ) {
+    this.now = deps.now ?? (() => new Date());
+    this.http = new ProviderHttp("SALESLOFT", LABEL, SALESLOFT_DESCRIPTION.rateLimit, deps);
+    this.session = new OAuthSession(LABEL, deps.credentials, (c) => this.refreshWith(c), this.now);
+  }
+
+  describe(): ProviderDescription {
+    return SALESLOFT_DESCRIPTION;
+  }
+
+  private oauthApp() {
+    const { oauthBaseUrl, clientId, clientSecret } = this.config;
+    if (!oauthBaseUrl || !clientId || !clientSecret) {
+      throw new ProviderError("CONFIG", LABEL, "Salesloft OAuth needs oauthBaseUrl, clientId and clientSecret (SALESLOFT_CLIENT_ID / SALESLOFT_CLIENT_SECRET)");
+    }
+    return { base: trimSlash(oauthBaseUrl), clientId, clientSecret };
+  }
+
+  private redirectUri(override?: string): string {
+    const uri = override ?? this.config.redirectUri;
+    if (!uri) throw new ProviderError("CONFIG", LABEL, "Salesloft OAuth needs a redirect URI");
+    return uri;
+  }
+
+  authorizationUrl({ state, redirectUri }: { state: string; redirectUri?: string }): string {
+    const { base, clientId } = this.oauthApp();
+    const url = new URL(`${base}/oauth/authorize`);
+    url.searchParams.set("client_id", clientId);
+    url.searchParams.set("redirect_uri", this.redirectUri(redirectUri));
+    url.searchParams.set("response_type", "code");
+    url.searchParams.set("scope", (this.config.scopes ?? SALESLOFT_DEFAULT_SCOPES).join(" "));
+    url.searchParams.set("state", state);
+    return url.toString();
+  }
+
+  private async tokenRequest(params: Record<string, string>, phase: "exchange" | "refresh"): Promise<SalesloftTokenResponse> {
+    const { base, clientId, clientSecret } = this.oauthApp();
+    const { data } = await this.http.request({
+      method: "POST",
+      url: `${base}/oauth/token`,
+      endpoint: "POST /oauth/token",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, ...params }).toString(),
+      schema: salesloftTokenResponseSchema,
+      gated: false,
+      priority: "interactive",
+      classify: (status, body) => classifyTokenError(LABEL, phase, status, body),
+    });
+    return data;
+  }
+
+  private toCredentials(t: SalesloftTokenResponse): OAuthCredentials {
+    return {
+      kind: "oauth",
+      accessToken: t.access_token,
+      refreshToken: t.refresh_token,
+      expiresAt: expiresAtFrom(this.now(), t.expires_in),
+      apiBaseUrl: null,
+      scope: t.scope ?? null,
+    };
+  }
+
+  async exchangeCode({ code, redirectUri }: { code: string; redirectUri?: string }): Promise<ConnectResult> {
+    const token = await this.tokenRequest(
+      { grant_type: "authorization_code", code, redirect_uri: this.redirectUri(redirectUri) },
+      "exchange",
+    );
+    const credentials = this.toCredentials(token);
+    return {
+      credentials,
+      apiBaseUrl: null,
+      tokenExpiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
+      scope: credentials.scope,
+    };
+  }
+
+  async verifyCredentials(): Promise<ConnectResult> {
+    throw new ProviderError("CONFIG", LABEL, "Salesloft connects with OAuth, not with an API key");
+  }
+
+  private async refreshWith(current: OAuthCredentials): Promise<OAuthCredentials> {
+    // Rotating refresh tokens: the old one is revoked by this call, so the new one must be stored.
+    const token = await this.tokenRequest({ grant_type: "refresh_token", refresh_token: current.refreshToken ?? "" }, "refresh");
+    return this.toCredentials(token);
+  }
+
+  async refreshCredentials(): Promise<ProviderCredentials> {
+    return this.session.refresh(null);
+  }
+
+  private url(path: string, query: Array<[string, string]> = []): string {
+    const url = new URL(`${trimSlash(this.config.apiBaseUrl)}${path}`);
+    for (const [k, v] of query) url.searchParams.append(k, v);
+    return url.toString();
+  }
+
+  private get<S extends z.ZodType>(
+    path: string,
+    endpoint: string,
+    schema: S,
+    opts: { query?: Array<[string, string]>; priority?: RequestPriority; cost?: number; notFoundAsNull?: boolean } = {},
+  ): Promise<z.output<S> | null> {
+    return this.http
+      .request({
+        method: "GET",
+        url: this.url(path, opts.query),
+        endpoint,
+        schema,
+        cost: opts.cost ?? 1,
+        priority: opts.priority ?? "backfill",
+        authorize: () => this.session.authorize(),
+        onAuthFailure: async (failed) => {
+          await this.session.refresh(failed);
+        },
+        recover: (status) => (opts.notFoundAsNull && status === 404 ? { value: null } : undefined),
+      })
+      .then((r) => r.data);
+  }
+
+  async listUsers(options: CallOptions = {}): Promise<ProviderUserRecord[]> {
+    const users: ProviderUserRecord[] = [];
+    for (let page = 1; ; page++) {
+      const data = await this.get("/v2/users", "GET /v2/users", salesloftUsersResponseSchema, {
+        query: [["per_page", String(SALESLOFT_PAGE_SIZE)], ["page", String(page)]],
+        priority: options.priority ?? "interactive",
+        cost: salesloftPageCost(page),
+      });
+      if (!data) break;
+      users.push(...data.data.map(mapSalesloftUser));
+      const next = data.metadata?.paging?.next_page;
+      if (next === null || next === undefined || data.data.length === 0) {
+        if (next === undefined && data.data.length === SALESLOFT_PAGE_SIZE) continue;
+        break;
+      }
+    }
+    return users;
+  }
+
+  private resolveCrm(c: SalesloftConversationExtensive | SalesloftConversation, priority: RequestPriority): Promise<CrmContext> {
+    const oppId = "opportunity" in c ? c.opportunity?.id : undefined;
+    const accountId = c.account?.id;
+    const key = oppId ? `o:${oppId}` : accountId ? `a:${accountId}` : "";
+    if (!key) return Promise.resolve({ system: null, dealIds: [], accountIds: [] });
+    let pending = this.crmCache.get(key);
+    if (!pending) {
+      pending = (async (): Promise<CrmContext> => {
+        if (oppId) {
+          const opp = await this.get(`/v2/opportunities/${encodeURIComponent(oppId)}`, "GET /v2/opportunities/:id", salesloftOpportunityResponseSchema, {
+            priority,
+            notFoundAsNull: true,
+          });
+          if (opp?.data.crm_id) {
+            return {
+              system: normalizeCrmSystem(opp.data.crm_type),
+              dealIds: [opp.data.crm_id],
+              accountIds: opp.data.account_crm_id ? [opp.data.account_crm_id] : [],
+            };
+          }
+        }
+        if (accountId) {
+          const acc = await this.get(`/v2/accounts/${encodeURIComponent(accountId)}`, "GET /v2/accounts/:id", salesloftAccountResponseSchema, {
+            priority,
+            notFoundAsNull: true,
+          });
+          if (acc?.data.crm_id) return { system: normalizeCrmSystem(acc.data.crm_type), dealIds: [], accountIds: [acc.data.crm_id] };
+        }
+        return { system: null, dealIds: [], accountIds: [] };
+      })();
+      this.crmCache.set(key, pending);
+      pending.catch(() => this.crmCache.delete(key));
+    }
+    return pending;
+  }
+
+  async listCalls(params: ListCallsParams): Promise<CallPage> {
+    let state: CheckpointState = { gte: params.from.toISOString(), seen: [], page: 1 };
+    if (params.checkpoint) {
+      if (params.checkpoint.provider !== "SALESLOFT") throw new ProviderError("CONFIG", LABEL, "checkpoint belongs to another provider");
+      const parsed = checkpointState.safeParse(params.checkpoint.state);
+      if (!parsed.success) throw new ProviderError("CONFIG", LABEL, "invalid Salesloft checkpoint");
+      state = parsed.data;
+    }
+    const priority = params.priority ?? "backfill";
+    const query: Array<[string, string]> = [
+      ["sort_by", "updated_at"],
+      ["sort_direction", "ASC"],
+      ["per_page", String(SALESLOFT_PAGE_SIZE)],
+      ["page", String(state.page)],
+      // [gte] + de-dup by id: [gt] is documented to repeat the boundary row anyway.
+      ["updated_at[gte]", state.gte],
+      ["updated_at[lt]", params.to.toISOString()],
+    ];
+    if (params.user) query.push(["user_guids[]", params.user.providerUserId]);
+    const list = await this.get("/v2/conversations", "GET /v2/conversations", salesloftConversationsResponseSchema, {
+      query,
+      priority,
+      cost: salesloftPageCost(state.page),
+    });
+    const items = list?.data ?? [];
+    const seen = new Set(state.seen);
+    const fresh = items.filter((c) => !seen.has(c.id));
+
+    const calls = [];
+    for (const item of fresh) {
+      const ext = await this.get(
+        `/v2/conversations/${encodeURIComponent(item.id)}/extensive`,
+        "GET /v2/conversations/:id/extensive",
+        salesloftConversationExtensiveResponseSchema,
+        { priority, notFoundAsNull: true },
+      );
+      // Some tenants answer 404 on /extensive: fall back to the list item.
+      const conv: SalesloftConversation | SalesloftConversationExtensive = ext?.data ?? item;
+      this.transcriptionIds.set(conv.id, conv.transcription?.id ?? null);
+      const crm = await this.resolveCrm(conv, priority);
+      calls.push(mapSalesloftConversation(conv, crm, this.config.appUrl ?? "https://app.salesloft.com"));
+    }
+
+    const nextPage = list?.metadata?.paging?.next_page;
+    const more = items.length > 0 && (nextPage !== null && nextPage !== undefined ? true : nextPage === undefined && items.length === SALESLOFT_PAGE_SIZE);
+    if (!more) return { calls, checkpoint: null };
+    const last = items[items.length - 1]!;
+    let next: CheckpointState;
+    if (ts(last.updated_at) !== ts(state.gte)) {
+      const boundary = ts(last.updated_at);
+      next = { gte: last.updated_at, seen: items.filter((c) => ts(c.updated_at) === boundary).map((c) => c.id), page: 1 };
+    } else {
+      // A whole page shares one timestamp: stay on it and move to the next page.
+      next = { gte: state.gte, seen: [...new Set([...state.seen, ...items.map((c) => c.id)])], page: state.page + 1 };
+    }
+    return { calls, checkpoint: { provider: "SALESLOFT", v: 1, state: next } };
+  }
+
+  private async transcriptionIdFor(conversationId: string, priority: RequestPriority): Promise<string | null> {
+    if (this.transcriptionIds.has(conversationId)) {
+      const cached = this.transcriptionIds.get(conversationId);
+      if (cached) return cached;
+    }
+    const conv = await this.get(
+      `/v2/conversations/${encodeURIComponent(conversationId)}`,
+      "GET /v2/conversations/:id",
+      salesloftConversationResponseSchema,
+      { priority, notFoundAsNull: true },
+    );
+    const id = conv?.data.transcription?.id ?? null;
+    this.transcriptionIds.set(conversationId, id);
+    return id;
+  }
+
+  async fetchTranscripts(providerCallIds: string[], options: CallOptions = {}): Promise<CanonicalTranscript[]> {
+    const priority = options.priority ?? "backfill";
+    const out: CanonicalTranscript[] = [];
+    for (const callId of providerCallIds) {
+      const transcriptionId = await this.transcriptionIdFor(callId, priority);
+      if (!transcriptionId) {
+        out.push({ providerCallId: callId, status: "PENDING", sentences: [], details: null });
+        continue;
+      }
+      const sentences: SalesloftSentence[] = [];
+      for (let page = 1; ; page++) {
+        const data = await this.get(
+          `/v2/transcriptions/${encodeURIComponent(transcriptionId)}/sentences`,
+          "GET /v2/transcriptions/:id/sentences",
+          salesloftSentencesResponseSchema,
+          { query: [["per_page", String(SALESLOFT_PAGE_SIZE)], ["page", String(page)]], priority, cost: salesloftPageCost(page), notFoundAsNull: true },
+        );
+        if (!data) break;
+        sentences.push(...data.data);
+        const next = data.metadata?.paging?.next_page;
+        if (data.data.length === 0 || next === null || (next === undefined && data.data.length < SALESLOFT_PAGE_SIZE)) break;
+      }
+      out.push(mapSalesloftSentences(callId, sentences));
+    }
+    return out;
+  }
+
+  async fetchRecording(providerCallId: string, options: CallOptions = {}): Promise<Recording> {
+    const { data } = await this.http.request({
+      method: "GET",
+      url: this.url(`/v2/conversations/${encodeURIComponent(providerCallId)}/recording`),
+      endpoint: "GET /v2/conversations/:id/recording",
+      schema: salesloftRecordingSchema,
+      priority: options.priority ?? "interactive",
+      redirect: "manual",
+      authorize: () => this.session.authorize(),
+      onAuthFailure: async (failed) => {
+        await this.session.refresh(failed);
+      },
+    });
+    const url = "location" in data ? data.location : data.data.url;
+    return { audioUrl: url, videoUrl: null, expiresAt: null };
+  }
+}
