@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import { DealsFilters } from "@/components/deals/deals-filters";
+import { DealsTable } from "@/components/deals/deals-table";
+import { Pagination } from "@/components/ui/pagination";
+import { EmptyState } from "@/components/ui/empty-state";
+import { requirePageSession } from "@/lib/auth/session";
+import { dealListParamsSchema, listDeals } from "@/lib/deals/queries";
+
+export const metadata: Metadata = { title: "Deals" };
+
+export default async function DealsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const session = await requirePageSession("/deals");
+  const raw = await searchParams;
+  const params = dealListParamsSchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const result = await listDeals(session.workspaceId, params);
+  const filtered = Boolean(params.q || params.stage || params.owner);
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Deals</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            {result.total} {result.total === 1 ? "deal" : "deals"}{filtered ? " match your filters" : ""}
+          </p>
+        </div>
+      </div>
+      <DealsFilters stages={result.stages} owners={result.owners} params={params} />
+      {result.items.length === 0 ? (
+        filtered ? (
+          <EmptyState title="No deals match these filters">Try a different search or clear the filters.</EmptyState>
+        ) : (
+          <EmptyState title="No deals yet">Deals appear here once your CRM data is in this workspace.</EmptyState>
+        )
+      ) : (
+        <>
+          <DealsTable items={result.items} />
+          <Pagination page={result.page} pageCount={result.pageCount} basePath="/deals" params={raw} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { IntegrationCard } from "@/components/integrations/integration-card";
+import { requirePageAdmin } from "@/lib/auth/session";
+import { listIntegrationCards } from "@/lib/integrations/queries";
+
+export const metadata: Metadata = { title: "Integrations" };
+
+export default async function IntegrationsPage() {
+  const session = await requirePageAdmin("/settings/integrations");
+  const cards = await listIntegrationCards(session.workspaceId);
+  return (
+    <div className="space-y-6">
+      <div>
+        <p className="text-sm text-slate-500">Settings</p>
+        <h1 className="text-2xl font-semibold tracking-tight">Integrations</h1>
+        <p className="mt-1 max-w-2xl text-sm text-slate-600">
+          Connect your call recorder to bring calls, transcripts and summaries into your deals. New calls sync every
+          2 hours. Callsync only reads from your providers; it never writes back.
+        </p>
+      </div>
+      <section aria-labelledby="call-recording" className="space-y-3">
+        <h2 id="call-recording" className="text-lg font-semibold">Call recording</h2>
+        <ul className="grid gap-4 md:grid-cols-3">
+          {cards.map((card) => (
+            <li key={card.key}><IntegrationCard card={card} /></li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { SignOutButton } from "@/components/auth/signout-button";
+
+export const metadata: Metadata = { title: "Sign out" };
+
+export default function SignOutPage() {
+  return (
+    <div className="rounded-xl border border-slate-200 bg-white p-6 text-center shadow-sm">
+      <h1 className="text-lg font-semibold">Sign out of Callsync?</h1>
+      <p className="mt-2 text-sm text-slate-600">You can sign back in at any time.</p>
+      <div className="mt-5">
+        <SignOutButton />
+      </div>
+    </div>
+  );
+}

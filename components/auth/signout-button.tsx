@@ -1,0 +1,20 @@
+"use client";
+
+import { signOut } from "next-auth/react";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+
+export function SignOutButton() {
+  const [pending, setPending] = useState(false);
+  return (
+    <Button
+      disabled={pending}
+      onClick={() => {
+        setPending(true);
+        void signOut({ callbackUrl: "/signin" });
+      }}
+    >
+      {pending ? "Signing out…" : "Sign out"}
+    </Button>
+  );
+}

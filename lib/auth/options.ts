@@ -1,0 +1,63 @@
+// next-auth 4 configuration: email + password (bcrypt) credentials with JWT sessions, plus Google OIDC
+// when GOOGLE_CLIENT_ID/SECRET are set (accounts stored through the Prisma adapter).
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GoogleProvider from "next-auth/providers/google";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { env, googleAuthEnabled } from "@/lib/env";
+import { verifyPassword } from "@/lib/auth/password";
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(200),
+});
+
+export const authOptions: NextAuthOptions = {
+  // The adapter's types target @auth/core; next-auth 4 accepts it at runtime.
+  adapter: PrismaAdapter(db) as NextAuthOptions["adapter"],
+  secret: env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: 60 * 60 * 24 * 14 },
+  pages: { signIn: "/signin", signOut: "/signout", error: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const user = await db.user.findUnique({
+          where: { email: parsed.data.email },
+          select: { id: true, email: true, name: true, passwordHash: true },
+        });
+        // Compare against a dummy hash when the user is unknown so timing does not reveal accounts.
+        const hash = user?.passwordHash ?? "$2b$10$CwTycUXWue0Thq9StjUM0uJ8VnBKaJ3lQ2i5GJk8D2bE1yWQ3/1e.";
+        const ok = await verifyPassword(parsed.data.password, hash);
+        if (!user || !user.passwordHash || !ok) return null;
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+    ...(googleAuthEnabled
+      ? [GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID!, clientSecret: env.GOOGLE_CLIENT_SECRET! })]
+      : []),
+  ],
+  callbacks: {
+    // Google sign-in is for people already invited to a workspace (matched by email).
+    async signIn({ user, account }) {
+      if (account?.provider === "credentials") return true;
+      if (!user.email) return false;
+      const existing = await db.user.findUnique({ where: { email: user.email.toLowerCase() }, select: { id: true } });
+      return existing ? true : "/signin?error=NotInvited";
+    },
+    async jwt({ token, user }) {
+      if (user) token.sub = user.id;
+      return token;
+    },
+    async session({ session, token }) {
+      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      return session;
+    },
+  },
+};

@@ -1,0 +1,84 @@
+// Starts everything the product needs, in one process tree: the database (DATABASE_URL or embedded),
+// migrations, the demo seed on an empty database, background services, and the Next.js server.
+// Used by `npm run dev`, `npm start` and Playwright's webServer.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../../lib/generated/prisma/client";
+import { demoLoginsText, seedDemo } from "../../prisma/seed";
+import { createScratchDatabase, isEmpty, migrate, root } from "./database";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { appEnv, dataDir } from "./runtime-env";
+
+export type StackOptions = {
+  mode: "dev" | "prod";
+  port: number;
+  /** A throwaway database for this run (e2e): created, migrated, seeded, dropped on exit. */
+  fresh?: boolean;
+};
+
+type Service = { name: string; child: ChildProcess };
+
+export async function startStack(opts: StackOptions): Promise<void> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const services: Service[] = [];
+  let stopping = false;
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const s of services.reverse()) s.child.kill("SIGTERM");
+    await Promise.all(services.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once("exit", r)))));
+    for (const c of cleanups.reverse()) await c().catch((e) => console.error("[stack] cleanup failed:", e));
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  // 1. Database
+  let databaseUrl: string;
+  let seeded = false;
+  if (opts.fresh) {
+    const scratch = await createScratchDatabase("callsync_e2e");
+    cleanups.push(scratch.drop);
+    databaseUrl = scratch.url;
+    console.log(`[stack] fresh ${scratch.embedded ? "embedded" : "PostgreSQL"} database for this run`);
+  } else if (process.env.DATABASE_URL) {
+    databaseUrl = process.env.DATABASE_URL;
+    await migrate(databaseUrl);
+  } else {
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite"), port: 54329 });
+    cleanups.push(embedded.stop);
+    databaseUrl = embedded.url;
+    console.log(`[stack] embedded PostgreSQL (PGlite) at ${embedded.url}, data in .data/pglite`);
+    await migrate(databaseUrl);
+  }
+  if (await isEmpty(databaseUrl)) {
+    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+    await seedDemo(db);
+    await db.$disconnect();
+    seeded = true;
+  }
+
+  const env = appEnv({ databaseUrl, port: opts.port });
+
+  // 2. Next.js
+  const nextBin = path.join(root, "node_modules", ".bin", "next");
+  const next = spawn(nextBin, [opts.mode === "dev" ? "dev" : "start", "-p", String(opts.port)], {
+    cwd: root,
+    env,
+    stdio: "inherit",
+  });
+  services.push({ name: "next", child: next });
+  next.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`[stack] next exited with ${code}`);
+      void stop(code ?? 1);
+    }
+  });
+
+  console.log(
+    `\n  Callsync ${opts.mode === "dev" ? "(development)" : "(production)"} → ${env.APP_URL}\n` +
+      `${seeded ? "  Seeded the demo workspace \"Acme\".\n" : ""}${demoLoginsText()}\n`,
+  );
+}
