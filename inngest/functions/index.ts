@@ -1,0 +1,4 @@
+// Every function the app serves at /api/inngest.
+import { heartbeat } from "./heartbeat";
+
+export const functions = [heartbeat];

@@ -1,0 +1,2 @@
+export { startLocalInngest, DEFAULT_PORT, DEFAULT_SCHEMA, type LocalInngest, type LocalInngestOptions } from "./server";
+export type { Clock, Logger } from "./context";

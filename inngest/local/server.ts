@@ -1,0 +1,149 @@
+// startLocalInngest: a local stand-in for the Inngest dev server, backed by PostgreSQL.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import { consoleLogger, type Clock, type Logger, type RuntimeContext } from "./context";
+import { createHandler } from "./http";
+import { syncApp } from "./registry";
+import { Scheduler } from "./scheduler";
+import { createPool, migrate, quoteIdent } from "./store";
+
+export const DEFAULT_PORT = 8288; // where the SDK looks for a dev server (INNGEST_DEV=1)
+export const DEFAULT_SCHEMA = "inngest_local";
+
+export type LocalInngestOptions = {
+  databaseUrl: string;
+  /** Default 8288; 0 picks a free port. */
+  port?: number;
+  /** Interface to bind; default all (like the Inngest dev server). */
+  host?: string;
+  /** Serve URLs (e.g. http://localhost:3000/api/inngest) to sync functions from, retried until they answer. */
+  appUrls?: string[];
+  /** Re-sync `appUrls` this often (ms) to pick up changed functions; 0 = only at start. */
+  resyncIntervalMs?: number;
+  /** PostgreSQL schema holding the runtime's state. Default `inngest_local`. */
+  schema?: string;
+  clock?: Clock;
+  /** Scheduler poll interval (ms); new events and jobs also wake it at once. Default 100. */
+  pollIntervalMs?: number;
+  /** How long a run lease lasts without renewal (ms); a crashed instance's runs resume after this. Default 30 s. */
+  leaseMs?: number;
+  /** Retry backoff: base * 2^attempt, capped. Defaults 1 s and 60 s. */
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** Timeout of one request to the app. Default 5 min. */
+  requestTimeoutMs?: number;
+  maxConcurrentRuns?: number;
+  poolSize?: number;
+  /** Grace period for in-flight requests on stop(). Default 5 s. */
+  stopGraceMs?: number;
+  logger?: Logger;
+  logLevel?: "debug" | "info" | "warn" | "error" | "silent";
+};
+
+export type LocalInngest = {
+  /** Base URL, e.g. http://localhost:8288 (use as INNGEST_BASE_URL / INNGEST_DEV). */
+  url: string;
+  port: number;
+  schema: string;
+  /** Syncs the app served at `appUrl` now (in-band PUT). */
+  syncApp: (appUrl: string) => Promise<{ appId?: string; functions?: string[]; inBand: boolean }>;
+  /** Resolves once every `appUrls` entry synced at least once. */
+  appsSynced: Promise<void>;
+  stop: () => Promise<void>;
+};
+
+export async function startLocalInngest(options: LocalInngestOptions): Promise<LocalInngest> {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const log = options.logger ?? consoleLogger(options.logLevel ?? "info");
+  const db = createPool(options.databaseUrl, options.poolSize ?? 5);
+  await migrate(db, schema);
+
+  let scheduler: Scheduler | undefined;
+  const ctx: RuntimeContext = {
+    db,
+    s: quoteIdent(schema),
+    schema,
+    clock: options.clock ?? { now: () => Date.now() },
+    log,
+    owner: `${process.pid}-${randomUUID()}`,
+    leaseMs: options.leaseMs ?? 30_000,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 1_000,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? 60_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 5 * 60_000,
+    wake: () => scheduler?.wake(),
+  };
+  scheduler = new Scheduler(ctx, {
+    pollIntervalMs: options.pollIntervalMs ?? 100,
+    maxConcurrentRuns: options.maxConcurrentRuns ?? 50,
+  });
+
+  const startedAt = Date.now();
+  const server = http.createServer(createHandler(ctx, () => ({ schema, uptime_ms: Date.now() - startedAt })));
+  server.keepAliveTimeout = 5_000;
+  const port = options.port ?? DEFAULT_PORT;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${actualPort}`;
+  scheduler.start();
+  log.info(`listening on ${url} (schema "${schema}")`);
+
+  let stopped = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+
+  const syncUntilDone = async (appUrl: string): Promise<void> => {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        const out = await syncApp(ctx, appUrl);
+        if (!out.inBand) log.info(`${appUrl} registered out-of-band`);
+        return;
+      } catch (err) {
+        if (attempt === 0 || attempt % 30 === 0) log.warn(`app sync pending: ${(err as Error).message}; retrying`);
+        await delay(1_000);
+      }
+    }
+  };
+  const appUrls = options.appUrls ?? [];
+  const appsSynced = Promise.all(appUrls.map(syncUntilDone)).then(() => undefined);
+  if (options.resyncIntervalMs && appUrls.length) {
+    const resync = setInterval(() => {
+      for (const appUrl of appUrls) syncApp(ctx, appUrl).catch(() => undefined);
+    }, options.resyncIntervalMs);
+    resync.unref();
+    timers.add(resync);
+  }
+
+  return {
+    url,
+    port: actualPort,
+    schema,
+    syncApp: (appUrl) => syncApp(ctx, appUrl),
+    appsSynced,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      server.closeIdleConnections();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler.stop(options.stopGraceMs ?? 5_000);
+      server.closeAllConnections();
+      await closed;
+      await db.end();
+      log.info("stopped");
+    },
+  };
+}
