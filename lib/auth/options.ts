@@ -15,6 +15,22 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(200),
 });
 
+// Compared against when the email is unknown, so response time does not reveal which accounts exist.
+const DUMMY_HASH = "$2b$10$CwTycUXWue0Thq9StjUM0uJ8VnBKaJ3lQ2i5GJk8D2bE1yWQ3/1e.";
+
+/** Email + password check. Returns the user, or null for any mismatch (never says which part). */
+export async function authorizeCredentials(raw: unknown) {
+  const parsed = credentialsSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const user = await db.user.findUnique({
+    where: { email: parsed.data.email },
+    select: { id: true, email: true, name: true, passwordHash: true },
+  });
+  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !user.passwordHash || !ok) return null;
+  return { id: user.id, email: user.email, name: user.name };
+}
+
 export const authOptions: NextAuthOptions = {
   // The adapter's types target @auth/core; next-auth 4 accepts it at runtime.
   adapter: PrismaAdapter(db) as NextAuthOptions["adapter"],
@@ -25,19 +41,7 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
-        const parsed = credentialsSchema.safeParse(raw);
-        if (!parsed.success) return null;
-        const user = await db.user.findUnique({
-          where: { email: parsed.data.email },
-          select: { id: true, email: true, name: true, passwordHash: true },
-        });
-        // Compare against a dummy hash when the user is unknown so timing does not reveal accounts.
-        const hash = user?.passwordHash ?? "$2b$10$CwTycUXWue0Thq9StjUM0uJ8VnBKaJ3lQ2i5GJk8D2bE1yWQ3/1e.";
-        const ok = await verifyPassword(parsed.data.password, hash);
-        if (!user || !user.passwordHash || !ok) return null;
-        return { id: user.id, email: user.email, name: user.name };
-      },
+      authorize: (raw) => authorizeCredentials(raw),
     }),
     ...(googleAuthEnabled
       ? [GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID!, clientSecret: env.GOOGLE_CLIENT_SECRET! })]
