@@ -1,0 +1,230 @@
+// The shared, PostgreSQL-backed rate limiter: one per provider account (integration). Every provider
+// request of every worker passes through it (it implements the providers' RequestGate), so the
+// provider's limits hold across processes and retries.
+//
+// - Rolling windows (Gong 3/s, Clari 10/s, Salesloft 600 cost/min) are paced with GCRA at a small safety
+//   margin below the limit: requests are spaced, never bursted, so our own pacing never causes a 429.
+// - Calendar windows (Gong 10,000/day, Clari 100,000/week) are counted per bucket; background work
+//   stops short of the quota so interactive requests and polling keep a reserve.
+// - Waiting requests queue by priority (interactive > poll > backfill, FIFO within a priority).
+// - Retry-After blocks everyone until it passes; repeated 429s open a circuit breaker that pauses
+//   background work with growing back-off.
+// - Every response is counted per hour (ProviderRequestCount) for the quota chart and sync history.
+// A wait longer than `maxWaitMs` is not slept in-process: RATE_LIMITED with retryAfterMs is thrown so a
+// durable function can sleep instead.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { ProviderError } from "@/lib/errors";
+import type { GateAcquire, GateReport, RateLimitPolicy, RateLimitWindow, RequestGate, RequestPriority } from "@/lib/providers/types";
+
+const PRIORITY_RANK: Record<RequestPriority, number> = { interactive: 0, poll: 1, backfill: 2 };
+/** Share of a calendar quota each priority may use; the rest is kept for higher priorities. */
+const QUOTA_SHARE: Record<RequestPriority, number> = { interactive: 1, poll: 0.97, backfill: 0.9 };
+
+export interface SharedGateOptions {
+  /** Rolling windows are paced at limit / safety (default 1.05: ~95% of the limit). */
+  safety?: number;
+  /** Longest wait slept in-process before RATE_LIMITED is thrown (default 60 s). */
+  maxWaitMs?: number;
+  /** Consecutive 429s that open the breaker (default 3). */
+  breakerThreshold?: number;
+  /** First breaker pause (default 15 s), doubled per further 429, capped at 5 min. */
+  breakerBaseMs?: number;
+  /** Tickets not refreshed for this long are dropped (crashed waiter). */
+  ticketTtlMs?: number;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Called after every response (e.g. to count a sync run's requests). */
+  onReport?: (report: GateReport) => void;
+}
+
+type RollingState = { tat: number };
+type BucketState = { bucket: number; used: number };
+type Ticket = { p: number; t: number; seen: number };
+type LimiterState = { windows?: Array<RollingState | BucketState | null>; tickets?: Record<string, Ticket> };
+
+type Decision = { granted: true } | { granted: false; waitMs: number; reason: string };
+
+export function bucketStart(window: RateLimitWindow, now: number): number {
+  const day = 86_400_000;
+  if (window.align === "utcDay") return Math.floor(now / day) * day;
+  if (window.align === "utcWeekSunday") {
+    const d = Math.floor(now / day);
+    // 1970-01-04 (day 3) was a Sunday.
+    return (d - ((((d - 3) % 7) + 7) % 7)) * day;
+  }
+  return now;
+}
+
+function bucketEnd(window: RateLimitWindow, start: number): number {
+  return start + (window.align === "utcWeekSunday" ? 7 * 86_400_000 : 86_400_000);
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+export class SharedRateLimiter implements RequestGate {
+  private readonly opts: Required<Omit<SharedGateOptions, "onReport">> & Pick<SharedGateOptions, "onReport">;
+
+  constructor(
+    readonly integrationId: string,
+    readonly policy: RateLimitPolicy,
+    options: SharedGateOptions = {},
+  ) {
+    this.opts = {
+      safety: options.safety ?? 1.05,
+      maxWaitMs: options.maxWaitMs ?? 60_000,
+      breakerThreshold: options.breakerThreshold ?? 3,
+      breakerBaseMs: options.breakerBaseMs ?? 15_000,
+      ticketTtlMs: options.ticketTtlMs ?? 15_000,
+      now: options.now ?? Date.now,
+      sleep: options.sleep ?? defaultSleep,
+      onReport: options.onReport,
+    };
+  }
+
+  async acquire(request: GateAcquire): Promise<void> {
+    const ticket = randomUUID();
+    const started = this.opts.now();
+    try {
+      for (;;) {
+        if (request.signal?.aborted) throw request.signal.reason;
+        const decision = await this.tryAcquire(ticket, request);
+        if (decision.granted) return;
+        const waitedSoFar = this.opts.now() - started;
+        if (waitedSoFar + decision.waitMs > this.opts.maxWaitMs) {
+          throw new ProviderError("RATE_LIMITED", request.provider, `Provider quota reached (${decision.reason}); retrying later.`, {
+            retryAfterMs: decision.waitMs,
+          });
+        }
+        // Wake at the slot, or re-check the queue at least every second (keeps the ticket fresh).
+        await this.opts.sleep(Math.max(5, Math.min(decision.waitMs, 1_000)), request.signal);
+      }
+    } catch (error) {
+      await this.dropTicket(ticket).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async report(response: GateReport): Promise<void> {
+    const now = this.opts.now();
+    const throttled = response.status === 429;
+    const hour = new Date(Math.floor(now / 3_600_000) * 3_600_000);
+    await db.$executeRaw`
+      INSERT INTO "ProviderRequestCount" ("integrationId", "bucketStart", requests, throttled)
+      VALUES (${this.integrationId}, ${hour}, 1, ${throttled ? 1 : 0})
+      ON CONFLICT ("integrationId", "bucketStart")
+      DO UPDATE SET requests = "ProviderRequestCount".requests + 1, throttled = "ProviderRequestCount".throttled + EXCLUDED.throttled`;
+    if (throttled) {
+      const retryAfterMs = response.retryAfterMs ?? 1_000;
+      await db.$executeRaw`
+        INSERT INTO "ProviderRateLimit" ("integrationId", "updatedAt") VALUES (${this.integrationId}, now())
+        ON CONFLICT ("integrationId") DO NOTHING`;
+      await db.$executeRaw`
+        UPDATE "ProviderRateLimit" SET
+          "blockedUntil" = GREATEST(COALESCE("blockedUntil", to_timestamp(0)), ${new Date(now + retryAfterMs)}),
+          "consecutive429" = "consecutive429" + 1,
+          "breakerOpenUntil" = CASE WHEN "consecutive429" + 1 >= ${this.opts.breakerThreshold}
+            THEN ${new Date(now)}::timestamp + make_interval(secs => LEAST(300, ${this.opts.breakerBaseMs / 1000}::float8 * power(2, "consecutive429" + 1 - ${this.opts.breakerThreshold})))
+            ELSE "breakerOpenUntil" END,
+          "updatedAt" = now()
+        WHERE "integrationId" = ${this.integrationId}`;
+    } else if (response.status > 0 && response.status < 500) {
+      await db.$executeRaw`
+        UPDATE "ProviderRateLimit" SET "consecutive429" = 0, "updatedAt" = now()
+        WHERE "integrationId" = ${this.integrationId} AND "consecutive429" > 0`;
+    }
+    this.opts.onReport?.(response);
+  }
+
+  /** One short transaction: queue position, blocks, and every window must allow the request. */
+  private async tryAcquire(ticket: string, request: GateAcquire): Promise<Decision> {
+    const now = this.opts.now();
+    const rank = PRIORITY_RANK[request.priority];
+    return db.$transaction(async (tx) => {
+      await tx.$executeRaw`
+        INSERT INTO "ProviderRateLimit" ("integrationId", "updatedAt") VALUES (${this.integrationId}, now())
+        ON CONFLICT ("integrationId") DO NOTHING`;
+      const rows = await tx.$queryRaw<Array<{ state: LimiterState; blockedUntil: Date | null; breakerOpenUntil: Date | null }>>`
+        SELECT state, "blockedUntil", "breakerOpenUntil" FROM "ProviderRateLimit"
+        WHERE "integrationId" = ${this.integrationId} FOR UPDATE`;
+      const row = rows[0]!;
+      const state: LimiterState = row.state ?? {};
+      const tickets = Object.fromEntries(
+        Object.entries(state.tickets ?? {}).filter(([, t]) => now - t.seen < this.opts.ticketTtlMs),
+      );
+      const mine = tickets[ticket] ?? { p: rank, t: now, seen: now };
+      mine.seen = now;
+      tickets[ticket] = mine;
+
+      const save = async (next: LimiterState) => {
+        await tx.$executeRaw`
+          UPDATE "ProviderRateLimit" SET state = ${JSON.stringify(next)}::jsonb, "updatedAt" = now()
+          WHERE "integrationId" = ${this.integrationId}`;
+      };
+      const wait = async (waitMs: number, reason: string): Promise<Decision> => {
+        await save({ ...state, tickets });
+        return { granted: false, waitMs: Math.max(1, Math.ceil(waitMs)), reason };
+      };
+
+      const blocked = row.blockedUntil ? row.blockedUntil.getTime() - now : 0;
+      if (blocked > 0) return wait(blocked, "the provider asked us to wait");
+      const breaker = row.breakerOpenUntil ? row.breakerOpenUntil.getTime() - now : 0;
+      if (breaker > 0 && request.priority !== "interactive") return wait(breaker, "repeated rate limiting; background sync paused");
+
+      const ahead = Object.entries(tickets).some(
+        ([id, t]) => id !== ticket && (t.p < mine.p || (t.p === mine.p && (t.t < mine.t || (t.t === mine.t && id < ticket)))),
+      );
+      if (ahead) return wait(20, "queued behind other requests");
+
+      const windows = this.policy.windows.map((w, i) => state.windows?.[i] ?? null);
+      const next: Array<RollingState | BucketState> = [];
+      for (const [i, w] of this.policy.windows.entries()) {
+        const current = windows[i];
+        if (w.align === "rolling") {
+          const interval = (w.windowMs / w.limit) * request.cost * this.opts.safety;
+          const tat = current && "tat" in current ? current.tat : 0;
+          if (tat > now) return wait(tat - now, "pacing");
+          next.push({ tat: Math.max(tat, now) + interval });
+        } else {
+          const bucket = bucketStart(w, now);
+          const used = current && "bucket" in current && current.bucket === bucket ? current.used : 0;
+          const allowance = Math.floor(w.limit * QUOTA_SHARE[request.priority]);
+          if (used + request.cost > allowance) return wait(bucketEnd(w, bucket) - now, `${w.align === "utcDay" ? "daily" : "weekly"} quota`);
+          next.push({ bucket, used: used + request.cost });
+        }
+      }
+      delete tickets[ticket];
+      await save({ windows: next, tickets });
+      return { granted: true };
+    });
+  }
+
+  private async dropTicket(ticket: string) {
+    await db.$executeRaw`
+      UPDATE "ProviderRateLimit" SET state = jsonb_set(state, '{tickets}', COALESCE(state->'tickets', '{}'::jsonb) - ${ticket}), "updatedAt" = now()
+      WHERE "integrationId" = ${this.integrationId}`;
+  }
+}
+
+/** Quota usage of one integration per hour, for the chart on the Manage Integration page. */
+export async function requestCounts(integrationId: string, since: Date) {
+  return db.providerRequestCount.findMany({
+    where: { integrationId, bucketStart: { gte: since } },
+    orderBy: { bucketStart: "asc" },
+    select: { bucketStart: true, requests: true, throttled: true },
+  });
+}
+
