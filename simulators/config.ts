@@ -1,0 +1,136 @@
+// Simulator configuration: defaults mirror the real APIs; everything is overridable for tests.
+
+export type SimProvider = "gong" | "salesloft" | "clari";
+export const SIM_PROVIDERS: SimProvider[] = ["gong", "salesloft", "clari"];
+
+export interface SimLimits {
+  gong: { perSecond: number; perDay: number };
+  salesloft: { costPerWindow: number; windowMs: number };
+  clari: { perSecond: number; perWeek: number; maxPageSize: number };
+}
+
+export interface SimConfig {
+  seed: number;
+  callsPerUser: number;
+  /** Dataset reference time: calls spread over `historyDays` before it. ISO-8601. */
+  anchor: string;
+  historyDays: number;
+  /** Fixed simulated "now" (ISO) or null for the real clock. Tokens, codes, visibility and transcripts use it. */
+  now: string | null;
+  /** A call is listed this long after it ends (~1 h for Gong). */
+  callDelayMs: number;
+  /** Its transcript is ready this long after it ends (~24 h). */
+  transcriptDelayMs: number;
+  gongTokenTtlSec: number;
+  salesloftTokenTtlSec: number;
+  codeTtlMs: number;
+  gongTenant: string;
+  gong: { clientId: string; clientSecret: string };
+  salesloft: { clientId: string; clientSecret: string };
+  clari: { apiKey: string; apiSecret: string };
+  limits: SimLimits;
+  /** Retry-After (s) sent with injected 429s unless the fault says otherwise. */
+  faultRetryAfterSec: number;
+}
+
+export const SIM_DEFAULTS = {
+  gong: { clientId: "sim-gong-client", clientSecret: "sim-gong-secret" },
+  salesloft: { clientId: "sim-salesloft-client", clientSecret: "sim-salesloft-secret" },
+  clari: { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" },
+} as const;
+
+export function defaultLimits(): SimLimits {
+  return {
+    gong: { perSecond: 3, perDay: 10_000 },
+    salesloft: { costPerWindow: 600, windowMs: 60_000 },
+    clari: { perSecond: 10, perWeek: 100_000, maxPageSize: 25 },
+  };
+}
+
+export function defaultConfig(): SimConfig {
+  const hour = 3_600_000;
+  return {
+    seed: 42,
+    callsPerUser: 40,
+    anchor: new Date(Math.floor(Date.now() / hour) * hour).toISOString(),
+    historyDays: 730,
+    now: null,
+    callDelayMs: hour,
+    transcriptDelayMs: 24 * hour,
+    gongTokenTtlSec: 86_400,
+    salesloftTokenTtlSec: 7_200,
+    codeTtlMs: 10 * 60_000,
+    gongTenant: "acme",
+    gong: { ...SIM_DEFAULTS.gong },
+    salesloft: { ...SIM_DEFAULTS.salesloft },
+    clari: { ...SIM_DEFAULTS.clari },
+    limits: defaultLimits(),
+    faultRetryAfterSec: 1,
+  };
+}
+
+export type SimConfigInput = Partial<Omit<SimConfig, "limits" | "gong" | "salesloft" | "clari">> & {
+  limits?: { [P in keyof SimLimits]?: Partial<SimLimits[P]> };
+  gong?: Partial<SimConfig["gong"]>;
+  salesloft?: Partial<SimConfig["salesloft"]>;
+  clari?: Partial<SimConfig["clari"]>;
+};
+
+export function mergeConfig(base: SimConfig, input: SimConfigInput = {}): SimConfig {
+  const { limits, gong, salesloft, clari, ...rest } = compactInput(input);
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return {
+    ...base,
+    ...defined,
+    gong: { ...base.gong, ...gong },
+    salesloft: { ...base.salesloft, ...salesloft },
+    clari: { ...base.clari, ...clari },
+    limits: {
+      gong: { ...base.limits.gong, ...limits?.gong },
+      salesloft: { ...base.limits.salesloft, ...limits?.salesloft },
+      clari: { ...base.limits.clari, ...limits?.clari },
+    },
+  };
+}
+
+const num = (v: string | undefined) => (v === undefined || v === "" ? undefined : Number(v));
+
+/** SIM_* environment variables (see simulators/README.md). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigInput {
+  return {
+    seed: num(env.SIM_SEED),
+    callsPerUser: num(env.SIM_CALLS_PER_USER),
+    anchor: env.SIM_ANCHOR || undefined,
+    now: env.SIM_NOW || undefined,
+    transcriptDelayMs: num(env.SIM_TRANSCRIPT_DELAY_MS),
+    callDelayMs: num(env.SIM_CALL_DELAY_MS),
+    gongTokenTtlSec: num(env.SIM_GONG_TOKEN_TTL_SEC),
+    salesloftTokenTtlSec: num(env.SIM_SALESLOFT_TOKEN_TTL_SEC),
+    gongTenant: env.SIM_GONG_TENANT || undefined,
+    gong: { ...(env.GONG_CLIENT_ID ? { clientId: env.GONG_CLIENT_ID } : {}), ...(env.GONG_CLIENT_SECRET ? { clientSecret: env.GONG_CLIENT_SECRET } : {}) },
+    salesloft: {
+      ...(env.SALESLOFT_CLIENT_ID ? { clientId: env.SALESLOFT_CLIENT_ID } : {}),
+      ...(env.SALESLOFT_CLIENT_SECRET ? { clientSecret: env.SALESLOFT_CLIENT_SECRET } : {}),
+    },
+    limits: {
+      gong: { perSecond: num(env.SIM_GONG_PER_SECOND), perDay: num(env.SIM_GONG_PER_DAY) },
+      salesloft: { costPerWindow: num(env.SIM_SALESLOFT_COST_PER_MINUTE) },
+      clari: { perSecond: num(env.SIM_CLARI_PER_SECOND), perWeek: num(env.SIM_CLARI_PER_WEEK) },
+    },
+  };
+}
+
+/** Drops undefined leaves so env-derived input does not erase defaults. */
+export function compactInput(input: SimConfigInput): SimConfigInput {
+  const clean = <T extends object>(o: T | undefined) =>
+    o ? (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T) : undefined;
+  return {
+    ...clean(input),
+    gong: clean(input.gong),
+    salesloft: clean(input.salesloft),
+    clari: clean(input.clari),
+    limits: input.limits
+      ? { gong: clean(input.limits.gong), salesloft: clean(input.limits.salesloft), clari: clean(input.limits.clari) }
+      : undefined,
+  };
+}

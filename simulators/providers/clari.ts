@@ -1,0 +1,227 @@
+// Clari Copilot simulator: /clari-api/{users,calls,call-details}. Two-header auth, offset paging with
+// skip <= 10,000 and limit <= 100, 502 for pages above 25 (the real 6 MB response cap), status-based
+// transcript readiness, 4-hour signed media URLs, unset keys omitted like the real lists.
+import { DEMO_DEALS } from "../../lib/demo/data";
+import { type ProviderSim, type Route, type SimRequest, type SimResponse, json } from "../core";
+import type { SimCall } from "../data";
+import { summaryFor, transcriptFor } from "../data";
+import { takeAll } from "../limits";
+import type { SimState } from "../state";
+
+const TYPES: Record<string, string> = { Zoom: "ZOOM", "Google Meet": "GOOGLE_MEET", "Microsoft Teams": "MS_TEAMS", Dialer: "DIALPAD", Outreach: "OUTREACH", Aircall: "AIRCALL_RECORDING" };
+const MEDIA_TTL_MS = 4 * 3_600_000;
+
+const bad = (message: string): SimResponse => json(400, { message });
+const truthy = (v: string | null) => v === "true" || v === "1";
+
+export function clariSim(state: SimState): ProviderSim {
+  const users = () => state.dataset.users;
+
+  function call(c: SimCall, media: { audio: boolean; video: boolean }) {
+    const now = state.now();
+    const ready = state.transcriptReady(c, now);
+    const id = state.clariId(c);
+    const deal = c.crmDealIdx === null ? null : DEMO_DEALS[c.crmDealIdx]!;
+    const internal = c.participants.map((p, i) => ({ p, i })).filter(({ p }) => p.internal && p.userIdx >= 0);
+    const external = c.participants.map((p, i) => ({ p, i })).filter(({ p }) => !p.internal);
+    const person = (p: SimCall["participants"][number], i: number) => ({
+      name: p.person.name,
+      ...(p.person.email ? { email: p.person.email } : {}),
+      ...(p.person.phone ? { phone: p.person.phone } : {}),
+      ...(p.attendee ? { personId: i } : {}),
+    });
+    return {
+      id,
+      ...(c.kind === "meeting" ? { source_id: `sim-${c.idx}` } : {}),
+      title: c.title,
+      users: internal.map(({ p, i }) => ({
+        userId: users()[p.userIdx]!.clariId,
+        userEmail: p.person.email,
+        isOrganizer: p.userIdx === c.ownerIdx,
+        ...(p.attendee ? { personId: i } : {}),
+      })),
+      externalParticipants: external.filter(({ p }) => p.invitee).map(({ p, i }) => person(p, i)),
+      joinedParticipants: c.participants.map((p, i) => ({ p, i })).filter(({ p }) => p.attendee).map(({ p, i }) => person(p, i)),
+      status: ready ? "POST_PROCESSING_DONE" : "PROCESSING",
+      bot_not_join_reason: [],
+      type: TYPES[c.system] ?? "RECORDING",
+      time: new Date(c.startedAt).toISOString(),
+      ...(c.kind === "meeting" ? { calendar_id: `sim-cal-${c.ownerIdx}`, icaluid: `sim-${c.idx}@calendar.example` } : {}),
+      last_modified_time: new Date(state.updatedAt(c, now)).toISOString(),
+      audio_url: media.audio ? state.mediaUrl("clari", id, "audio", MEDIA_TTL_MS) : null,
+      video_url: media.video && c.kind === "meeting" ? state.mediaUrl("clari", id, "video", MEDIA_TTL_MS) : null,
+      disposition: c.kind === "phone" ? "CALL_CONNECTED_WITH_PROSPECT" : "UNKNOWN_CALL_DISPOSITION",
+      ...(deal
+        ? {
+            deal_name: deal.name,
+            deal_value: String(deal.amount),
+            deal_stage_before_call: deal.stage,
+            account_name: deal.accountName,
+            contact_names: deal.contacts.map((x) => x.name),
+            crm_info: {
+              source_crm: deal.crmSource === "HUBSPOT" ? "HUBSPOT" : "SALESFORCE",
+              deal_id: deal.crmDealId,
+              account_id: deal.crmAccountId,
+              contact_ids: [],
+            },
+          }
+        : {}),
+      bookmark_timestamps: [],
+      metrics: {
+        talk_listen_ratio: 0.5,
+        num_questions_asked: 3,
+        num_questions_asked_by_reps: 2,
+        call_duration: c.durationSec,
+        total_speak_duration: c.durationSec * 0.8,
+        longest_monologue_duration: 60,
+        longest_monologue_start_time: 0,
+        engaging_questions: 1,
+        categories: [],
+      },
+      call_review_page_url: `${state.baseUrl}/clari-api/__call/${id}`,
+    };
+  }
+
+  function callUsers(req: SimRequest): string[] {
+    const emails = req.query.getAll("filterUser").concat(req.query.getAll("filterUser[]"));
+    const ids = emails.map((e) => users().find((u) => u.email === e.toLowerCase())?.clariId).filter((x): x is string => Boolean(x));
+    const c = req.query.get("id") ? state.callByClariId(req.query.get("id")!) : undefined;
+    const fromCall = c ? c.participants.filter((p) => p.userIdx >= 0).flatMap((p) => [users()[p.userIdx]!.clariId, users()[p.userIdx]!.email]) : [];
+    return [...emails, ...ids, ...fromCall];
+  }
+
+  function intParam(req: SimRequest, name: string, def: number, min: number, max: number): number | SimResponse {
+    const raw = req.query.get(name);
+    if (raw === null) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) return bad(`Invalid value for ${name}: must be an integer between ${min} and ${max}`);
+    return n;
+  }
+
+  function dateParam(req: SimRequest, name: string): number | null | SimResponse {
+    const raw = req.query.get(name);
+    if (raw === null) return null;
+    const t = Date.parse(raw);
+    return Number.isNaN(t) ? bad(`Invalid date-time for ${name}`) : t;
+  }
+
+  const routes: Route[] = [
+    {
+      method: "GET",
+      area: "api",
+      pattern: /^\/users$/,
+      endpoint: "GET /users",
+      malformedField: "users.0.id",
+      handle: () =>
+        json(200, {
+          users: users().map((u) => ({ id: u.clariId, email: u.email, name: u.name, role: u.idx === 0 ? "MANAGER" : "REP", is_recording: true })),
+        }),
+    },
+    {
+      method: "GET",
+      area: "api",
+      pattern: /^\/calls$/,
+      endpoint: "GET /calls",
+      users: callUsers,
+      malformedField: "calls.0.time",
+      handle: (req) => {
+        const skip = intParam(req, "skip", 0, 0, 10_000);
+        if (typeof skip !== "number") return skip;
+        const limit = intParam(req, "limit", 25, 1, 100);
+        if (typeof limit !== "number") return limit;
+        // Pages above 25 exceed the 6 MB Lambda response cap in real tenants.
+        if (limit > state.config.limits.clari.maxPageSize) return json(502, { message: "Internal server error" });
+        const bounds: Record<string, number | null> = {};
+        for (const n of ["filterModifiedGt", "filterModifiedLt", "filterTimeGt", "filterTimeLt"]) {
+          const v = dateParam(req, n);
+          if (v !== null && typeof v !== "number") return v;
+          bounds[n] = v;
+        }
+        const includePrivate = req.query.get("includePrivate");
+        if (includePrivate !== null && !["true", "false", "0", "1"].includes(includePrivate)) return bad("Invalid value for includePrivate");
+        const userEmails = new Set(req.query.getAll("filterUser").concat(req.query.getAll("filterUser[]")).map((e) => e.toLowerCase()));
+        const statuses = new Set(req.query.getAll("filterStatus").concat(req.query.getAll("filterStatus[]")));
+        const now = state.now();
+        const mod = (c: SimCall) => state.updatedAt(c, now);
+        let all = state.dataset.calls.filter((c) => {
+          if (!state.isVisible(c, now)) return false;
+          if (c.isPrivate && !truthy(includePrivate)) return false;
+          const m = mod(c);
+          if (bounds.filterModifiedGt !== null && m < bounds.filterModifiedGt!) return false;
+          if (bounds.filterModifiedLt !== null && m >= bounds.filterModifiedLt!) return false;
+          if (bounds.filterTimeGt !== null && c.startedAt < bounds.filterTimeGt!) return false;
+          if (bounds.filterTimeLt !== null && c.startedAt >= bounds.filterTimeLt!) return false;
+          if (userEmails.size > 0 && !c.participants.some((p) => p.userIdx >= 0 && userEmails.has(p.person.email))) return false;
+          if (statuses.size > 0 && !statuses.has(state.transcriptReady(c, now) ? "POST_PROCESSING_DONE" : "PROCESSING")) return false;
+          return true;
+        });
+        const sortProcessed = req.query.get("sortProcessed");
+        const sortTime = req.query.get("sortTime");
+        if (sortProcessed) all = all.sort((a, b) => (sortProcessed === "desc" ? -1 : 1) * (mod(a) - mod(b)) || a.idx - b.idx);
+        else all = all.sort((a, b) => (sortTime === "asc" ? 1 : -1) * (a.startedAt - b.startedAt) || a.idx - b.idx);
+        const slice = all.slice(skip, skip + limit);
+        const media = { audio: truthy(req.query.get("includeAudio")), video: truthy(req.query.get("includeVideo")) };
+        const hasMore = skip + slice.length < all.length;
+        return json(200, {
+          calls: slice.map((c) => call(c, media)),
+          ...(req.query.get("includePagination") === "false"
+            ? {}
+            : { pagination: { matched: all.length, ...(hasMore ? { nextPageSkip: skip + slice.length } : {}), hasMore } }),
+        });
+      },
+    },
+    {
+      method: "GET",
+      area: "api",
+      pattern: /^\/call-details$/,
+      endpoint: "GET /call-details",
+      users: callUsers,
+      malformedField: "call.transcript",
+      handle: (req) => {
+        const id = req.query.get("id");
+        if (!id) return bad("id is required");
+        const c = state.callByClariId(id);
+        if (!c || !state.isVisible(c)) return json(404, { message: "Call not found" });
+        const ready = state.transcriptReady(c);
+        const base = call(c, { audio: truthy(req.query.get("includeAudio")), video: truthy(req.query.get("includeVideo")) });
+        const s = ready ? summaryFor(state.config.seed, c) : null;
+        const deal = c.crmDealIdx === null ? null : DEMO_DEALS[c.crmDealIdx]!;
+        return json(200, {
+          call: {
+            ...base,
+            ...(deal ? { deal_stage_live: deal.stage } : {}),
+            transcript: ready ? transcriptFor(state.config.seed, c).map((t) => ({ text: t.text, start: t.startMs / 1000, end: t.endMs / 1000, personId: t.speaker, annotations: [] })) : [],
+            ...(s
+              ? {
+                  summary: {
+                    full_summary: s.brief,
+                    topics_discussed: s.keyPoints.map((k, i) => ({ name: `Topic ${i + 1}`, start_timestamp: String(60 * i), end_timestamp: String(60 * i + 45), summary: k })),
+                    key_action_items: s.actionItems.map((a, i) => ({ action_item: a, speaker_name: users()[c.ownerIdx]!.name, start_timestamp: String(120 * (i + 1)), end_timestamp: String(120 * (i + 1) + 10) })),
+                  },
+                }
+              : {}),
+            competitor_sentiments: [],
+          },
+        });
+      },
+    },
+  ];
+
+  return {
+    provider: "clari",
+    routes,
+    error: (status, message) => json(status, { message }),
+    authenticate(req) {
+      const key = req.headers["x-api-key"];
+      const secret = req.headers["x-api-password"];
+      if (key === state.config.clari.apiKey && secret === state.config.clari.apiSecret) return null;
+      return json(401, { message: "Unauthorized" });
+    },
+    limit() {
+      const l = state.limiters.clari;
+      const r = takeAll([l.second, l.week], 1);
+      if (r.ok) return { blocked: null, headers: {} };
+      return { blocked: json(429, { message: "Too Many Requests" }, { "retry-after": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))) }), headers: {} };
+    },
+  };
+}

@@ -1,0 +1,426 @@
+// Gong simulator: /gong/oauth2/* (consent + generate-customer-token) and /gong-api/<tenant>/v2/*.
+// Shapes follow the official spec; empty results are 404 "No calls found ...", cursors go in POST
+// bodies and expire, refresh tokens are single-use, tokens only work on the tenant's base URL.
+import { createHmac } from "node:crypto";
+import { DEMO_DEALS } from "../../lib/demo/data";
+import { GONG_NO_CALLS_MESSAGE, GONG_NO_USERS_MESSAGE, gongExtensiveRequestSchema, gongTranscriptRequestSchema } from "../../lib/providers/gong/schemas";
+import { type ProviderSim, type Route, type SimRequest, type SimResponse, basicAuth, bearer, json, params, parseJsonBody, redirect } from "../core";
+import type { SimCall } from "../data";
+import { summaryFor, transcriptFor } from "../data";
+import { takeAll } from "../limits";
+import { consentPage, errorPage, redirectWith } from "../oauth";
+import type { SimState } from "../state";
+import { isoWithOffset, requestId } from "../util";
+
+const PAGE = 100;
+const CURSOR_TTL_MS = 60 * 60_000;
+const WORKSPACE_ID = "1007648505208900737";
+const CURSOR_SECRET = "gong-sim-cursor";
+const OFFSETS = [-420, -300, 60];
+
+const err = (status: number, ...errors: string[]): SimResponse => json(status, { requestId: requestId(), errors });
+
+function b64url(s: string) {
+  return Buffer.from(s).toString("base64url");
+}
+
+export function gongSim(state: SimState): ProviderSim {
+  const tz = (c: SimCall) => OFFSETS[c.ownerIdx % OFFSETS.length]!;
+  const users = () => state.dataset.users;
+
+  function makeCursor(offset: number, key: string): string {
+    const payload = b64url(JSON.stringify({ offset, key, pageSize: PAGE, exp: Math.floor((state.now() + CURSOR_TTL_MS) / 1000) }));
+    const head = "eyJhbGciOiJIUzI1NiJ9";
+    const sig = createHmac("sha256", CURSOR_SECRET).update(`${head}.${payload}`).digest("base64url");
+    return `${head}.${payload}.${sig}`;
+  }
+
+  function readCursor(cursor: string, key: string): { offset: number } | SimResponse {
+    const [head, payload, sig] = cursor.split(".");
+    if (!head || !payload || !sig || createHmac("sha256", CURSOR_SECRET).update(`${head}.${payload}`).digest("base64url") !== sig) {
+      return err(400, "failed to verify cursor");
+    }
+    const data = JSON.parse(Buffer.from(payload, "base64url").toString()) as { offset: number; key: string; exp: number };
+    if (data.exp * 1000 <= state.now()) return err(400, "cursor has expired");
+    if (data.key !== key) return err(400, "failed to verify cursor");
+    return { offset: data.offset };
+  }
+
+  function page<T>(items: T[], cursor: string | null | undefined, key: string) {
+    let offset = 0;
+    if (cursor) {
+      const c = readCursor(cursor, key);
+      if ("status" in c) return c;
+      offset = c.offset;
+    }
+    const slice = items.slice(offset, offset + PAGE);
+    const next = offset + PAGE < items.length ? makeCursor(offset + PAGE, key) : undefined;
+    return {
+      slice,
+      records: { totalRecords: items.length, currentPageSize: slice.length, currentPageNumber: Math.floor(offset / PAGE), ...(next ? { cursor: next } : {}) },
+    };
+  }
+
+  const owner = (c: SimCall) => users()[c.ownerIdx]!;
+
+  function metaData(c: SimCall) {
+    const id = state.gongCallId(c);
+    const started = isoWithOffset(c.startedAt, tz(c), 0);
+    return {
+      id,
+      url: `${state.baseUrl}/gong/call?id=${id}`,
+      title: c.title,
+      scheduled: started,
+      started,
+      duration: c.durationSec,
+      primaryUserId: owner(c).gongId,
+      direction: c.direction,
+      system: c.system,
+      scope: c.participants.some((p) => !p.internal) ? "External" : "Internal",
+      media: c.kind === "meeting" ? "Video" : "Audio",
+      language: c.language,
+      workspaceId: WORKSPACE_ID,
+      sdrDisposition: null,
+      clientUniqueId: null,
+      customData: null,
+      purpose: null,
+      meetingUrl: c.kind === "meeting" ? `https://zoom.us/j/${9_000_000_000 + c.idx}` : null,
+      isPrivate: c.isPrivate,
+      calendarEventId: c.kind === "meeting" ? `sim-${c.idx}@calendar.example` : null,
+    };
+  }
+
+  function crmContext(c: SimCall, extended: boolean) {
+    if (c.crmDealIdx === null) return [];
+    const d = DEMO_DEALS[c.crmDealIdx]!;
+    const fields = (pairs: Array<[string, string]>) => (extended ? pairs.map(([name, value]) => ({ name, value })) : undefined);
+    return [
+      {
+        system: d.crmSource === "HUBSPOT" ? "HubSpot" : "Salesforce",
+        objects: [
+          { objectType: "Opportunity", objectId: d.crmDealId, fields: fields([["Name", d.name], ["StageName", d.stage]]), timing: "Now" },
+          { objectType: "Account", objectId: d.crmAccountId, fields: fields([["Name", d.accountName]]), timing: "Now" },
+        ],
+      },
+    ];
+  }
+
+  function parties(c: SimCall) {
+    return c.participants.map((p, i) => {
+      const u = p.userIdx >= 0 ? users()[p.userIdx] : undefined;
+      const methods = [...(p.invitee ? ["Invitee"] : []), ...(p.attendee ? ["Attendee"] : [])];
+      return {
+        id: state.gongPartyId(c, i),
+        ...(p.person.email ? { emailAddress: p.person.email } : {}),
+        name: p.person.name,
+        ...(p.person.title ? { title: p.person.title } : {}),
+        ...(u ? { userId: u.gongId } : {}),
+        speakerId: p.attendee ? state.gongSpeakerId(c, i) : null,
+        context: [],
+        affiliation: p.internal ? "Internal" : "External",
+        ...(p.person.phone ? { phoneNumber: p.person.phone } : {}),
+        methods,
+      };
+    });
+  }
+
+  function visibleCalls(filter: { fromDateTime?: string | null; toDateTime?: string | null; callIds?: string[] | null; primaryUserIds?: string[] | null }) {
+    const now = state.now();
+    const from = filter.fromDateTime ? Date.parse(filter.fromDateTime) : Number.NEGATIVE_INFINITY;
+    const to = filter.toDateTime ? Date.parse(filter.toDateTime) : Number.POSITIVE_INFINITY;
+    const ids = filter.callIds ? new Set(filter.callIds) : null;
+    const owners = filter.primaryUserIds ? new Set(filter.primaryUserIds) : null;
+    const source = ids
+      ? [...ids].map((id) => state.callByGongId(id)).filter((c): c is SimCall => Boolean(c))
+      : state.dataset.calls;
+    return source
+      .filter((c) => state.isVisible(c, now) && c.startedAt >= from && c.startedAt < to && (!owners || owners.has(owner(c).gongId)))
+      .sort((a, b) => a.startedAt - b.startedAt || a.idx - b.idx);
+  }
+
+  function usersOfCalls(ids: string[] | null | undefined): string[] {
+    const out: string[] = [];
+    for (const id of ids ?? []) {
+      const c = state.callByGongId(id);
+      if (!c) continue;
+      for (const p of c.participants) if (p.userIdx >= 0) out.push(users()[p.userIdx]!.gongId, users()[p.userIdx]!.email);
+    }
+    return out;
+  }
+
+  function bodyUsers(req: SimRequest): string[] {
+    const b = parseJsonBody(req);
+    if (!b.ok || typeof b.value !== "object" || b.value === null) return [];
+    const filter = (b.value as { filter?: { primaryUserIds?: unknown; callIds?: unknown } }).filter;
+    const prim = Array.isArray(filter?.primaryUserIds) ? filter.primaryUserIds.map(String) : [];
+    const emails = prim.map((id) => users().find((u) => u.gongId === id)?.email).filter((e): e is string => Boolean(e));
+    return [...prim, ...emails, ...usersOfCalls(Array.isArray(filter?.callIds) ? filter.callIds.map(String) : [])];
+  }
+
+  const oauth = state.gongOAuth;
+
+  const routes: Route[] = [
+    {
+      method: "GET",
+      area: "oauth",
+      pattern: /^\/oauth2\/authorize$/,
+      endpoint: "GET /oauth2/authorize",
+      handle: (req) => {
+        const q = req.query;
+        if (!oauth.checkClient(q.get("client_id"))) return { status: 400, html: errorPage("Invalid request", "Unknown client_id.") };
+        const redirectUri = q.get("redirect_uri");
+        if (!redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "redirect_uri is missing or invalid.") };
+        if (q.get("response_type") !== "code") return redirect(redirectWith(redirectUri, { error: "unsupported_response_type", ...(q.get("state") ? { state: q.get("state")! } : {}) }));
+        return {
+          status: 200,
+          html: consentPage({
+            action: `${state.baseUrl}/gong/oauth2/authorize`,
+            appName: "Callsync",
+            providerName: "Gong",
+            clientId: q.get("client_id")!,
+            redirectUri,
+            state: q.get("state") ?? "",
+            scope: q.get("scope") ?? "",
+          }),
+        };
+      },
+    },
+    {
+      method: "POST",
+      area: "oauth",
+      pattern: /^\/oauth2\/authorize$/,
+      endpoint: "POST /oauth2/authorize",
+      handle: (req) => {
+        const p = params(req);
+        const clientId = p.get("client_id");
+        const redirectUri = p.get("redirect_uri");
+        if (!oauth.checkClient(clientId) || !redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "Unknown client or redirect URI.") };
+        const st = p.get("state") ? { state: p.get("state")! } : {};
+        if (p.get("decision") !== "allow") {
+          return redirect(redirectWith(redirectUri, { error: "access_denied", error_description: "The user denied the request", ...st }));
+        }
+        const code = oauth.issueCode(clientId!, redirectUri, p.get("scope") ?? "");
+        return redirect(redirectWith(redirectUri, { code, ...st }));
+      },
+    },
+    {
+      method: "POST",
+      area: "oauth",
+      pattern: /^\/oauth2\/generate-customer-token$/,
+      endpoint: "POST /oauth2/generate-customer-token",
+      isRefresh: (req) => params(req).get("grant_type") === "refresh_token",
+      handle: (req) => {
+        const basic = basicAuth(req);
+        if (!basic || !oauth.checkClient(basic.user, basic.pass)) {
+          return json(401, { error: "invalid_client", error_description: "Client authentication failed" });
+        }
+        const p = params(req);
+        const grant = p.get("grant_type");
+        let result;
+        if (grant === "authorization_code") result = oauth.exchangeCode(p.get("code"), p.get("redirect_uri"), basic.user);
+        else if (grant === "refresh_token") {
+          state.stats.refresh("gong");
+          result = oauth.refreshGrant(p.get("refresh_token"));
+        } else return json(400, { error: "unsupported_grant_type", error_description: `grant_type ${grant ?? "(missing)"} is not supported` });
+        if (!result.ok) return json(result.status, { error: result.error, error_description: result.description });
+        return json(200, {
+          access_token: result.tokens.accessToken,
+          refresh_token: result.tokens.refreshToken,
+          scope: result.tokens.scope,
+          token_type: "bearer",
+          expires_in: result.tokens.expiresIn,
+          api_base_url_for_customer: `${state.baseUrl}/gong-api/${state.config.gongTenant}`,
+        });
+      },
+    },
+    {
+      method: "GET",
+      area: "oauth",
+      pattern: /^\/call$/,
+      endpoint: "GET /call",
+      handle: (req) => {
+        const c = state.callByGongId(req.query.get("id") ?? "");
+        return c ? { status: 200, html: errorPage(c.title, `Simulated Gong call ${state.gongCallId(c)}`) } : { status: 404, html: errorPage("Not found", "No such call") };
+      },
+    },
+    {
+      method: "GET",
+      area: "api",
+      pattern: /^\/v2\/users$/,
+      endpoint: "GET /v2/users",
+      malformedField: "users.0.emailAddress",
+      handle: (req) => {
+        const all = users();
+        const pg = page(all, req.query.get("cursor"), "users");
+        if ("status" in pg) return pg;
+        if (pg.slice.length === 0) return err(404, GONG_NO_USERS_MESSAGE);
+        return json(200, {
+          requestId: requestId(),
+          records: pg.records,
+          users: pg.slice.map((u) => ({
+            id: u.gongId,
+            emailAddress: u.email,
+            created: "2024-01-08T09:00:00.000-08:00",
+            active: true,
+            emailAliases: [],
+            trustedEmailAddress: null,
+            firstName: u.firstName,
+            lastName: u.lastName,
+            title: u.title,
+            phoneNumber: u.phone,
+            extension: null,
+            personalMeetingUrls: [],
+            settings: { webConferencesRecorded: true, preventWebConferenceRecording: false, telephonyCallsImported: true, emailsImported: false, preventEmailImport: false, nonRecordedMeetingsImported: false, gongConnectEnabled: true },
+            managerId: null,
+            meetingConsentPageUrl: null,
+            spokenLanguages: [],
+          })),
+        });
+      },
+    },
+    {
+      method: "POST",
+      area: "api",
+      pattern: /^\/v2\/calls\/extensive$/,
+      endpoint: "POST /v2/calls/extensive",
+      users: bodyUsers,
+      malformedField: "calls.0.metaData.started",
+      handle: (req) => {
+        const raw = parseJsonBody(req);
+        if (!raw.ok) return err(400, "Malformed JSON request body");
+        const parsed = gongExtensiveRequestSchema.safeParse(raw.value);
+        if (!parsed.success) return err(400, ...parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+        const { filter, contentSelector, cursor } = parsed.data;
+        if (filter.callIds && filter.callIds.length === 0) return err(400, "filter.callIds: must not be empty");
+        const calls = visibleCalls(filter);
+        const key = JSON.stringify(filter);
+        const pg = page(calls, cursor, key);
+        if ("status" in pg) return pg;
+        if (pg.slice.length === 0) return err(404, GONG_NO_CALLS_MESSAGE);
+        const ctx = contentSelector?.context ?? "None";
+        const exposed = contentSelector?.exposedFields;
+        const content = exposed?.content ?? {};
+        const now = state.now();
+        return json(200, {
+          requestId: requestId(),
+          records: pg.records,
+          calls: pg.slice.map((c) => {
+            const ready = state.transcriptReady(c, now);
+            const s = ready ? summaryFor(state.config.seed, c) : null;
+            const id = state.gongCallId(c);
+            return {
+              metaData: metaData(c),
+              ...(ctx !== "None" ? { context: crmContext(c, ctx === "Extended") } : {}),
+              ...(exposed?.parties ? { parties: parties(c) } : {}),
+              ...(exposed?.content
+                ? {
+                    content: {
+                      ...(content.brief && s ? { brief: s.brief } : {}),
+                      ...(content.keyPoints && s ? { keyPoints: s.keyPoints.map((text) => ({ text })) } : {}),
+                      ...(content.pointsOfInterest && s
+                        ? { pointsOfInterest: { actionItems: s.actionItems.map((snippet, i) => ({ snippetStartTime: 60 * (i + 1), snippetEndTime: 60 * (i + 1) + 5, speakerID: state.gongSpeakerId(c, 0), snippet })) } }
+                        : {}),
+                    },
+                  }
+                : {}),
+              ...(exposed?.media
+                ? {
+                    media: {
+                      audioUrl: state.mediaUrl("gong", id, "audio", 8 * 3_600_000),
+                      ...(c.kind === "meeting" ? { videoUrl: state.mediaUrl("gong", id, "video", 8 * 3_600_000) } : {}),
+                    },
+                  }
+                : {}),
+            };
+          }),
+        });
+      },
+    },
+    {
+      method: "POST",
+      area: "api",
+      pattern: /^\/v2\/calls\/transcript$/,
+      endpoint: "POST /v2/calls/transcript",
+      users: bodyUsers,
+      malformedField: "callTranscripts.0.callId",
+      handle: (req) => {
+        const raw = parseJsonBody(req);
+        if (!raw.ok) return err(400, "Malformed JSON request body");
+        const parsed = gongTranscriptRequestSchema.safeParse(raw.value);
+        if (!parsed.success) return err(400, ...parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+        const { filter, cursor } = parsed.data;
+        if (filter.callIds && filter.callIds.length === 0) return err(400, "filter.callIds: must not be empty");
+        const now = state.now();
+        const calls = visibleCalls(filter).filter((c) => state.transcriptReady(c, now));
+        const pg = page(calls, cursor, `t:${JSON.stringify(filter)}`);
+        if ("status" in pg) return pg;
+        if (pg.slice.length === 0) return err(404, GONG_NO_CALLS_MESSAGE);
+        return json(200, {
+          requestId: requestId(),
+          records: pg.records,
+          callTranscripts: pg.slice.map((c) => {
+            const monologues: Array<{ speakerId: string; topic: string | null; sentences: Array<{ start: number; end: number; text: string }> }> = [];
+            for (const s of transcriptFor(state.config.seed, c)) {
+              const speakerId = state.gongSpeakerId(c, s.speaker);
+              let last = monologues[monologues.length - 1];
+              if (!last || last.speakerId !== speakerId) {
+                last = { speakerId, topic: null, sentences: [] };
+                monologues.push(last);
+              }
+              last.sentences.push({ start: s.startMs, end: s.endMs, text: s.text });
+            }
+            return { callId: state.gongCallId(c), transcript: monologues };
+          }),
+        });
+      },
+    },
+    {
+      method: "GET",
+      area: "api",
+      pattern: /^\/v2\/calls$/,
+      endpoint: "GET /v2/calls",
+      malformedField: "calls.0.started",
+      handle: (req) => {
+        const from = req.query.get("fromDateTime");
+        const to = req.query.get("toDateTime");
+        if (!from || !to) return err(400, "fromDateTime: must not be null", "toDateTime: must not be null");
+        const calls = visibleCalls({ fromDateTime: from, toDateTime: to });
+        const pg = page(calls, req.query.get("cursor"), JSON.stringify({ from, to }));
+        if ("status" in pg) return pg;
+        if (pg.slice.length === 0) return err(404, GONG_NO_CALLS_MESSAGE);
+        return json(200, { requestId: requestId(), records: pg.records, calls: pg.slice.map(metaData) });
+      },
+    },
+    {
+      method: "GET",
+      area: "api",
+      pattern: /^\/v2\/calls\/(\d+)$/,
+      endpoint: "GET /v2/calls/:id",
+      handle: (_req, m) => {
+        const c = state.callByGongId(m[1]!);
+        if (!c || !state.isVisible(c)) return err(404, `Call ID ${m[1]} was not found`);
+        return json(200, { requestId: requestId(), call: metaData(c) });
+      },
+    },
+  ];
+
+  return {
+    provider: "gong",
+    routes,
+    error: (status, message) => err(status, message),
+    authenticate(req, route) {
+      if (route.area !== "api") return null;
+      const status = route.endpoint === "GET /v2/users" ? 403 : 401;
+      if (req.tenant !== state.config.gongTenant) return err(status, "The access token has been revoked");
+      const check = oauth.checkAccess(bearer(req));
+      if (check === "ok") return null;
+      return err(status, check === "expired" ? "The access token has expired" : "The access token is invalid or has been revoked");
+    },
+    limit(req) {
+      const l = state.gongLimiter(req.tenant ?? "");
+      const r = takeAll([l.second, l.day], 1);
+      if (r.ok) return { blocked: null, headers: {} };
+      return { blocked: { ...err(429, "Too many requests. Please retry after the time given in the Retry-After header."), headers: { "retry-after": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))) } }, headers: {} };
+    },
+  };
+}
