@@ -6,7 +6,7 @@ import type { RuntimeContext } from "./context";
 import { eventInputSchema, registerBodySchema, type EventInput } from "./protocol";
 import { registerApp, syncApp } from "./registry";
 import { finishRun, insertEvent } from "./runs";
-import { withTx, type RunRow, type StepRow } from "./store";
+import { query, withTx, type RunRow, type StepRow } from "./store";
 
 const MAX_BODY = 10 * 1024 * 1024;
 
@@ -144,7 +144,7 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
         const status = url.searchParams.get("status");
         const fn = url.searchParams.get("function");
         const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 100) || 100);
-        const runs = await ctx.db.query<RunRow>(
+        const runs = await query<RunRow>(ctx.db, 
           `SELECT * FROM ${ctx.s}.runs WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR function_id = $2)
            ORDER BY created_at DESC, id DESC LIMIT $3`,
           [status, fn, limit],
@@ -157,15 +157,15 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
       "GET",
       /^\/v1\/runs\/([^/]+)$/,
       async (_req, res, [id]) => {
-        const run = (await ctx.db.query<RunRow>(`SELECT * FROM ${ctx.s}.runs WHERE id = $1`, [id])).rows[0];
+        const run = (await query<RunRow>(ctx.db, `SELECT * FROM ${ctx.s}.runs WHERE id = $1`, [id])).rows[0];
         if (!run) {
           send(res, 404, { error: `Run ${id} not found` });
           return;
         }
         const [steps, jobs, waits] = await Promise.all([
-          ctx.db.query<StepRow>(`SELECT * FROM ${ctx.s}.steps WHERE run_id = $1 ORDER BY created_at, completion_seq NULLS LAST`, [id]),
-          ctx.db.query(`SELECT kind, step_id, attempt, available_at FROM ${ctx.s}.jobs WHERE run_id = $1 ORDER BY available_at`, [id]),
-          ctx.db.query(`SELECT step_id, event_name, expression, expires_at FROM ${ctx.s}.waits WHERE run_id = $1`, [id]),
+          query<StepRow>(ctx.db, `SELECT * FROM ${ctx.s}.steps WHERE run_id = $1 ORDER BY created_at, completion_seq NULLS LAST`, [id]),
+          query(ctx.db, `SELECT kind, step_id, attempt, available_at FROM ${ctx.s}.jobs WHERE run_id = $1 ORDER BY available_at`, [id]),
+          query(ctx.db, `SELECT step_id, event_name, expression, expires_at FROM ${ctx.s}.waits WHERE run_id = $1`, [id]),
         ]);
         send(res, 200, {
           data: {
@@ -208,7 +208,7 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
       async (_req, res, _p, url) => {
         const name = url.searchParams.get("name");
         const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 100) || 100);
-        const rows = await ctx.db.query<{ id: string; payload: unknown; received_at: number; processed_at: number | null }>(
+        const rows = await query<{ id: string; payload: unknown; received_at: number; processed_at: number | null }>(ctx.db, 
           `SELECT id, payload, received_at, processed_at FROM ${ctx.s}.events WHERE ($1::text IS NULL OR name = $1)
            ORDER BY seq DESC LIMIT $2`,
           [name, limit],
@@ -223,7 +223,7 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
       "GET",
       /^\/v1\/functions$/,
       async (_req, res) => {
-        const rows = await ctx.db.query(`SELECT id, app_id, name, url, config FROM ${ctx.s}.functions ORDER BY id`);
+        const rows = await query(ctx.db, `SELECT id, app_id, name, url, config FROM ${ctx.s}.functions ORDER BY id`);
         send(res, 200, { data: rows.rows });
       },
     ],

@@ -8,7 +8,7 @@ import { applyOps, failedAttempt } from "./apply";
 import { execute } from "./executor";
 import { maxAttempts, resolveStep, finishRun, stepUrl } from "./runs";
 import type { StepResult } from "./protocol";
-import { TERMINAL_STATUSES, withTx, type ConcurrencySlot, type FunctionRow, type JobRow, type RunRow, type Tx } from "./store";
+import { query, TERMINAL_STATUSES, withTx, type ConcurrencySlot, type FunctionRow, type JobRow, type RunRow, type Tx } from "./store";
 
 export type SchedulerOptions = { pollIntervalMs: number; maxConcurrentRuns: number };
 
@@ -71,7 +71,7 @@ export class Scheduler {
   private async tick(): Promise<void> {
     const { ctx } = this;
     const now = ctx.clock.now();
-    const pending = await ctx.db.query<{ events: boolean; crons: boolean }>(
+    const pending = await query<{ events: boolean; crons: boolean }>(ctx.db, 
       `SELECT EXISTS (SELECT 1 FROM ${ctx.s}.events WHERE processed_at IS NULL) AS events,
               EXISTS (SELECT 1 FROM ${ctx.s}.crons WHERE next_at <= $1) AS crons`,
       [now],
@@ -139,8 +139,7 @@ export class Scheduler {
     const { ctx } = this;
     let lost = false;
     const heartbeat = setInterval(() => {
-      ctx.db
-        .query(`UPDATE ${ctx.s}.runs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`, [
+      query(ctx.db, `UPDATE ${ctx.s}.runs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`, [
           runId,
           ctx.owner,
           ctx.clock.now() + ctx.leaseMs,
@@ -156,7 +155,7 @@ export class Scheduler {
     try {
       while (!this.stopping && !lost && !abort.signal.aborted) {
         const job = (
-          await ctx.db.query<JobRow>(
+          await query<JobRow>(ctx.db, 
             `SELECT * FROM ${ctx.s}.jobs WHERE run_id = $1 AND available_at <= $2
              ORDER BY (kind = 'discovery'), available_at, id LIMIT 1`,
             [runId, ctx.clock.now()],
@@ -174,8 +173,7 @@ export class Scheduler {
     } finally {
       clearInterval(heartbeat);
       if (!lost) {
-        await ctx.db
-          .query(`UPDATE ${ctx.s}.runs SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [
+        await query(ctx.db, `UPDATE ${ctx.s}.runs SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [
             runId,
             ctx.owner,
           ])

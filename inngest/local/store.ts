@@ -105,6 +105,17 @@ export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> 
   }
 }
 
+/**
+ * A single statement, still wrapped in BEGIN/COMMIT. The embedded PGlite server (pglite-socket)
+ * multiplexes all connections onto one backend message by message; only an open transaction gives
+ * a connection exclusive use, so an unwrapped parameterized query (Parse/Bind/Execute) could be
+ * interleaved with another connection's and bind the wrong statement. Costs two round trips on a
+ * real server, which is negligible here.
+ */
+export async function query<R extends pg.QueryResultRow>(db: Db, text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  return withTx(db, (tx) => tx.query<R>(text, values));
+}
+
 export const json = (value: unknown): string => JSON.stringify(value ?? null);
 
 export const TERMINAL_STATUSES = ["Completed", "Failed", "Cancelled", "Skipped"] as const;

@@ -1,0 +1,186 @@
+// Test harness: a local Inngest runtime on its own PostgreSQL schema plus an app serving real SDK
+// functions with `inngest/node` on a random port, synced the way `npm run dev` syncs.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { Inngest, type InngestFunction } from "inngest";
+import { serve } from "inngest/node";
+import { startLocalInngest, type LocalInngest, type LocalInngestOptions } from "@/inngest/local";
+
+export type RunSummary = {
+  id: string;
+  function_id: string;
+  status: string;
+  attempts: number;
+  event_name: string;
+  output: unknown;
+  error: { name: string; message: string } | null;
+  last_error: { name: string; message: string } | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+};
+export type RunDetail = RunSummary & {
+  event: { name: string; data: Record<string, unknown> };
+  steps: Array<{ id: string; name: string | null; op: string; status: string; attempts: number; output?: unknown; error?: { message: string } }>;
+  pending: Array<{ kind: string; step_id: string | null; attempt: number; available_at: number }>;
+};
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+}
+
+/** Polls `probe` until it returns a value other than undefined/false, or fails with `what`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, intervalMs = 25 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const out = await probe();
+      if (out !== undefined && out !== false) return out;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export type ServedApp = { url: string; close: () => Promise<void> };
+
+export async function serveApp(client: Inngest.Any, functions: InngestFunction.Any[]): Promise<ServedApp> {
+  const server = http.createServer(serve({ client, functions }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/inngest`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type Harness = {
+  runtime: LocalInngest;
+  client: Inngest.Any;
+  appId: string;
+  schema: string;
+  app: ServedApp | undefined;
+  /** Serves `functions` and syncs them (in-band PUT from the runtime). */
+  serve: (functions: InngestFunction.Any[]) => Promise<ServedApp>;
+  fnId: (id: string) => string;
+  runs: (query?: { function?: string; status?: string }) => Promise<RunSummary[]>;
+  run: (id: string) => Promise<RunDetail>;
+  waitForRun: (fnId: string, pred?: (r: RunSummary) => boolean, opts?: { timeoutMs?: number; count?: number }) => Promise<RunSummary[]>;
+  waitForStatus: (runId: string, status: string | string[], opts?: { timeoutMs?: number }) => Promise<RunDetail>;
+  sql: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
+  close: () => Promise<void>;
+};
+
+export async function startHarness(prefix: string, options: Partial<LocalInngestOptions> = {}): Promise<Harness> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error("DATABASE_URL is not set (vitest globalSetup provides it)");
+  const schema = uniqueName(`il_${prefix}`);
+  const runtime = await startLocalInngest({
+    databaseUrl,
+    port: 0,
+    host: "127.0.0.1",
+    schema,
+    pollIntervalMs: 50,
+    retryBaseDelayMs: 20,
+    retryMaxDelayMs: 200,
+    poolSize: 3,
+    logLevel: "warn",
+    ...options,
+  });
+  const appId = uniqueName(prefix).replace(/_/g, "-");
+  const client = new Inngest({ id: appId, isDev: true, baseUrl: runtime.url.replace("localhost", "127.0.0.1") });
+  const admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const base = runtime.url;
+
+  const h: Harness = {
+    runtime,
+    client,
+    appId,
+    schema,
+    app: undefined,
+    serve: async (functions) => {
+      await h.app?.close();
+      h.app = await serveApp(client, functions);
+      await runtime.syncApp(h.app.url);
+      return h.app;
+    },
+    fnId: (id) => `${appId}-${id}`,
+    runs: async (query = {}) => {
+      const qs = new URLSearchParams({ limit: "1000" });
+      if (query.function) qs.set("function", query.function);
+      if (query.status) qs.set("status", query.status);
+      return (await getJson<{ data: RunSummary[] }>(`${base}/v1/runs?${qs}`)).body.data;
+    },
+    run: async (id) => (await getJson<{ data: RunDetail }>(`${base}/v1/runs/${id}`)).body.data,
+    waitForRun: (fnId, pred = () => true, opts = {}) =>
+      eventually(
+        `${opts.count ?? 1} run(s) of ${fnId}`,
+        async () => {
+          const runs = (await h.runs({ function: fnId })).filter(pred);
+          return runs.length >= (opts.count ?? 1) ? runs : undefined;
+        },
+        { timeoutMs: opts.timeoutMs ?? 10_000 },
+      ),
+    waitForStatus: (runId, status, opts = {}) => {
+      const wanted = Array.isArray(status) ? status : [status];
+      return eventually(
+        `run ${runId} to be ${wanted.join("|")}`,
+        async () => {
+          const r = await h.run(runId);
+          return wanted.includes(r.status) ? r : undefined;
+        },
+        { timeoutMs: opts.timeoutMs ?? 10_000 },
+      );
+    },
+    sql: async (text, values) => {
+      // In a transaction: see inngest/local/store.ts `query` (embedded PGlite interleaves otherwise).
+      const c = await admin.connect();
+      try {
+        await c.query("BEGIN");
+        const res = await c.query(text.replaceAll("$schema", `"${schema}"`), values);
+        await c.query("COMMIT");
+        return res.rows;
+      } catch (err) {
+        await c.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        c.release();
+      }
+    },
+    close: async () => {
+      await runtime.stop();
+      await h.app?.close();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      await admin.end();
+    },
+  };
+  return h;
+}
+
+/** Sends events straight to the runtime's intake, as `inngest.send()` does in dev mode. */
+export async function postEvents(runtimeUrl: string, body: unknown, raw = false): Promise<{ status: number; body: { ids?: string[]; status?: number; error?: string } }> {
+  return getJson(`${runtimeUrl}/e/test-key`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
+}
