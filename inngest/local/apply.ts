@@ -95,11 +95,11 @@ export async function applyOps(
   for (const op of outcome.ops) {
     switch (op.op) {
       case OpCode.StepRun:
-        await resolveStep(tx, ctx, run.id, op.id, { type: "data", data: op.data ?? null }, { ...meta(op), op: OpCode.StepRun });
+        await resolveStep(tx, ctx, run.id, op.id, { type: "data", data: op.data ?? null }, { ...meta(op), op: OpCode.StepRun, executed: true });
         break;
 
       case OpCode.StepFailed:
-        await resolveStep(tx, ctx, run.id, op.id, { type: "error", error: toSerializedError(op.error) }, { ...meta(op), op: OpCode.StepRun });
+        await resolveStep(tx, ctx, run.id, op.id, { type: "error", error: toSerializedError(op.error) }, { ...meta(op), op: OpCode.StepRun, executed: true });
         break;
 
       case OpCode.StepError: {
@@ -119,7 +119,7 @@ export async function applyOps(
           await enqueueJob(tx, ctx, { runId: run.id, kind: "step", stepId: op.id, attempt: attempts, availableAt });
           ctx.log.info(`run ${run.id} step "${op.displayName ?? op.id}" attempt ${attempts}/${maxAttempts} failed: ${error.message}`);
         } else {
-          await resolveStep(tx, ctx, run.id, op.id, { type: "error", error }, meta(op));
+          await resolveStep(tx, ctx, run.id, op.id, { type: "error", error }, { ...meta(op), op: OpCode.StepRun });
         }
         break;
       }

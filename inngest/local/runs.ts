@@ -170,19 +170,19 @@ export async function resolveStep(
   runId: string,
   stepId: string,
   result: StepResult,
-  meta: { op?: string; name?: string | null; displayName?: string | null } = {},
+  meta: { op?: string; name?: string | null; displayName?: string | null; executed?: boolean } = {},
 ): Promise<boolean> {
   const now = ctx.clock.now();
   const run = await tx.query(`SELECT 1 FROM ${ctx.s}.runs WHERE id = $1 AND status <> ALL($2)`, [runId, TERMINAL_STATUSES]);
   if (!run.rowCount) return false;
   const status = result.type === "data" ? "completed" : "failed";
   const res = await tx.query(
-    `INSERT INTO ${ctx.s}.steps AS st (run_id, step_id, op, name, display_name, status, result, completion_seq, created_at, ended_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, nextval('${ctx.s}.step_completion_seq'), $8, $8)
+    `INSERT INTO ${ctx.s}.steps AS st (run_id, step_id, op, name, display_name, status, result, attempts, completion_seq, created_at, ended_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $9, nextval('${ctx.s}.step_completion_seq'), $8, $8)
      ON CONFLICT (run_id, step_id) DO UPDATE SET status = EXCLUDED.status, result = EXCLUDED.result,
-       completion_seq = EXCLUDED.completion_seq, ended_at = EXCLUDED.ended_at
+       attempts = st.attempts + EXCLUDED.attempts, completion_seq = EXCLUDED.completion_seq, ended_at = EXCLUDED.ended_at
      WHERE st.status NOT IN ('completed', 'failed')`,
-    [runId, stepId, meta.op ?? "StepRun", meta.name ?? null, meta.displayName ?? null, status, json(result), now],
+    [runId, stepId, meta.op ?? "StepRun", meta.name ?? null, meta.displayName ?? null, status, json(result), now, meta.executed ? 1 : 0],
   );
   if (!res.rowCount) return false;
   await tx.query(`DELETE FROM ${ctx.s}.jobs WHERE run_id = $1 AND step_id = $2`, [runId, stepId]);

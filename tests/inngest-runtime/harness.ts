@@ -107,7 +107,8 @@ export async function startHarness(prefix: string, options: Partial<LocalInngest
     ...options,
   });
   const appId = uniqueName(prefix).replace(/_/g, "-");
-  const client = new Inngest({ id: appId, isDev: true, baseUrl: runtime.url.replace("localhost", "127.0.0.1") });
+  const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+  const client = new Inngest({ id: appId, isDev: true, baseUrl: runtime.url.replace("localhost", "127.0.0.1"), logger: quiet });
   const admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const base = runtime.url;
 
