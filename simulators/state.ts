@@ -12,6 +12,8 @@ const GONG_CALL_BASE = 7_100_000_000_000_000_000n;
 
 export class SimState {
   config: SimConfig;
+  /** Configuration given at start-up; reset() returns to it before applying its input. */
+  private readonly initialConfig: SimConfig;
   dataset!: Dataset;
   readonly stats = new StatsCollector();
   readonly faults = new FaultRegistry();
@@ -30,6 +32,7 @@ export class SimState {
 
   constructor(input: SimConfigInput = {}) {
     this.config = mergeConfig(defaultConfig(), input);
+    this.initialConfig = structuredClone(this.config);
     this.gongOAuth = new OAuthServer({
       label: "Gong",
       client: () => this.config.gong,
@@ -93,10 +96,13 @@ export class SimState {
     return l;
   }
 
-  /** Resets counters, tokens, faults, added calls and limiters; applies new config if given. */
+  /**
+   * Back to the start-up state: counters, tokens, faults, added calls, clock, limits. `input`
+   * then overrides the start-up config (seed, callsPerUser, now, limits, ...).
+   */
   reset(input: SimConfigInput = {}): void {
     const keepBase = this.baseUrl;
-    this.config = mergeConfig(this.config, input);
+    this.config = mergeConfig(structuredClone(this.initialConfig), input);
     this.stats.reset();
     this.faults.clear();
     this.gongOAuth.reset();
