@@ -85,11 +85,18 @@ export class FaultRegistry {
     return true;
   }
 
-  /** Returns the faults that fire for this request (consuming one use of each). */
+  /**
+   * Returns the faults that fire for this request, consuming one use of each: at most one fault
+   * that ends the request (429, 5xx, 401, invalid_grant), plus any hang / malformed modifiers.
+   */
   take(req: FaultRequest): Fault[] {
     const fired: Fault[] = [];
+    let terminal = false;
     for (const f of this.faults) {
       if (!this.matches(f, req)) continue;
+      const ends = f.kind !== "timeout" && f.kind !== "malformed";
+      if (ends && terminal) continue;
+      terminal ||= ends;
       if (f.remaining !== null) f.remaining--;
       f.hits++;
       fired.push(f);

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_DEALS } from "@/lib/demo/data";
+import type { CanonicalCall } from "@/lib/providers/canonical";
+import { createInMemoryCredentialStore } from "@/lib/providers/memory";
+import type { CallPage, OAuthCredentials } from "@/lib/providers/types";
+import type { RunningSimulators, SimStats } from "@/simulators";
+import { NOW, clientFor, connectOAuth, connectedClient, consent, control, expectProviderError, startTestSimulators } from "./helpers";
+
+let sims: RunningSimulators;
+const FROM = new Date("2020-01-01T00:00:00Z");
+const TO = new Date(Date.parse(NOW) + 1);
+const stats = async () => (await control(sims, "/stats", undefined, "GET")) as SimStats;
+
+beforeAll(async () => {
+  sims = await startTestSimulators({ callsPerUser: 30 });
+});
+afterAll(async () => {
+  await sims.stop();
+});
+beforeEach(async () => {
+  await control(sims, "/reset", { now: NOW });
+});
+
+describe("Salesloft OAuth", () => {
+  it("Allow returns code, context and scope; Deny returns access_denied", async () => {
+    const client = clientFor("SALESLOFT", sims);
+    const ok = await consent(client.authorizationUrl({ state: "abc" }), "allow");
+    expect(ok.searchParams.get("code")).toBeTruthy();
+    expect(ok.searchParams.get("context")).toMatch(/^\/teams\//);
+    expect(ok.searchParams.get("state")).toBe("abc");
+    const result = await client.exchangeCode({ code: ok.searchParams.get("code")! });
+    expect(result.tokenExpiresAt?.getTime()).toBe(Date.parse(NOW) + 7_200_000);
+    const denied = await consent(client.authorizationUrl({ state: "def" }), "deny");
+    expect(denied.searchParams.get("error")).toBe("access_denied");
+    expect(denied.searchParams.get("state")).toBe("def");
+  });
+
+  it("rotates refresh tokens: each refresh revokes the previous one", async () => {
+    const creds = await connectOAuth("SALESLOFT", sims);
+    const store = createInMemoryCredentialStore(creds);
+    const client = clientFor("SALESLOFT", sims, { credentials: store });
+    const first = (await client.refreshCredentials()) as OAuthCredentials;
+    const second = (await client.refreshCredentials()) as OAuthCredentials;
+    expect(new Set([creds.refreshToken, first.refreshToken, second.refreshToken]).size).toBe(3);
+    const stale = clientFor("SALESLOFT", sims, { credentials: createInMemoryCredentialStore(first) });
+    await expectProviderError(stale.refreshCredentials(), "AUTH_REVOKED");
+    expect((await client.listUsers()).length).toBe(8);
+  });
+});
+
+describe("Salesloft conversations", () => {
+  async function listAll(user?: { providerUserId: string }) {
+    const { client } = await connectedClient("SALESLOFT", sims);
+    const calls: CanonicalCall[] = [];
+    let checkpoint: CallPage["checkpoint"] = null;
+    let pages = 0;
+    do {
+      const page = await client.listCalls({ from: FROM, to: TO, user, checkpoint });
+      calls.push(...page.calls);
+      checkpoint = page.checkpoint;
+      pages++;
+    } while (checkpoint);
+    return { calls, pages, client };
+  }
+
+  it("walks the updated_at cursor to the end without duplicates", async () => {
+    const { calls, pages } = await listAll();
+    const visible = sims.state.dataset.calls.filter((c) => sims.state.isVisible(c));
+    expect(calls.length).toBe(visible.length);
+    expect(new Set(calls.map((c) => c.providerCallId)).size).toBe(calls.length);
+    expect(pages).toBe(Math.ceil(visible.length / 100));
+    const s = await stats();
+    // Always page 1 of a moving cursor: no deep-page surcharge.
+    expect(Object.keys(s.salesloft.byEndpoint)).toContain("GET /v2/conversations");
+  });
+
+  it("maps ms durations, mixed-unit start times, attendees/invitees and CRM ids via opportunities", async () => {
+    const { calls } = await listAll();
+    for (const call of calls.slice(0, 40)) {
+      const sim = sims.state.callBySalesloftId(call.providerCallId)!;
+      expect(call.startedAt.getTime()).toBe(Math.floor(sim.startedAt / 1000) * 1000);
+      expect(call.durationSec).toBe(sim.durationSec);
+      expect(call.participants.filter((p) => p.isAttendee).length).toBe(sim.participants.filter((p) => p.attendee).length);
+      if (sim.crmDealIdx !== null) {
+        expect(call.crm.dealIds).toEqual([DEMO_DEALS[sim.crmDealIdx]!.crmDealId]);
+        expect(call.crm.accountIds).toEqual([DEMO_DEALS[sim.crmDealIdx]!.crmAccountId]);
+      } else {
+        expect(call.crm.dealIds).toEqual([]);
+      }
+    }
+    const s = await stats();
+    // Opportunity lookups are cached per client: at most one per demo deal.
+    expect(s.salesloft.byEndpoint["GET /v2/opportunities/:id"]!.total).toBeLessThanOrEqual(DEMO_DEALS.length);
+  });
+
+  it("lists one user's conversations", async () => {
+    const { client } = await connectedClient("SALESLOFT", sims);
+    const rep4 = (await client.listUsers()).find((u) => u.email === "rep4@acme.test")!;
+    const { calls } = await listAll({ providerUserId: rep4.providerUserId });
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.ownerProviderUserId === rep4.providerUserId)).toBe(true);
+  });
+
+  it("turns float-second sentences into ms and joins speakers to attendees", async () => {
+    const { calls, client } = await listAll();
+    const call = calls.find((c) => sims.state.transcriptReady(sims.state.callBySalesloftId(c.providerCallId)!) && c.durationSec > 1200)!;
+    const [t] = await client.fetchTranscripts([call.providerCallId]);
+    expect(t!.status).toBe("AVAILABLE");
+    expect(t!.sentences.length).toBeGreaterThan(100);
+    const keys = new Set(call.participants.map((p) => p.speakerKey).filter(Boolean));
+    expect(t!.sentences.every((s) => keys.has(s.speakerKey))).toBe(true);
+    expect(t!.sentences.every((s) => Number.isInteger(s.startMs) && s.endMs >= s.startMs)).toBe(true);
+    expect(t!.sentences.every((s, i, a) => i === 0 || a[i - 1]!.startMs <= s.startMs)).toBe(true);
+  });
+
+  it("reports a conversation without a transcription as PENDING", async () => {
+    const { client } = await connectedClient("SALESLOFT", sims);
+    const added = (await control(sims, "/calls", { ownerEmail: "rep1@acme.test" })) as { salesloft: string };
+    expect((await client.fetchTranscripts([added.salesloft]))[0]!.status).toBe("PENDING");
+  });
+
+  it("sends cost headers and throttles on the cost budget; the client recovers", async () => {
+    await control(sims, "/reset", { now: NOW, limits: { salesloft: { costPerWindow: 4, windowMs: 1_000 } } });
+    const raw = await fetch(`${sims.url}/salesloft-api/v2/users?page=1&per_page=5`, {
+      headers: { authorization: `Bearer ${(await connectOAuth("SALESLOFT", sims)).accessToken}` },
+    });
+    expect(raw.headers.get("x-ratelimit-endpoint-cost")).toBe("1");
+    expect(Number(raw.headers.get("x-ratelimit-remaining-minute"))).toBeLessThanOrEqual(3);
+    const { client } = await connectedClient("SALESLOFT", sims);
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map(() => client.listUsers()));
+    expect(results.every((r) => r.length === 8)).toBe(true);
+    expect((await stats()).salesloft.throttled).toBeGreaterThan(0);
+  });
+
+  it("charges the deep-page surcharge", async () => {
+    const token = (await connectOAuth("SALESLOFT", sims)).accessToken;
+    const res = await fetch(`${sims.url}/salesloft-api/v2/users?page=151&per_page=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.headers.get("x-ratelimit-endpoint-cost")).toBe("8");
+  });
+
+  it("a revoked token is AUTH_REVOKED; a malformed sentence is INVALID_RESPONSE naming the field", async () => {
+    const { client } = await connectedClient("SALESLOFT", sims);
+    const call = sims.state.dataset.calls.find((c) => sims.state.transcriptReady(c))!;
+    await control(sims, "/faults", { provider: "salesloft", kind: "malformed", count: 1, endpoint: "GET /v2/transcriptions/:id/sentences" });
+    const err = await expectProviderError(client.fetchTranscripts([sims.state.salesloftId(call)]), "INVALID_RESPONSE");
+    expect(err.field).toBe("data.0.start_time");
+    await control(sims, "/faults", { provider: "salesloft", kind: "revoked" });
+    await expectProviderError(client.listUsers(), "AUTH_REVOKED");
+  });
+
+  it("returns the signed recording URL from the redirect", async () => {
+    const { client } = await connectedClient("SALESLOFT", sims);
+    const rec = await client.fetchRecording(sims.state.salesloftId(sims.state.dataset.calls[0]!));
+    expect(rec.audioUrl).toContain("/media/salesloft/");
+    expect((await fetch(rec.audioUrl!)).status).toBe(200);
+  });
+});
