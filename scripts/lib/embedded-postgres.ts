@@ -39,6 +39,7 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
   const db = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
   const port = await freePort(opts.port ?? 0);
   const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 32 });
+  makeExtendedQueriesAtomic(server, db);
   await server.start();
   // PGlite serves one database whatever name the client asks for; "postgres" keeps URLs conventional.
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
@@ -49,5 +50,74 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
       await server.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
     },
+  };
+}
+
+type QueuedMessage = {
+  handlerId: number;
+  message: Uint8Array;
+  resolve: (bytes: number) => void;
+  reject: (error: unknown) => void;
+  onData: (data: Uint8Array) => void;
+};
+type QueryQueue = {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  processQueue: () => Promise<void>;
+  clearQueueForHandler: (handlerId: number) => void;
+};
+
+// Extended-protocol messages that continue a sequence ended by Sync ('S'): Parse, Bind, Describe,
+// Execute, Close, Flush.
+const CONTINUES_SEQUENCE = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
+
+/**
+ * Defect workaround (pglite-socket 0.1.3): its queue hands PGlite one wire message at a time from
+ * whichever connection is next, keeping a connection exclusive only inside a transaction. A
+ * parameterized query outside a transaction is several messages (Parse/Bind/Execute/Sync), so two
+ * connections' statements could interleave and bind each other's parameters. This replaces the
+ * queue's scheduler with one that also keeps a connection exclusive from its first extended-protocol
+ * message until its Sync.
+ */
+function makeExtendedQueriesAtomic(server: PGLiteSocketServer, db: PGlite) {
+  const queue = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  let sticky: number | null = null;
+  const originalClear = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId: number) => {
+    if (sticky === handlerId) sticky = null;
+    originalClear(handlerId);
+  };
+  queue.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const owner = sticky ?? (db.isInTransaction() ? this.lastHandlerId : null);
+        const index = owner === null ? 0 : this.queue.findIndex((m) => m.handlerId === owner);
+        if (index === -1) break; // wait for the owning connection's next message
+        const item = this.queue.splice(index, 1)[0]!;
+        let bytes = 0;
+        try {
+          await db.runExclusive(() =>
+            db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          item.reject(error);
+          continue;
+        }
+        const type = item.message[0] ?? 0;
+        sticky = CONTINUES_SEQUENCE.has(type) ? item.handlerId : null;
+        this.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
   };
 }

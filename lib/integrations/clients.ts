@@ -1,0 +1,58 @@
+// Builds provider clients for the app: configuration from env, the shared rate limiter and the
+// database credential store. The sync engine and route handlers get clients only from here.
+import "server-only";
+import { env } from "@/lib/env";
+import { describeProvider, getProviderClient } from "@/lib/providers";
+import type { GateReport, ProviderClient, ProviderClientConfig, ProviderId, RequestPriority } from "@/lib/providers/types";
+import { dbCredentialStore } from "@/lib/integrations/credentials";
+import { SharedRateLimiter } from "@/lib/sync/rate-limiter";
+
+export const oauthRedirectUri = () => `${env.APP_URL}/api/integrations/oauth/callback`;
+
+export function providerConfig(provider: ProviderId): ProviderClientConfig {
+  switch (provider) {
+    case "GONG":
+      return {
+        apiBaseUrl: env.GONG_API_BASE_URL,
+        oauthBaseUrl: env.GONG_OAUTH_BASE_URL,
+        clientId: env.GONG_CLIENT_ID,
+        clientSecret: env.GONG_CLIENT_SECRET,
+        redirectUri: oauthRedirectUri(),
+      };
+    case "SALESLOFT":
+      return {
+        apiBaseUrl: env.SALESLOFT_API_BASE_URL,
+        oauthBaseUrl: env.SALESLOFT_OAUTH_BASE_URL,
+        clientId: env.SALESLOFT_CLIENT_ID,
+        clientSecret: env.SALESLOFT_CLIENT_SECRET,
+        redirectUri: oauthRedirectUri(),
+      };
+    case "CLARI":
+      return { apiBaseUrl: env.CLARI_API_BASE_URL };
+  }
+}
+
+/** A client for the connect step (authorization URL, code exchange, key check): no stored credentials yet. */
+export function connectClient(provider: ProviderId): ProviderClient {
+  return getProviderClient(provider, providerConfig(provider));
+}
+
+export interface IntegrationClientOptions {
+  priority?: RequestPriority;
+  signal?: AbortSignal;
+  onReport?: (r: GateReport) => void;
+}
+
+/** A client for an integration's API calls: shared limiter + encrypted credential store. */
+export function integrationClient(
+  integration: { id: string; provider: ProviderId; apiBaseUrl: string | null },
+  options: IntegrationClientOptions = {},
+): ProviderClient {
+  const config = providerConfig(integration.provider);
+  const gate = new SharedRateLimiter(integration.id, describeProvider(integration.provider).rateLimit, { onReport: options.onReport });
+  return getProviderClient(
+    integration.provider,
+    { ...config, apiBaseUrl: integration.apiBaseUrl ?? config.apiBaseUrl },
+    { gate, credentials: dbCredentialStore(integration.id, integration.provider), signal: options.signal },
+  );
+}

@@ -1,0 +1,415 @@
+// The sync engine's units of work. Each function is idempotent and small enough to be one durable step:
+// the Inngest functions in inngest/functions/sync.ts only sequence them. Nothing here branches on
+// provider; every difference is behind the ProviderClient interface.
+import "server-only";
+import { db } from "@/lib/db";
+import { ProviderError } from "@/lib/errors";
+
+import type { CallsCheckpoint, GateReport, ProviderClient, RequestPriority } from "@/lib/providers/types";
+import { integrationClient } from "@/lib/integrations/clients";
+import { ingestCalls, loadIngestContext, storeTranscripts } from "@/lib/sync/ingest";
+import { linkCalls } from "@/lib/sync/linking";
+import type { BackfillPeriod, Provider, SyncRunKind } from "@/lib/generated/prisma/enums";
+
+export const POLL_INTERVAL_MS = 2 * 3_600_000;
+/** Each poll re-reads this much before the last successful sync, for calls that showed up late. */
+export const POLL_OVERLAP_MS = 6 * 3_600_000;
+/** Transcripts still missing for calls this recent are asked for again on every poll. */
+export const TRANSCRIPT_RECHECK_MS = 7 * 86_400_000;
+/** A poll/manual sync lease; renewed by each page. */
+const SYNC_LEASE_MS = 10 * 60_000;
+
+const DAY = 86_400_000;
+export const BACKFILL_DAYS: Record<BackfillPeriod, number | null> = {
+  DAYS_30: 30,
+  DAYS_60: 60,
+  DAYS_90: 90,
+  MONTHS_6: 183,
+  YEAR_1: 365,
+  ALL_TIME: null,
+  SKIP: 0,
+};
+/** "All time" starts here: older than any call recorder's history. */
+const ALL_TIME_FROM = new Date("2010-01-01T00:00:00Z");
+
+export function backfillWindow(period: BackfillPeriod, now: Date): { from: Date; to: Date } {
+  const days = BACKFILL_DAYS[period];
+  return { from: days === null ? ALL_TIME_FROM : new Date(now.getTime() - days * DAY), to: now };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Errors a person can act on
+// -------------------------------------------------------------------------------------------------
+
+const PROVIDER_NAME: Record<Provider, string> = { GONG: "Gong", SALESLOFT: "Salesloft", CLARI: "Clari Copilot" };
+
+export function describeSyncError(provider: Provider, error: unknown): { code: string; message: string } {
+  const name = PROVIDER_NAME[provider];
+  if (error instanceof ProviderError) {
+    switch (error.kind) {
+      case "AUTH_REVOKED":
+        return { code: error.kind, message: `${name} access was revoked or has expired. Reconnect the integration to resume syncing.` };
+      case "RATE_LIMITED":
+        return { code: error.kind, message: `${name}'s API limit was reached. Syncing resumes automatically; you can also Retry later.` };
+      case "INVALID_RESPONSE":
+        return { code: error.kind, message: `${name} returned data we could not read${error.field ? ` (field "${error.field}")` : ""}. Retry; if it keeps failing, contact support.` };
+      case "NOT_FOUND":
+        return { code: error.kind, message: `${name} could not find this user's calls. Check the user still exists in ${name}, then Retry.` };
+      case "INVALID_CREDENTIALS":
+        return { code: error.kind, message: `${name} rejected the credentials. Reconnect the integration.` };
+      case "CONFIG":
+        return { code: error.kind, message: `${name} is not configured on this server (${error.message}). Ask your administrator.` };
+      default:
+        return { code: error.kind, message: `${name} did not respond in time (temporary error). Retry this user.` };
+    }
+  }
+  return { code: "INTERNAL", message: `Syncing stopped on an unexpected error. Retry; if it keeps failing, contact support.` };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Integration and run bookkeeping
+// -------------------------------------------------------------------------------------------------
+
+async function loadIntegration(integrationId: string) {
+  return db.integration.findUniqueOrThrow({
+    where: { id: integrationId },
+    select: { id: true, workspaceId: true, provider: true, status: true, generation: true, apiBaseUrl: true, lastSuccessfulSyncAt: true, backfillFrom: true },
+  });
+}
+
+export async function isCurrent(integrationId: string, generation: number): Promise<boolean> {
+  const row = await db.integration.findUnique({ where: { id: integrationId }, select: { generation: true, status: true } });
+  return !!row && row.generation === generation && row.status !== "DISCONNECTED";
+}
+
+/** Counts one run's requests: plugged into the gate's onReport. */
+function runCounter() {
+  let requests = 0;
+  return { onReport: (_r: GateReport) => void requests++, take: () => { const n = requests; requests = 0; return n; } };
+}
+
+async function addRunCounts(runId: string | null, counts: { added?: number; updated?: number; transcripts?: number; requests?: number }) {
+  if (!runId) return;
+  await db.syncRun.update({
+    where: { id: runId },
+    data: {
+      callsAdded: { increment: counts.added ?? 0 },
+      callsUpdated: { increment: counts.updated ?? 0 },
+      transcriptsAdded: { increment: counts.transcripts ?? 0 },
+      requestsUsed: { increment: counts.requests ?? 0 },
+    },
+  });
+}
+
+export async function startRun(integrationId: string, kind: SyncRunKind, window: { from?: Date | null; to?: Date | null }, triggeredById?: string | null) {
+  return db.syncRun.create({
+    data: { integrationId, kind, windowFrom: window.from ?? null, windowTo: window.to ?? null, triggeredById: triggeredById ?? null },
+    select: { id: true },
+  });
+}
+
+export async function finishRun(runId: string, status: "SUCCEEDED" | "FAILED" | "CANCELLED", error?: string | null) {
+  await db.syncRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { status, finishedAt: new Date(), error: error ?? null } });
+}
+
+// -------------------------------------------------------------------------------------------------
+// Users
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Lists provider users, stores them, matches them to workspace users by email (case-insensitive) and
+ * creates a Pending UserSync for each match. Provider users without a workspace user are kept (the
+ * wizard lists them apart) but never synced.
+ */
+export async function discoverUsers(integrationId: string) {
+  const integration = await loadIntegration(integrationId);
+  const client = integrationClient(integration, { priority: "interactive" });
+  const users = await client.listUsers({ priority: "interactive" });
+  const members = await db.membership.findMany({ where: { workspaceId: integration.workspaceId }, select: { user: { select: { id: true, email: true } } } });
+  const byEmail = new Map(members.map((m) => [m.user.email.toLowerCase(), m.user.id]));
+  let matched = 0;
+  for (const u of users) {
+    const email = u.email?.trim().toLowerCase() || null;
+    const workspaceUserId = (email && byEmail.get(email)) || null;
+    const pu = await db.providerUser.upsert({
+      where: { integrationId_providerUserId: { integrationId, providerUserId: u.providerUserId } },
+      create: { integrationId, providerUserId: u.providerUserId, email, name: u.name, title: u.title, active: u.active, workspaceUserId },
+      update: { email, name: u.name, title: u.title, active: u.active, workspaceUserId },
+    });
+    if (workspaceUserId) {
+      matched++;
+      await db.userSync.upsert({ where: { providerUserId: pu.id }, create: { integrationId, providerUserId: pu.id }, update: {} });
+    } else {
+      await db.userSync.deleteMany({ where: { providerUserId: pu.id, status: { in: ["PENDING"] } } });
+    }
+  }
+  return { total: users.length, matched, unmatched: users.length - matched };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Backfill
+// -------------------------------------------------------------------------------------------------
+
+/** Records the chosen period and resets every matched user to Pending for the window. */
+export async function planBackfill(integrationId: string, period: BackfillPeriod, triggeredById: string | null, now = new Date()) {
+  const { from, to } = backfillWindow(period, now);
+  const skip = period === "SKIP";
+  const run = await startRun(integrationId, "BACKFILL", { from: skip ? null : from, to }, triggeredById);
+  await db.userSync.updateMany({
+    where: { integrationId, providerUser: { workspaceUserId: { not: null } } },
+    data: skip
+      ? { status: "COMPLETED", callsSynced: 0, windowFrom: null, windowTo: null, error: null, errorCode: null, finishedAt: now }
+      : { status: "PENDING", callsSynced: 0, windowFrom: from, windowTo: to, error: null, errorCode: null, startedAt: null, finishedAt: null, attempts: 0 },
+  });
+  if (!skip) await db.$executeRaw`UPDATE "UserSync" SET checkpoint = NULL WHERE "integrationId" = ${integrationId}`;
+  await db.integration.update({
+    where: { id: integrationId },
+    data: {
+      backfillPeriod: period,
+      backfillFrom: skip ? null : from,
+      wizardStep: "SYNC",
+      status: "SYNCING",
+      statusMessage: null,
+      // Polling continues from the end of the backfill window.
+      lastSuccessfulSyncAt: to,
+    },
+  });
+  const users = await db.userSync.findMany({ where: { integrationId, status: "PENDING" }, select: { id: true } });
+  if (skip || users.length === 0) await completeBackfillIfDone(integrationId, run.id, now);
+  return { runId: run.id, userSyncIds: users.map((u) => u.id), window: { from, to } };
+}
+
+export interface PageResult {
+  done: boolean;
+  cancelled?: boolean;
+  kept: number;
+}
+
+/**
+ * One page of one user's backfill: list, keep qualifying calls, upsert, fetch their transcripts in
+ * batches, link deals, then save count and checkpoint together (a retry resumes at the next page).
+ */
+export async function backfillUserPage(userSyncId: string, generation: number, runId: string | null): Promise<PageResult> {
+  const us = await db.userSync.findUniqueOrThrow({
+    where: { id: userSyncId },
+    select: {
+      id: true, integrationId: true, status: true, checkpoint: true, windowFrom: true, windowTo: true, startedAt: true,
+      providerUser: { select: { providerUserId: true, email: true } },
+    },
+  });
+  if (!(await isCurrent(us.integrationId, generation))) return { done: true, cancelled: true, kept: 0 };
+  if (us.status === "COMPLETED") return { done: true, kept: 0 };
+  if (!us.windowFrom || !us.windowTo) throw new Error(`UserSync ${userSyncId} has no backfill window`);
+  await db.userSync.update({
+    where: { id: us.id },
+    data: { status: "IN_PROGRESS", startedAt: us.startedAt ?? new Date(), error: null, errorCode: null },
+  });
+
+  const integration = await loadIntegration(us.integrationId);
+  const counter = runCounter();
+  const client = integrationClient(integration, { priority: "backfill", onReport: counter.onReport });
+  const page = await client.listCalls({
+    from: us.windowFrom,
+    to: us.windowTo,
+    user: { providerUserId: us.providerUser.providerUserId, email: us.providerUser.email },
+    checkpoint: (us.checkpoint as CallsCheckpoint | null) ?? null,
+    priority: "backfill",
+  });
+  const { kept, added, updated, transcripts } = await ingestPage(integration, client, page.calls, "backfill");
+
+  if (!(await isCurrent(us.integrationId, generation))) return { done: true, cancelled: true, kept: kept.length };
+  const done = page.checkpoint === null;
+  await db.userSync.update({
+    where: { id: us.id },
+    data: {
+      callsSynced: { increment: kept.length },
+      checkpoint: page.checkpoint === null ? undefined : (page.checkpoint as object),
+      ...(done ? { status: "COMPLETED", finishedAt: new Date() } : {}),
+    },
+  });
+  await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
+  return { done, kept: kept.length };
+}
+
+/** Upserts a page of calls, fetches transcripts of the kept ones that lack one, links deals. */
+async function ingestPage(
+  integration: Awaited<ReturnType<typeof loadIntegration>>,
+  client: ProviderClient,
+  calls: Parameters<typeof ingestCalls>[1],
+  priority: RequestPriority,
+) {
+  const ctx = await loadIngestContext(integration.workspaceId, integration.id);
+  const res = await ingestCalls(ctx, calls);
+  const needTranscript = res.kept.filter((k) => k.transcriptStatus === "PENDING").map((k) => k.providerCallId);
+  const transcripts = await fetchAndStoreTranscripts(integration, client, needTranscript, priority);
+  await linkCalls(integration.workspaceId, res.kept.map((k) => k.id));
+  return { kept: res.kept, added: res.added, updated: res.updated, transcripts };
+}
+
+async function fetchAndStoreTranscripts(
+  integration: { workspaceId: string; provider: Provider },
+  client: ProviderClient,
+  providerCallIds: string[],
+  priority: RequestPriority,
+): Promise<number> {
+  const batch = client.describe().maxTranscriptBatch;
+  let stored = 0;
+  for (let i = 0; i < providerCallIds.length; i += batch) {
+    const transcripts = await client.fetchTranscripts(providerCallIds.slice(i, i + batch), { priority });
+    stored += await storeTranscripts(integration.workspaceId, integration.provider, transcripts);
+  }
+  return stored;
+}
+
+export async function markUserFailed(userSyncId: string, error: unknown) {
+  const us = await db.userSync.findUnique({ where: { id: userSyncId }, select: { integrationId: true, integration: { select: { provider: true } } } });
+  if (!us) return;
+  const { code, message } = describeSyncError(us.integration.provider, error);
+  await db.userSync.update({ where: { id: userSyncId }, data: { status: "FAILED", error: message, errorCode: code, finishedAt: new Date() } });
+  if (code === "AUTH_REVOKED") await markReconnectRequired(us.integrationId, message);
+}
+
+export async function markReconnectRequired(integrationId: string, message: string) {
+  await db.integration.updateMany({
+    where: { id: integrationId, status: { not: "DISCONNECTED" } },
+    data: { status: "RECONNECT_REQUIRED", statusMessage: message, nextSyncAt: null },
+  });
+}
+
+/** Closes the backfill when no user is Pending or In Progress; schedules the first poll. */
+export async function completeBackfillIfDone(integrationId: string, runId: string, now = new Date()) {
+  const open = await db.userSync.count({ where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } } });
+  if (open > 0) return false;
+  const failed = await db.userSync.count({ where: { integrationId, status: "FAILED" } });
+  await finishRun(runId, failed ? "FAILED" : "SUCCEEDED", failed ? `${failed} user${failed === 1 ? "" : "s"} failed; retry them from the sync status.` : null);
+  await db.integration.updateMany({
+    where: { id: integrationId, status: "SYNCING" },
+    data: { status: "CONNECTED", wizardStep: "COMPLETE", lastSyncAt: now, nextSyncAt: new Date(now.getTime() + POLL_INTERVAL_MS) },
+  });
+  return true;
+}
+
+/** Retry of one failed user: resumes from its checkpoint. */
+export async function prepareUserRetry(userSyncId: string, integrationId: string) {
+  const updated = await db.userSync.updateMany({
+    where: { id: userSyncId, integrationId, status: "FAILED" },
+    data: { status: "PENDING", error: null, errorCode: null, finishedAt: null, attempts: { increment: 1 } },
+  });
+  if (updated.count === 0) return null;
+  await db.integration.updateMany({ where: { id: integrationId, status: { in: ["CONNECTED", "RECONNECT_REQUIRED"] } }, data: { status: "SYNCING", statusMessage: null } });
+  const run = await startRun(integrationId, "USER_RETRY", {});
+  return run.id;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Polling ("every 2 hours" and "Sync now")
+// -------------------------------------------------------------------------------------------------
+
+/** Takes the integration's sync lease; null when another poll/manual sync holds it. */
+export async function acquireSyncLease(integrationId: string, kind: "POLL" | "MANUAL", triggeredById: string | null, now = new Date()) {
+  const integration = await loadIntegration(integrationId);
+  if (integration.status !== "CONNECTED" && integration.status !== "SYNCING") return null;
+  const from = new Date((integration.lastSuccessfulSyncAt ?? new Date(now.getTime() - POLL_INTERVAL_MS)).getTime() - POLL_OVERLAP_MS);
+  const run = await startRun(integrationId, kind, { from, to: now }, triggeredById);
+  const taken = await db.$executeRaw`
+    UPDATE "Integration" SET "syncLockedUntil" = ${new Date(now.getTime() + SYNC_LEASE_MS)}, "syncLockRunId" = ${run.id}, "lastSyncAt" = ${now}, "updatedAt" = now()
+    WHERE id = ${integrationId} AND ("syncLockedUntil" IS NULL OR "syncLockedUntil" < ${now})`;
+  if (taken !== 1) {
+    await db.syncRun.delete({ where: { id: run.id } });
+    return null;
+  }
+  return { runId: run.id, from, to: now };
+}
+
+export async function releaseSyncLease(integrationId: string, runId: string, ok: boolean, windowTo: Date | null, error?: string | null) {
+  await finishRun(runId, ok ? "SUCCEEDED" : "FAILED", error);
+  const now = new Date();
+  await db.integration.updateMany({
+    where: { id: integrationId, syncLockRunId: runId },
+    data: {
+      syncLockedUntil: null,
+      syncLockRunId: null,
+      ...(ok && windowTo ? { lastSuccessfulSyncAt: windowTo } : {}),
+      nextSyncAt: new Date(now.getTime() + POLL_INTERVAL_MS),
+    },
+  });
+}
+
+/** One company-wide page of the poll window. */
+export async function pollPage(integrationId: string, generation: number, runId: string, window: { from: Date; to: Date }, checkpoint: CallsCheckpoint | null) {
+  if (!(await isCurrent(integrationId, generation))) return { done: true, cancelled: true, checkpoint: null };
+  const integration = await loadIntegration(integrationId);
+  const counter = runCounter();
+  const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
+  const page = await client.listCalls({ from: window.from, to: window.to, checkpoint, priority: "poll" });
+  const { added, updated, transcripts } = await ingestPage(integration, client, page.calls, "poll");
+  await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
+  await db.integration.updateMany({ where: { id: integrationId, syncLockRunId: runId }, data: { syncLockedUntil: new Date(Date.now() + SYNC_LEASE_MS) } });
+  return { done: page.checkpoint === null, cancelled: false, checkpoint: page.checkpoint };
+}
+
+/** Transcripts that were not ready before (calls from the last days): asked for again in batches. */
+export async function refetchMissingTranscripts(integrationId: string, generation: number, runId: string, now = new Date()) {
+  if (!(await isCurrent(integrationId, generation))) return 0;
+  const integration = await loadIntegration(integrationId);
+  const pending = await db.call.findMany({
+    where: { integrationId, transcriptStatus: "PENDING", startedAt: { gte: new Date(now.getTime() - TRANSCRIPT_RECHECK_MS) } },
+    select: { providerCallId: true },
+    orderBy: { startedAt: "desc" },
+    take: 1_000,
+  });
+  if (pending.length === 0) return 0;
+  const counter = runCounter();
+  const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
+  const stored = await fetchAndStoreTranscripts(integration, client, pending.map((p) => p.providerCallId), "poll");
+  await addRunCounts(runId, { transcripts: stored, requests: counter.take() });
+  return stored;
+}
+
+/** Integrations whose next automatic sync is due. */
+export async function dueIntegrations(now = new Date()) {
+  return db.integration.findMany({
+    where: { status: "CONNECTED", nextSyncAt: { lte: now } },
+    select: { id: true, generation: true },
+  });
+}
+
+// -------------------------------------------------------------------------------------------------
+// Disconnect and purge
+// -------------------------------------------------------------------------------------------------
+
+/** Stops everything at once (generation bump), forgets the credentials, keeps every call and link. */
+export async function disconnectIntegration(integrationId: string) {
+  const updated = await db.integration.update({
+    where: { id: integrationId },
+    data: {
+      status: "DISCONNECTED",
+      generation: { increment: 1 },
+      credentialsEnc: null,
+      tokenExpiresAt: null,
+      disconnectedAt: new Date(),
+      nextSyncAt: null,
+      syncLockedUntil: null,
+      syncLockRunId: null,
+      statusMessage: null,
+      wizardStep: "CONNECT",
+    },
+    select: { generation: true },
+  });
+  await db.syncRun.updateMany({ where: { integrationId, status: "RUNNING" }, data: { status: "CANCELLED", finishedAt: new Date(), error: "Disconnected" } });
+  await db.userSync.updateMany({ where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } }, data: { status: "FAILED", error: "Stopped: the integration was disconnected.", errorCode: "DISCONNECTED" } });
+  return updated.generation;
+}
+
+const PURGE_BATCH = 500;
+
+/** Deletes one batch of the integration's calls (cascades to participants, sentences and links). */
+export async function purgeBatch(integrationId: string): Promise<number> {
+  const calls = await db.call.findMany({ where: { integrationId }, select: { id: true }, take: PURGE_BATCH });
+  if (calls.length === 0) return 0;
+  const ids = calls.map((c) => c.id);
+  await db.transcriptSentence.deleteMany({ where: { callId: { in: ids } } });
+  await db.call.deleteMany({ where: { id: { in: ids } } });
+  return ids.length;
+}
+
