@@ -2,9 +2,8 @@
 // the ops of a 206 (one handler per StepOpCode) or a failed attempt (retry with backoff /
 // `retry-after`, or fail the run once attempts are exhausted or the SDK said `no-retry`).
 import type { RuntimeContext } from "./context";
-import { resolveWakeTime } from "./duration";
+import { parseDuration, resolveWakeTime } from "./duration";
 import type { ExecOutcome } from "./executor";
-import { parseDuration } from "./duration";
 import {
   InternalEvent,
   invokeOptsSchema,
@@ -49,7 +48,7 @@ export async function failedAttempt(
       attempt: job.attempt,
       availableAt: now + Math.min(5_000, Math.max(250, ctx.retryBaseDelayMs * 4)),
     });
-    ctx.log.warn(`run ${run.id}: ${outcome.error.message}; will retry`);
+    if (run.last_error?.message !== outcome.error.message) ctx.log.warn(`run ${run.id}: ${outcome.error.message}; will retry`);
     return;
   }
   await recordAttemptError(tx, ctx, run.id, outcome.error);
@@ -86,7 +85,6 @@ export async function applyOps(
   tx: Tx,
   ctx: RuntimeContext,
   run: RunRow,
-  job: JobRow,
   maxAttempts: number,
   outcome: Extract<ExecOutcome, { kind: "ops" }>,
 ): Promise<void> {
@@ -196,12 +194,13 @@ export async function applyOps(
           });
           break;
         }
+        const source = await tx.query<{ app_id: string }>(`SELECT app_id FROM ${ctx.s}.functions WHERE id = $1`, [run.function_id]);
         const { payload } = await insertEvent(tx, ctx, {
           name: InternalEvent.FunctionInvoked,
           data: {
             ...(opts.data.payload?.data ?? {}),
             _inngest: {
-              source_app_id: run.function_id.split("-")[0],
+              source_app_id: source.rows[0]?.app_id ?? null,
               source_fn_id: run.function_id,
               source_fn_v: 1,
               invoke_correlation_id: `${run.id}.${op.id}`,
@@ -234,5 +233,4 @@ export async function applyOps(
         await resolveStep(tx, ctx, run.id, op.id, { type: "error", error: unsupported(op) }, meta(op));
     }
   }
-  void job;
 }

@@ -10,10 +10,22 @@ export class SyncError extends Error {
   override name = "SyncError";
 }
 
+/** Function options the local runtime accepts but does not enforce (see README). */
+const NOT_HONOURED = ["throttle", "rateLimit", "debounce", "batchEvents", "priority", "timeouts"] as const;
+
+function warnNotHonoured(ctx: RuntimeContext, body: RegisterBody): void {
+  for (const fn of body.functions) {
+    const used = NOT_HONOURED.filter((k) => fn[k] !== undefined && fn[k] !== null);
+    if (used.length) ctx.log.warn(`${fn.id}: ${used.join(", ")} not honoured by the local runtime (accepted, ignored)`);
+    for (const t of fn.triggers) if ("cron" in t && t.jitter) ctx.log.warn(`${fn.id}: cron jitter ignored`);
+  }
+}
+
 export async function registerApp(ctx: RuntimeContext, body: RegisterBody): Promise<{ appId: string; functions: string[] }> {
   const now = ctx.clock.now();
   const appId = body.appName;
   const ids = body.functions.map((f) => f.id);
+  warnNotHonoured(ctx, body);
   await withTx(ctx.db, async (tx) => {
     await tx.query(
       `INSERT INTO ${ctx.s}.apps (id, url, sdk, framework, synced_at) VALUES ($1, $2, $3, $4, $5)

@@ -279,7 +279,7 @@ export class Scheduler {
       } else if (outcome.kind === "error") {
         await failedAttempt(tx, ctx, current, job, attempts, outcome);
       } else {
-        await applyOps(tx, ctx, current, job, attempts, outcome);
+        await applyOps(tx, ctx, current, attempts, outcome);
       }
     });
   }

@@ -43,6 +43,14 @@ beforeAll(async () => {
     },
   );
 
+  const replace = c.createFunction(
+    { id: "singleton-cancel", triggers: [{ event: "test/replace" }], singleton: { mode: "cancel" } },
+    async ({ event, step }) => {
+      await step.sleep("hold", "1s");
+      return event.data.n;
+    },
+  );
+
   const idem = c.createFunction(
     { id: "idempotent", triggers: [{ event: "test/idem" }], idempotency: "event.data.orderId" },
     async ({ event }) => event.data.orderId,
@@ -53,7 +61,7 @@ beforeAll(async () => {
     return "tick";
   });
 
-  await h.serve([limited, single, idem, ticker]);
+  await h.serve([limited, single, replace, idem, ticker]);
 });
 
 afterAll(async () => {
@@ -93,6 +101,15 @@ describe("local Inngest runtime: flow control", () => {
     expect((await h.run(skipped[0].id)).event.data.k).toBe("one");
     const done = await h.waitForRun(h.fnId("singleton"), (r) => r.status === "Completed", { count: 2 });
     expect(done.map((r) => r.id)).toContain(first.id);
+  });
+
+  it("cancels the active singleton run in cancel mode and runs the new one", async () => {
+    await h.client.send({ name: "test/replace", data: { n: 1 } });
+    const [first] = await h.waitForRun(h.fnId("singleton-cancel"), (r) => r.status === "Running");
+    await h.client.send({ name: "test/replace", data: { n: 2 } });
+    await h.waitForStatus(first.id, "Cancelled");
+    const [second] = await h.waitForRun(h.fnId("singleton-cancel"), (r) => r.status === "Completed");
+    expect(second.output).toBe(2);
   });
 
   it("starts one run per idempotency key", async () => {

@@ -1,7 +1,7 @@
 // Test harness: a local Inngest runtime on its own PostgreSQL schema plus an app serving real SDK
 // functions with `inngest/node` on a random port, synced the way `npm run dev` syncs.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { Inngest, type InngestFunction } from "inngest";
@@ -26,6 +26,17 @@ export type RunDetail = RunSummary & {
   steps: Array<{ id: string; name: string | null; op: string; status: string; attempts: number; output?: unknown; error?: { message: string } }>;
   pending: Array<{ kind: string; step_id: string | null; attempt: number; available_at: number }>;
 };
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
@@ -59,12 +70,12 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<{ sta
 
 export type ServedApp = { url: string; close: () => Promise<void> };
 
-export async function serveApp(client: Inngest.Any, functions: InngestFunction.Any[]): Promise<ServedApp> {
+export async function serveApp(client: Inngest.Any, functions: InngestFunction.Any[], port = 0): Promise<ServedApp> {
   const server = http.createServer(serve({ client, functions }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/api/inngest`,
+    url: `http://127.0.0.1:${actual}/api/inngest`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -121,6 +121,33 @@ describe("local Inngest runtime: intake and registration", () => {
     expect(ok.output).toBe("fine");
   });
 
+  it("waits for an app that went away without spending the run's attempts", async () => {
+    const seen: string[] = [];
+    const fn = h.client.createFunction({ id: "patient", triggers: [{ event: "test/patient" }], retries: 0 }, async ({ step }) => {
+      await step.run("before", () => seen.push("before"));
+      await step.sleep("gap", "1s");
+      await step.run("after", () => seen.push("after"));
+      return seen.length;
+    });
+    const first = await h.serve([fn]);
+    const port = Number(new URL(first.url).port);
+    await h.client.send({ name: "test/patient", data: {} });
+    const [run] = await h.waitForRun(h.fnId("patient"));
+    await eventually("the run to sleep", async () => ((await h.run(run.id)).steps.some((s) => s.status === "sleeping") ? true : undefined));
+    await first.close();
+    h.app = undefined;
+    // The sleep ends while the app is down: the runtime records the failure and keeps retrying.
+    const waiting = await eventually("a connection error", async () => {
+      const r = (await h.runs({ function: h.fnId("patient") }))[0];
+      return r.last_error?.message.includes("unreachable") ? r : undefined;
+    });
+    expect(waiting.status).toBe("Running");
+    h.app = await serveApp(h.client, [fn], port);
+    const done = await h.waitForStatus(run.id, "Completed");
+    expect(done.attempts).toBe(0);
+    expect(seen).toEqual(["before", "after"]);
+  });
+
   it("rejects an invalid registration with 400", async () => {
     const res = await getJson<{ status: number; error: string }>(`${h.runtime.url}/fn/register`, {
       method: "POST",

@@ -6,8 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Inngest } from "inngest";
 import pg from "pg";
-import { eventually, getJson, serveApp, uniqueName, type RunDetail, type RunSummary, type ServedApp } from "./harness";
-import { freePort } from "../../scripts/lib/embedded-postgres";
+import { eventually, freePort, getJson, serveApp, uniqueName, type RunDetail, type RunSummary, type ServedApp } from "./harness";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const schema = uniqueName("il_restart");

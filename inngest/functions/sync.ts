@@ -1,0 +1,204 @@
+// The sync engine as durable functions. Each step is one idempotent unit from lib/sync/engine.ts with a
+// stable id, so a retry, a restart of the runtime or a duplicate event resumes without redoing work.
+// Disconnect cancels every run of the integration (cancelOn) and bumps its generation, which every
+// step checks before it sends a request.
+import { NonRetriableError, RetryAfterError } from "inngest";
+import { events, inngest } from "@/inngest/client";
+import { ProviderError } from "@/lib/errors";
+import type { CallsCheckpoint } from "@/lib/providers/types";
+import {
+  acquireSyncLease,
+  backfillUserPage,
+  completeBackfillIfDone,
+  describeSyncError,
+  discoverUsers,
+  dueIntegrations,
+  markReconnectRequired,
+  markUserFailed,
+  planBackfill,
+  pollPage,
+  prepareUserRetry,
+  purgeBatch,
+  refetchMissingTranscripts,
+  releaseSyncLease,
+} from "@/lib/sync/engine";
+import { db } from "@/lib/db";
+
+const cancelOnDisconnect = [{ event: events.integrationDisconnected.name, match: "data.integrationId" }];
+
+/** Provider errors -> what the runtime should do: wait, give up, or retry with backoff. */
+async function providerStep<T>(provider: "GONG" | "SALESLOFT" | "CLARI", fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ProviderError) {
+      const { message } = describeSyncError(provider, error);
+      if (error.kind === "RATE_LIMITED") throw new RetryAfterError(message, Math.max(1_000, error.retryAfterMs ?? 30_000));
+      if (error.kind === "AUTH_REVOKED" || error.kind === "CONFIG" || error.kind === "INVALID_CREDENTIALS") {
+        throw new NonRetriableError(`${error.kind}: ${message}`, { cause: error });
+      }
+      throw new Error(message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function providerOf(integrationId: string) {
+  return (await db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { provider: true } })).provider;
+}
+
+/** Readable message for a failure that reached onFailure (errors arrive serialized). */
+function failureMessage(error: { message?: string }): string {
+  const m = error.message ?? "";
+  return m.replace(/^(AUTH_REVOKED|CONFIG|INVALID_CREDENTIALS): /, "");
+}
+
+export const backfill = inngest.createFunction(
+  {
+    id: "sync-backfill",
+    triggers: [events.backfillRequested],
+    retries: 3,
+    cancelOn: cancelOnDisconnect,
+    onFailure: async ({ event, error, step }) => {
+      await step.run("mark-failed", async () => {
+        const { integrationId } = event.data.event.data;
+        const message = failureMessage(error);
+        if (/revoked|expired|Reconnect/i.test(message)) await markReconnectRequired(integrationId, message);
+        else await db.integration.update({ where: { id: integrationId }, data: { statusMessage: message } });
+      });
+    },
+  },
+  async ({ event, step }) => {
+    const { integrationId, generation, period, userId } = event.data;
+    const provider = await step.run("provider", () => providerOf(integrationId));
+    const users = await step.run("discover-users", () => providerStep(provider, () => discoverUsers(integrationId)));
+    const plan = await step.run("plan", () => planBackfill(integrationId, period, userId ?? null));
+    if (plan.userSyncIds.length > 0) {
+      await step.sendEvent(
+        "start-users",
+        plan.userSyncIds.map((userSyncId) => events.userBackfill.create({ integrationId, generation, userSyncId, runId: plan.runId })),
+      );
+    }
+    return { users, runId: plan.runId, started: plan.userSyncIds.length };
+  },
+);
+
+export const userBackfill = inngest.createFunction(
+  {
+    id: "sync-user-backfill",
+    triggers: [events.userBackfill],
+    retries: 4,
+    // The shared rate limiter paces requests; this only bounds workers per provider account.
+    concurrency: [{ key: "event.data.integrationId", limit: 4 }],
+    cancelOn: cancelOnDisconnect,
+    onFailure: async ({ event, error, step }) => {
+      const { userSyncId, integrationId, runId } = event.data.event.data;
+      await step.run("mark-user-failed", async () => {
+        const message = failureMessage(error);
+        await markUserFailed(userSyncId, new Error(message));
+        await db.userSync.update({ where: { id: userSyncId }, data: { error: message } });
+        if (/revoked|has expired|Reconnect the integration/i.test(message)) await markReconnectRequired(integrationId, message);
+      });
+      await step.run("complete-run", () => completeBackfillIfDone(integrationId, runId));
+    },
+  },
+  async ({ event, step }) => {
+    const { integrationId, generation, userSyncId, runId } = event.data;
+    const provider = await step.run("provider", () => providerOf(integrationId));
+    let kept = 0;
+    for (let page = 0; ; page++) {
+      const result = await step.run(`page-${page}`, () => providerStep(provider, () => backfillUserPage(userSyncId, generation, runId)));
+      kept += result.kept;
+      if (result.cancelled) return { cancelled: true, kept };
+      if (result.done) break;
+    }
+    await step.run("complete-run", () => completeBackfillIfDone(integrationId, runId));
+    return { kept };
+  },
+);
+
+export const userRetry = inngest.createFunction(
+  { id: "sync-user-retry", triggers: [events.userRetry], retries: 2 },
+  async ({ event, step }) => {
+    const { integrationId, userSyncId } = event.data;
+    const state = await step.run("prepare", async () => {
+      const runId = await prepareUserRetry(userSyncId, integrationId);
+      const generation = (await db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { generation: true } })).generation;
+      return { runId, generation };
+    });
+    if (!state.runId) return { skipped: "user is not failed" };
+    await step.sendEvent("resume-user", events.userBackfill.create({ integrationId, generation: state.generation, userSyncId, runId: state.runId }));
+    return { runId: state.runId };
+  },
+);
+
+export const pollScheduler = inngest.createFunction(
+  { id: "sync-poll-scheduler", triggers: [{ cron: "*/5 * * * *" }], retries: 1 },
+  async ({ step }) => {
+    const due = await step.run("due-integrations", async () => (await dueIntegrations()).map((i) => ({ id: i.id, generation: i.generation })));
+    if (due.length > 0) {
+      await step.sendEvent("request-polls", due.map((i) => events.syncRequested.create({ integrationId: i.id, generation: i.generation, kind: "POLL" })));
+    }
+    return { requested: due.length };
+  },
+);
+
+export const poll = inngest.createFunction(
+  {
+    id: "sync-poll",
+    triggers: [events.syncRequested],
+    retries: 3,
+    concurrency: [{ key: "event.data.integrationId", limit: 1 }],
+    cancelOn: cancelOnDisconnect,
+    onFailure: async ({ event, error, step }) => {
+      const { integrationId } = event.data.event.data;
+      await step.run("release", async () => {
+        const row = await db.integration.findUnique({ where: { id: integrationId }, select: { syncLockRunId: true } });
+        const message = failureMessage(error);
+        if (row?.syncLockRunId) await releaseSyncLease(integrationId, row.syncLockRunId, false, null, message);
+        if (/revoked|has expired|Reconnect the integration/i.test(message)) await markReconnectRequired(integrationId, message);
+      });
+    },
+  },
+  async ({ event, step }) => {
+    const { integrationId, generation, kind, userId } = event.data;
+    const provider = await step.run("provider", () => providerOf(integrationId));
+    const lease = await step.run("lease", async () => {
+      const l = await acquireSyncLease(integrationId, kind, userId ?? null);
+      return l ? { runId: l.runId, from: l.from.toISOString(), to: l.to.toISOString() } : null;
+    });
+    if (!lease) return { skipped: "another sync of this integration is running, or it is not connected" };
+    const window = { from: new Date(lease.from), to: new Date(lease.to) };
+    let checkpoint: CallsCheckpoint | null = null;
+    for (let page = 0; ; page++) {
+      const r: { done: boolean; cancelled: boolean; checkpoint: CallsCheckpoint | null } = await step.run(`page-${page}`, () =>
+        providerStep(provider, () => pollPage(integrationId, generation, lease.runId, window, checkpoint)),
+      );
+      if (r.cancelled) return { cancelled: true };
+      checkpoint = r.checkpoint;
+      if (r.done) break;
+    }
+    const transcripts = await step.run("late-transcripts", () => providerStep(provider, () => refetchMissingTranscripts(integrationId, generation, lease.runId)));
+    await step.run("release", () => releaseSyncLease(integrationId, lease.runId, true, window.to));
+    return { runId: lease.runId, transcripts };
+  },
+);
+
+export const purge = inngest.createFunction(
+  { id: "integration-purge", triggers: [events.purgeRequested], retries: 5, concurrency: [{ key: "event.data.integrationId", limit: 1 }] },
+  async ({ event, step }) => {
+    const { integrationId, runId } = event.data;
+    let deleted = 0;
+    for (let batch = 0; ; batch++) {
+      const n = await step.run(`batch-${batch}`, () => purgeBatch(integrationId));
+      deleted += n;
+      if (n === 0) break;
+    }
+    await step.run("finish", async () => {
+      await db.syncRun.update({ where: { id: runId }, data: { status: "SUCCEEDED", finishedAt: new Date(), callsDeleted: deleted } });
+    });
+    return { deleted };
+  },
+);
+
+export const syncFunctions = [backfill, userBackfill, userRetry, pollScheduler, poll, purge];
