@@ -2,6 +2,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
+import { visibleCallSql } from "@/lib/calls/visibility";
 
 export const DEALS_PAGE_SIZE = 25;
 
@@ -39,7 +40,17 @@ const ORDER: Record<DealListParams["sort"], Prisma.Sql> = {
   "-lastCall": Prisma.sql`s."lastCallAt" DESC NULLS LAST`,
 };
 
-export async function listDeals(workspaceId: string, params: DealListParams) {
+/**
+ * Deals of a workspace, filtered, sorted and paginated, with the number of calls and the last call date.
+ * Counts respect call visibility: a member does not count other people's private calls; without a viewer
+ * only non-private calls are counted.
+ *
+ * Plan (checked with EXPLAIN at 1,000 deals / 12,000 calls): sorting by last call needs every deal's
+ * stats, so they are aggregated once per workspace (one hash join) instead of a lateral per deal; the
+ * other sorts page the deals first (index on (workspaceId, name) for name) and compute stats for the
+ * 25 rows of the page only.
+ */
+export async function listDeals(workspaceId: string, params: DealListParams, viewer?: { userId: string; role: "ADMIN" | "MEMBER" }) {
   const where: Prisma.Sql[] = [Prisma.sql`d."workspaceId" = ${workspaceId}`];
   if (params.q) {
     const like = `%${params.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -49,20 +60,42 @@ export async function listDeals(workspaceId: string, params: DealListParams) {
   if (params.owner) where.push(Prisma.sql`d."ownerId" = ${params.owner}`);
   const whereSql = Prisma.join(where, " AND ");
   const offset = (params.page - 1) * DEALS_PAGE_SIZE;
+  const visible = viewer
+    ? visibleCallSql({ workspaceId, userId: viewer.userId, role: viewer.role }, "c")
+    : Prisma.sql`(c."workspaceId" = ${workspaceId} AND NOT c."isPrivate")`;
+  const byLastCall = params.sort === "lastCall" || params.sort === "-lastCall";
 
-  const [rows, totalRows, stages, owners] = await Promise.all([
-    db.$queryRaw<Array<Omit<DealListItem, "amount" | "callCount"> & { amount: Prisma.Decimal | null; callCount: bigint }>>`
+  type Row = Omit<DealListItem, "amount" | "callCount"> & { amount: Prisma.Decimal | null; callCount: bigint };
+  const rowsQuery = byLastCall
+    ? db.$queryRaw<Row[]>`
+      WITH s AS (
+        SELECT l."dealId", count(*) AS "callCount", max(l."callStartedAt") AS "lastCallAt"
+        FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
+        WHERE l."workspaceId" = ${workspaceId} AND l."dealId" IS NOT NULL AND ${visible}
+        GROUP BY l."dealId"
+      )
       SELECT d.id, d.name, d."accountName", d.stage, d."isClosed", d.amount, d.currency, d."closeDate",
              u.name AS "ownerName", COALESCE(s."callCount", 0) AS "callCount", s."lastCallAt"
       FROM "Deal" d
+      LEFT JOIN s ON s."dealId" = d.id
+      LEFT JOIN "User" u ON u.id = d."ownerId"
+      WHERE ${whereSql}
+      ORDER BY ${ORDER[params.sort]}, d.id
+      LIMIT ${DEALS_PAGE_SIZE} OFFSET ${offset}`
+    : db.$queryRaw<Row[]>`
+      SELECT d.id, d.name, d."accountName", d.stage, d."isClosed", d.amount, d.currency, d."closeDate",
+             u.name AS "ownerName", COALESCE(s."callCount", 0) AS "callCount", s."lastCallAt"
+      FROM (SELECT d.* FROM "Deal" d WHERE ${whereSql} ORDER BY ${ORDER[params.sort]}, d.id LIMIT ${DEALS_PAGE_SIZE} OFFSET ${offset}) d
       LEFT JOIN "User" u ON u.id = d."ownerId"
       LEFT JOIN LATERAL (
         SELECT count(*) AS "callCount", max(l."callStartedAt") AS "lastCallAt"
-        FROM "CallDealLink" l WHERE l."dealId" = d.id
+        FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
+        WHERE l."dealId" = d.id AND ${visible}
       ) s ON true
-      WHERE ${whereSql}
-      ORDER BY ${ORDER[params.sort]}, d.id
-      LIMIT ${DEALS_PAGE_SIZE} OFFSET ${offset}`,
+      ORDER BY ${ORDER[params.sort]}, d.id`;
+
+  const [rows, totalRows, stages, owners] = await Promise.all([
+    rowsQuery,
     db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM "Deal" d WHERE ${whereSql}`,
     db.deal.findMany({ where: { workspaceId }, distinct: ["stage"], select: { stage: true }, orderBy: { stage: "asc" } }),
     db.user.findMany({
@@ -83,6 +116,7 @@ export async function listDeals(workspaceId: string, params: DealListParams) {
   };
 }
 
+/** A deal of the workspace, or null. Its call count is visibility-dependent: see countDealCalls in lib/calls/queries. */
 export async function getDeal(workspaceId: string, dealId: string) {
   if (!/^[a-z0-9]{10,40}$/i.test(dealId)) return null;
   const deal = await db.deal.findFirst({
@@ -101,7 +135,6 @@ export async function getDeal(workspaceId: string, dealId: string) {
       crmAccountId: true,
       owner: { select: { name: true, email: true } },
       contacts: { select: { id: true, name: true, email: true, title: true }, orderBy: { name: "asc" } },
-      _count: { select: { callLinks: true } },
     },
   });
   if (!deal) return null;
