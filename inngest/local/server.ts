@@ -90,7 +90,8 @@ export async function startLocalInngest(options: LocalInngestOptions): Promise<L
     });
   });
   const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://localhost:${actualPort}`;
+  const host = options.host && !["0.0.0.0", "::"].includes(options.host) ? options.host : "localhost";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
   scheduler.start();
   log.info(`listening on ${url} (schema "${schema}")`);
 

@@ -119,7 +119,7 @@ export async function startHarness(prefix: string, options: Partial<LocalInngest
   });
   const appId = uniqueName(prefix).replace(/_/g, "-");
   const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
-  const client = new Inngest({ id: appId, isDev: true, baseUrl: runtime.url.replace("localhost", "127.0.0.1"), logger: quiet });
+  const client = new Inngest({ id: appId, isDev: true, baseUrl: runtime.url, logger: quiet });
   const admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const base = runtime.url;
 
