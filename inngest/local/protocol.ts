@@ -85,7 +85,7 @@ export const inBandSyncResponseSchema = z
   .loose();
 
 export const eventInputSchema = z.object({
-  name: z.string({ error: "event name is required" }).min(1, "event name must not be empty"),
+  name: z.string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") }).min(1, "must not be empty"),
   data: z.record(z.string(), z.unknown()).optional().nullable(),
   id: z.string().optional().nullable(),
   ts: z.number().optional().nullable(),
