@@ -12,7 +12,7 @@ export const SEARCH_PAGE_SIZE = 20;
 export const SEARCH_COUNT_CAP = 1000;
 
 export const searchParamsSchema = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined),
+  q: z.string().transform((v) => v.trim().slice(0, 200)).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(50).default(1).catch(1),
 });
 export type SearchParams = z.infer<typeof searchParamsSchema>;

@@ -5,6 +5,9 @@ import { Pagination } from "@/components/ui/pagination";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requirePageSession } from "@/lib/auth/session";
 import { dealListParamsSchema, listDeals } from "@/lib/deals/queries";
+import { countUnlinkedCalls } from "@/lib/calls/queries";
+import { ButtonLink } from "@/components/ui/button";
+import { Search, Unlink } from "lucide-react";
 
 export const metadata: Metadata = { title: "Deals" };
 
@@ -12,7 +15,7 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
   const session = await requirePageSession("/deals");
   const raw = await searchParams;
   const params = dealListParamsSchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
-  const result = await listDeals(session.workspaceId, params);
+  const [result, unlinked] = await Promise.all([listDeals(session.workspaceId, params, session), countUnlinkedCalls(session)]);
   const filtered = Boolean(params.q || params.stage || params.owner);
 
   return (
@@ -23,6 +26,17 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
           <p className="mt-1 text-sm text-slate-600">
             {result.total} {result.total === 1 ? "deal" : "deals"}{filtered ? " match your filters" : ""}
           </p>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <ButtonLink href="/search" variant="secondary">
+            <Search aria-hidden className="h-4 w-4" />
+            Search transcripts
+          </ButtonLink>
+          <ButtonLink href="/calls/unlinked" variant="secondary">
+            <Unlink aria-hidden className="h-4 w-4" />
+            Unlinked calls
+            <span className="rounded-full bg-slate-100 px-2 text-xs tabular-nums text-slate-700" aria-label={`${unlinked} unlinked`}>{unlinked}</span>
+          </ButtonLink>
         </div>
       </div>
       <DealsFilters stages={result.stages} owners={result.owners} params={params} />

@@ -2,19 +2,31 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { stageTone } from "@/components/deals/deals-table";
+import { CallList } from "@/components/calls/call-list";
+import { KeysetPager } from "@/components/calls/call-bits";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDate, formatMoney } from "@/components/ui/format";
 import { requirePageSession } from "@/lib/auth/session";
+import { countDealCalls, listDealCalls, pageParamsSchema } from "@/lib/calls/queries";
 import { getDeal } from "@/lib/deals/queries";
 
 export const metadata: Metadata = { title: "Deal" };
 
-export default async function DealPage({ params }: { params: Promise<{ dealId: string }> }) {
+export default async function DealPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ dealId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { dealId } = await params;
   const session = await requirePageSession(`/deals/${dealId}`);
   const deal = await getDeal(session.workspaceId, dealId);
   if (!deal) notFound();
+  const raw = await searchParams;
+  const paging = pageParamsSchema.parse({ before: first(raw.before), after: first(raw.after) });
+  const [calls, callCount] = await Promise.all([listDealCalls(session, deal.id, paging), countDealCalls(session, deal.id)]);
 
   const facts: Array<[string, string]> = [
     ["Amount", formatMoney(deal.amount, deal.currency)],
@@ -44,12 +56,29 @@ export default async function DealPage({ params }: { params: Promise<{ dealId: s
         ))}
       </dl>
       <div className="grid gap-6 lg:grid-cols-3">
-        <section aria-labelledby="calls-heading" className="lg:col-span-2">
-          <h2 id="calls-heading" className="mb-3 text-lg font-semibold">Calls ({deal._count.callLinks})</h2>
-          <EmptyState title="No calls on this deal yet">
-            Calls appear here once a call recorder is connected and a synced call matches this deal by CRM id or
-            by a contact&apos;s email.
-          </EmptyState>
+        <section aria-labelledby="calls-heading" className="min-w-0 space-y-3 lg:col-span-2">
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h2 id="calls-heading" className="text-lg font-semibold">
+              Calls <span className="font-normal text-slate-500">({callCount})</span>
+            </h2>
+            <Link href="/search" className="text-sm text-brand-700 hover:underline">Search transcripts</Link>
+          </div>
+          {calls.items.length === 0 ? (
+            callCount > 0 ? (
+              <EmptyState title="No calls on this page" action={<Link href={`/deals/${deal.id}`} className="text-sm text-brand-700 hover:underline">Back to the newest calls</Link>} />
+            ) : (
+              <EmptyState title="No calls on this deal yet">
+                Calls appear here once a call recorder is connected and a synced call matches this deal by CRM id or
+                by a contact&apos;s email. You can also move a call here from its page or from{" "}
+                <Link href="/calls/unlinked" className="text-brand-700 hover:underline">Unlinked calls</Link>.
+              </EmptyState>
+            )
+          ) : (
+            <>
+              <CallList calls={calls.items} label={`Calls on ${deal.name}, newest first`} />
+              <KeysetPager basePath={`/deals/${deal.id}`} newerCursor={calls.newerCursor} olderCursor={calls.olderCursor} label="Call timeline pages" />
+            </>
+          )}
         </section>
         <section aria-labelledby="contacts-heading">
           <h2 id="contacts-heading" className="mb-3 text-lg font-semibold">Contacts</h2>
@@ -60,8 +89,8 @@ export default async function DealPage({ params }: { params: Promise<{ dealId: s
               {deal.contacts.map((c) => (
                 <li key={c.id} className="px-4 py-3 text-sm">
                   <div className="font-medium text-slate-900">{c.name}</div>
-                  <div className="text-slate-600">{c.title ?? ""}</div>
-                  <a href={`mailto:${c.email}`} className="text-brand-700 hover:underline">{c.email}</a>
+                  {c.title ? <div className="text-slate-600">{c.title}</div> : null}
+                  <a href={`mailto:${c.email}`} className="break-all text-brand-700 hover:underline">{c.email}</a>
                 </li>
               ))}
             </ul>
@@ -71,3 +100,5 @@ export default async function DealPage({ params }: { params: Promise<{ dealId: s
     </div>
   );
 }
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);

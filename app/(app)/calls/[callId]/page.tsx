@@ -1,0 +1,140 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { LINK_SOURCE_LABEL, PrivateBadge, ProviderBadge } from "@/components/calls/call-bits";
+import { Participants } from "@/components/calls/participants";
+import { ReassignControls } from "@/components/calls/reassign-controls";
+import { RecordingPanel } from "@/components/calls/recording-panel";
+import { TranscriptViewer } from "@/components/transcript/transcript-viewer";
+import { stageTone } from "@/components/deals/deals-table";
+import { Badge } from "@/components/ui/badge";
+import { formatDateTime, formatDuration } from "@/components/ui/format";
+import { requirePageSession } from "@/lib/auth/session";
+import { getCall } from "@/lib/calls/queries";
+import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
+
+export const metadata: Metadata = { title: "Call" };
+
+const DIRECTION: Record<string, string> = { INBOUND: "Inbound", OUTBOUND: "Outbound", CONFERENCE: "Conference", UNKNOWN: "Unknown" };
+const LANGUAGES: Record<string, string> = { eng: "English", en: "English", "en-us": "English (US)", "en-gb": "English (UK)", fra: "French", fr: "French", deu: "German", de: "German", spa: "Spanish", es: "Spanish" };
+
+export default async function CallPage({ params }: { params: Promise<{ callId: string }> }) {
+  const { callId } = await params;
+  const session = await requirePageSession(`/calls/${callId}`);
+  const call = await getCall(session, callId);
+  if (!call) notFound();
+
+  const providerName = PROVIDER_NAMES[call.provider];
+  const link = call.dealLink;
+  const facts: Array<[string, string]> = [
+    ["When", formatDateTime(call.startedAt)],
+    ["Duration", formatDuration(call.durationSec)],
+    ["Direction", DIRECTION[call.direction] ?? call.direction],
+    ["Platform", call.platform ?? "—"],
+    ["Language", call.language ? LANGUAGES[call.language.toLowerCase()] ?? call.language : "—"],
+  ];
+  const integrationUsable = call.integrationStatus === "CONNECTED" || call.integrationStatus === "SYNCING";
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        {link?.deal ? (
+          <>
+            <Link href="/deals" className="hover:underline">Deals</Link> <span aria-hidden>/</span>{" "}
+            <Link href={`/deals/${link.deal.id}`} className="hover:underline">{link.deal.name}</Link>
+          </>
+        ) : (
+          <Link href="/calls/unlinked" className="hover:underline">Unlinked calls</Link>
+        )}{" "}
+        <span aria-hidden>/</span> <span>{call.title}</span>
+      </nav>
+
+      <header className="space-y-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <h1 className="text-2xl font-semibold tracking-tight">{call.title}</h1>
+          {call.isPrivate ? <PrivateBadge /> : null}
+          <ProviderBadge provider={call.provider} />
+        </div>
+        <dl className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
+          {facts.map(([k, v]) => (
+            <div key={k} className="flex gap-1.5">
+              <dt className="text-slate-500">{k}</dt>
+              <dd className="text-slate-900">{v}</dd>
+            </div>
+          ))}
+        </dl>
+        {call.providerUrl ? (
+          <a href={call.providerUrl} target="_blank" rel="noopener noreferrer" className="inline-block text-sm font-medium text-brand-700 hover:underline">
+            Open in {providerName} ↗
+          </a>
+        ) : null}
+      </header>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
+          {call.summary || call.keyPoints.length || call.actionItems.length ? (
+            <section aria-labelledby="summary-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+              <h2 id="summary-heading" className="text-sm font-semibold text-slate-900">Summary</h2>
+              {call.summary ? <p className="whitespace-pre-line text-sm leading-relaxed text-slate-800">{call.summary}</p> : null}
+              {call.keyPoints.length ? (
+                <div>
+                  <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Key points</h3>
+                  <ul className="mt-1 list-disc space-y-1 pl-5 text-sm text-slate-800">{call.keyPoints.map((k, i) => <li key={i}>{k}</li>)}</ul>
+                </div>
+              ) : null}
+              {call.actionItems.length ? (
+                <div>
+                  <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Action items</h3>
+                  <ul className="mt-1 list-disc space-y-1 pl-5 text-sm text-slate-800">{call.actionItems.map((k, i) => <li key={i}>{k}</li>)}</ul>
+                </div>
+              ) : null}
+            </section>
+          ) : null}
+
+          <section aria-labelledby="transcript-heading" className="space-y-2">
+            <h2 id="transcript-heading" className="text-lg font-semibold">Transcript</h2>
+            <TranscriptViewer callId={call.id} status={call.transcriptStatus} sentenceCount={call.sentenceCount} />
+          </section>
+        </div>
+
+        <aside className="space-y-6" aria-label="Call details">
+          <section aria-labelledby="deal-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="deal-heading" className="text-sm font-semibold text-slate-900">Deal</h2>
+            {link?.deal ? (
+              <div className="space-y-1 text-sm">
+                <div className="flex flex-wrap items-center gap-2">
+                  <Link href={`/deals/${link.deal.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">{link.deal.name}</Link>
+                  <Badge tone={stageTone(link.deal.stage, link.deal.isClosed)}>{link.deal.stage}</Badge>
+                </div>
+                {link.deal.accountName ? <div className="text-slate-600">{link.deal.accountName}</div> : null}
+                <p className="text-xs text-slate-500">
+                  {LINK_SOURCE_LABEL[link.source]}
+                  {link.source === "CRM_ID" && link.matchedOn ? <> ({link.matchedOn})</> : null}
+                  {link.source === "EMAIL" && link.matchedOn ? <> ({link.matchedOn})</> : null}
+                  {link.source === "MANUAL" ? <>{link.linkedBy ? ` by ${link.linkedBy}` : ""} on {formatDateTime(link.updatedAt)}</> : null}
+                </p>
+              </div>
+            ) : (
+              <p className="text-sm text-slate-600">
+                {link?.source === "MANUAL"
+                  ? `Unlinked by hand${link.linkedBy ? ` by ${link.linkedBy}` : ""} on ${formatDateTime(link.updatedAt)}. Syncs will not link it again.`
+                  : "Not linked to a deal: no CRM id or contact email matched."}
+              </p>
+            )}
+            <ReassignControls callId={call.id} callTitle={call.title} currentDeal={link?.deal ? { id: link.deal.id, name: link.deal.name } : null} />
+          </section>
+
+          <RecordingPanel
+            callId={call.id}
+            providerName={providerName}
+            providerUrl={call.providerUrl}
+            initial={call.recording}
+            canRefresh={integrationUsable}
+          />
+
+          <Participants groups={call.participants} />
+        </aside>
+      </div>
+    </div>
+  );
+}
