@@ -10,6 +10,33 @@ import { z } from "zod";
  */
 export const events = {
   testPing: eventType("callsync/test.ping", { schema: z.object({ message: z.string().optional() }) }),
+
+  // Sync engine (inngest/functions/sync.ts). `generation` is the integration's connection generation:
+  // work from an older connection stops.
+  backfillRequested: eventType("callsync/backfill.requested", {
+    schema: z.object({
+      integrationId: z.string(),
+      generation: z.number().int(),
+      period: z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MONTHS_6", "YEAR_1", "ALL_TIME", "SKIP"]),
+      userId: z.string().nullable().optional(),
+    }),
+  }),
+  userBackfill: eventType("callsync/user.backfill", {
+    schema: z.object({ integrationId: z.string(), generation: z.number().int(), userSyncId: z.string(), runId: z.string() }),
+  }),
+  userRetry: eventType("callsync/user.retry", { schema: z.object({ integrationId: z.string(), userSyncId: z.string() }) }),
+  syncRequested: eventType("callsync/sync.requested", {
+    schema: z.object({
+      integrationId: z.string(),
+      generation: z.number().int(),
+      kind: z.enum(["POLL", "MANUAL"]),
+      userId: z.string().nullable().optional(),
+    }),
+  }),
+  integrationDisconnected: eventType("callsync/integration.disconnected", {
+    schema: z.object({ integrationId: z.string(), generation: z.number().int() }),
+  }),
+  purgeRequested: eventType("callsync/integration.purge", { schema: z.object({ integrationId: z.string(), runId: z.string() }) }),
 } as const;
 
 export type CallsyncEventName = (typeof events)[keyof typeof events]["name"];

@@ -2,7 +2,6 @@
 // errors mapped to JSON responses with a message the user can act on.
 import "server-only";
 import { NextResponse } from "next/server";
-import type { z } from "zod";
 import { requireAdmin, requireSession, type SessionContext } from "@/lib/auth/session";
 import { DomainError, ValidationError } from "@/lib/errors";
 
@@ -28,15 +27,7 @@ export function errorResponse(error: unknown): NextResponse {
   );
 }
 
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[issue.path.join(".") || "_"] ??= issue.message;
-    throw new ValidationError("Some fields are not valid.", fields);
-  }
-  return parsed.data;
-}
+export { parseInput } from "@/lib/validation";
 
 type Handler<P> = (req: Request, ctx: { session: SessionContext; params: P }) => Promise<Response>;
 

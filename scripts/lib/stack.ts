@@ -6,8 +6,10 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../lib/generated/prisma/client";
 import { demoLoginsText, seedDemo } from "../../prisma/seed";
+import { startLocalInngest } from "../../inngest/local";
+import { simulatorEnv, startSimulators } from "../../simulators";
 import { createScratchDatabase, isEmpty, migrate, root } from "./database";
-import { startEmbeddedPostgres } from "./embedded-postgres";
+import { freePort, startEmbeddedPostgres } from "./embedded-postgres";
 import { appEnv, dataDir } from "./runtime-env";
 
 export type StackOptions = {
@@ -60,9 +62,37 @@ export async function startStack(opts: StackOptions): Promise<void> {
     seeded = true;
   }
 
-  const env = appEnv({ databaseUrl, port: opts.port });
+  // 2. Provider simulators (unless USE_SIMULATORS=0: then the real provider hosts and your OAuth apps).
+  const extra: Record<string, string> = {};
+  const useSimulators = process.env.USE_SIMULATORS !== "0";
+  if (useSimulators) {
+    const simPort = opts.fresh ? await freePort() : Number(process.env.SIMULATOR_PORT ?? 4010);
+    const sims = await startSimulators({ port: simPort });
+    cleanups.push(() => sims.stop());
+    Object.assign(extra, simulatorEnv(sims.url));
+    console.log(`[stack] provider simulators at ${sims.url} (Clari demo key: sim-clari-key / sim-clari-secret)`);
+  }
 
-  // 2. Next.js
+  // 3. Local Inngest runtime (unless INNGEST_LOCAL=0: then the SDK's own env picks Inngest Cloud or a
+  //    self-hosted server / the real dev server).
+  const appServeUrl = `http://localhost:${opts.port}/api/inngest`;
+  if (process.env.INNGEST_LOCAL !== "0") {
+    const inngestPort = opts.fresh ? await freePort() : Number(process.env.INNGEST_LOCAL_PORT ?? 8288);
+    const runtime = await startLocalInngest({
+      databaseUrl,
+      port: inngestPort,
+      appUrls: [appServeUrl],
+      resyncIntervalMs: opts.mode === "dev" ? 5_000 : 0,
+      logLevel: (process.env.INNGEST_LOCAL_LOG_LEVEL as "info" | undefined) ?? (opts.fresh ? "warn" : "info"),
+    });
+    cleanups.push(() => runtime.stop());
+    Object.assign(extra, { INNGEST_DEV: "1", INNGEST_BASE_URL: runtime.url });
+    console.log(`[stack] local Inngest runtime at ${runtime.url} (runs: ${runtime.url}/v1/runs)`);
+  }
+
+  const env = appEnv({ databaseUrl, port: opts.port, extra });
+
+  // 4. Next.js
   const nextBin = path.join(root, "node_modules", ".bin", "next");
   const next = spawn(nextBin, [opts.mode === "dev" ? "dev" : "start", "-p", String(opts.port)], {
     cwd: root,

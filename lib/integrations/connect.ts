@@ -1,0 +1,272 @@
+// Admin actions on integrations: connect (OAuth or API key), choose the backfill, retry a user, sync
+// now, disconnect, purge. Callers (route handlers) have already checked session, workspace and the
+// ADMIN role; every function here still scopes by workspaceId.
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { ConflictError, NotFoundError, ProviderError, ValidationError } from "@/lib/errors";
+import { events, inngest } from "@/inngest/client";
+import { connectClient } from "@/lib/integrations/clients";
+import { sealCredentials } from "@/lib/integrations/credentials";
+import { parseInput } from "@/lib/validation";
+import { disconnectIntegration, startRun } from "@/lib/sync/engine";
+import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
+
+export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+
+export const providerSlugSchema = z.enum(["gong", "salesloft", "clari"]);
+export const PROVIDER_BY_SLUG: Record<z.infer<typeof providerSlugSchema>, Provider> = { gong: "GONG", salesloft: "SALESLOFT", clari: "CLARI" };
+export const backfillPeriodSchema = z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MONTHS_6", "YEAR_1", "ALL_TIME", "SKIP"]);
+
+type Actor = { workspaceId: string; userId: string };
+
+async function integrationFor(workspaceId: string, provider: Provider) {
+  return db.integration.upsert({
+    where: { workspaceId_provider: { workspaceId, provider } },
+    create: { workspaceId, provider },
+    update: {},
+    select: { id: true, status: true, wizardStep: true, generation: true },
+  });
+}
+
+async function ownIntegration(workspaceId: string, integrationId: string) {
+  const row = await db.integration.findFirst({
+    where: { id: integrationId, workspaceId },
+    select: { id: true, provider: true, status: true, wizardStep: true, generation: true },
+  });
+  if (!row) throw new NotFoundError("That integration");
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth (Gong, Salesloft)
+// ---------------------------------------------------------------------------------------------
+
+/** Starts an authorization attempt: a fresh single-use state, and the provider's consent URL. */
+export async function startOAuth(actor: Actor, provider: Provider) {
+  if (provider === "CLARI") throw new ValidationError("Clari Copilot connects with an API key, not OAuth.");
+  const integration = await integrationFor(actor.workspaceId, provider);
+  if (integration.status === "SYNCING") throw new ConflictError("A sync is running for this integration. Wait for it to finish or disconnect first.");
+  const state = randomBytes(32).toString("base64url");
+  const authorizationUrl = connectClient(provider).authorizationUrl({ state });
+  await db.$transaction([
+    db.oAuthState.create({
+      data: { state, integrationId: integration.id, userId: actor.userId, expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS) },
+    }),
+    db.integration.update({
+      where: { id: integration.id },
+      data: { status: integration.status === "CONNECTED" ? "CONNECTED" : "CONNECTING", wizardStep: "AUTHORIZE", statusMessage: null },
+    }),
+  ]);
+  return { integrationId: integration.id, state, authorizationUrl };
+}
+
+export type OAuthOutcome = "ok" | "denied" | "cancelled" | "expired" | "invalid" | "failed";
+
+export const OAUTH_MESSAGES: Record<Exclude<OAuthOutcome, "ok">, string> = {
+  denied: "Access was denied. Your provider account may not be allowed to authorize third-party apps; ask your provider admin, then try again.",
+  cancelled: "Authorization was cancelled before it completed. Click Try again and choose Allow.",
+  expired: "The authorization session expired. Start again from Connect.",
+  invalid: "This authorization link is not valid (it was already used or did not come from Callsync). Start again from Connect.",
+  failed: "The provider did not accept the authorization. Try again; if it keeps failing, check the app's client id and secret.",
+};
+
+const callbackSchema = z.object({
+  state: z.string().min(16).max(200),
+  code: z.string().min(1).max(2_000).optional(),
+  error: z.string().max(200).optional(),
+});
+
+/**
+ * Handles the provider's redirect. The state must exist, belong to a user of this workspace, be
+ * unused and fresh. Returns the outcome for the wizard (stored on the state row too, so the wizard's
+ * first tab learns it).
+ */
+export async function completeOAuth(
+  params: unknown,
+  sessionUserId: string | null,
+): Promise<{ outcome: OAuthOutcome; integrationId: string | null; provider: Provider | null }> {
+  const parsed = callbackSchema.safeParse(params);
+  if (!parsed.success) return { outcome: "invalid", integrationId: null, provider: null };
+  const { state, code, error } = parsed.data;
+  const row = await db.oAuthState.findUnique({ where: { state }, include: { integration: { select: { id: true, provider: true, workspaceId: true } } } });
+  if (!row) return { outcome: "invalid", integrationId: null, provider: null };
+  const ref = { integrationId: row.integrationId, provider: row.integration.provider };
+  // Single use: whoever flips usedAt first wins; a replayed callback gets "invalid".
+  const claimed = await db.oAuthState.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
+  if (claimed.count === 0) return { outcome: "invalid", ...ref };
+  const finish = async (outcome: OAuthOutcome) => {
+    await db.oAuthState.update({ where: { id: row.id }, data: { outcome } });
+    if (outcome !== "ok") {
+      await db.integration.updateMany({ where: { id: row.integrationId, status: "CONNECTING" }, data: { status: "NOT_CONNECTED", wizardStep: "CONNECT" } });
+    }
+    return { outcome, ...ref };
+  };
+  if (sessionUserId && sessionUserId !== row.userId) return finish("invalid");
+  if (row.expiresAt.getTime() < Date.now()) return finish("expired");
+  if (error) return finish(error === "access_denied" ? "denied" : "cancelled");
+  if (!code) return finish("cancelled");
+  try {
+    const result = await connectClient(row.integration.provider).exchangeCode({ code });
+    await db.integration.update({
+      where: { id: row.integrationId },
+      data: {
+        credentialsEnc: sealCredentials(result.credentials),
+        apiBaseUrl: result.apiBaseUrl,
+        tokenExpiresAt: result.tokenExpiresAt,
+        accountName: accountLabel(row.integration.provider, result.apiBaseUrl),
+        status: "CONNECTING",
+        wizardStep: "BACKFILL",
+        statusMessage: null,
+        connectedAt: new Date(),
+        connectedById: row.userId,
+        disconnectedAt: null,
+        generation: { increment: 1 },
+      },
+    });
+    return finish("ok");
+  } catch (e) {
+    console.error("[oauth] code exchange failed:", e instanceof Error ? e.message : e);
+    return finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed");
+  }
+}
+
+function accountLabel(provider: Provider, apiBaseUrl: string | null): string {
+  if (provider === "GONG" && apiBaseUrl) {
+    try {
+      const u = new URL(apiBaseUrl);
+      const tenant = u.pathname.split("/").filter(Boolean).pop();
+      return `Gong · ${u.hostname.includes("gong.io") ? u.hostname.split(".")[0] : tenant ?? u.hostname}`;
+    } catch {
+      return "Gong";
+    }
+  }
+  return provider === "SALESLOFT" ? "Salesloft team" : provider === "CLARI" ? "Clari Copilot workspace" : "Gong";
+}
+
+/** What the wizard's first tab polls while the consent page is open. */
+export async function oauthAttemptStatus(workspaceId: string, state: string) {
+  const row = await db.oAuthState.findFirst({
+    where: { state, integration: { workspaceId } },
+    select: { outcome: true, expiresAt: true, usedAt: true },
+  });
+  if (!row) return { status: "invalid" as const };
+  if (row.outcome) return { status: row.outcome as OAuthOutcome };
+  if (row.expiresAt.getTime() < Date.now()) return { status: "timeout" as const };
+  return { status: "pending" as const };
+}
+
+// ---------------------------------------------------------------------------------------------
+// API key (Clari Copilot)
+// ---------------------------------------------------------------------------------------------
+
+export const apiKeySchema = z.object({
+  apiKey: z.string().trim().min(1, "Enter your API Key.").max(500),
+  apiSecret: z.string().trim().min(1, "Enter your API Secret.").max(500),
+});
+
+/** Checks the key with the provider first; nothing is saved unless it works. */
+export async function connectWithApiKey(actor: Actor, provider: Provider, input: unknown) {
+  if (provider !== "CLARI") throw new ValidationError("This provider connects with OAuth.");
+  const { apiKey, apiSecret } = parseInput(apiKeySchema, input);
+  const credentials = { kind: "apiKey" as const, apiKey, apiSecret };
+  try {
+    await connectClient(provider).verifyCredentials(credentials);
+  } catch (e) {
+    if (e instanceof ProviderError && (e.kind === "INVALID_CREDENTIALS" || e.kind === "AUTH_REVOKED")) {
+      throw new ValidationError("Clari Copilot rejected this API Key and API Secret. Check both (they are not interchangeable) and try again.", {
+        apiKey: "Not accepted by Clari Copilot",
+      });
+    }
+    if (e instanceof ProviderError) {
+      throw new ValidationError("We could not reach Clari Copilot to check the credentials. Try again in a moment.");
+    }
+    throw e;
+  }
+  const integration = await integrationFor(actor.workspaceId, provider);
+  await db.integration.update({
+    where: { id: integration.id },
+    data: {
+      credentialsEnc: sealCredentials(credentials),
+      accountName: `Clari Copilot · key …${apiKey.slice(-4)}`,
+      status: "CONNECTING",
+      wizardStep: "BACKFILL",
+      statusMessage: null,
+      connectedAt: new Date(),
+      connectedById: actor.userId,
+      disconnectedAt: null,
+      generation: { increment: 1 },
+    },
+  });
+  return { integrationId: integration.id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backfill, retry, sync now, disconnect, purge
+// ---------------------------------------------------------------------------------------------
+
+export async function chooseBackfill(actor: Actor, integrationId: string, period: BackfillPeriod) {
+  const integration = await ownIntegration(actor.workspaceId, integrationId);
+  if (integration.wizardStep !== "BACKFILL") {
+    throw new ConflictError("Choose a backfill period right after connecting. Reconnect to choose a new one.");
+  }
+  const moved = await db.integration.updateMany({
+    where: { id: integrationId, wizardStep: "BACKFILL" },
+    data: { wizardStep: "SYNC", status: "SYNCING", backfillPeriod: period },
+  });
+  if (moved.count === 0) throw new ConflictError("The backfill was already started.");
+  await inngest.send(events.backfillRequested.create({ integrationId, generation: integration.generation, period, userId: actor.userId }));
+  return { integrationId };
+}
+
+export async function retryUser(actor: Actor, integrationId: string, userSyncId: string) {
+  await ownIntegration(actor.workspaceId, integrationId);
+  const us = await db.userSync.findFirst({ where: { id: userSyncId, integrationId }, select: { status: true } });
+  if (!us) throw new NotFoundError("That user");
+  if (us.status !== "FAILED") throw new ConflictError("Only a failed user can be retried.");
+  await inngest.send(events.userRetry.create({ integrationId, userSyncId }));
+  return { ok: true };
+}
+
+export async function syncNow(actor: Actor, integrationId: string) {
+  const integration = await ownIntegration(actor.workspaceId, integrationId);
+  if (integration.status !== "CONNECTED") {
+    throw new ConflictError(
+      integration.status === "SYNCING" ? "A sync is already running." : "Connect the integration before syncing.",
+    );
+  }
+  const running = await db.integration.findFirst({ where: { id: integrationId, syncLockedUntil: { gt: new Date() } }, select: { id: true } });
+  if (running) throw new ConflictError("A sync is already running.");
+  await inngest.send(events.syncRequested.create({ integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId }));
+  return { ok: true };
+}
+
+export async function disconnect(actor: Actor, integrationId: string) {
+  await ownIntegration(actor.workspaceId, integrationId);
+  const generation = await disconnectIntegration(integrationId);
+  await inngest.send(events.integrationDisconnected.create({ integrationId, generation }));
+  return { ok: true };
+}
+
+/** Starts a reconnect: the wizard runs again and asks for a new backfill period. */
+export async function beginReconnect(actor: Actor, integrationId: string) {
+  const integration = await ownIntegration(actor.workspaceId, integrationId);
+  await db.integration.update({ where: { id: integration.id }, data: { wizardStep: "CONNECT" } });
+  return { provider: integration.provider };
+}
+
+export const purgeConfirmSchema = z.object({ confirm: z.literal("DELETE", { message: 'Type DELETE to confirm.' }) });
+
+export async function purge(actor: Actor, integrationId: string, input: unknown) {
+  parseInput(purgeConfirmSchema, input);
+  const integration = await ownIntegration(actor.workspaceId, integrationId);
+  if (integration.status !== "DISCONNECTED" && integration.status !== "NOT_CONNECTED") {
+    // Purging while syncing would race new calls in; stop syncing first.
+    const generation = await disconnectIntegration(integrationId);
+    await inngest.send(events.integrationDisconnected.create({ integrationId, generation }));
+  }
+  const run = await startRun(integrationId, "PURGE", {}, actor.userId);
+  await inngest.send(events.purgeRequested.create({ integrationId, runId: run.id }));
+  return { runId: run.id };
+}

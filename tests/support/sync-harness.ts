@@ -1,0 +1,91 @@
+// End-to-end harness for the sync engine without a browser: provider simulators, the local Inngest
+// runtime and the app's real Inngest functions served over HTTP, all in-process, on the test database.
+// Env must be set before any app module is imported, so everything app-side is imported dynamically.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import { serve } from "inngest/node";
+import { startLocalInngest, type LocalInngest } from "@/inngest/local";
+import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/simulators";
+
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== null && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export type SyncHarness = Awaited<ReturnType<typeof startSyncHarness>>;
+
+export async function startSyncHarness(sim: SimConfigInput) {
+  const sims: RunningSimulators = await startSimulators({ port: 0, ...sim });
+  Object.assign(process.env, simulatorEnv(sims.url));
+  process.env.APP_URL = "http://localhost:3999";
+  const runtime: LocalInngest = await startLocalInngest({
+    databaseUrl: process.env.DATABASE_URL!,
+    port: 0,
+    host: "127.0.0.1",
+    schema: `il_sync_${randomBytes(4).toString("hex")}`,
+    pollIntervalMs: 50,
+    retryBaseDelayMs: 50,
+    retryMaxDelayMs: 400,
+    logLevel: "warn",
+  });
+  process.env.INNGEST_DEV = "1";
+  process.env.INNGEST_BASE_URL = runtime.url.replace("localhost", "127.0.0.1");
+
+  const { inngest } = await import("@/inngest/client");
+  const { functions } = await import("@/inngest/functions");
+  const server = http.createServer(serve({ client: inngest, functions }));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`;
+  await runtime.syncApp(appUrl);
+
+  const { db } = await import("@/lib/db");
+  const { seedDemo } = await import("@/prisma/seed");
+  const { workspaceId } = await seedDemo(db);
+  const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@acme.test" } });
+  const actor = { workspaceId, userId: admin.id };
+
+  const control = async (path: string, body?: unknown, method = body === undefined ? "GET" : "POST") => {
+    const res = await fetch(`${sims.url}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return text ? JSON.parse(text) : null;
+  };
+
+  /** Clicks Allow (or Deny) on the simulator's consent page; returns the callback's query params. */
+  async function consent(authorizationUrl: string, decision: "allow" | "deny") {
+    const page = await fetch(authorizationUrl);
+    const html = await page.text();
+    const action = new URL(/<form method="post" action="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, "&"), authorizationUrl);
+    const form = new URLSearchParams({ decision });
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(m[1]!, m[2]!.replace(/&amp;/g, "&"));
+    const res = await fetch(action, { method: "POST", body: form, redirect: "manual" });
+    const location = new URL(res.headers.get("location")!);
+    return Object.fromEntries(location.searchParams.entries());
+  }
+
+  return {
+    sims,
+    runtime,
+    db,
+    actor,
+    control,
+    consent,
+    runs: async () => (await (await fetch(`${runtime.url}/v1/runs?limit=1000`)).json()) as { runs?: Array<{ function_id: string; status: string; error: unknown }> },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await runtime.stop();
+      await sims.stop();
+    },
+  };
+}
