@@ -43,6 +43,8 @@ export function ReassignControls({ callId, callTitle, currentDeal, allowUnlink =
   const [busy, setBusy] = useState(false);
   const [, startTransition] = useTransition();
   const [pickerKey, setPickerKey] = useState(0);
+  // The picker (and its query) exists only while the dialog is open: a list of 25 calls does not fetch 25 times.
+  const [moveOpen, setMoveOpen] = useState(false);
 
   async function submit(dealId: string | null, dialog: HTMLDialogElement | null) {
     setBusy(true);
@@ -68,6 +70,7 @@ export function ReassignControls({ callId, callTitle, currentDeal, allowUnlink =
           setSelected(null);
           setError(null);
           setPickerKey((k) => k + 1);
+          setMoveOpen(true);
           moveRef.current?.showModal();
         }}
       >
@@ -88,12 +91,12 @@ export function ReassignControls({ callId, callTitle, currentDeal, allowUnlink =
         </Button>
       ) : null}
 
-      <Dialog dialogRef={moveRef} title={currentDeal ? "Move to another deal" : "Move to a deal"}>
+      <Dialog dialogRef={moveRef} title={currentDeal ? "Move to another deal" : "Move to a deal"} onClose={() => setMoveOpen(false)}>
         <p className="text-sm text-slate-600">
           {currentDeal ? <>Now on <strong>{currentDeal.name}</strong>. </> : null}
           Your choice is kept: later syncs will not move this call again.
         </p>
-        <DealPicker key={pickerKey} callId={callId} excludeDealId={currentDeal?.id ?? null} selected={selected} onSelect={setSelected} />
+        {moveOpen ? <DealPicker key={pickerKey} callId={callId} excludeDealId={currentDeal?.id ?? null} selected={selected} onSelect={setSelected} /> : null}
         {error ? <p role="alert" className="text-sm text-red-700">{error}</p> : null}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="ghost" onClick={() => moveRef.current?.close()}>Cancel</Button>

@@ -177,7 +177,8 @@ function LoadedTranscript({ data }: { data: TranscriptData }) {
           <input
             ref={findRef}
             id="transcript-find"
-            type="search"
+            type="text"
+            role="searchbox"
             value={query}
             placeholder="Find in transcript"
             maxLength={200}
@@ -215,7 +216,7 @@ function LoadedTranscript({ data }: { data: TranscriptData }) {
         role="region"
         aria-label="Transcript"
         tabIndex={0}
-        className="h-[70vh] min-h-80 overflow-y-auto overscroll-contain focus-visible:outline-offset-[-2px]"
+        className="max-h-[70vh] overflow-y-auto overscroll-contain focus-visible:outline-offset-[-2px]"
       >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
           {virtualizer.getVirtualItems().map((item) => (

@@ -291,7 +291,7 @@ export async function listUnlinkedCalls(viewer: Viewer, params: PageParams = {})
     FROM "Call" c
     LEFT JOIN "CallDealLink" l ON l."callId" = c.id
     LEFT JOIN "User" u ON u.id = l."linkedById"
-    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c")} AND ${UNLINKED} AND ${k.where}
+    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED} AND ${k.where}
     ORDER BY ${k.order}
     LIMIT ${limit + 1}`;
   const result = page(rows, limit, k);
@@ -305,7 +305,7 @@ export async function listUnlinkedCalls(viewer: Viewer, params: PageParams = {})
 export async function countUnlinkedCalls(viewer: Viewer): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>`
     SELECT count(*) AS n FROM "Call" c
-    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c")} AND ${UNLINKED}`;
+    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED}`;
   return Number(row?.n ?? 0);
 }
 

@@ -8,8 +8,6 @@ import { visibleCallSql, type Viewer } from "@/lib/calls/visibility";
 import { buildSpeakers } from "@/lib/calls/transcript";
 
 export const SEARCH_PAGE_SIZE = 20;
-/** Counting stops here: "1,000+ matches" is as useful as an exact number and much cheaper. */
-export const SEARCH_COUNT_CAP = 1000;
 
 export const searchParamsSchema = z.object({
   q: z.string().transform((v) => v.trim().slice(0, 200)).optional().catch(undefined),
@@ -45,9 +43,8 @@ export type SearchResult = {
   hits: SearchHit[];
   page: number;
   hasNext: boolean;
-  /** Capped at SEARCH_COUNT_CAP; `totalCapped` says whether there are more. */
+  /** Matching sentences the viewer can see (0 on a page past the end). */
   total: number;
-  totalCapped: boolean;
 };
 
 type Row = {
@@ -69,27 +66,31 @@ type Row = {
 export async function searchTranscripts(viewer: Viewer, params: { q?: string; page?: number }): Promise<SearchResult> {
   const query = (params.q ?? "").trim().slice(0, 200);
   const pageNo = Math.min(Math.max(params.page ?? 1, 1), 50);
-  const empty: SearchResult = { query, searchable: false, hits: [], page: pageNo, hasNext: false, total: 0, totalCapped: false };
+  const empty: SearchResult = { query, searchable: false, hits: [], page: pageNo, hasNext: false, total: 0 };
   if (!query) return empty;
   const [{ nodes } = { nodes: 0 }] = await db.$queryRaw<Array<{ nodes: number }>>`
     SELECT numnode(websearch_to_tsquery('english', ${query}))::int AS nodes`;
   if (!nodes) return empty;
 
-  const visible = visibleCallSql(viewer, "c");
+  const visible = visibleCallSql(viewer, "c", "hashed");
   const offset = (pageNo - 1) * SEARCH_PAGE_SIZE;
-  const [rows, counted] = await Promise.all([
-    db.$queryRaw<Row[]>`
-      WITH hits AS (
-        SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text, c.title, c."startedAt", c."isPrivate"
+  // The matching sentences come from the GIN index first (MATERIALIZED pins that plan: work grows with
+  // the number of matches, never with the number of calls), then are joined to the workspace's visible
+  // calls, counted (window) and sorted newest call first. Only the page's rows get ts_headline.
+  const rows = await db.$queryRaw<Array<Row & { total: bigint }>>`
+      WITH m AS MATERIALIZED (
+        SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
         FROM "TranscriptSentence" s
-        JOIN "Call" c ON c.id = s."callId"
         WHERE s.tsv @@ websearch_to_tsquery('english', ${query})
-          AND c."workspaceId" = ${viewer.workspaceId} AND ${visible}
-        ORDER BY c."startedAt" DESC, s."callId" DESC, s.idx ASC
+      ), hits AS (
+        SELECT m.*, c.title, c."startedAt", c."isPrivate", count(*) OVER () AS total
+        FROM m JOIN "Call" c ON c.id = m."callId"
+        WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visible}
+        ORDER BY c."startedAt" DESC, m."callId" DESC, m.idx ASC
         LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
       )
       SELECT h.id AS "sentenceId", h."callId", h.idx, h."speakerKey", h."startMs", h.title AS "callTitle", h."startedAt",
-             h."isPrivate",
+             h."isPrivate", h.total,
              ts_headline('english', h.text, websearch_to_tsquery('english', ${query}), ${HEADLINE_OPTIONS}) AS headline,
              d.id AS "dealId", d.name AS "dealName", sp.name AS "speakerName", sp.affiliation::text AS "speakerAffiliation"
       FROM hits h
@@ -100,26 +101,18 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
         FROM "CallParticipant" p WHERE p."callId" = h."callId" AND p."speakerKey" = h."speakerKey"
         ORDER BY p.position LIMIT 1
       ) sp ON true
-      ORDER BY h."startedAt" DESC, h."callId" DESC, h.idx ASC`,
-    db.$queryRaw<Array<{ n: bigint }>>`
-      SELECT count(*) AS n FROM (
-        SELECT 1 FROM "TranscriptSentence" s JOIN "Call" c ON c.id = s."callId"
-        WHERE s.tsv @@ websearch_to_tsquery('english', ${query})
-          AND c."workspaceId" = ${viewer.workspaceId} AND ${visible}
-        LIMIT ${SEARCH_COUNT_CAP + 1}
-      ) x`,
-  ]);
+      ORDER BY h."startedAt" DESC, h."callId" DESC, h.idx ASC`;
 
   const pageRows = rows.slice(0, SEARCH_PAGE_SIZE);
   const labels = await unnamedSpeakerLabels(pageRows);
-  const n = Number(counted[0]?.n ?? 0);
+  // An empty page past the end knows no total; page 1 empty means none.
+  const total = Number(rows[0]?.total ?? 0);
   return {
     query,
     searchable: true,
     page: pageNo,
     hasNext: rows.length > SEARCH_PAGE_SIZE,
-    total: Math.min(n, SEARCH_COUNT_CAP),
-    totalCapped: n > SEARCH_COUNT_CAP,
+    total,
     hits: pageRows.map((r) => ({
       sentenceId: String(r.sentenceId),
       callId: r.callId,

@@ -18,13 +18,24 @@ export const isId = (v: unknown): v is string => typeof v === "string" && ID_PAT
 /**
  * SQL predicate over a "Call" row aliased `alias`: true when the viewer may see the call.
  * Includes the workspace check, so a query that forgets its own workspace filter still cannot leak.
+ *
+ * Same rule, two shapes for the planner (measured in scripts/bench/pages.ts):
+ *  - "probe" (default): EXISTS per private row via CallParticipant(callId). Right for queries that look at
+ *    few calls, or run the predicate inside a correlated subquery (a hashed subplan there is rebuilt for
+ *    every outer row: 1,000 deals x 4,000 participations took ~500 ms).
+ *  - "hashed": IN (…) over the viewer's participations, built once as a hashed subplan via
+ *    CallParticipant(userId). Right for scans over thousands of calls (search, unlinked calls); the EXISTS
+ *    form is costed at ~20 per row there, which inflates plans past jit_above_cost.
  */
-export function visibleCallSql(viewer: Viewer, alias = "c"): Prisma.Sql {
+export function visibleCallSql(viewer: Viewer, alias = "c", shape: "probe" | "hashed" = "probe"): Prisma.Sql {
   const a = Prisma.raw(`"${alias.replace(/"/g, "")}"`);
   const ws = Prisma.sql`${a}."workspaceId" = ${viewer.workspaceId}`;
   if (viewer.role === "ADMIN") return ws;
-  return Prisma.sql`(${ws} AND (NOT ${a}."isPrivate" OR EXISTS (
-    SELECT 1 FROM "CallParticipant" vp WHERE vp."callId" = ${a}.id AND vp."userId" = ${viewer.userId})))`;
+  const participant =
+    shape === "hashed"
+      ? Prisma.sql`${a}.id IN (SELECT vp."callId" FROM "CallParticipant" vp WHERE vp."userId" = ${viewer.userId})`
+      : Prisma.sql`EXISTS (SELECT 1 FROM "CallParticipant" vp WHERE vp."callId" = ${a}.id AND vp."userId" = ${viewer.userId})`;
+  return Prisma.sql`(${ws} AND (NOT ${a}."isPrivate" OR ${participant}))`;
 }
 
 /** The same rule as a Prisma `where` on Call. */

@@ -55,17 +55,17 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
         <EmptyState title="Search what was said on calls">Type a word or phrase: results show the call, its deal, who said it and when.</EmptyState>
       ) : !result.searchable ? (
         <EmptyState title="Nothing to search for">
-          “{result.query}” only has very common words (like “the” or “and”), which are not indexed. Add a more specific word.
+          <strong>{result.query}</strong> only has very common words (like “the” or “and”), which are not indexed. Add a more specific word.
         </EmptyState>
       ) : result.hits.length === 0 ? (
-        <EmptyState title={result.page > 1 ? "No more matches" : `No matches for “${result.query}”`}>
+        <EmptyState title={result.page > 1 ? "No more matches" : `No matches for ${result.query}`}>
           {result.page > 1 ? <Link href={pageHref(1)} className="text-brand-700 hover:underline">Back to the first page</Link> : "Try fewer or different words. Search matches word forms too (price, prices, pricing)."}
         </EmptyState>
       ) : (
         <>
           <p className="text-sm text-slate-600" aria-live="polite">
-            {result.totalCapped ? `More than ${result.total.toLocaleString("en-US")}` : result.total.toLocaleString("en-US")}{" "}
-            {result.total === 1 ? "sentence matches" : "sentences match"} “{result.query}”, newest calls first.
+            {result.total.toLocaleString("en-US")}{" "}
+            {result.total === 1 ? "sentence matches" : "sentences match"} <strong className="font-medium text-slate-900">{result.query}</strong>, newest calls first.
           </p>
           <ol className="space-y-4" aria-label="Search results">
             {groups.map(({ call, hits }) => (
