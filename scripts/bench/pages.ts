@@ -296,6 +296,20 @@ ${table}
 The transcript is not part of the call page's server response: the page renders metadata, participants and the deal, and the
 virtualized viewer fetches \`GET /api/calls/:id/transcript\` (TanStack Query) in parallel.
 
+## Findings that shaped the queries
+
+- Deals list sorted by last call: aggregating every link of the workspace (11,600 rows joined to Call) took ~85 ms p50,
+  partly because the inflated plan cost switched on JIT (~20 ms of compilation). One probe per deal of
+  CallDealLink(dealId, callStartedAt DESC) for its newest visible call, and counts for the 25 rows of the page only: ~15 ms.
+- The private-call predicate has two shapes (lib/calls/visibility.ts). EXISTS per row inside correlated subqueries;
+  a hashed IN over the viewer's participations for scans over thousands of calls. Using the hashed shape inside the
+  per-deal subquery rebuilt the hash 1,000 times (~500 ms); using EXISTS in search/unlinked scans inflated the cost
+  estimate past jit_above_cost and made the planner pick bad plans.
+- Search is GIN-first (MATERIALIZED CTE): cost grows with the number of matches, never with the number of calls. Letting
+  the planner choose was fast for common words (~1 ms, newest calls first and stop) but scanned every sentence of every
+  call for rare ones (~90 ms for a word with zero hits at 12,000 calls, growing linearly).
+- Deal timeline keyset pagination: a deep page (1,900 calls in) costs the same as the first page.
+
 ## Query plans
 
 ${plans.map(([name, plan]) => `### ${name}\n\n\`\`\`\n${plan}\n\`\`\``).join("\n\n")}
