@@ -2,7 +2,7 @@
 // stable id, so a retry, a restart of the runtime or a duplicate event resumes without redoing work.
 // Disconnect cancels every run of the integration (cancelOn) and bumps its generation, which every
 // step checks before it sends a request.
-import { NonRetriableError, RetryAfterError } from "inngest";
+import { NonRetriableError } from "inngest";
 import { events, inngest } from "@/inngest/client";
 import { ProviderError } from "@/lib/errors";
 import type { CallsCheckpoint } from "@/lib/providers/types";
@@ -13,6 +13,7 @@ import {
   describeSyncError,
   discoverUsers,
   dueIntegrations,
+  isCurrent,
   markReconnectRequired,
   markUserFailed,
   planBackfill,
@@ -26,20 +27,38 @@ import { db } from "@/lib/db";
 
 const cancelOnDisconnect = [{ event: events.integrationDisconnected.name, match: "data.integrationId" }];
 
-/** Provider errors -> what the runtime should do: wait, give up, or retry with backoff. */
-async function providerStep<T>(provider: "GONG" | "SALESLOFT" | "CLARI", fn: () => Promise<T>): Promise<T> {
+type ProviderName = "GONG" | "SALESLOFT" | "CLARI";
+type StepOutcome<T> = { value: T } | { rateLimitedMs: number };
+
+/** Provider errors -> what the runtime should do: give up (auth), or retry with backoff (transient). */
+async function providerStep<T>(provider: ProviderName, fn: () => Promise<T>): Promise<StepOutcome<T>> {
   try {
-    return await fn();
+    return { value: await fn() };
   } catch (error) {
     if (error instanceof ProviderError) {
       const { message } = describeSyncError(provider, error);
-      if (error.kind === "RATE_LIMITED") throw new RetryAfterError(message, Math.max(1_000, error.retryAfterMs ?? 30_000));
+      // Being rate limited is not a failure: the caller sleeps durably and tries again.
+      if (error.kind === "RATE_LIMITED") return { rateLimitedMs: Math.max(1_000, error.retryAfterMs ?? 30_000) };
       if (error.kind === "AUTH_REVOKED" || error.kind === "CONFIG" || error.kind === "INVALID_CREDENTIALS") {
         throw new NonRetriableError(`${error.kind}: ${message}`, { cause: error });
       }
       throw new Error(message, { cause: error });
     }
     throw error;
+  }
+}
+
+type Step = { run: <T>(id: string, fn: () => Promise<T>) => Promise<unknown>; sleep: (id: string, ms: number) => Promise<unknown> };
+
+/**
+ * One provider-calling step. A rate limit becomes a durable sleep and a fresh step (so it never uses
+ * up the function's retries); other errors are retried by the runtime with backoff.
+ */
+async function providerCall<T>(step: Step, id: string, provider: ProviderName, fn: () => Promise<T>): Promise<T> {
+  for (let wait = 0; ; wait++) {
+    const outcome = (await step.run(wait === 0 ? id : `${id}-after-wait-${wait}`, () => providerStep(provider, fn))) as StepOutcome<T>;
+    if ("value" in outcome) return outcome.value;
+    await step.sleep(`${id}-rate-limited-${wait}`, outcome.rateLimitedMs);
   }
 }
 
@@ -71,7 +90,7 @@ export const backfill = inngest.createFunction(
   async ({ event, step }) => {
     const { integrationId, generation, period, userId } = event.data;
     const provider = await step.run("provider", () => providerOf(integrationId));
-    const users = await step.run("discover-users", () => providerStep(provider, () => discoverUsers(integrationId)));
+    const users = await providerCall(step, "discover-users", provider, () => discoverUsers(integrationId));
     const plan = await step.run("plan", () => planBackfill(integrationId, period, userId ?? null));
     if (plan.userSyncIds.length > 0) {
       await step.sendEvent(
@@ -92,7 +111,9 @@ export const userBackfill = inngest.createFunction(
     concurrency: [{ key: "event.data.integrationId", limit: 4 }],
     cancelOn: cancelOnDisconnect,
     onFailure: async ({ event, error, step }) => {
-      const { userSyncId, integrationId, runId } = event.data.event.data;
+      const { userSyncId, integrationId, runId, generation } = event.data.event.data;
+      // A run of an older connection (disconnected since) must not touch the new one's users.
+      if (!(await step.run("is-current", () => isCurrent(integrationId, generation)))) return;
       await step.run("mark-user-failed", async () => {
         const message = failureMessage(error);
         await markUserFailed(userSyncId, new Error(message));
@@ -107,7 +128,7 @@ export const userBackfill = inngest.createFunction(
     const provider = await step.run("provider", () => providerOf(integrationId));
     let kept = 0;
     for (let page = 0; ; page++) {
-      const result = await step.run(`page-${page}`, () => providerStep(provider, () => backfillUserPage(userSyncId, generation, runId)));
+      const result = await providerCall(step, `page-${page}`, provider, () => backfillUserPage(userSyncId, generation, runId));
       kept += result.kept;
       if (result.cancelled) return { cancelled: true, kept };
       if (result.done) break;
@@ -171,14 +192,14 @@ export const poll = inngest.createFunction(
     const window = { from: new Date(lease.from), to: new Date(lease.to) };
     let checkpoint: CallsCheckpoint | null = null;
     for (let page = 0; ; page++) {
-      const r: { done: boolean; cancelled: boolean; checkpoint: CallsCheckpoint | null } = await step.run(`page-${page}`, () =>
-        providerStep(provider, () => pollPage(integrationId, generation, lease.runId, window, checkpoint)),
+      const r: { done: boolean; cancelled: boolean; checkpoint: CallsCheckpoint | null } = await providerCall(step, `page-${page}`, provider, () =>
+        pollPage(integrationId, generation, lease.runId, window, checkpoint),
       );
       if (r.cancelled) return { cancelled: true };
       checkpoint = r.checkpoint;
       if (r.done) break;
     }
-    const transcripts = await step.run("late-transcripts", () => providerStep(provider, () => refetchMissingTranscripts(integrationId, generation, lease.runId)));
+    const transcripts = await providerCall(step, "late-transcripts", provider, () => refetchMissingTranscripts(integrationId, generation, lease.runId));
     await step.run("release", () => releaseSyncLease(integrationId, lease.runId, true, window.to));
     return { runId: lease.runId, transcripts };
   },

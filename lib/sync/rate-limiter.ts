@@ -29,7 +29,7 @@ export interface SharedGateOptions {
   maxWaitMs?: number;
   /** Consecutive 429s that open the breaker (default 3). */
   breakerThreshold?: number;
-  /** First breaker pause (default 15 s), doubled per further 429, capped at 5 min. */
+  /** First breaker pause (default 5 s), doubled per further 429, capped at 2 min. */
   breakerBaseMs?: number;
   /** Tickets not refreshed for this long are dropped (crashed waiter). */
   ticketTtlMs?: number;
@@ -87,7 +87,7 @@ export class SharedRateLimiter implements RequestGate {
       safety: options.safety ?? 1.05,
       maxWaitMs: options.maxWaitMs ?? 60_000,
       breakerThreshold: options.breakerThreshold ?? 3,
-      breakerBaseMs: options.breakerBaseMs ?? 15_000,
+      breakerBaseMs: options.breakerBaseMs ?? 5_000,
       ticketTtlMs: options.ticketTtlMs ?? 15_000,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? defaultSleep,
@@ -137,7 +137,7 @@ export class SharedRateLimiter implements RequestGate {
           "blockedUntil" = GREATEST(COALESCE("blockedUntil", to_timestamp(0)), ${new Date(now + retryAfterMs)}),
           "consecutive429" = "consecutive429" + 1,
           "breakerOpenUntil" = CASE WHEN "consecutive429" + 1 >= ${this.opts.breakerThreshold}
-            THEN ${new Date(now)}::timestamp + make_interval(secs => LEAST(300, ${this.opts.breakerBaseMs / 1000}::float8 * power(2, "consecutive429" + 1 - ${this.opts.breakerThreshold})))
+            THEN ${new Date(now)}::timestamp + make_interval(secs => LEAST(120, ${this.opts.breakerBaseMs / 1000}::float8 * power(2, "consecutive429" + 1 - ${this.opts.breakerThreshold})))
             ELSE "breakerOpenUntil" END,
           "updatedAt" = now()
         WHERE "integrationId" = ${this.integrationId}`;
