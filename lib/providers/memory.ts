@@ -37,6 +37,8 @@ function bucketStart(window: RateLimitWindow, now: number): number {
   return now - window.windowMs;
 }
 
+const ROLLING_SAFETY = 1.1;
+
 export interface InMemoryGateOptions {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -69,7 +71,10 @@ export function createInMemoryGate(
   function waitNeeded(cost: number, t: number): number {
     let wait = Math.max(0, blockedUntil - t);
     for (const w of policy.windows) {
-      const start = bucketStart(w, t);
+      // Rolling windows are counted 10% longer than the provider's, so network jitter between our
+      // send time and the provider's arrival time never turns a paced burst into a 429.
+      const span = w.align === "rolling" ? w.windowMs * ROLLING_SAFETY : w.windowMs;
+      const start = w.align === "rolling" ? t - span : bucketStart(w, t);
       const inWindow = log.filter((e) => e.t > start || (w.align !== "rolling" && e.t >= start));
       const used = inWindow.reduce((s, e) => s + e.cost, 0);
       if (used + cost <= w.limit) continue;
@@ -79,7 +84,7 @@ export function createInMemoryGate(
         for (const e of inWindow) {
           excess -= e.cost;
           if (excess <= 0) {
-            wait = Math.max(wait, e.t + w.windowMs - t + 1);
+            wait = Math.max(wait, e.t + span - t + 1);
             break;
           }
         }

@@ -137,14 +137,14 @@ describe("sync engine", () => {
 
   it("a second sync of the same window changes nothing (no duplicates)", async () => {
     const before = await callsOf("GONG");
-    const sentencesBefore = await h.db.transcriptSentence.count();
+    const sentencesBefore = await h.db.transcriptSentence.count({ where: { call: { workspaceId: h.actor.workspaceId } } });
     await connect.syncNow(h.actor, gongId);
     const run = await eventually("manual sync", () => h.db.syncRun.findFirst({ where: { integrationId: gongId, kind: "MANUAL", status: "SUCCEEDED" } }));
     expect(run.callsAdded).toBe(0);
     const after = await callsOf("GONG");
     expect(after.length).toBe(before.length);
-    expect(await h.db.transcriptSentence.count()).toBe(sentencesBefore);
-    expect(await h.db.callParticipant.count({ where: { call: { provider: "GONG" } } })).toBe(before.reduce((n, c) => n + c.participants.length, 0));
+    expect(await h.db.transcriptSentence.count({ where: { call: { workspaceId: h.actor.workspaceId } } })).toBe(sentencesBefore);
+    expect(await h.db.callParticipant.count({ where: { call: { provider: "GONG", workspaceId: h.actor.workspaceId } } })).toBe(before.reduce((n, c) => n + c.participants.length, 0));
   });
 
   it("late calls and late transcripts arrive on later polls", async () => {
@@ -197,7 +197,7 @@ describe("sync engine", () => {
     const clean = (await callsOf("CLARI")).map((c) => `${c.providerCallId}:${c.participants.length}:${c.transcriptStatus}:${c.dealLink?.dealId ?? "-"}`).sort();
     const integration = await h.db.integration.findFirstOrThrow({ where: { workspaceId: h.actor.workspaceId, provider: "CLARI" } });
     await connect.disconnect(h.actor, integration.id);
-    await h.db.call.deleteMany({ where: { provider: "CLARI" } });
+    await h.db.call.deleteMany({ where: { provider: "CLARI", workspaceId: h.actor.workspaceId } });
     await connect.connectWithApiKey(h.actor, "CLARI", { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" });
     await h.control("/__sim/faults", { provider: "clari", kind: "429", count: 4, retryAfterSec: 1 });
     await h.control("/__sim/faults", { provider: "clari", kind: "500", count: 6 });
@@ -212,14 +212,14 @@ describe("sync engine", () => {
   }, 120_000);
 
   it("purge deletes one integration's calls in batches and keeps the others", async () => {
-    const clari = await h.db.call.count({ where: { provider: "CLARI" } });
+    const clari = await h.db.call.count({ where: { provider: "CLARI", workspaceId: h.actor.workspaceId } });
     await connect.disconnect(h.actor, gongId);
     await expect(connect.purge(h.actor, gongId, { confirm: "delete" })).rejects.toThrow(/Type DELETE/);
     await connect.purge(h.actor, gongId, { confirm: "DELETE" });
     await eventually("purge", () => h.db.syncRun.findFirst({ where: { integrationId: gongId, kind: "PURGE", status: "SUCCEEDED" } }));
-    expect(await h.db.call.count({ where: { provider: "GONG" } })).toBe(0);
-    expect(await h.db.callDealLink.count({ where: { call: { provider: "GONG" } } })).toBe(0);
-    expect(await h.db.call.count({ where: { provider: "CLARI" } })).toBe(clari);
+    expect(await h.db.call.count({ where: { provider: "GONG", workspaceId: h.actor.workspaceId } })).toBe(0);
+    expect(await h.db.callDealLink.count({ where: { call: { provider: "GONG", workspaceId: h.actor.workspaceId } } })).toBe(0);
+    expect(await h.db.call.count({ where: { provider: "CLARI", workspaceId: h.actor.workspaceId } })).toBe(clari);
   }, 60_000);
 
   it("disconnect during a backfill stops requests within seconds and keeps the data; reconnect fills the gap without duplicates", async () => {
