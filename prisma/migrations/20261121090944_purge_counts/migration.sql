@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SyncRun" ADD COLUMN     "callsDeleted" INTEGER NOT NULL DEFAULT 0;
