@@ -2,6 +2,7 @@
 // migrations, the demo seed on an empty database, background services, and the Next.js server.
 // Used by `npm run dev`, `npm start` and Playwright's webServer.
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../lib/generated/prisma/client";
@@ -91,6 +92,16 @@ export async function startStack(opts: StackOptions): Promise<void> {
   }
 
   const env = appEnv({ databaseUrl, port: opts.port, extra });
+  if (opts.fresh) {
+    // Lets end-to-end tests reach the simulators' control API and the runtime's run listing.
+    const file = path.join(dataDir, "e2e-stack.json");
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ appUrl: env.APP_URL, simulatorUrl: extra.GONG_OAUTH_BASE_URL?.replace(/\/gong$/, "") ?? null, inngestUrl: extra.INNGEST_BASE_URL ?? null, databaseUrl }, null, 2),
+    );
+    cleanups.push(async () => fs.rmSync(file, { force: true }));
+  }
 
   // 4. Next.js
   const nextBin = path.join(root, "node_modules", ".bin", "next");
