@@ -1,26 +1,20 @@
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
 import { formatDateTime } from "@/components/ui/format";
-import { STATUS_LABEL } from "@/lib/integrations/catalog";
+import { cardAction, STATUS_LABEL, STATUS_TONE } from "@/lib/integrations/catalog";
 import type { listIntegrationCards } from "@/lib/integrations/queries";
 
 type Card = Awaited<ReturnType<typeof listIntegrationCards>>[number];
 
-const TONE: Record<string, BadgeTone> = {
-  NOT_CONNECTED: "gray",
-  CONNECTING: "amber",
-  SYNCING: "blue",
-  CONNECTED: "green",
-  RECONNECT_REQUIRED: "red",
-  DISCONNECTED: "gray",
-};
-
 export function IntegrationCard({ card }: { card: Card }) {
   const i = card.integration;
+  const action = cardAction(card.status, i?.wizardStep);
+  const base = `/settings/integrations/${card.slug}`;
   return (
     <article aria-labelledby={`card-${card.slug}`} className="flex h-full flex-col rounded-lg border border-slate-200 bg-white p-5">
       <div className="flex items-start justify-between gap-3">
         <h3 id={`card-${card.slug}`} className="text-base font-semibold">{card.name}</h3>
-        <Badge tone={TONE[card.status] ?? "gray"}>{STATUS_LABEL[card.status] ?? card.status}</Badge>
+        <Badge tone={STATUS_TONE[card.status] ?? "gray"}>{STATUS_LABEL[card.status] ?? card.status}</Badge>
       </div>
       <p className="mt-2 text-sm text-slate-600">{card.description}</p>
       {i?.statusMessage ? <p className="mt-2 text-sm text-red-700">{i.statusMessage}</p> : null}
@@ -30,6 +24,14 @@ export function IntegrationCard({ card }: { card: Card }) {
         <dt className="text-slate-500">Last sync</dt><dd className="text-slate-800">{formatDateTime(i?.lastSyncAt)}</dd>
         <dt className="text-slate-500">Next sync</dt><dd className="text-slate-800">{formatDateTime(i?.nextSyncAt)}</dd>
       </dl>
+      <div className="mt-auto flex flex-wrap gap-2 pt-5">
+        <ButtonLink href={action.target === "manage" ? base : `${base}/setup`} aria-label={`${action.label} ${card.name}`}>
+          {action.label}
+        </ButtonLink>
+        {i && action.target !== "manage" && i.connectedAt ? (
+          <ButtonLink href={base} variant="secondary" aria-label={`Manage ${card.name}`}>Manage</ButtonLink>
+        ) : null}
+      </div>
     </article>
   );
 }

@@ -21,3 +21,56 @@ export const STATUS_LABEL: Record<string, string> = {
   RECONNECT_REQUIRED: "Reconnect required",
   DISCONNECTED: "Disconnected",
 };
+
+export const STATUS_TONE: Record<string, "gray" | "green" | "blue" | "amber" | "red"> = {
+  NOT_CONNECTED: "gray",
+  CONNECTING: "amber",
+  SYNCING: "blue",
+  CONNECTED: "green",
+  RECONNECT_REQUIRED: "red",
+  DISCONNECTED: "gray",
+};
+
+export const WIZARD_STEPS = [
+  { key: "CONNECT", slug: "connect", label: "Connect" },
+  { key: "AUTHORIZE", slug: "authorize", label: "Authorize" },
+  { key: "BACKFILL", slug: "backfill", label: "Backfill" },
+  { key: "SYNC", slug: "sync", label: "Sync" },
+  { key: "COMPLETE", slug: "complete", label: "Complete" },
+] as const;
+export type WizardStepKey = (typeof WIZARD_STEPS)[number]["key"];
+
+export const BACKFILL_OPTIONS: Array<{ value: "DAYS_30" | "DAYS_60" | "DAYS_90" | "MONTHS_6" | "YEAR_1" | "ALL_TIME"; label: string; description: string; recommended?: boolean }> = [
+  { value: "DAYS_30", label: "Last 30 days", description: "Quick setup – recent calls only" },
+  { value: "DAYS_60", label: "Last 60 days", description: "2 months of history" },
+  { value: "DAYS_90", label: "Last 90 days", description: "3 months of history" },
+  { value: "MONTHS_6", label: "Last 6 months", description: "Good balance of history and speed", recommended: true },
+  { value: "YEAR_1", label: "Last year", description: "Full year of call data" },
+  { value: "ALL_TIME", label: "All time", description: "Complete history (may take longer)" },
+];
+
+export const BACKFILL_LABEL: Record<string, string> = {
+  ...Object.fromEntries(BACKFILL_OPTIONS.map((o) => [o.value, o.label])),
+  SKIP: "Skipped (new calls only)",
+};
+
+export const RUN_KIND_LABEL: Record<string, string> = {
+  BACKFILL: "Backfill",
+  POLL: "Automatic sync",
+  MANUAL: "Sync now",
+  USER_RETRY: "User retry",
+  PURGE: "Delete synced data",
+};
+
+/**
+ * What the card offers: the wizard while it is not finished, Manage once connected. A wizard that was
+ * started (Authorize/Backfill/Sync) is "Continue setup".
+ */
+export function cardAction(status: string, wizardStep: string | null | undefined): { label: "Connect" | "Continue setup" | "Manage"; target: "setup" | "manage" } {
+  if (status === "CONNECTED" || status === "RECONNECT_REQUIRED") {
+    return wizardStep && wizardStep !== "COMPLETE" && wizardStep !== "CONNECT" ? { label: "Continue setup", target: "setup" } : { label: "Manage", target: "manage" };
+  }
+  if (status === "SYNCING" && wizardStep !== "SYNC") return { label: "Manage", target: "manage" };
+  if (status === "CONNECTING" || status === "SYNCING") return { label: "Continue setup", target: "setup" };
+  return { label: "Connect", target: "setup" };
+}

@@ -1,7 +1,12 @@
-// Integration reads for the settings pages. Credentials are never selected here.
+// Integration reads for the settings pages and their JSON route handlers. Credentials are never
+// selected here, and every read is scoped by workspaceId. Detail reads return plain JSON (dates as
+// ISO strings) so the same shape feeds server rendering and TanStack Query polling.
 import "server-only";
 import { db } from "@/lib/db";
-import { PROVIDERS } from "@/lib/integrations/catalog";
+import { PROVIDERS, type ProviderKey } from "@/lib/integrations/catalog";
+import { describeProvider } from "@/lib/providers";
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export async function listIntegrationCards(workspaceId: string) {
   const rows = await db.integration.findMany({
@@ -10,11 +15,13 @@ export async function listIntegrationCards(workspaceId: string) {
       id: true,
       provider: true,
       status: true,
+      wizardStep: true,
       statusMessage: true,
       accountName: true,
       connectedAt: true,
       lastSyncAt: true,
       nextSyncAt: true,
+      syncLockedUntil: true,
       connectedBy: { select: { name: true, email: true } },
     },
   });
@@ -22,4 +29,182 @@ export async function listIntegrationCards(workspaceId: string) {
     const row = rows.find((r) => r.provider === p.key);
     return { ...p, integration: row ?? null, status: row?.status ?? "NOT_CONNECTED" };
   });
+}
+
+export type UserSyncRow = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  status: "PENDING" | "IN_PROGRESS" | "COMPLETED" | "FAILED";
+  callsSynced: number;
+  error: string | null;
+};
+
+export type SyncRunRow = {
+  id: string;
+  kind: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  windowFrom: string | null;
+  windowTo: string | null;
+  callsAdded: number;
+  callsUpdated: number;
+  callsDeleted: number;
+  transcriptsAdded: number;
+  requestsUsed: number;
+  error: string | null;
+};
+
+export type QuotaInfo = {
+  unit: "request" | "cost";
+  limit: number;
+  /** "day" | "week" | "minute" */
+  period: string;
+  /** Requests counted in the current quota window (null when the window is shorter than our buckets). */
+  used: number | null;
+};
+
+export type IntegrationDetail = Awaited<ReturnType<typeof getIntegrationDetail>>;
+
+/** Everything the wizard and the Manage page show for one provider of a workspace. */
+export async function getIntegrationDetail(workspaceId: string, provider: ProviderKey, now = new Date()) {
+  const meta = PROVIDERS.find((p) => p.key === provider)!;
+  const row = await db.integration.findUnique({
+    where: { workspaceId_provider: { workspaceId, provider } },
+    select: {
+      id: true,
+      status: true,
+      wizardStep: true,
+      statusMessage: true,
+      accountName: true,
+      connectedAt: true,
+      disconnectedAt: true,
+      backfillPeriod: true,
+      lastSyncAt: true,
+      nextSyncAt: true,
+      syncLockedUntil: true,
+      connectedBy: { select: { name: true, email: true } },
+    },
+  });
+  const quota = quotaFor(provider);
+  if (!row) {
+    return {
+      provider,
+      slug: meta.slug,
+      name: meta.name,
+      auth: meta.auth,
+      integration: null,
+      status: "NOT_CONNECTED" as string,
+      wizardStep: "CONNECT" as string,
+      syncing: false,
+      users: [] as UserSyncRow[],
+      unmatched: [] as Array<{ id: string; name: string | null; email: string | null }>,
+      progress: { total: 0, done: 0, failed: 0, percent: 0 },
+      totalCalls: 0,
+      runs: [] as SyncRunRow[],
+      usage: [] as Array<{ bucketStart: string; requests: number; throttled: number }>,
+      quota,
+      purge: null as null | { status: string; callsDeleted: number; startedAt: string; finishedAt: string | null },
+    };
+  }
+  const dayAgo = new Date(now.getTime() - 7 * 86_400_000);
+  const [providerUsers, runs, usage, totalCalls] = await Promise.all([
+    db.providerUser.findMany({
+      where: { integrationId: row.id },
+      orderBy: [{ name: "asc" }, { email: "asc" }],
+      select: {
+        id: true,
+        name: true,
+        email: true,
+        workspaceUserId: true,
+        workspaceUser: { select: { name: true } },
+        userSync: { select: { id: true, status: true, callsSynced: true, error: true } },
+      },
+    }),
+    db.syncRun.findMany({
+      where: { integrationId: row.id },
+      orderBy: { startedAt: "desc" },
+      take: 25,
+      select: {
+        id: true, kind: true, status: true, startedAt: true, finishedAt: true, windowFrom: true, windowTo: true,
+        callsAdded: true, callsUpdated: true, callsDeleted: true, transcriptsAdded: true, requestsUsed: true, error: true,
+      },
+    }),
+    db.providerRequestCount.findMany({
+      where: { integrationId: row.id, bucketStart: { gte: dayAgo } },
+      orderBy: { bucketStart: "asc" },
+      select: { bucketStart: true, requests: true, throttled: true },
+    }),
+    db.call.count({ where: { integrationId: row.id } }),
+  ]);
+
+  const users: UserSyncRow[] = providerUsers
+    .filter((u) => u.workspaceUserId && u.userSync)
+    .map((u) => ({
+      id: u.userSync!.id,
+      name: u.name ?? u.workspaceUser?.name ?? null,
+      email: u.email,
+      status: u.userSync!.status,
+      callsSynced: u.userSync!.callsSynced,
+      error: u.userSync!.error,
+    }));
+  const unmatched = providerUsers.filter((u) => !u.workspaceUserId).map((u) => ({ id: u.id, name: u.name, email: u.email }));
+  const done = users.filter((u) => u.status === "COMPLETED" || u.status === "FAILED").length;
+  const failed = users.filter((u) => u.status === "FAILED").length;
+  const locked = !!row.syncLockedUntil && row.syncLockedUntil.getTime() > now.getTime();
+  const lastPurge = runs.find((r) => r.kind === "PURGE");
+
+  if (quota.period === "day" || quota.period === "week") {
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    if (quota.period === "week") start.setUTCDate(start.getUTCDate() - start.getUTCDay());
+    quota.used = usage.filter((u) => u.bucketStart >= start).reduce((s, u) => s + u.requests, 0);
+  }
+
+  return {
+    provider,
+    slug: meta.slug,
+    name: meta.name,
+    auth: meta.auth,
+    integration: {
+      id: row.id,
+      statusMessage: row.statusMessage,
+      accountName: row.accountName,
+      connectedAt: iso(row.connectedAt),
+      disconnectedAt: iso(row.disconnectedAt),
+      backfillPeriod: row.backfillPeriod as string | null,
+      lastSyncAt: iso(row.lastSyncAt),
+      nextSyncAt: iso(row.nextSyncAt),
+      syncLockedUntil: iso(row.syncLockedUntil),
+      connectedBy: row.connectedBy ? row.connectedBy.name ?? row.connectedBy.email : null,
+    },
+    status: row.status as string,
+    wizardStep: row.wizardStep as string,
+    syncing: locked || row.status === "SYNCING",
+    users,
+    unmatched,
+    progress: { total: users.length, done, failed, percent: users.length ? Math.round((done / users.length) * 100) : 0 },
+    totalCalls,
+    runs: runs.map((r) => ({
+      ...r,
+      kind: r.kind as string,
+      status: r.status as string,
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: iso(r.finishedAt),
+      windowFrom: iso(r.windowFrom),
+      windowTo: iso(r.windowTo),
+    })),
+    usage: usage.map((u) => ({ bucketStart: u.bucketStart.toISOString(), requests: u.requests, throttled: u.throttled })),
+    quota,
+    purge: lastPurge
+      ? { status: lastPurge.status as string, callsDeleted: lastPurge.callsDeleted, startedAt: lastPurge.startedAt.toISOString(), finishedAt: iso(lastPurge.finishedAt) }
+      : null,
+  };
+}
+
+function quotaFor(provider: ProviderKey): QuotaInfo {
+  const policy = describeProvider(provider).rateLimit;
+  const widest = [...policy.windows].sort((a, b) => b.windowMs - a.windowMs)[0]!;
+  const period = widest.windowMs >= 7 * 86_400_000 ? "week" : widest.windowMs >= 86_400_000 ? "day" : widest.windowMs >= 3_600_000 ? "hour" : "minute";
+  return { unit: policy.unit, limit: widest.limit, period, used: null };
 }

@@ -1,0 +1,53 @@
+// The providers' OAuth redirect (lib/integrations/clients.ts oauthRedirectUri). Runs in the consent tab:
+// completes the attempt (state checked, single use, same user as the one who started it when a
+// session is present), then shows a small page. The wizard in the first tab learns the outcome by
+// polling, so this page only has to say what happened and close itself when it can.
+import { getSessionContext } from "@/lib/auth/session";
+import { completeOAuth, OAUTH_MESSAGES } from "@/lib/integrations/connect";
+
+export const dynamic = "force-dynamic";
+
+const NAME: Record<string, string> = { GONG: "Gong", SALESLOFT: "Salesloft", CLARI: "Clari Copilot" };
+
+function escapeHtml(s: string) {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export async function GET(req: Request) {
+  const url = new URL(req.url);
+  const params = Object.fromEntries(["state", "code", "error"].flatMap((k) => (url.searchParams.has(k) ? [[k, url.searchParams.get(k)!]] : [])));
+  let outcome: Awaited<ReturnType<typeof completeOAuth>>["outcome"] = "failed";
+  let providerName = "your provider";
+  try {
+    const session = await getSessionContext().catch(() => null);
+    const result = await completeOAuth(params, session?.userId ?? null);
+    outcome = result.outcome;
+    if (result.provider) providerName = NAME[result.provider] ?? providerName;
+  } catch (e) {
+    console.error("[oauth] callback failed:", e instanceof Error ? e.message : e);
+  }
+  const ok = outcome === "ok";
+  const title = ok ? "Authorization complete — you can close this tab" : "Authorization did not complete";
+  const message = ok
+    ? `${providerName} is connected. Go back to the Callsync tab: the setup wizard continues there by itself.`
+    : OAUTH_MESSAGES[outcome as Exclude<typeof outcome, "ok">];
+  const html = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(ok ? "Authorization complete" : "Authorization did not complete")} · Callsync</title>
+<style>
+  body{font-family:ui-sans-serif,system-ui,sans-serif;background:#f8fafc;color:#0f172a;margin:0}
+  main{max-width:32rem;margin:15vh auto;padding:2rem;background:#fff;border:1px solid #e2e8f0;border-radius:.75rem}
+  h1{font-size:1.25rem;margin:0 0 .75rem} p{color:#475569;line-height:1.5}
+  .ok{color:#047857} .err{color:#b91c1c}
+  a{color:#4338ca}
+</style></head>
+<body><main>
+  <h1 class="${ok ? "ok" : "err"}">${escapeHtml(title)}</h1>
+  <p ${ok ? "" : 'role="alert"'}>${escapeHtml(message)}</p>
+  ${ok ? "" : '<p>Go back to the Callsync tab and click <strong>Try again</strong>, or <a href="/settings/integrations">open Settings → Integrations</a>.</p>'}
+</main>
+${ok ? "<script>setTimeout(function(){try{window.close()}catch(e){}},1200)</script>" : ""}
+</body></html>`;
+  return new Response(html, { status: ok ? 200 : 400, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
+}

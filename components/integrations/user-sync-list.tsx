@@ -1,0 +1,102 @@
+"use client";
+// Per-user sync status (Pending / In Progress / Completed (N calls) / Failed (error) + Retry), the
+// overall progress bar, and the provider users who have no Callsync user (listed apart, never synced).
+import { CheckCircle2, Clock, Loader2, RotateCw, XCircle } from "lucide-react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import type { IntegrationDetail, UserSyncRow } from "@/lib/integrations/queries";
+
+const STATUS: Record<UserSyncRow["status"], { label: string; tone: "gray" | "blue" | "green" | "red"; Icon: typeof Clock }> = {
+  PENDING: { label: "Pending", tone: "gray", Icon: Clock },
+  IN_PROGRESS: { label: "In Progress", tone: "blue", Icon: Loader2 },
+  COMPLETED: { label: "Completed", tone: "green", Icon: CheckCircle2 },
+  FAILED: { label: "Failed", tone: "red", Icon: XCircle },
+};
+
+export function SyncProgress({ detail }: { detail: IntegrationDetail }) {
+  const { total, done, failed, percent } = detail.progress;
+  return (
+    <div>
+      <div className="flex items-baseline justify-between text-sm">
+        <span id={`progress-${detail.slug}`} className="font-medium text-slate-800">Overall progress</span>
+        <span className="tabular-nums text-slate-600">
+          {done} of {total} user{total === 1 ? "" : "s"} done{failed ? ` · ${failed} failed` : ""}
+        </span>
+      </div>
+      <div
+        role="progressbar"
+        aria-labelledby={`progress-${detail.slug}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={`${percent}%: ${done} of ${total} users done`}
+        className="mt-2 h-2.5 w-full overflow-hidden rounded-full bg-slate-100"
+      >
+        <div className={`h-full rounded-full transition-all ${failed ? "bg-amber-500" : "bg-brand-600"}`} style={{ width: `${percent}%` }} />
+      </div>
+    </div>
+  );
+}
+
+export function UserSyncList({
+  detail,
+  onRetry,
+  retrying,
+}: {
+  detail: IntegrationDetail;
+  onRetry: (userSyncId: string, label: string) => void;
+  retrying: string | null;
+}) {
+  return (
+    <div className="space-y-5">
+      {detail.users.length === 0 ? (
+        <p className="text-sm text-slate-600">No {detail.name} user matches a Callsync user yet.</p>
+      ) : (
+        <ul aria-label="User sync status" className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+          {detail.users.map((u) => {
+            const s = STATUS[u.status];
+            const label = u.name ?? u.email ?? "User";
+            return (
+              <li key={u.id} aria-label={label} className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
+                <div className="min-w-0">
+                  <p className="truncate text-sm font-medium text-slate-900">{label}</p>
+                  {u.email && u.name ? <p className="truncate text-xs text-slate-500">{u.email}</p> : null}
+                  {u.status === "FAILED" && u.error ? <p className="mt-1 text-xs text-red-700">{u.error}</p> : null}
+                </div>
+                <div className="flex shrink-0 items-center gap-3">
+                  <span className="inline-flex items-center gap-1.5">
+                    <s.Icon aria-hidden className={`h-4 w-4 ${u.status === "IN_PROGRESS" ? "animate-spin text-sky-600" : u.status === "COMPLETED" ? "text-emerald-600" : u.status === "FAILED" ? "text-red-600" : "text-slate-400"}`} />
+                    <Badge tone={s.tone}>
+                      {u.status === "COMPLETED" ? `Completed (${u.callsSynced} call${u.callsSynced === 1 ? "" : "s"})` : u.status === "IN_PROGRESS" && u.callsSynced ? `In Progress (${u.callsSynced} so far)` : s.label}
+                    </Badge>
+                  </span>
+                  {u.status === "FAILED" ? (
+                    <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={retrying === u.id} onClick={() => onRetry(u.id, label)} aria-label={`Retry ${label}`}>
+                      <RotateCw aria-hidden className="h-3.5 w-3.5" /> Retry
+                    </Button>
+                  ) : null}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {detail.unmatched.length ? (
+        <section aria-labelledby={`unmatched-${detail.slug}`} className="rounded-lg border border-amber-200 bg-amber-50/60 p-4">
+          <h3 id={`unmatched-${detail.slug}`} className="text-sm font-semibold text-amber-900">
+            Not synced: {detail.unmatched.length} {detail.name} user{detail.unmatched.length === 1 ? "" : "s"} without a Callsync user
+          </h3>
+          <ul aria-label="Users without a Callsync user" className="mt-2 space-y-1.5">
+            {detail.unmatched.map((u) => (
+              <li key={u.id} className="text-sm text-slate-800">
+                <span className="font-medium">{u.name ?? u.email ?? "Unknown user"}</span>
+                {u.email && u.name ? <span className="text-slate-600"> · {u.email}</span> : null}
+                <span className="block text-xs text-amber-900">No Callsync user with this email — invite them to sync their calls</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
