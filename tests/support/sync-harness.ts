@@ -29,7 +29,7 @@ export async function startSyncHarness(sim: SimConfigInput) {
   const sims: RunningSimulators = await startSimulators({ port: 0, ...sim });
   Object.assign(process.env, simulatorEnv(sims.url));
   process.env.APP_URL = "http://localhost:3999";
-  const runtime: LocalInngest = await startLocalInngest({
+  const runtimeOptions = {
     databaseUrl: process.env.DATABASE_URL!,
     port: 0,
     host: "127.0.0.1",
@@ -37,8 +37,11 @@ export async function startSyncHarness(sim: SimConfigInput) {
     pollIntervalMs: 50,
     retryBaseDelayMs: 50,
     retryMaxDelayMs: 400,
-    logLevel: "warn",
-  });
+    // A restarted runtime picks up the killed one's runs once their lease lapses.
+    leaseMs: 2_000,
+    logLevel: "warn" as const,
+  };
+  let runtime: LocalInngest = await startLocalInngest(runtimeOptions);
   process.env.INNGEST_DEV = "1";
   process.env.INNGEST_BASE_URL = runtime.url.replace("localhost", "127.0.0.1");
 
@@ -73,9 +76,20 @@ export async function startSyncHarness(sim: SimConfigInput) {
     return Object.fromEntries(location.searchParams.entries());
   }
 
+  /** Stops the runtime mid-flight and starts a new one on the same port and state. */
+  async function restartRuntime() {
+    const port = runtime.port;
+    await runtime.stop();
+    runtime = await startLocalInngest({ ...runtimeOptions, port });
+    await runtime.syncApp(appUrl);
+  }
+
   return {
     sims,
-    runtime,
+    get runtime() {
+      return runtime;
+    },
+    restartRuntime,
     db,
     actor,
     control,

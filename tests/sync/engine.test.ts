@@ -254,4 +254,21 @@ describe("sync engine", () => {
     const run = await h.db.syncRun.findFirstOrThrow({ where: { integrationId: gongId, kind: "BACKFILL" }, orderBy: { startedAt: "desc" } });
     expect(run.callsAdded).toBe(want.length - kept);
   }, 180_000);
+
+  it("a runtime restart in the middle of a backfill ends with the same data as a clean run", async () => {
+    const clean = (await callsOf("GONG")).map((c) => `${c.providerCallId}:${c.participants.length}:${c.transcriptStatus}:${c.dealLink?.dealId ?? "-"}`).sort();
+    await connect.disconnect(h.actor, gongId);
+    await connect.purge(h.actor, gongId, { confirm: "DELETE" });
+    await eventually("purge", async () => (await h.db.syncRun.count({ where: { integrationId: gongId, kind: "PURGE", status: "SUCCEEDED" } })) === 2);
+    await h.control("/__sim/faults", { provider: "gong", kind: "timeout", hangMs: 1_000, count: 100, endpoint: "POST /v2/calls/transcript" });
+    await connectOAuth("GONG");
+    await connect.chooseBackfill(h.actor, gongId, "ALL_TIME");
+    await eventually("some calls", async () => (await h.db.call.count({ where: { integrationId: gongId } })) >= 1);
+    await h.restartRuntime();
+    await h.control("/__sim/faults", undefined, "DELETE");
+    await waitForBackfill(gongId, 120_000);
+    const again = (await callsOf("GONG")).map((c) => `${c.providerCallId}:${c.participants.length}:${c.transcriptStatus}:${c.dealLink?.dealId ?? "-"}`).sort();
+    expect(again).toEqual(clean);
+    expect(await h.db.userSync.count({ where: { integrationId: gongId, status: { not: "COMPLETED" } } })).toBe(0);
+  }, 180_000);
 });
