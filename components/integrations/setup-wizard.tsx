@@ -50,7 +50,9 @@ export function SetupWizard({ initial, urlStep, messages }: { initial: Integrati
   const slug = initial.slug;
   const queryClient = useQueryClient();
   const [step, setStep] = useState<WizardStepKey>(() => resolveStep(initial.wizardStep, urlStep));
-  const { data: detail } = useIntegrationDetail(slug, initial, () => (step === "SYNC" ? 1_500 : false));
+  const { data: detail } = useIntegrationDetail(slug, initial, (d) =>
+    step === "SYNC" || (step === "COMPLETE" && d?.users.some((u) => u.status === "PENDING" || u.status === "IN_PROGRESS")) ? 1_500 : false,
+  );
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
 
@@ -112,9 +114,9 @@ export function SetupWizard({ initial, urlStep, messages }: { initial: Integrati
         ) : step === "BACKFILL" ? (
           <BackfillStep detail={detail} headingRef={headingRef} onSaved={() => { void refresh(); setStep("SYNC"); }} />
         ) : step === "SYNC" ? (
-          <SyncStep detail={detail} headingRef={headingRef} finished={syncFinished} onContinue={() => setStep("COMPLETE")} onRetried={refresh} />
+          <SyncStep detail={detail} headingRef={headingRef} finished={syncFinished || detail.progress.failed > 0} onContinue={() => setStep("COMPLETE")} onRetried={refresh} />
         ) : (
-          <CompleteStep detail={detail} headingRef={headingRef} />
+          <CompleteStep detail={detail} headingRef={headingRef} onRetried={refresh} />
         )}
       </section>
     </div>
@@ -525,6 +527,9 @@ function SyncStep({
         Syncing your calls
       </StepHeading>
       <SyncProgress detail={detail} />
+      {detail.status === "RECONNECT_REQUIRED" && detail.integration?.statusMessage ? (
+        <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">{detail.integration.statusMessage}</p>
+      ) : null}
       {finished && !running ? (
         failed ? (
           <div role="status" className="flex flex-col gap-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 sm:flex-row sm:items-center sm:justify-between">
@@ -551,7 +556,8 @@ function SyncStep({
 // Complete
 // ---------------------------------------------------------------------------------------------
 
-function CompleteStep({ detail, headingRef }: { detail: IntegrationDetail; headingRef: HeadingRef }) {
+function CompleteStep({ detail, headingRef, onRetried }: { detail: IntegrationDetail; headingRef: HeadingRef; onRetried: () => unknown }) {
+  const { retry, retrying } = useRetry(detail.slug, onRetried);
   return (
     <div className="space-y-5">
       <StepHeading headingRef={headingRef}>
@@ -576,6 +582,10 @@ function CompleteStep({ detail, headingRef }: { detail: IntegrationDetail; headi
           </dd>
         </div>
       </dl>
+      <section aria-labelledby="complete-users" className="space-y-3">
+        <h3 id="complete-users" className="text-sm font-semibold text-slate-800">Calls synced per user</h3>
+        <UserSyncList detail={detail} onRetry={retry} retrying={retrying} />
+      </section>
       <p className="text-sm text-slate-600">Your call data now syncs automatically every 2 hours. New calls appear as they become available from {detail.name}.</p>
       <div className="flex flex-wrap gap-2">
         <ButtonLink href="/deals">Go to Deals</ButtonLink>
