@@ -120,23 +120,23 @@ test("Clari Copilot: invalid key is rejected inline; a failing user shows Failed
   await signIn(page, "admin@acme.test");
   await page.goto("/settings/integrations/clari/setup");
   await expect(page.getByRole("heading", { name: /Connect with your Clari Copilot API key/ })).toBeVisible();
-  await expect(page.getByLabel("API Secret")).toHaveAttribute("type", "password");
+  await expect(page.getByLabel("API Secret", { exact: true })).toHaveAttribute("type", "password");
   await expectAccessible(page, "Clari: Connect");
 
-  await page.getByLabel("API Key").fill("wrong-key");
-  await page.getByLabel("API Secret").fill("wrong-secret");
+  await page.getByRole("textbox", { name: "API Key" }).fill("wrong-key");
+  await page.getByLabel("API Secret", { exact: true }).fill("wrong-secret");
   await page.getByRole("button", { name: "Connect with API Key" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("Clari Copilot rejected this API Key and API Secret");
   await expect(page.getByText("Not accepted by Clari Copilot")).toBeVisible();
-  await expect(page.getByLabel("API Key")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("textbox", { name: "API Key" })).toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page, "Clari: Connect (invalid key)");
   // Nothing was saved.
   await page.goto("/settings/integrations");
   await expect(page.getByRole("article", { name: "Clari Copilot" }).getByText("Not connected")).toBeVisible();
 
   await page.goto("/settings/integrations/clari/setup");
-  await page.getByLabel("API Key").fill("sim-clari-key");
-  await page.getByLabel("API Secret").fill("sim-clari-secret");
+  await page.getByRole("textbox", { name: "API Key" }).fill("sim-clari-key");
+  await page.getByLabel("API Secret", { exact: true }).fill("sim-clari-secret");
   await page.getByRole("button", { name: "Connect with API Key" }).click();
   await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
   await expect(wizardStep(page)).toContainText("Backfill");

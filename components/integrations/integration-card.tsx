@@ -20,7 +20,7 @@ export function IntegrationCard({ card }: { card: Card }) {
       {i?.statusMessage ? <p className="mt-2 text-sm text-red-700">{i.statusMessage}</p> : null}
       <dl className="mt-4 grid grid-cols-2 gap-x-3 gap-y-2 text-xs">
         <dt className="text-slate-500">Connected account</dt><dd className="text-slate-800">{i?.accountName ?? "—"}</dd>
-        <dt className="text-slate-500">Connected</dt><dd className="text-slate-800">{formatDateTime(i?.connectedAt)}</dd>
+        <dt className="text-slate-500">Connected at</dt><dd className="text-slate-800">{formatDateTime(i?.connectedAt)}</dd>
         <dt className="text-slate-500">Last sync</dt><dd className="text-slate-800">{formatDateTime(i?.lastSyncAt)}</dd>
         <dt className="text-slate-500">Next sync</dt><dd className="text-slate-800">{formatDateTime(i?.nextSyncAt)}</dd>
       </dl>

@@ -109,7 +109,7 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
         <h2 id="overview" className="text-lg font-semibold">Connection</h2>
         <dl className="mt-4 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
           <Item label="Connected account" value={i?.accountName ?? "—"} />
-          <Item label="Connected" value={i?.connectedAt ? `${formatDateTime(i.connectedAt)}${i.connectedBy ? ` by ${i.connectedBy}` : ""}` : "—"} />
+          <Item label="Connected at" value={i?.connectedAt ? `${formatDateTime(i.connectedAt)}${i.connectedBy ? ` by ${i.connectedBy}` : ""}` : "—"} />
           <Item label="Backfill" value={i?.backfillPeriod ? BACKFILL_LABEL[i.backfillPeriod] ?? i.backfillPeriod : "—"} />
           <Item label="Last sync" value={formatDateTime(i?.lastSyncAt)} />
           <Item label="Next sync" value={connected ? formatDateTime(i?.nextSyncAt) : "—"} />
