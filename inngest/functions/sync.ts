@@ -72,6 +72,12 @@ function failureMessage(error: { message?: string }): string {
   return m.replace(/^(AUTH_REVOKED|CONFIG|INVALID_CREDENTIALS): /, "");
 }
 
+/** Code and message of a serialized failure: the non-retriable kinds carry their code as a prefix. */
+function failureDescription(error: { message?: string }): { code: string; message: string } {
+  const code = /^(AUTH_REVOKED|CONFIG|INVALID_CREDENTIALS): /.exec(error.message ?? "")?.[1] ?? "FAILED";
+  return { code, message: failureMessage(error) || "Syncing stopped on an unexpected error. Retry; if it keeps failing, contact support." };
+}
+
 export const backfill = inngest.createFunction(
   {
     id: "sync-backfill",
@@ -114,12 +120,7 @@ export const userBackfill = inngest.createFunction(
       const { userSyncId, integrationId, runId, generation } = event.data.event.data;
       // A run of an older connection (disconnected since) must not touch the new one's users.
       if (!(await step.run("is-current", () => isCurrent(integrationId, generation)))) return;
-      await step.run("mark-user-failed", async () => {
-        const message = failureMessage(error);
-        await markUserFailed(userSyncId, new Error(message));
-        await db.userSync.update({ where: { id: userSyncId }, data: { error: message } });
-        if (/revoked|has expired|Reconnect the integration/i.test(message)) await markReconnectRequired(integrationId, message);
-      });
+      await step.run("mark-user-failed", () => markUserFailed(userSyncId, error, failureDescription(error)));
       await step.run("complete-run", () => completeBackfillIfDone(integrationId, runId));
     },
   },

@@ -261,10 +261,14 @@ async function fetchAndStoreTranscripts(
   return stored;
 }
 
-export async function markUserFailed(userSyncId: string, error: unknown) {
+/**
+ * Marks one user Failed with a message a person can act on, in one write. `known` is used when the
+ * error was already described (it arrives serialized in a failure handler).
+ */
+export async function markUserFailed(userSyncId: string, error: unknown, known?: { code: string; message: string }) {
   const us = await db.userSync.findUnique({ where: { id: userSyncId }, select: { integrationId: true, integration: { select: { provider: true } } } });
   if (!us) return;
-  const { code, message } = describeSyncError(us.integration.provider, error);
+  const { code, message } = known ?? describeSyncError(us.integration.provider, error);
   await db.userSync.update({ where: { id: userSyncId }, data: { status: "FAILED", error: message, errorCode: code, finishedAt: new Date() } });
   if (code === "AUTH_REVOKED") await markReconnectRequired(us.integrationId, message);
 }

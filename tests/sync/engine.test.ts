@@ -195,6 +195,7 @@ describe("sync engine", () => {
 
   it("429 bursts, 500s and timeouts mid-backfill end with the same data as a clean run", async () => {
     const clean = (await callsOf("CLARI")).map((c) => `${c.providerCallId}:${c.participants.length}:${c.transcriptStatus}:${c.dealLink?.dealId ?? "-"}`).sort();
+    await h.control("/__sim/faults", undefined, "DELETE");
     const integration = await h.db.integration.findFirstOrThrow({ where: { workspaceId: h.actor.workspaceId, provider: "CLARI" } });
     await connect.disconnect(h.actor, integration.id);
     await h.db.call.deleteMany({ where: { provider: "CLARI", workspaceId: h.actor.workspaceId } });
