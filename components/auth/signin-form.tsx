@@ -1,12 +1,10 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 
 export function SignInForm({ callbackUrl, initialError, googleEnabled }: { callbackUrl: string; initialError?: string; googleEnabled: boolean }) {
-  const router = useRouter();
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
 
@@ -27,8 +25,9 @@ export function SignInForm({ callbackUrl, initialError, googleEnabled }: { callb
         setError("Wrong email or password. Check both and try again.");
         return;
       }
-      router.replace(callbackUrl);
-      router.refresh();
+      // A full navigation: the whole app re-renders with the new session (a client-side replace raced
+      // with the refresh of this page in development and could land back on sign-in).
+      window.location.assign(callbackUrl);
     } catch {
       setError("We could not reach the server. Check your connection and try again.");
     } finally {

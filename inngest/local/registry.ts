@@ -10,6 +10,8 @@ export class SyncError extends Error {
   override name = "SyncError";
 }
 
+const lastSyncSignature = new Map<string, string>();
+
 /** Function options the local runtime accepts but does not enforce (see README). */
 const NOT_HONOURED = ["throttle", "rateLimit", "debounce", "batchEvents", "priority", "timeouts"] as const;
 
@@ -52,7 +54,12 @@ export async function registerApp(ctx: RuntimeContext, body: RegisterBody): Prom
     }
     await syncCrons(tx, ctx, rows, removed.rows.map((r) => r.id));
   });
-  ctx.log.info(`synced app "${appId}" (${ids.length} function${ids.length === 1 ? "" : "s"}) from ${body.url}`);
+  // Periodic re-syncs (dev) would repeat this line every few seconds: say it once per distinct set.
+  const signature = `${appId}|${body.url}|${JSON.stringify(body.functions)}`;
+  const message = `synced app "${appId}" (${ids.length} function${ids.length === 1 ? "" : "s"}) from ${body.url}`;
+  if (lastSyncSignature.get(appId) !== signature) ctx.log.info(message);
+  else ctx.log.debug(message);
+  lastSyncSignature.set(appId, signature);
   ctx.wake();
   return { appId, functions: ids };
 }
