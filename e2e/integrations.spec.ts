@@ -9,6 +9,11 @@ test.describe.configure({ mode: "serial" });
 
 const MATCHED = DEMO_USERS.map((u) => u.name);
 
+/** E2E_SCREENSHOTS=1 keeps full-page screenshots of each screen in test-results/screens for review. */
+async function shot(page: Page, name: string) {
+  if (process.env.E2E_SCREENSHOTS === "1") await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+}
+
 async function expectAllCompleted(page: Page, timeout = 90_000) {
   for (const name of MATCHED) {
     await expect(userRow(page, name).getByText(/^Completed \(\d+ calls?\)$/)).toBeVisible({ timeout });
@@ -59,6 +64,7 @@ test("admin connects Gong: deny, try again, allow, backfill, live sync, complete
   await expect(denied).toContainText("Access was denied");
   await expect(wizardStep(page)).toContainText("Authorize");
   await expectAccessible(page, "Gong: Authorize (denied)");
+  await shot(page, "gong-denied");
 
   // Try again and Allow: the wizard advances by itself to Backfill.
   await authorizeInNewTab(page, context, () => page.getByRole("button", { name: "Try again" }).click(), "Allow");
@@ -76,6 +82,7 @@ test("admin connects Gong: deny, try again, allow, backfill, live sync, complete
   }
   await expect(page.getByRole("checkbox", { name: /Skip backfill/ })).not.toBeChecked();
   await expectAccessible(page, "Gong: Backfill");
+  await shot(page, "gong-backfill");
 
   await page.getByRole("radio", { name: /Last 60 days/ }).check();
   await page.getByRole("button", { name: "Save & Continue" }).click();
@@ -103,6 +110,7 @@ test("admin connects Gong: deny, try again, allow, backfill, live sync, complete
   await expect(page.getByRole("link", { name: "Manage Integration" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Connect Another Integration" })).toBeVisible();
   await expectAccessible(page, "Gong: Complete");
+  await shot(page, "gong-complete");
 
   await page.getByRole("link", { name: "Go to Deals" }).click();
   await expect(page).toHaveURL(/\/deals/);
@@ -130,6 +138,7 @@ test("Clari Copilot: invalid key is rejected inline; a failing user shows Failed
   await expect(page.getByText("Not accepted by Clari Copilot")).toBeVisible();
   await expect(page.getByRole("textbox", { name: "API Key" })).toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page, "Clari: Connect (invalid key)");
+  await shot(page, "clari-invalid-key");
   // Nothing was saved.
   await page.goto("/settings/integrations");
   await expect(page.getByRole("article", { name: "Clari Copilot" }).getByText("Not connected")).toBeVisible();
@@ -151,6 +160,7 @@ test("Clari Copilot: invalid key is rejected inline; a failing user shows Failed
       await expect(userRow(page, name).getByText(/^Completed \(\d+ calls?\)$/)).toBeVisible({ timeout: 90_000 });
     }
     await expectAccessible(page, "Clari: Sync (failed user)");
+    await shot(page, "clari-sync-failed");
   } finally {
     await clearFaults();
   }
@@ -196,6 +206,7 @@ test("Manage Gong: sync now, disconnect keeps data, reconnect with a new period,
   await expect(page.getByText("Sync started")).toBeVisible();
   await expect(page.getByRole("table").getByRole("row").filter({ hasText: "Sync now" }).getByText("Succeeded")).toBeVisible({ timeout: 60_000 });
   await expect(syncNow).toBeEnabled({ timeout: 30_000 });
+  await shot(page, "gong-manage");
 
   // Disconnect: the dialog says what is kept; calls stay on deals.
   await page.getByRole("button", { name: "Disconnect" }).click();
@@ -203,6 +214,7 @@ test("Manage Gong: sync now, disconnect keeps data, reconnect with a new period,
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText("Calls, transcripts and deal links already synced are kept");
   await expectAccessible(page, "Manage Gong: disconnect dialog");
+  await shot(page, "gong-disconnect-dialog");
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
   await page.getByRole("button", { name: "Disconnect" }).click();
@@ -234,7 +246,11 @@ test("Manage Gong: sync now, disconnect keeps data, reconnect with a new period,
   await purge.getByLabel("Type DELETE to confirm").fill("DELETE");
   await purge.getByRole("button", { name: "Delete synced data" }).click();
   await expect(purge.getByText(/Finished: \d+ calls? deleted/)).toBeVisible({ timeout: 60_000 });
+  await shot(page, "gong-purged");
   await purge.getByRole("button", { name: "Close" }).click();
   await expect(page.getByTestId("calls-total")).toHaveText("0");
   await expect(page.getByTestId("integration-status")).toHaveText("Disconnected");
+  await page.goto("/settings/integrations");
+  await expect(page.getByRole("article", { name: "Gong" }).getByText("Disconnected")).toBeVisible();
+  await shot(page, "cards");
 });

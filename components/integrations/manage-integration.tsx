@@ -9,7 +9,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
-import { formatDateTime, formatDuration } from "@/components/ui/format";
+import { formatDate, formatDateTime, formatDuration } from "@/components/ui/format";
 import { BACKFILL_LABEL, RUN_KIND_LABEL, STATUS_LABEL, STATUS_TONE } from "@/lib/integrations/catalog";
 import type { IntegrationDetail, SyncRunRow } from "@/lib/integrations/queries";
 import { ApiError, detailKey, integrationAction, useIntegrationDetail } from "./api";
@@ -216,7 +216,7 @@ function SyncHistory({ runs }: { runs: SyncRunRow[] }) {
                 <td className="whitespace-nowrap px-3 py-2">{formatDateTime(r.startedAt)}</td>
                 <td className="whitespace-nowrap px-3 py-2 tabular-nums">{end ? formatDuration(Math.max(0, (end - new Date(r.startedAt).getTime()) / 1000)) : "—"}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">
-                  {r.windowFrom || r.windowTo ? `${formatDateTime(r.windowFrom)} → ${formatDateTime(r.windowTo)}` : "—"}
+                  {r.windowFrom || r.windowTo ? `${formatDate(r.windowFrom)} → ${formatDate(r.windowTo)}` : "—"}
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                   {r.kind === "PURGE" ? `${r.callsDeleted} deleted` : `${r.callsAdded} / ${r.callsUpdated}`}
