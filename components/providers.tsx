@@ -13,7 +13,7 @@ export function Providers({ children }: { children: ReactNode }) {
     <SessionProvider>
       <QueryClientProvider client={queryClient}>
         {children}
-        <Toaster richColors position="top-right" />
+        <Toaster position="top-right" closeButton />
       </QueryClientProvider>
     </SessionProvider>
   );
