@@ -4,7 +4,7 @@ import "server-only";
 // (Gong) or rotating (Salesloft) refresh token is spent exactly once, even across workers.
 import { ProviderError } from "@/lib/errors";
 import type { AuthHeaders } from "./http";
-import type { CredentialStore, OAuthCredentials, ProviderCredentials } from "./types";
+import type { CredentialStore, OAuthCredentials, ProviderClientConfig, ProviderCredentials } from "./types";
 
 /** Refresh this long before the provider's expiry. */
 const EXPIRY_SKEW_MS = 60_000;
@@ -95,4 +95,19 @@ export function classifyTokenError(
       : new ProviderError("INVALID_CREDENTIALS", label, `${label} token exchange failed with ${status}`, { status });
   }
   return undefined;
+}
+
+/** The OAuth app settings a provider needs; CONFIG error naming the env vars when any is missing. */
+export function oauthAppConfig(label: string, config: ProviderClientConfig, envPrefix: string) {
+  const { oauthBaseUrl, clientId, clientSecret } = config;
+  if (!oauthBaseUrl || !clientId || !clientSecret) {
+    throw new ProviderError("CONFIG", label, `${label} OAuth needs oauthBaseUrl, clientId and clientSecret (${envPrefix}_CLIENT_ID / ${envPrefix}_CLIENT_SECRET)`);
+  }
+  return { base: oauthBaseUrl.replace(/\/+$/, ""), clientId, clientSecret };
+}
+
+export function requireRedirectUri(label: string, config: ProviderClientConfig, override?: string): string {
+  const uri = override ?? config.redirectUri;
+  if (!uri) throw new ProviderError("CONFIG", label, `${label} OAuth needs a redirect URI`);
+  return uri;
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import type { CanonicalTranscript, ProviderUserRecord, Recording } from "../canonical";
 import { ProviderHttp } from "../http";
-import { OAuthSession, classifyTokenError, expiresAtFrom } from "../oauth";
+import { OAuthSession, classifyTokenError, expiresAtFrom, oauthAppConfig, requireRedirectUri } from "../oauth";
 import type {
   CallOptions,
   CallPage,
@@ -102,17 +102,11 @@ export class GongClient implements ProviderClient {
   }
 
   private oauthApp() {
-    const { oauthBaseUrl, clientId, clientSecret } = this.config;
-    if (!oauthBaseUrl || !clientId || !clientSecret) {
-      throw new ProviderError("CONFIG", LABEL, "Gong OAuth needs oauthBaseUrl, clientId and clientSecret (GONG_CLIENT_ID / GONG_CLIENT_SECRET)");
-    }
-    return { base: trimSlash(oauthBaseUrl), clientId, clientSecret };
+    return oauthAppConfig(LABEL, this.config, "GONG");
   }
 
   private redirectUri(override?: string): string {
-    const uri = override ?? this.config.redirectUri;
-    if (!uri) throw new ProviderError("CONFIG", LABEL, "Gong OAuth needs a redirect URI");
-    return uri;
+    return requireRedirectUri(LABEL, this.config, override);
   }
 
   authorizationUrl({ state, redirectUri }: { state: string; redirectUri?: string }): string {

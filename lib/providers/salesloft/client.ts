@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import { type CanonicalTranscript, type CrmContext, type ProviderUserRecord, type Recording, normalizeCrmSystem } from "../canonical";
 import { ProviderHttp } from "../http";
-import { OAuthSession, classifyTokenError, expiresAtFrom } from "../oauth";
+import { OAuthSession, classifyTokenError, expiresAtFrom, oauthAppConfig, requireRedirectUri } from "../oauth";
 import type {
   CallOptions,
   CallPage,
@@ -96,17 +96,11 @@ export class SalesloftClient implements ProviderClient {
   }
 
   private oauthApp() {
-    const { oauthBaseUrl, clientId, clientSecret } = this.config;
-    if (!oauthBaseUrl || !clientId || !clientSecret) {
-      throw new ProviderError("CONFIG", LABEL, "Salesloft OAuth needs oauthBaseUrl, clientId and clientSecret (SALESLOFT_CLIENT_ID / SALESLOFT_CLIENT_SECRET)");
-    }
-    return { base: trimSlash(oauthBaseUrl), clientId, clientSecret };
+    return oauthAppConfig(LABEL, this.config, "SALESLOFT");
   }
 
   private redirectUri(override?: string): string {
-    const uri = override ?? this.config.redirectUri;
-    if (!uri) throw new ProviderError("CONFIG", LABEL, "Salesloft OAuth needs a redirect URI");
-    return uri;
+    return requireRedirectUri(LABEL, this.config, override);
   }
 
   authorizationUrl({ state, redirectUri }: { state: string; redirectUri?: string }): string {
