@@ -37,6 +37,8 @@ export const events = {
     schema: z.object({ integrationId: z.string(), generation: z.number().int() }),
   }),
   purgeRequested: eventType("callsync/integration.purge", { schema: z.object({ integrationId: z.string(), runId: z.string() }) }),
+  // Sent by whatever changes deals or deal contacts (CRM import, seed): calls are linked again.
+  dealsChanged: eventType("callsync/deals.changed", { schema: z.object({ workspaceId: z.string() }) }),
 } as const;
 
 export type CallsyncEventName = (typeof events)[keyof typeof events]["name"];

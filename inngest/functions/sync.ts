@@ -24,6 +24,7 @@ import {
   releaseSyncLease,
 } from "@/lib/sync/engine";
 import { db } from "@/lib/db";
+import { relinkWorkspace } from "@/lib/sync/linking";
 
 const cancelOnDisconnect = [{ event: events.integrationDisconnected.name, match: "data.integrationId" }];
 
@@ -223,4 +224,10 @@ export const purge = inngest.createFunction(
   },
 );
 
-export const syncFunctions = [backfill, userBackfill, userRetry, pollScheduler, poll, purge];
+/** Deals or contacts changed: relink every call that was not linked by hand. */
+export const relinkDeals = inngest.createFunction(
+  { id: "deals-relink", triggers: [events.dealsChanged], retries: 3, concurrency: [{ key: "event.data.workspaceId", limit: 1 }] },
+  async ({ event, step }) => step.run("relink", () => relinkWorkspace(event.data.workspaceId)),
+);
+
+export const syncFunctions = [backfill, userBackfill, userRetry, pollScheduler, poll, purge, relinkDeals];

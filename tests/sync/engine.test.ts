@@ -272,4 +272,21 @@ describe("sync engine", () => {
     expect(again).toEqual(clean);
     expect(await h.db.userSync.count({ where: { integrationId: gongId, status: { not: "COMPLETED" } } })).toBe(0);
   }, 180_000);
+
+  it("a deals.changed event relinks calls to a deal whose CRM id now matches", async () => {
+    const call = await h.db.call.findFirstOrThrow({
+      where: { workspaceId: h.actor.workspaceId, provider: "GONG", crmDealIds: { isEmpty: false }, dealLink: { source: "CRM_ID" } },
+      include: { dealLink: true },
+    });
+    const other = await h.db.deal.findFirstOrThrow({ where: { workspaceId: h.actor.workspaceId, id: { not: call.dealLink!.dealId! } } });
+    const original = await h.db.deal.findUniqueOrThrow({ where: { id: call.dealLink!.dealId! } });
+    // The CRM moves the opportunity id to another deal record.
+    await h.db.deal.update({ where: { id: original.id }, data: { crmDealId: null } });
+    await h.db.deal.update({ where: { id: other.id }, data: { crmDealId: call.crmDealIds[0]! } });
+    const { inngest, events } = await import("@/inngest/client");
+    await inngest.send(events.dealsChanged.create({ workspaceId: h.actor.workspaceId }));
+    await eventually("relink", async () => (await h.db.callDealLink.findUnique({ where: { callId: call.id } }))?.dealId === other.id, 30_000);
+    await h.db.deal.update({ where: { id: other.id }, data: { crmDealId: other.crmDealId } });
+    await h.db.deal.update({ where: { id: original.id }, data: { crmDealId: original.crmDealId } });
+  }, 60_000);
 });
