@@ -2,8 +2,11 @@
 // Benchmarks measure; they never assert wall-clock limits.
 import { run } from "./lib/database";
 
+const node = ["--conditions=react-server", "--import", "tsx"];
 const suites: Array<{ name: string; args: string[] }> = [
-  { name: "page data (deals list, deal page, call page, transcript, search)", args: ["--conditions=react-server", "--import", "tsx", "scripts/bench/pages.ts", ...process.argv.slice(2)] },
+  { name: "page data (deals list, deal page, call page, transcript, search)", args: [...node, "scripts/bench/pages.ts"] },
+  // BENCH_CALLS=10000 npm run bench for the full-size backfill run.
+  { name: "Gong backfill through the sync engine", args: [...node, "scripts/bench/backfill.ts", "--calls", process.env.BENCH_CALLS ?? "1000"] },
 ];
 
 async function main() {
