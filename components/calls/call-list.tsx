@@ -3,18 +3,9 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { formatDateTime, formatDuration } from "@/components/ui/format";
 import { PrivateBadge, ProviderBadge } from "@/components/calls/call-bits";
-import type { ParticipantBrief } from "@/lib/calls/queries";
+import type { CallRow, ParticipantBrief } from "@/lib/calls/queries";
 
-export type CallRowData = {
-  id: string;
-  title: string;
-  startedAt: Date;
-  durationSec: number;
-  provider: "GONG" | "SALESLOFT" | "CLARI";
-  isPrivate: boolean;
-  summary: string | null;
-  participants: ParticipantBrief[];
-};
+export type CallRowData = CallRow;
 
 function names(list: ParticipantBrief[], max = 4) {
   if (list.length <= max) return list.map((p) => p.name).join(", ");

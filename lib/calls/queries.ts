@@ -102,17 +102,31 @@ export function summaryLine(summary: string | null): string | null {
 // Deal timeline
 // ---------------------------------------------------------------------------------------------
 
-export type TimelineCall = {
+/** What a call row in any list shows: date, title, duration, provider, a summary line, participants. */
+export type CallRow = {
   id: string;
   title: string;
   startedAt: Date;
   durationSec: number;
   provider: "GONG" | "SALESLOFT" | "CLARI";
-  direction: string;
   isPrivate: boolean;
   summary: string | null;
-  source: "CRM_ID" | "EMAIL" | "MANUAL";
   participants: ParticipantBrief[];
+};
+
+/** Keyset page of rows, with one summary line and the participants of each call attached. */
+async function callRowsPage<R extends Omit<CallRow, "participants">>(rows: R[], limit: number, k: { reversed: boolean; cursorUsed: boolean }) {
+  const result = page(rows, limit, k);
+  const people = await participantsByCall(result.items.map((r) => r.id));
+  return {
+    ...result,
+    items: result.items.map((r) => ({ ...r, summary: summaryLine(r.summary), participants: people.get(r.id) ?? [] })),
+  };
+}
+
+export type TimelineCall = CallRow & {
+  direction: string;
+  source: "CRM_ID" | "EMAIL" | "MANUAL";
 };
 
 /** One page of a deal's calls, newest first, keyset-paginated on CallDealLink(dealId, callStartedAt DESC). */
@@ -128,12 +142,7 @@ export async function listDealCalls(viewer: Viewer, dealId: string, params: Page
     WHERE l."dealId" = ${dealId} AND l."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c")} AND ${k.where}
     ORDER BY ${k.order}
     LIMIT ${limit + 1}`;
-  const result = page(rows, limit, k);
-  const people = await participantsByCall(result.items.map((r) => r.id));
-  return {
-    ...result,
-    items: result.items.map<TimelineCall>((r) => ({ ...r, summary: summaryLine(r.summary), participants: people.get(r.id) ?? [] })),
-  };
+  return callRowsPage(rows, limit, k);
 }
 
 /** Calls on a deal that the viewer can see (private calls of others are not counted for members). */
@@ -263,18 +272,10 @@ export async function getTranscript(viewer: Viewer, callId: string): Promise<Tra
 // Unlinked calls
 // ---------------------------------------------------------------------------------------------
 
-export type UnlinkedCall = {
-  id: string;
-  title: string;
-  startedAt: Date;
-  durationSec: number;
-  provider: "GONG" | "SALESLOFT" | "CLARI";
-  isPrivate: boolean;
-  summary: string | null;
+export type UnlinkedCall = CallRow & {
   /** Set when a person unlinked it by hand. */
   unlinkedBy: string | null;
   unlinkedAt: Date | null;
-  participants: ParticipantBrief[];
 };
 
 // No link row, or a link without a deal (unlinked by hand, or its deal was deleted in the CRM).
@@ -294,12 +295,7 @@ export async function listUnlinkedCalls(viewer: Viewer, params: PageParams = {})
     WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED} AND ${k.where}
     ORDER BY ${k.order}
     LIMIT ${limit + 1}`;
-  const result = page(rows, limit, k);
-  const people = await participantsByCall(result.items.map((r) => r.id));
-  return {
-    ...result,
-    items: result.items.map<UnlinkedCall>((r) => ({ ...r, summary: summaryLine(r.summary), participants: people.get(r.id) ?? [] })),
-  };
+  return callRowsPage(rows, limit, k);
 }
 
 export async function countUnlinkedCalls(viewer: Viewer): Promise<number> {
