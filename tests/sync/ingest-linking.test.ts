@@ -69,6 +69,31 @@ describe("ingest", () => {
     expect(stored).toMatchObject({ transcriptStatus: "AVAILABLE", sentenceCount: 2_500, summary: "From details", actionItems: ["Follow up"] });
     expect(await db.transcriptSentence.count({ where: { callId: stored.id } })).toBe(2_500);
   });
+
+  it("writes a batch of transcripts across several transactions, each call's sentences exactly once and in order", async () => {
+    const { workspace, admin, integration } = await setup();
+    const ctx = await loadIngestContext(workspace.id, integration.id);
+    const ids = Array.from({ length: 12 }, (_, i) => `b${i}`);
+    await ingestCalls(ctx, ids.map((id) => call(id, [person(admin.email, "INTERNAL", "a")], { summary: "Listed", keyPoints: ["kept"] })));
+    // 12 x 4,000 sentences is more than one write's worth, so the batch is split between calls.
+    const sentences = (id: string) => Array.from({ length: 4_000 }, (_, i) => ({ speakerKey: "a", startMs: i * 500, endMs: i * 500 - 1, text: `${id} says ${i}` }));
+    const batch = ids.map((id, i) =>
+      i === 11
+        ? { providerCallId: id, status: "UNAVAILABLE" as const, sentences: [], details: null }
+        : { providerCallId: id, status: "AVAILABLE" as const, sentences: sentences(id), details: i === 0 ? { summary: "New", keyPoints: null, actionItems: ["Call back"] } : null },
+    );
+    expect(await storeTranscripts(workspace.id, "GONG", batch)).toBe(11);
+    expect(await storeTranscripts(workspace.id, "GONG", batch)).toBe(11); // a retry rewrites, never duplicates
+    const stored = await db.call.findMany({ where: { workspaceId: workspace.id }, orderBy: { providerCallId: "asc" } });
+    const byId = new Map(stored.map((c) => [c.providerCallId, c]));
+    expect(byId.get("b0")).toMatchObject({ transcriptStatus: "AVAILABLE", sentenceCount: 4_000, summary: "New", keyPoints: ["kept"], actionItems: ["Call back"] });
+    expect(byId.get("b5")).toMatchObject({ transcriptStatus: "AVAILABLE", sentenceCount: 4_000, summary: "Listed" });
+    expect(byId.get("b11")).toMatchObject({ transcriptStatus: "UNAVAILABLE", sentenceCount: 0 });
+    for (const c of stored) expect(c.transcriptFetchedAt).not.toBeNull();
+    expect(await db.transcriptSentence.count({ where: { call: { workspaceId: workspace.id } } })).toBe(44_000);
+    const b7 = await db.transcriptSentence.findMany({ where: { callId: byId.get("b7")!.id }, orderBy: { idx: "asc" }, take: 3 });
+    expect(b7.map((s) => [s.idx, s.text, s.endMs >= s.startMs])).toEqual([[0, "b7 says 0", true], [1, "b7 says 1", true], [2, "b7 says 2", true]]);
+  });
 });
 
 describe("deal linking", () => {
