@@ -12,6 +12,12 @@ export interface SimLimits {
 export interface SimConfig {
   seed: number;
   callsPerUser: number;
+  /**
+   * Extra provider users who are also workspace users (`rep6@acme.test`, `rep7@acme.test`, ... after the
+   * demo reps), appended after the demo users so benchmarks can run with up to 50 users. Default 0: the
+   * demo roster only (and the same dataset as without the option).
+   */
+  extraWorkspaceUsers: number;
   /** Dataset reference time: calls spread over `historyDays` before it. ISO-8601. */
   anchor: string;
   historyDays: number;
@@ -52,6 +58,7 @@ export function defaultConfig(): SimConfig {
   return {
     seed: 42,
     callsPerUser: 40,
+    extraWorkspaceUsers: 0,
     anchor: new Date(Math.floor(Date.now() / hour) * hour).toISOString(),
     historyDays: 730,
     now: null,
@@ -100,6 +107,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigIn
   return {
     seed: num(env.SIM_SEED),
     callsPerUser: num(env.SIM_CALLS_PER_USER),
+    extraWorkspaceUsers: num(env.SIM_EXTRA_WORKSPACE_USERS),
     anchor: env.SIM_ANCHOR || undefined,
     now: env.SIM_NOW || undefined,
     transcriptDelayMs: num(env.SIM_TRANSCRIPT_DELAY_MS),

@@ -68,10 +68,30 @@ const EXTERNAL_LAST = ["Reyes", "Novak", "Quinn", "Adler", "Byrne", "Costa", "Du
 const OTHER_COMPANIES = ["northwind", "contoso", "fabrikam", "tailspin", "adventureworks", "wideworld"];
 const TITLES = ["VP of Sales", "Head of Operations", "Engineering Manager", "Finance Director", "IT Admin", "COO"];
 
-function buildUsers(seed: number): SimUser[] {
+const EXTRA_FIRST = ["Avery", "Blake", "Cameron", "Dakota", "Emerson", "Finley", "Harper", "Jamie", "Kendall", "Logan", "Parker", "Quinn", "Reese", "Sage"];
+const EXTRA_LAST = ["Allen", "Baker", "Carter", "Ellis", "Foster", "Grant", "Hayes", "Irwin", "Keller", "Lane", "Moore"];
+const EXTRA_TITLES = ["Account Executive", "Sales Development Rep", "Senior Account Executive", "Solutions Engineer"];
+
+/**
+ * `count` extra workspace reps, numbered after the demo reps (rep6@acme.test, rep7@acme.test, ...).
+ * Deterministic; the bench creates the matching workspace users.
+ */
+export function extraWorkspaceUsers(count: number): Array<{ email: string; name: string; title: string }> {
+  const repNumbers = DEMO_USERS.map((u) => /^rep(\d+)@/.exec(u.email)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+  const first = Math.max(0, ...repNumbers) + 1;
+  return Array.from({ length: Math.max(0, Math.floor(count)) }, (_, k) => ({
+    email: `rep${first + k}@acme.test`,
+    name: `${EXTRA_FIRST[k % EXTRA_FIRST.length]} ${EXTRA_LAST[(k * 3 + Math.floor(k / EXTRA_FIRST.length)) % EXTRA_LAST.length]}`,
+    title: EXTRA_TITLES[k % EXTRA_TITLES.length]!,
+  }));
+}
+
+function buildUsers(seed: number, extra = 0): SimUser[] {
   const people = [
     ...DEMO_USERS.map((u) => ({ email: u.email, name: u.name, title: u.title, inWorkspace: true })),
     ...DEMO_UNMATCHED_PROVIDER_USERS.map((u) => ({ email: u.email, name: u.name, title: u.title, inWorkspace: false })),
+    // Appended last so the demo users keep their indices (and ids) when extras are added.
+    ...extraWorkspaceUsers(extra).map((u) => ({ ...u, inWorkspace: true })),
   ];
   const seedPart = BigInt(seed % 1000);
   return people.map((p, idx) => {
@@ -214,7 +234,7 @@ export interface Dataset {
 }
 
 export function generateDataset(config: SimConfig): Dataset {
-  const users = buildUsers(config.seed);
+  const users = buildUsers(config.seed, config.extraWorkspaceUsers ?? 0);
   const total = config.callsPerUser * users.length;
   const calls: SimCall[] = new Array(total);
   for (let i = 0; i < total; i++) calls[i] = generateCall(config, users, i);
