@@ -1,19 +1,101 @@
-// npm run bench: every benchmark, each writing its figures (with machine and date) under docs/benchmarks/.
-// Benchmarks measure; they never assert wall-clock limits.
-import { run } from "./lib/database";
+// npm run bench: runs the benchmark matrix and writes docs/benchmarks.md (machine and date in it), with every
+// run in docs/benchmarks/backfill.md, page data and query plans in docs/benchmarks/pages.md and raw results in
+// docs/benchmarks/results/*.json. Benchmarks measure; they never assert wall-clock limits.
+//
+//   BENCH_SIZE=full npm run bench   the full matrix (default; ~35-50 min, see FULL below); writes docs/
+//   BENCH_SIZE=ci npm run bench     small sizes (~2 min) written to .data/bench-ci/ (not committed)
+//   BENCH_ONLY=gong-10k,pages-10k   run only these entries, then re-render with the results already on disk
+//   BENCH_RENDER=1                  only re-render the documents from the results on disk
+//
+// Each entry runs in its own process on its own scratch database (DATABASE_URL's server, or embedded PGlite).
+import fs from "node:fs";
+import path from "node:path";
+import { root, run } from "./lib/database";
+import { renderBackfillDetail, renderSummary, type Entry, type Results } from "./bench/report";
+import type { BackfillResult } from "./bench/backfill";
 
-const node = ["--conditions=react-server", "--import", "tsx"];
-const suites: Array<{ name: string; args: string[] }> = [
-  { name: "page data (deals list, deal page, call page, transcript, search)", args: [...node, "scripts/bench/pages.ts"] },
-  // BENCH_CALLS=10000 npm run bench for the full-size backfill run.
-  { name: "Gong backfill through the sync engine", args: [...node, "scripts/bench/backfill.ts", "--calls", process.env.BENCH_CALLS ?? "1000"] },
+// Expected durations on 2 vCPU (measured at small sizes on a busy machine): Gong is ingest-bound at ~15-40 calls
+// with transcripts per second; Salesloft is request-bound at ~6.9 cost per call, ~80 calls/min at 95% of 600/min;
+// Clari is request-bound near 9.5 calls/s and ingests ~1.3x --calls (participant listing). Each entry adds ~10 s of
+// database setup. Whole matrix: about 35-50 minutes.
+const FULL: Entry[] = [
+  { name: "pages-1k", kind: "pages", calls: 1_000, runs: 40, growth: "1k" }, // ~15 s
+  { name: "pages-3k", kind: "pages", calls: 3_000, runs: 40, growth: "3k" }, // ~20 s
+  { name: "pages-10k", kind: "pages", calls: 10_000, runs: 40, growth: "10k", headline: true }, // ~45 s
+  { name: "gong-1k", kind: "backfill", provider: "gong", users: 20, calls: 1_000, growth: "1k" }, // ~0.5-1.5 min (floor 14 s)
+  { name: "gong-3k", kind: "backfill", provider: "gong", users: 20, calls: 3_000, growth: "3k" }, // ~1.5-4 min (floor 27 s)
+  { name: "gong-10k", kind: "backfill", provider: "gong", users: 20, calls: 10_000, growth: "10k" }, // ~5-12 min (floor 67 s)
+  { name: "gong-1k-1user", kind: "backfill", provider: "gong", users: 1, calls: 1_000 }, // ~0.5-1.5 min
+  { name: "gong-5k-50users", kind: "backfill", provider: "gong", users: 50, calls: 5_000 }, // ~3-6 min (floor 34 s)
+  { name: "salesloft-1k", kind: "backfill", provider: "salesloft", users: 6, calls: 1_000 }, // ~12-13 min (floor ~11.5 min)
+  { name: "clari-1k", kind: "backfill", provider: "clari", users: 6, calls: 1_000 }, // ~2.5-3 min
+  { name: "clari-3k", kind: "backfill", provider: "clari", users: 6, calls: 3_000 }, // ~6-8 min
+];
+
+const CI: Entry[] = [
+  { name: "pages-100", kind: "pages", calls: 100, runs: 5, growth: "100" },
+  { name: "pages-300", kind: "pages", calls: 300, runs: 5, growth: "300", headline: true },
+  { name: "gong-100", kind: "backfill", provider: "gong", users: 3, calls: 100, growth: "100" },
+  { name: "gong-300", kind: "backfill", provider: "gong", users: 3, calls: 300, growth: "300" },
+  { name: "salesloft-30", kind: "backfill", provider: "salesloft", users: 2, calls: 30 },
+  { name: "clari-60", kind: "backfill", provider: "clari", users: 2, calls: 60 },
 ];
 
 async function main() {
-  for (const s of suites) {
-    console.log(`\n== ${s.name}`);
-    await run(process.execPath, s.args, process.env);
+  const size = process.env.BENCH_SIZE ?? "full";
+  if (size !== "full" && size !== "ci") throw new Error(`BENCH_SIZE must be "full" or "ci", not "${size}"`);
+  const matrix = size === "ci" ? CI : FULL;
+  // Full size writes the committed figures; CI size writes under .data/ (gitignored).
+  const docDir = size === "ci" ? path.join(root, ".data", "bench-ci") : path.join(root, "docs");
+  const detailDir = path.join(docDir, "benchmarks");
+  const resultsDir = path.join(detailDir, "results");
+  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim()).filter(Boolean)) : null;
+  if (only) for (const n of only) if (!matrix.some((e) => e.name === n)) throw new Error(`BENCH_ONLY: no entry "${n}" in the ${size} matrix (${matrix.map((e) => e.name).join(", ")})`);
+  const renderOnly = process.env.BENCH_RENDER === "1";
+  fs.mkdirSync(resultsDir, { recursive: true });
+
+  const node = ["--conditions=react-server", "--import", "tsx"];
+  const failures: string[] = [];
+  const toRun = renderOnly ? [] : matrix.filter((e) => !only || only.has(e.name));
+  const startedAt = Date.now();
+  for (const e of toRun) {
+    const json = path.join(resultsDir, `${e.name}.json`);
+    fs.rmSync(json, { force: true });
+    const args =
+      e.kind === "pages"
+        ? [...node, "scripts/bench/pages.ts", "--calls", String(e.calls), "--runs", String(e.runs), "--json", json,
+            ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"])]
+        : [...node, "scripts/bench/backfill.ts", "--provider", e.provider, "--users", String(e.users), "--calls", String(e.calls), "--json", json,
+            "--page-runs", size === "ci" ? "5" : "20"];
+    console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
+    try {
+      await run(process.execPath, args, process.env);
+    } catch (err) {
+      console.error(`${e.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      failures.push(e.name);
+    }
   }
+
+  const results: Results = new Map();
+  for (const e of matrix) {
+    const file = path.join(resultsDir, `${e.name}.json`);
+    if (fs.existsSync(file)) results.set(e.name, JSON.parse(fs.readFileSync(file, "utf8")));
+    else if (!failures.includes(e.name)) failures.push(e.name);
+  }
+  const backfills = matrix.flatMap((e) => (results.get(e.name)?.kind === "backfill" ? [results.get(e.name) as BackfillResult] : []));
+  fs.writeFileSync(path.join(detailDir, "backfill.md"), renderBackfillDetail(backfills));
+  const summary = renderSummary({
+    entries: matrix,
+    results,
+    size,
+    command: size === "ci" ? "BENCH_SIZE=ci npm run bench" : "npm run bench",
+    detailDir: "benchmarks",
+    failures,
+  });
+  const out = path.join(docDir, "benchmarks.md");
+  fs.writeFileSync(out, summary);
+  console.log(`\nWrote ${path.relative(root, out)} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min)`);
+  if (failures.length) throw new Error(`missing results: ${failures.join(", ")}`);
 }
 
 main().catch((e) => {

@@ -1,105 +1,365 @@
-// Backfill benchmark: a Gong "All time" backfill of the demo workspace against the simulator at Gong's
-// real limits (3 requests/s, 10,000/day), through the real sync engine (local Inngest runtime, shared
-// rate limiter, ingest, linking). Writes docs/benchmarks/backfill.md.
+// Backfill benchmark: an "All time" backfill of a workspace with N users against one provider simulator at
+// the provider's real limits (Gong 3 requests/s; Salesloft 600 cost/min; Clari 10 requests/s, 25 calls per
+// page), through the real sync engine (local Inngest runtime, shared rate limiter, ingest, linking).
 //
-//   node --conditions=react-server --import tsx scripts/bench/backfill.ts [--calls 1000]
+//   node --conditions=react-server --import tsx scripts/bench/backfill.ts \
+//     [--provider gong|salesloft|clari] [--users 6] [--calls 1000] [--json out.json] [--page-runs 20]
 //
-// --calls is the approximate number of calls the simulator generates (all users); the workspace's
-// users host about 6/8 of them. Uses a new database on DATABASE_URL's server, or embedded PGlite.
+// --users: workspace users whose calls are synced (1..50). The demo workspace has 6 (admin + 5 reps);
+//   fewer keeps admin + the first reps (the others lose their membership), more adds rep6@acme.test... to
+//   the simulator (extraWorkspaceUsers) and to the workspace.
+// --calls: calls the simulator gives each synced user ~calls/users of (Gong and Salesloft list a user's
+//   hosted calls; Clari lists every call a user took part in, so it ingests somewhat more).
+// --page-runs: timed runs of the page queries (search, deals list, deal and call page) on the backfilled
+//   data (0 skips them).
+// Writes the result as JSON to --json (or prints it as the last line, prefixed BENCH_RESULT). The driver
+// (scripts/bench.ts) turns results into docs/benchmarks.md. Uses a new database on DATABASE_URL's server.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { createScratchDatabase, root } from "../lib/database";
+import { createScratchDatabase } from "../lib/database";
+import { argValue, machine, timed, type Machine, type Timing } from "./common";
+import type { SimState } from "../../simulators/state";
+import { transcriptFor } from "../../simulators/data";
 
-const args = process.argv.slice(2);
-const CALLS = Number(args[args.indexOf("--calls") + 1]) || 1_000;
-const PROVIDER_USERS = 8;
+type ProviderKey = "gong" | "salesloft" | "clari";
+const PROVIDER_ENUM = { gong: "GONG", salesloft: "SALESLOFT", clari: "CLARI" } as const;
+const DEMO_WORKSPACE_USERS = 6;
+
+export interface RateLimit {
+  unit: "request" | "cost";
+  limit: number;
+  windowMs: number;
+  /** Rolling window (Gong, Clari) or fixed, epoch-aligned (Salesloft). */
+  rolling: boolean;
+  label: string;
+}
+
+export interface Minimum {
+  /** The fewest requests the API allows for these calls (company-wide listing). */
+  companyWide: number;
+  /** The same with one listing per user (how the engine fans out, for per-user status and retry). */
+  perUser: number;
+  formula: string;
+}
+
+export interface BackfillResult {
+  kind: "backfill";
+  provider: ProviderKey;
+  users: number;
+  callsTarget: number;
+  callsPerUser: number;
+  generatedAt: string;
+  machine: Machine;
+  limit: RateLimit;
+  syncedUsers: number;
+  failedUsers: number;
+  calls: number;
+  transcripts: number;
+  sentences: number;
+  participants: number;
+  links: number;
+  requests: number;
+  /** Rate-limit units spent (Salesloft cost; equals requests elsewhere). */
+  cost: number;
+  requestsByEndpoint: Record<string, number>;
+  runRequests: number;
+  throttled: number;
+  minimum: Minimum;
+  wallMs: number;
+  /** First to last provider API request of the backfill: the request-bound phase. */
+  phaseMs: number;
+  /** Units / limit: the shortest wall time the provider allows. */
+  floorMs: number;
+  /** Units / (phase x limit). */
+  rateFraction: number;
+  /** Busiest window (1 s rolling, or Salesloft's fixed minute) as a fraction of the limit. */
+  peakFraction: number;
+  callsPerSec: number;
+  transcriptsPerSec: number;
+  sentencesPerSec: number;
+  dbBytes: number;
+  bytesPer1kCalls: number;
+  pages: Timing[];
+}
+
+function limitOf(provider: ProviderKey, state: SimState): RateLimit {
+  const l = state.config.limits;
+  if (provider === "gong") return { unit: "request", limit: l.gong.perSecond, windowMs: 1000, rolling: true, label: `${l.gong.perSecond} requests/s` };
+  if (provider === "clari") return { unit: "request", limit: l.clari.perSecond, windowMs: 1000, rolling: true, label: `${l.clari.perSecond} requests/s` };
+  return { unit: "cost", limit: l.salesloft.costPerWindow, windowMs: l.salesloft.windowMs, rolling: false, label: `${l.salesloft.costPerWindow} cost/min` };
+}
+
+const ceil = (n: number, d: number) => Math.ceil(n / d);
+
+/** The fewest requests the provider's API allows for the synced users' calls (see NOTES.md page sizes). */
+function minimumRequests(provider: ProviderKey, state: SimState, synced: Set<number>): Minimum {
+  const { users, calls } = state.dataset;
+  const visible = calls.filter((c) => state.isVisible(c));
+  const usersPages = ceil(users.length, 100);
+  if (provider === "gong") {
+    // GET /v2/users (100/page); POST /v2/calls/extensive 100 calls/page; POST /v2/calls/transcript 100 callIds/request.
+    const mine = visible.filter((c) => synced.has(c.ownerIdx));
+    const ready = mine.filter((c) => state.transcriptReady(c));
+    let perUser = usersPages;
+    for (const u of synced) {
+      const n = mine.filter((c) => c.ownerIdx === u);
+      perUser += Math.max(1, ceil(n.length, 100)) + ceil(n.filter((c) => state.transcriptReady(c)).length, 100);
+    }
+    return {
+      companyWide: usersPages + Math.max(1, ceil(mine.length, 100)) + ceil(ready.length, 100),
+      perUser,
+      formula: "users list + ceil(calls/100) extensive pages + ceil(transcripts/100) transcript batches (100 callIds each)",
+    };
+  }
+  if (provider === "salesloft") {
+    // /v2/conversations 100/page; /extensive per conversation (attendees, opportunity: no batch endpoint);
+    // /v2/transcriptions/:id/sentences 100/page; one /opportunities or /accounts lookup per CRM object.
+    const mine = visible.filter((c) => synced.has(c.ownerIdx));
+    let perCall = 0;
+    for (const c of mine) {
+      perCall += 1;
+      if (state.transcriptReady(c)) perCall += Math.max(1, ceil(transcriptFor(state.config.seed, c).length, 100));
+    }
+    const crm = new Set(mine.map((c) => (c.crmDealIdx !== null ? `o${c.crmDealIdx}` : c.contactDealIdx !== null ? `a${c.contactDealIdx}` : "")).filter(Boolean)).size;
+    let perUser = usersPages + perCall + crm;
+    for (const u of synced) perUser += Math.max(1, ceil(mine.filter((c) => c.ownerIdx === u).length, 100));
+    return {
+      companyWide: usersPages + Math.max(1, ceil(mine.length, 100)) + perCall + crm,
+      perUser,
+      formula: "users + ceil(calls/100) list pages + 1 /extensive per call + ceil(sentences/100) sentence pages per transcript + 1 per CRM object",
+    };
+  }
+  // Clari: GET /users (no paging); GET /calls 25/page (larger pages fail with 502; the spec allows 100);
+  // GET /call-details per call (the only source of the transcript). /calls filters by participant.
+  const listed = visible.filter((c) => !c.isPrivate && c.participants.some((p) => p.userIdx >= 0 && synced.has(p.userIdx)));
+  const details = listed.filter((c) => state.transcriptReady(c)).length;
+  let perUser = 1 + details;
+  for (const u of synced) perUser += Math.max(1, ceil(listed.filter((c) => c.participants.some((p) => p.userIdx === u)).length, 25));
+  return {
+    companyWide: 1 + Math.max(1, ceil(listed.length, 25)) + details,
+    perUser,
+    formula: "users + ceil(calls/25) list pages (25 per page: larger pages 502) + 1 /call-details per transcript",
+  };
+}
+
+type Hit = { t: number; provider: string; endpoint: string; status: number; isApi: boolean };
+
+function peakFraction(limit: RateLimit, times: number[], costs: Array<{ t: number; cost: number }>): number {
+  if (limit.rolling) {
+    let best = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i]! - times[j]! >= limit.windowMs) j++;
+      best = Math.max(best, i - j + 1);
+    }
+    return best / limit.limit;
+  }
+  const per = new Map<number, number>();
+  for (const c of costs) per.set(Math.floor(c.t / limit.windowMs), (per.get(Math.floor(c.t / limit.windowMs)) ?? 0) + c.cost);
+  return Math.max(0, ...per.values()) / limit.limit;
+}
 
 async function main() {
+  const args = process.argv.slice(2);
+  const provider = (argValue(args, "--provider") ?? "gong") as ProviderKey;
+  if (!(provider in PROVIDER_ENUM)) throw new Error(`--provider must be gong, salesloft or clari`);
+  const users = Math.trunc(Number(argValue(args, "--users") ?? DEMO_WORKSPACE_USERS));
+  if (!(users >= 1 && users <= 50)) throw new Error("--users must be 1..50");
+  const callsTarget = Math.trunc(Number(argValue(args, "--calls") ?? 1_000));
+  if (!(callsTarget >= 1)) throw new Error("--calls must be a positive number");
+  const jsonOut = argValue(args, "--json");
+  const pageRuns = Math.trunc(Number(argValue(args, "--page-runs") ?? 20));
+  const callsPerUser = Math.ceil(callsTarget / users);
+  const extra = Math.max(0, users - DEMO_WORKSPACE_USERS);
+
   const scratch = await createScratchDatabase("callsync_bench");
   process.env.DATABASE_URL = scratch.url;
   process.env.NEXTAUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-00";
   process.env.ENCRYPTION_KEY ??= Buffer.alloc(32, 3).toString("base64");
   process.env.LOG_LEVEL = "warn";
-  const { startSyncHarness, eventually } = await import("../../tests/support/sync-harness");
+  const { startSyncHarness } = await import("../../tests/support/sync-harness");
   const simNow = new Date(Math.floor((Date.now() - 2 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
-  const h = await startSyncHarness({ seed: 5, callsPerUser: Math.ceil(CALLS / PROVIDER_USERS), anchor: simNow, now: simNow });
+  const h = await startSyncHarness({ seed: 5, callsPerUser, extraWorkspaceUsers: extra, anchor: simNow, now: simNow });
+  const state = h.sims.state;
+  let progress: NodeJS.Timeout | undefined;
   try {
-    const connect = await import("../../lib/integrations/connect");
-    const { authorizationUrl, state, integrationId } = await connect.startOAuth(h.actor, "GONG");
-    const params = await h.consent(authorizationUrl, "allow");
-    const done = await connect.completeOAuth(params, h.actor.userId);
-    if (done.outcome !== "ok") throw new Error(`OAuth failed: ${done.outcome} (${state})`);
-    const before = (await h.control("/__sim/stats")) as Record<string, { total: number; apiRequests: number; throttled: number }>;
+    // Workspace users: admin + the first reps, or the demo users plus the simulator's extra reps.
+    const { extraWorkspaceUsers } = await import("../../simulators/data");
+    const { hashPassword } = await import("../../lib/auth/password");
+    const passwordHash = await hashPassword("callsync");
+    for (const u of extraWorkspaceUsers(extra)) {
+      const user = await h.db.user.create({ data: { email: u.email, name: u.name, passwordHash, emailVerified: new Date() } });
+      await h.db.membership.create({ data: { userId: user.id, workspaceId: h.actor.workspaceId, role: "MEMBER" } });
+    }
+    if (users < DEMO_WORKSPACE_USERS) {
+      const keep = new Set(["admin@acme.test", ...Array.from({ length: users - 1 }, (_, i) => `rep${i + 1}@acme.test`)]);
+      const members = await h.db.membership.findMany({ where: { workspaceId: h.actor.workspaceId }, include: { user: true } });
+      for (const m of members) if (!keep.has(m.user.email)) await h.db.membership.delete({ where: { id: m.id } });
+    }
+    const memberEmails = new Set(
+      (await h.db.membership.findMany({ where: { workspaceId: h.actor.workspaceId }, select: { user: { select: { email: true } } } })).map((m) => m.user.email.toLowerCase()),
+    );
+    const synced = new Set(state.dataset.users.filter((u) => memberEmails.has(u.email.toLowerCase())).map((u) => u.idx));
+    if (synced.size !== users) throw new Error(`expected ${users} synced users, the simulator and workspace share ${synced.size}`);
 
+    const connect = await import("../../lib/integrations/connect");
+    let integrationId: string;
+    if (provider === "clari") {
+      ({ integrationId } = await connect.connectWithApiKey(h.actor, "CLARI", { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" }));
+    } else {
+      const started = await connect.startOAuth(h.actor, PROVIDER_ENUM[provider]);
+      const params = await h.consent(started.authorizationUrl, "allow");
+      const done = await connect.completeOAuth(params, h.actor.userId);
+      if (done.outcome !== "ok") throw new Error(`OAuth failed: ${done.outcome}`);
+      integrationId = started.integrationId;
+    }
+
+    // Every simulator response (time, endpoint, status) and every Salesloft rate-limit charge.
+    const hits: Hit[] = [];
+    const costs: Array<{ t: number; cost: number }> = [];
+    const record = state.stats.record.bind(state.stats);
+    state.stats.record = (p, endpoint, status, isApi) => {
+      hits.push({ t: Date.now(), provider: p, endpoint, status, isApi });
+      record(p, endpoint, status, isApi);
+    };
+    const bucket = state.limiters.salesloft;
+    const take = bucket.take.bind(bucket);
+    bucket.take = (cost, now) => {
+      costs.push({ t: Date.now(), cost });
+      return take(cost, now);
+    };
+    const before = state.stats.snapshot()[provider];
+
+    const limit = limitOf(provider, state);
+    const label = `${provider} users=${users} calls=${callsTarget}`;
+    console.log(`[${label}] backfilling (simulator: ${state.dataset.calls.length} calls, ${state.dataset.users.length} provider users, ${limit.label})`);
     const started = Date.now();
     await connect.chooseBackfill(h.actor, integrationId, "ALL_TIME");
-    await eventually(
-      "backfill",
-      async () => (await h.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).wizardStep === "COMPLETE",
-      60 * 60_000,
-    );
+    progress = setInterval(() => {
+      void h.db.call.count({ where: { integrationId } }).then((n) =>
+        console.log(`[${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${n} calls, ${hits.filter((x) => x.isApi && x.provider === provider).length} requests`),
+      );
+    }, 30_000);
+    for (;;) {
+      const row = await h.db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { wizardStep: true, status: true, statusMessage: true } });
+      if (row.wizardStep === "COMPLETE") break;
+      if (row.status === "RECONNECT_REQUIRED") throw new Error(`backfill stopped: ${row.statusMessage}`);
+      if (Date.now() - started > 4 * 3_600_000) throw new Error("backfill did not finish in 4 hours");
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const wallMs = Date.now() - started;
+    clearInterval(progress);
+    progress = undefined;
 
-    const after = (await h.control("/__sim/stats")) as typeof before;
-    const requests = after.gong!.apiRequests - (before.gong?.apiRequests ?? 0);
-    const throttled = after.gong!.throttled - (before.gong?.throttled ?? 0);
+    const after = state.stats.snapshot()[provider];
+    const api = hits.filter((x) => x.isApi && x.provider === provider && x.t >= started);
+    const times = api.map((x) => x.t).sort((a, b) => a - b);
+    const requests = after.apiRequests - before.apiRequests;
+    const cost = provider === "salesloft" ? costs.filter((c) => c.t >= started).reduce((s, c) => s + c.cost, 0) : requests;
+    const phaseMs = times.length > 1 ? times[times.length - 1]! - times[0]! : wallMs;
+    const requestsByEndpoint: Record<string, number> = {};
+    for (const x of api) requestsByEndpoint[x.endpoint] = (requestsByEndpoint[x.endpoint] ?? 0) + 1;
+
     const run = await h.db.syncRun.findFirstOrThrow({ where: { integrationId, kind: "BACKFILL" } });
-    const calls = await h.db.call.count({ where: { integrationId } });
-    const transcripts = await h.db.call.count({ where: { integrationId, transcriptStatus: "AVAILABLE" } });
-    const sentences = await h.db.transcriptSentence.count({ where: { call: { integrationId } } });
-    const users = await h.db.userSync.findMany({ where: { integrationId }, select: { callsSynced: true } });
-    // The fewest requests the API allows: users list + per user ceil(calls/100) extensive pages and as many
-    // 100-call transcript batches.
-    const minimum = 1 + users.reduce((n, u) => n + 2 * Math.max(1, Math.ceil(u.callsSynced / 100)), 0);
-    const floorMs = ((requests - 1) / 3) * 1000;
+    const where = { integrationId };
+    const calls = await h.db.call.count({ where });
+    const transcripts = await h.db.call.count({ where: { ...where, transcriptStatus: "AVAILABLE" } });
+    const sentences = await h.db.transcriptSentence.count({ where: { call: where } });
+    const participants = await h.db.callParticipant.count({ where: { call: where } });
+    const links = await h.db.callDealLink.count({ where: { call: where } });
+    const syncedUsers = await h.db.userSync.count({ where });
+    const failedUsers = await h.db.userSync.count({ where: { ...where, status: "FAILED" } });
 
     const client = new pg.Client({ connectionString: scratch.url });
     await client.connect();
-    const size = (
-      await client.query<{ bytes: string }>(
-        `SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c
-         WHERE c.relname IN ('Call', 'CallParticipant', 'TranscriptSentence', 'CallDealLink') AND c.relkind = 'r'`,
-      )
-    ).rows[0]!.bytes;
-    const version = (await client.query<{ v: string }>("SELECT version() AS v")).rows[0]!.v.split(" on ")[0];
+    const dbBytes = Number(
+      (
+        await client.query<{ bytes: string }>(
+          `SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c
+           WHERE c.relname IN ('Call', 'CallParticipant', 'TranscriptSentence', 'CallDealLink') AND c.relkind = 'r'`,
+        )
+      ).rows[0]!.bytes,
+    );
+    const version = (await client.query<{ v: string }>("SELECT version() AS v")).rows[0]!.v.split(" on ")[0]!;
     await client.end();
 
-    const rows: Array<[string, string]> = [
-      ["Calls ingested (workspace-hosted, all time)", String(calls)],
-      ["Transcripts stored / sentences", `${transcripts} / ${sentences.toLocaleString("en-US")}`],
-      ["Provider requests (simulator count)", String(requests)],
-      ["Minimum the API allows (1 + 2 x ceil(calls/100) per user)", String(minimum)],
-      ["Requests per 1,000 calls", ((requests / calls) * 1000).toFixed(1)],
-      ["Requests recorded on the sync run", String(run.requestsUsed)],
-      ["429s from the provider", String(throttled)],
-      ["Backfill wall time", `${(wallMs / 1000).toFixed(1)} s`],
-      ["Floor: requests / 3 per second", `${(floorMs / 1000).toFixed(1)} s`],
-      ["Achieved request rate (fraction of 3/s)", `${(requests / (wallMs / 1000) / 3).toFixed(2)}`],
-      ["Ingest throughput (calls with transcripts per second)", (calls / (wallMs / 1000)).toFixed(1)],
-      ["Database size per 1,000 calls (calls, participants, sentences, links)", `${((Number(size) / calls) * 1000 / 1024 / 1024).toFixed(1)} MiB`],
-    ];
-    const machine = `${os.cpus().length} vCPU ${os.cpus()[0]?.model.trim() ?? ""}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; ${scratch.embedded ? "embedded PGlite" : version}`;
-    const table = ["| Measure | Value |", "|---|---:|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join("\n");
-    console.log(`\n${table}\n`);
-    const doc = `# Backfill benchmark (Gong, all time)
+    // Page queries on the backfilled data: realistic transcripts (2 to 90 minutes), so search cost grows
+    // with the data like it would in production.
+    const pages: Timing[] = [];
+    if (pageRuns > 0 && calls > 0) {
+      console.log(`[${label}] page queries on the backfilled data (${pageRuns} runs each, admin viewer)`);
+      const q = await import("../../lib/calls/queries");
+      const { searchTranscripts } = await import("../../lib/calls/search");
+      const deals = await import("../../lib/deals/queries");
+      const ws = h.actor.workspaceId;
+      const viewer = { workspaceId: ws, userId: h.actor.userId, role: "ADMIN" as const };
+      const big = await h.db.callDealLink.groupBy({ by: ["dealId"], where: { workspaceId: ws, dealId: { not: null } }, _count: { _all: true }, orderBy: { _count: { callId: "desc" } }, take: 1 });
+      const longest = await h.db.call.findFirst({ where: { ...where, transcriptStatus: "AVAILABLE" }, orderBy: { sentenceCount: "desc" }, select: { id: true, sentenceCount: true, durationSec: true } });
+      const dealCount = await h.db.deal.count({ where: { workspaceId: ws } });
+      pages.push(await timed(`Deals list (${dealCount} deals), sort by last call`, pageRuns, () => deals.listDeals(ws, deals.dealListParamsSchema.parse({}), viewer)));
+      if (big[0]?.dealId) {
+        const dealId = big[0].dealId;
+        pages.push(await timed(`Deal page (${big[0]._count._all} calls): deal + first page + count`, pageRuns, () =>
+          Promise.all([deals.getDeal(ws, dealId), q.listDealCalls(viewer, dealId), q.countDealCalls(viewer, dealId)])));
+      }
+      if (longest) {
+        pages.push(await timed(`Call page data (getCall)`, pageRuns, () => q.getCall(viewer, longest.id)));
+        pages.push(await timed(`Transcript: ${Math.round(longest.durationSec / 60)} min, ${longest.sentenceCount} sentences (+ JSON)`, pageRuns, async () =>
+          JSON.stringify(await q.getTranscript(viewer, longest.id))));
+      }
+      for (const term of ["pricing", '"single sign-on"', "nonexistentword"]) {
+        const hitsN = (await searchTranscripts(viewer, { q: term })).total;
+        pages.push(await timed(`Search ${term} (${hitsN} hits)`, pageRuns, () => searchTranscripts(viewer, { q: term })));
+      }
+    }
 
-Generated by \`node --conditions=react-server --import tsx scripts/bench/backfill.ts --calls ${CALLS}\` (\`npm run bench\`) on ${new Date().toISOString()}.
-
-- Machine: ${machine}
-- Method: the real sync engine (local Inngest runtime, shared rate limiter, ingest and linking) backfills the
-  demo workspace from the Gong simulator at Gong's limits (3 requests/s, 10,000/day). ${PROVIDER_USERS} provider users, 6 of
-  them workspace users; each workspace user's calls are listed 100 per page and their transcripts fetched 100 per request.
-- The wall time includes writing every transcript sentence (2 to 90 minutes per call) and its full-text index.
-
-${table}
-`;
-    const out = path.join(root, "docs", "benchmarks", `backfill${CALLS === 1_000 ? "" : `-${CALLS}`}.md`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, doc);
-    console.log(`written ${path.relative(root, out)}`);
+    const minimum = minimumRequests(provider, state, synced);
+    const result: BackfillResult = {
+      kind: "backfill",
+      provider,
+      users,
+      callsTarget,
+      callsPerUser,
+      generatedAt: new Date().toISOString(),
+      machine: machine(scratch.embedded ? "embedded PGlite" : version),
+      limit,
+      syncedUsers,
+      failedUsers,
+      calls,
+      transcripts,
+      sentences,
+      participants,
+      links,
+      requests,
+      cost,
+      requestsByEndpoint,
+      runRequests: run.requestsUsed,
+      throttled: after.throttled - before.throttled,
+      minimum,
+      wallMs,
+      phaseMs,
+      floorMs: (cost / limit.limit) * limit.windowMs,
+      rateFraction: cost / ((phaseMs / limit.windowMs) * limit.limit),
+      peakFraction: peakFraction(limit, times, costs.filter((c) => c.t >= started)),
+      callsPerSec: calls / (wallMs / 1000),
+      transcriptsPerSec: transcripts / (wallMs / 1000),
+      sentencesPerSec: sentences / (wallMs / 1000),
+      dbBytes,
+      bytesPer1kCalls: calls ? (dbBytes / calls) * 1000 : 0,
+      pages,
+    };
+    console.log(
+      `[${label}] ${calls} calls (${transcripts} transcripts, ${sentences} sentences) in ${(wallMs / 1000).toFixed(1)} s; ` +
+        `${requests} requests (minimum ${minimum.perUser} per user, ${minimum.companyWide} company-wide), ${result.throttled} x 429, ` +
+        `rate ${result.rateFraction.toFixed(2)} of ${limit.label} (peak ${result.peakFraction.toFixed(2)}), floor ${(result.floorMs / 1000).toFixed(1)} s`,
+    );
+    if (jsonOut) {
+      fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
+      fs.writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
+    }
+    else console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
   } finally {
+    if (progress) clearInterval(progress);
     await h.close();
     const { db } = await import("../../lib/db");
     await db.$disconnect();
