@@ -147,6 +147,9 @@ export async function storeTranscripts(workspaceId: string, provider: CanonicalC
     );
     const details = group.map((t) => t.details);
     await db.$transaction([
+      // Two users' pages can carry the same call (Clari lists by participant): lock the calls, in id
+      // order, so a concurrent write of the same transcript waits and then replaces it.
+      db.$queryRaw`SELECT id FROM "Call" WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`,
       db.$executeRaw`DELETE FROM "TranscriptSentence" WHERE "callId" = ANY(${ids}::text[])`,
       ...(sentences.length > 0
         ? [

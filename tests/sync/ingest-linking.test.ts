@@ -94,6 +94,21 @@ describe("ingest", () => {
     const b7 = await db.transcriptSentence.findMany({ where: { callId: byId.get("b7")!.id }, orderBy: { idx: "asc" }, take: 3 });
     expect(b7.map((s) => [s.idx, s.text, s.endMs >= s.startMs])).toEqual([[0, "b7 says 0", true], [1, "b7 says 1", true], [2, "b7 says 2", true]]);
   });
+
+  it("two pages storing the same transcripts at once both succeed and leave one copy", async () => {
+    const { workspace, admin, integration } = await setup();
+    const ctx = await loadIngestContext(workspace.id, integration.id);
+    const ids = Array.from({ length: 6 }, (_, i) => `c${i}`);
+    await ingestCalls(ctx, ids.map((id) => call(id, [person(admin.email, "INTERNAL", "a")])));
+    const batch = ids.map((id) => ({
+      providerCallId: id, status: "AVAILABLE" as const, details: null,
+      sentences: Array.from({ length: 3_000 }, (_, i) => ({ speakerKey: "a", startMs: i, endMs: i + 1, text: `${id} ${i}` })),
+    }));
+    // Different order in each, as two users' listings would have them.
+    const results = await Promise.all([storeTranscripts(workspace.id, "GONG", batch), storeTranscripts(workspace.id, "GONG", [...batch].reverse())]);
+    expect(results).toEqual([6, 6]);
+    expect(await db.transcriptSentence.count({ where: { call: { workspaceId: workspace.id } } })).toBe(18_000);
+  });
 });
 
 describe("deal linking", () => {
