@@ -43,6 +43,24 @@ export interface IntegrationClientOptions {
   onReport?: (r: GateReport) => void;
 }
 
+const LOOKUP_TTL_MS = 30 * 60_000;
+const lookupCaches = new Map<string, { cache: Map<string, Promise<unknown>>; expiresAt: number }>();
+
+/**
+ * One lookup cache per integration in this process, dropped after 30 minutes so CRM changes show up
+ * on a later sync. Every step of a backfill builds a new client; they share this.
+ */
+function lookupCacheFor(integrationId: string): Map<string, Promise<unknown>> {
+  const now = Date.now();
+  for (const [id, entry] of lookupCaches) if (entry.expiresAt <= now) lookupCaches.delete(id);
+  let entry = lookupCaches.get(integrationId);
+  if (!entry) {
+    entry = { cache: new Map(), expiresAt: now + LOOKUP_TTL_MS };
+    lookupCaches.set(integrationId, entry);
+  }
+  return entry.cache;
+}
+
 /** A client for an integration's API calls: shared limiter + encrypted credential store. */
 export function integrationClient(
   integration: { id: string; provider: ProviderId; apiBaseUrl: string | null },
@@ -53,6 +71,6 @@ export function integrationClient(
   return getProviderClient(
     integration.provider,
     { ...config, apiBaseUrl: integration.apiBaseUrl ?? config.apiBaseUrl },
-    { gate, credentials: dbCredentialStore(integration.id, integration.provider), signal: options.signal },
+    { gate, credentials: dbCredentialStore(integration.id, integration.provider), signal: options.signal, lookupCache: lookupCacheFor(integration.id) },
   );
 }

@@ -106,6 +106,12 @@ export interface ProviderDeps {
   now?: () => Date;
   /** Injectable for tests; must reject when the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Reference lookups (Salesloft opportunity/account CRM ids) shared by every client of one
+   * integration, so a backfill looks each object up once instead of once per page. Defaults to a
+   * cache of this client's own.
+   */
+  lookupCache?: Map<string, Promise<unknown>>;
 }
 
 /** Caller-supplied configuration (from lib/env.ts in the app, from the simulator in tests). */

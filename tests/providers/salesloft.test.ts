@@ -93,6 +93,26 @@ describe("Salesloft conversations", () => {
     expect(s.salesloft.byEndpoint["GET /v2/opportunities/:id"]!.total).toBeLessThanOrEqual(DEMO_DEALS.length);
   });
 
+  it("a new client per page with a shared lookup cache looks each opportunity up once per backfill", async () => {
+    const creds = await connectOAuth("SALESLOFT", sims);
+    const store = createInMemoryCredentialStore(creds);
+    const lookupCache = new Map<string, Promise<unknown>>();
+    let checkpoint: CallPage["checkpoint"] = null;
+    let withDeal = 0;
+    let pages = 0;
+    do {
+      // The engine builds a client per durable step, i.e. per page.
+      const page = await clientFor("SALESLOFT", sims, { credentials: store, lookupCache }).listCalls({ from: FROM, to: TO, checkpoint });
+      withDeal += page.calls.filter((c) => c.crm.dealIds.length > 0).length;
+      checkpoint = page.checkpoint;
+      pages++;
+    } while (checkpoint);
+    expect(pages).toBeGreaterThan(1);
+    expect(withDeal).toBeGreaterThan(DEMO_DEALS.length);
+    const used = new Set(sims.state.dataset.calls.filter((c) => sims.state.isVisible(c) && c.crmDealIdx !== null).map((c) => c.crmDealIdx));
+    expect((await stats()).salesloft.byEndpoint["GET /v2/opportunities/:id"]!.total).toBe(used.size);
+  });
+
   it("lists one user's conversations", async () => {
     const { client } = await connectedClient("SALESLOFT", sims);
     const rep4 = (await client.listUsers()).find((u) => u.email === "rep4@acme.test")!;

@@ -80,13 +80,14 @@ export class SalesloftClient implements ProviderClient {
   private readonly now: () => Date;
   /** conversation id -> transcription id, learned while listing (saves a lookup per transcript). */
   private readonly transcriptionIds = new Map<string, string | null>();
-  private readonly crmCache = new Map<string, Promise<CrmContext>>();
+  private readonly crmCache: Map<string, Promise<unknown>>;
 
   constructor(
     private readonly config: ProviderClientConfig,
     private readonly deps: ProviderDeps = {},
   ) {
     this.now = deps.now ?? (() => new Date());
+    this.crmCache = deps.lookupCache ?? new Map();
     this.http = new ProviderHttp("SALESLOFT", LABEL, SALESLOFT_DESCRIPTION.rateLimit, deps);
     this.session = new OAuthSession(LABEL, deps.credentials, (c) => this.refreshWith(c), this.now);
   }
@@ -222,7 +223,7 @@ export class SalesloftClient implements ProviderClient {
     const accountId = c.account?.id;
     const key = oppId ? `o:${oppId}` : accountId ? `a:${accountId}` : "";
     if (!key) return Promise.resolve({ system: null, dealIds: [], accountIds: [] });
-    let pending = this.crmCache.get(key);
+    let pending = this.crmCache.get(key) as Promise<CrmContext> | undefined;
     if (!pending) {
       pending = (async (): Promise<CrmContext> => {
         if (oppId) {
