@@ -9,6 +9,7 @@
 //
 // Each entry runs in its own process on its own scratch database (DATABASE_URL's server, or embedded PGlite).
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { root, run } from "./lib/database";
 import { renderBackfillDetail, renderSummary, type Entry, type Results } from "./bench/report";
@@ -68,8 +69,14 @@ async function main() {
         : [...node, "scripts/bench/backfill.ts", "--provider", e.provider, "--users", String(e.users), "--calls", String(e.calls), "--json", json,
             "--page-runs", size === "ci" ? "5" : "20"];
     console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
+    const loadBefore = os.loadavg()[0]!;
     try {
       await run(process.execPath, args, process.env);
+      // What else ran on the machine: the 1-minute load average before and after the entry.
+      if (fs.existsSync(json)) {
+        const r = JSON.parse(fs.readFileSync(json, "utf8"));
+        fs.writeFileSync(json, JSON.stringify({ ...r, load: { before: loadBefore, after: os.loadavg()[0]! } }, null, 2));
+      }
     } catch (err) {
       console.error(`${e.name} failed: ${err instanceof Error ? err.message : String(err)}`);
       failures.push(e.name);
