@@ -92,15 +92,22 @@ export async function startStack(opts: StackOptions): Promise<void> {
   }
 
   const env = appEnv({ databaseUrl, port: opts.port, extra });
+  // STACK_LOG_FILE: also write the Next.js server's stdout/stderr there (fresh stacks: always, per port).
+  const logFile = process.env.STACK_LOG_FILE || (opts.fresh ? path.join(dataDir, `e2e-stack-${opts.port}.log`) : undefined);
   if (opts.fresh) {
     // Lets end-to-end tests reach the simulators' control API and the runtime's run listing.
-    const file = path.join(dataDir, "e2e-stack.json");
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(
-      file,
-      JSON.stringify({ appUrl: env.APP_URL, simulatorUrl: extra.GONG_OAUTH_BASE_URL?.replace(/\/gong$/, "") ?? null, inngestUrl: extra.INNGEST_BASE_URL ?? null, databaseUrl }, null, 2),
+    // Also per port (.data/e2e-stack-<port>.json): two e2e runs on different ports never read each
+    // other's stack; the app's output goes to .data/e2e-stack-<port>.log (the abuse suite greps it).
+    const info = JSON.stringify(
+      { appUrl: env.APP_URL, simulatorUrl: extra.GONG_OAUTH_BASE_URL?.replace(/\/gong$/, "") ?? null, inngestUrl: extra.INNGEST_BASE_URL ?? null, databaseUrl, logFile: logFile ?? null },
+      null,
+      2,
     );
-    cleanups.push(async () => fs.rmSync(file, { force: true }));
+    fs.mkdirSync(dataDir, { recursive: true });
+    for (const file of [path.join(dataDir, "e2e-stack.json"), path.join(dataDir, `e2e-stack-${opts.port}.json`)]) {
+      fs.writeFileSync(file, info);
+      cleanups.push(async () => fs.rmSync(file, { force: true }));
+    }
   }
 
   // 4. Next.js
@@ -108,8 +115,15 @@ export async function startStack(opts: StackOptions): Promise<void> {
   const next = spawn(nextBin, [opts.mode === "dev" ? "dev" : "start", "-p", String(opts.port)], {
     cwd: root,
     env,
-    stdio: "inherit",
+    stdio: logFile ? ["inherit", "pipe", "pipe"] : "inherit",
   });
+  if (logFile) {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const log = fs.createWriteStream(logFile, { flags: "w" });
+    next.stdout?.on("data", (chunk: Buffer) => (process.stdout.write(chunk), log.write(chunk)));
+    next.stderr?.on("data", (chunk: Buffer) => (process.stderr.write(chunk), log.write(chunk)));
+    cleanups.push(() => new Promise<void>((resolve) => log.end(() => resolve())));
+  }
   services.push({ name: "next", child: next });
   next.on("exit", (code) => {
     if (!stopping) {
