@@ -11,7 +11,45 @@ const STATUS: Record<string, number> = {
   NOT_FOUND: 404,
   VALIDATION: 400,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
 };
+
+/** Route handlers take small JSON bodies only; anything bigger is refused before it is buffered. */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON request body of at most `maxBytes`: 413 when larger (by Content-Length, or while
+ * streaming when the length is unknown), 400 when it is not JSON. An empty body is `undefined`.
+ */
+export async function readJsonBody(req: Request, opts: { maxBytes?: number; invalidMessage?: string } = {}): Promise<unknown> {
+  const max = opts.maxBytes ?? MAX_JSON_BODY_BYTES;
+  const tooLarge = () => new DomainError("PAYLOAD_TOO_LARGE", `The request body is too large (limit ${Math.round(max / 1024)} KB).`);
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  let text = "";
+  if (req.body) {
+    const reader = req.body.getReader();
+    const decoder = new TextDecoder();
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+    text += decoder.decode();
+  }
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError(opts.invalidMessage ?? "The request body must be valid JSON.");
+  }
+}
 
 export function errorResponse(error: unknown): NextResponse {
   if (error instanceof ValidationError) {

@@ -3,6 +3,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http";
 import { PROVIDER_BY_SLUG, providerSlugSchema } from "@/lib/integrations/connect";
 
 export function providerFromSlug(slug: string) {
@@ -18,12 +19,7 @@ export async function integrationIdFor(workspaceId: string, slug: string): Promi
   return row.id;
 }
 
+/** The action's JSON body ({} when empty); 400 when it is not JSON, 413 when it is too large. */
 export async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (!text) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    return {};
-  }
+  return (await readJsonBody(req)) ?? {};
 }
