@@ -12,3 +12,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, messa
   }
   return parsed.data;
 }
+
+/** PostgreSQL text cannot hold U+0000: free text from a URL or a form goes through this before SQL. */
+export function sqlText(value: string): string {
+  return value.replace(/\u0000/g, "");
+}
+
+/** Opaque tokens and ids we issued ourselves (cuids, base64url): anything else is not ours. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]+$/;

@@ -4,6 +4,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
+import { sqlText } from "@/lib/validation";
 import { isId, visibleCallSql, visibleCallWhere, type Viewer } from "@/lib/calls/visibility";
 import { buildSpeakers, groupTurns, type TranscriptData } from "@/lib/calls/transcript";
 
@@ -312,7 +313,7 @@ export async function countUnlinkedCalls(viewer: Viewer): Promise<number> {
 export type DealOption = { id: string; name: string; accountName: string | null; stage: string; isClosed: boolean };
 
 export async function searchDealOptions(viewer: Viewer, q: string, limit = 20): Promise<DealOption[]> {
-  const term = q.trim().slice(0, 200);
+  const term = sqlText(q).trim().slice(0, 200);
   const where: Prisma.DealWhereInput = { workspaceId: viewer.workspaceId };
   if (term) where.OR = [{ name: { contains: term, mode: "insensitive" } }, { accountName: { contains: term, mode: "insensitive" } }];
   return db.deal.findMany({

@@ -4,6 +4,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { sqlText } from "@/lib/validation";
 import { visibleCallSql, type Viewer } from "@/lib/calls/visibility";
 import { buildSpeakers } from "@/lib/calls/transcript";
 
@@ -64,7 +65,7 @@ type Row = {
 };
 
 export async function searchTranscripts(viewer: Viewer, params: { q?: string; page?: number }): Promise<SearchResult> {
-  const query = (params.q ?? "").trim().slice(0, 200);
+  const query = sqlText(params.q ?? "").trim().slice(0, 200);
   const pageNo = Math.min(Math.max(params.page ?? 1, 1), 50);
   const empty: SearchResult = { query, searchable: false, hits: [], page: pageNo, hasNext: false, total: 0 };
   if (!query) return empty;

@@ -2,6 +2,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
+import { sqlText } from "@/lib/validation";
 import { isId, visibleCallSql } from "@/lib/calls/visibility";
 
 export const DEALS_PAGE_SIZE = 25;
@@ -51,12 +52,13 @@ const ORDER: Record<DealListParams["sort"], Prisma.Sql> = {
  */
 export async function listDeals(workspaceId: string, params: DealListParams, viewer?: { userId: string; role: "ADMIN" | "MEMBER" }) {
   const where: Prisma.Sql[] = [Prisma.sql`d."workspaceId" = ${workspaceId}`];
-  if (params.q) {
-    const like = `%${params.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const q = params.q ? sqlText(params.q) : "";
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(Prisma.sql`(d.name ILIKE ${like} OR d."accountName" ILIKE ${like})`);
   }
-  if (params.stage) where.push(Prisma.sql`d.stage = ${params.stage}`);
-  if (params.owner) where.push(Prisma.sql`d."ownerId" = ${params.owner}`);
+  if (params.stage) where.push(Prisma.sql`d.stage = ${sqlText(params.stage)}`);
+  if (params.owner) where.push(Prisma.sql`d."ownerId" = ${sqlText(params.owner)}`);
   const whereSql = Prisma.join(where, " AND ");
   const offset = (params.page - 1) * DEALS_PAGE_SIZE;
   const visible = viewer
