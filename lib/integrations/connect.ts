@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ProviderError, ValidationError } from "@/
 import { events, inngest } from "@/inngest/client";
 import { connectClient } from "@/lib/integrations/clients";
 import { sealCredentials } from "@/lib/integrations/credentials";
-import { parseInput } from "@/lib/validation";
+import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
 import { disconnectIntegration, startRun } from "@/lib/sync/engine";
 import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
 
@@ -73,7 +73,8 @@ export const OAUTH_MESSAGES: Record<Exclude<OAuthOutcome, "ok">, string> = {
 };
 
 const callbackSchema = z.object({
-  state: z.string().min(16).max(200),
+  // Our own random base64url state; anything else (wrong length, other characters, NUL) is not ours.
+  state: z.string().min(16).max(200).regex(TOKEN_PATTERN),
   code: z.string().min(1).max(2_000).optional(),
   error: z.string().max(200).optional(),
 });
@@ -93,6 +94,9 @@ export async function completeOAuth(
   const row = await db.oAuthState.findUnique({ where: { state }, include: { integration: { select: { id: true, provider: true, workspaceId: true } } } });
   if (!row) return { outcome: "invalid", integrationId: null, provider: null };
   const ref = { integrationId: row.integrationId, provider: row.integration.provider };
+  // Someone else's attempt (another admin, or another workspace's): refused without touching it, so it
+  // neither burns the rightful admin's state nor resets their integration.
+  if (sessionUserId && sessionUserId !== row.userId) return { outcome: "invalid", integrationId: null, provider: null };
   // Single use: whoever flips usedAt first wins; a replayed callback gets "invalid".
   const claimed = await db.oAuthState.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
   if (claimed.count === 0) return { outcome: "invalid", ...ref };
@@ -103,7 +107,6 @@ export async function completeOAuth(
     }
     return { outcome, ...ref };
   };
-  if (sessionUserId && sessionUserId !== row.userId) return finish("invalid");
   if (row.expiresAt.getTime() < Date.now()) return finish("expired");
   if (error) return finish(error === "access_denied" ? "denied" : "cancelled");
   if (!code) return finish("cancelled");
@@ -161,9 +164,11 @@ export async function oauthAttemptStatus(workspaceId: string, state: string) {
 // API key (Clari Copilot)
 // ---------------------------------------------------------------------------------------------
 
+// Key and secret travel in HTTP headers (X-Api-Key / X-Api-Password): printable ASCII only.
+const HEADER_SAFE = /^[\x20-\x7E]+$/;
 export const apiKeySchema = z.object({
-  apiKey: z.string().trim().min(1, "Enter your API Key.").max(500),
-  apiSecret: z.string().trim().min(1, "Enter your API Secret.").max(500),
+  apiKey: z.string({ error: "Enter your API Key." }).trim().min(1, "Enter your API Key.").max(500, "The API Key is too long.").regex(HEADER_SAFE, "The API Key can only contain letters, digits and symbols."),
+  apiSecret: z.string({ error: "Enter your API Secret." }).trim().min(1, "Enter your API Secret.").max(500, "The API Secret is too long.").regex(HEADER_SAFE, "The API Secret can only contain letters, digits and symbols."),
 });
 
 /** Checks the key with the provider first; nothing is saved unless it works. */

@@ -12,6 +12,8 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { NotFoundError } from "@/lib/errors";
 import { parseInput, withWorkspace } from "@/lib/http";
+import { ID_PATTERN } from "@/lib/calls/visibility";
+import { TOKEN_PATTERN } from "@/lib/validation";
 import {
   backfillPeriodSchema,
   beginReconnect,
@@ -30,9 +32,11 @@ export const dynamic = "force-dynamic";
 
 type Params = { provider: string; action: string };
 
-const backfillSchema = z.object({ period: backfillPeriodSchema });
-const retrySchema = z.object({ userSyncId: z.string().min(1).max(64) });
-const stateSchema = z.object({ state: z.string().min(16).max(200) });
+const backfillSchema = z.object({
+  period: z.enum(backfillPeriodSchema.options, { error: `Choose a backfill period: ${backfillPeriodSchema.options.join(", ")}.` }),
+});
+const retrySchema = z.object({ userSyncId: z.string({ error: "userSyncId is required." }).regex(ID_PATTERN, "userSyncId is not a valid id.") });
+const stateSchema = z.object({ state: z.string().min(16, "state is not valid.").max(200, "state is not valid.").regex(TOKEN_PATTERN, "state is not valid.") });
 
 export const GET = withWorkspace<Params>(
   async (req, { session, params }) => {
