@@ -1,22 +1,39 @@
-// Runs before every page request: no session -> sign-in page, remembering where the user was going.
-// Pages and handlers still check the session, workspace and role themselves; this only redirects early.
+// Runs before every request except Next internals and static files:
+//  1. A URL whose percent-encoding is malformed (e.g. /deals/%E0%A4%A) is a 400 here; Next.js would
+//     otherwise fail to decode the dynamic segment and answer a bare 500.
+//  2. Pages: no session -> sign-in page, remembering where the user was going. API routes answer 401
+//     themselves. Pages and handlers still check the session, workspace and role; this only redirects early.
 import { NextResponse, type NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
 import { env } from "@/lib/env";
 
+function malformed(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export async function proxy(req: NextRequest) {
+  const { pathname } = req.nextUrl;
+  if (malformed(pathname)) {
+    return NextResponse.json({ error: { code: "VALIDATION", message: "The address is not valid (malformed URL encoding)." } }, { status: 400 });
+  }
+  if (pathname.startsWith("/api/") || pathname === "/signin" || pathname === "/signout") return NextResponse.next();
   const token = await getToken({ req, secret: env.NEXTAUTH_SECRET });
   if (token) return NextResponse.next();
   const url = req.nextUrl.clone();
   url.pathname = "/signin";
   url.search = "";
-  const target = `${req.nextUrl.pathname}${req.nextUrl.search}`;
+  const target = `${pathname}${req.nextUrl.search}`;
   if (target !== "/") url.searchParams.set("callbackUrl", target);
   return NextResponse.redirect(url);
 }
 
 export const config = {
-  // Everything except API routes (they answer 401 themselves), Next internals, static files and the
-  // sign-in/sign-out pages.
-  matcher: ["/((?!api/|_next/|signin|signout|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
+  // Everything except Next internals and static files (API routes and sign-in/out pages only get the
+  // URL check).
+  matcher: ["/((?!_next/|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
 };
