@@ -68,8 +68,9 @@ export class FaultRegistry {
     return this.faults.map((f) => ({ ...f }));
   }
 
-  clear(): void {
-    this.faults = [];
+  /** Removes every fault, or only one provider's (tests that run providers side by side). */
+  clear(provider?: SimProvider): void {
+    this.faults = provider ? this.faults.filter((f) => f.provider !== provider) : [];
   }
 
   private matches(f: Fault, req: FaultRequest): boolean {

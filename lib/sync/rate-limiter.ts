@@ -75,6 +75,18 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
+/**
+ * Defaults of every SharedRateLimiter (see SharedGateOptions). One object so that an in-process test
+ * harness can shorten the breaker's pauses (tests/faults); production never changes it.
+ */
+export const SHARED_GATE_DEFAULTS = {
+  safety: 1.05,
+  maxWaitMs: 60_000,
+  breakerThreshold: 3,
+  breakerBaseMs: 5_000,
+  ticketTtlMs: 15_000,
+};
+
 export class SharedRateLimiter implements RequestGate {
   private readonly opts: Required<Omit<SharedGateOptions, "onReport">> & Pick<SharedGateOptions, "onReport">;
 
@@ -84,11 +96,11 @@ export class SharedRateLimiter implements RequestGate {
     options: SharedGateOptions = {},
   ) {
     this.opts = {
-      safety: options.safety ?? 1.05,
-      maxWaitMs: options.maxWaitMs ?? 60_000,
-      breakerThreshold: options.breakerThreshold ?? 3,
-      breakerBaseMs: options.breakerBaseMs ?? 5_000,
-      ticketTtlMs: options.ticketTtlMs ?? 15_000,
+      safety: options.safety ?? SHARED_GATE_DEFAULTS.safety,
+      maxWaitMs: options.maxWaitMs ?? SHARED_GATE_DEFAULTS.maxWaitMs,
+      breakerThreshold: options.breakerThreshold ?? SHARED_GATE_DEFAULTS.breakerThreshold,
+      breakerBaseMs: options.breakerBaseMs ?? SHARED_GATE_DEFAULTS.breakerBaseMs,
+      ticketTtlMs: options.ticketTtlMs ?? SHARED_GATE_DEFAULTS.ticketTtlMs,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? defaultSleep,
       onReport: options.onReport,

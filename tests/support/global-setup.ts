@@ -6,6 +6,7 @@ import { createScratchDatabase } from "../../scripts/lib/database";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    databaseEmbedded: boolean;
   }
 }
 
@@ -13,6 +14,7 @@ export default async function setup(project: TestProject) {
   const started = Date.now();
   const scratch = await createScratchDatabase("callsync_test");
   project.provide("databaseUrl", scratch.url);
+  project.provide("databaseEmbedded", scratch.embedded);
   process.env.TEST_DATABASE_URL = scratch.url;
   console.log(`[tests] ${scratch.embedded ? "embedded PGlite" : "PostgreSQL"} database ready in ${Date.now() - started} ms`);
   return async () => {

@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 import { serve } from "inngest/node";
 import { startLocalInngest, type LocalInngest } from "@/inngest/local";
 import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/simulators";
+import type { RetryPolicy } from "@/lib/providers/types";
+import { createScratchDatabase, type ScratchDatabase } from "../../scripts/lib/database";
 
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -25,7 +27,32 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 
 export type SyncHarness = Awaited<ReturnType<typeof startSyncHarness>>;
 
-export async function startSyncHarness(sim: SimConfigInput) {
+export interface SyncHarnessOptions {
+  /**
+   * Run on a scratch database of this harness's own (created, migrated, dropped on close) instead of
+   * the test run's database, so that two files can each seed the demo workspace. Needs to be set
+   * before any app module is imported (this file imports them dynamically for that reason).
+   */
+  ownDatabase?: boolean;
+  /** Provider HTTP retry policy for this process (shorter timeouts and backoff in fault tests). */
+  providerRetry?: Partial<RetryPolicy>;
+  /** Shared rate limiter defaults for this process (e.g. a shorter circuit-breaker pause). */
+  rateLimiter?: Partial<typeof import("@/lib/sync/rate-limiter").SHARED_GATE_DEFAULTS>;
+}
+
+export async function startSyncHarness(sim: SimConfigInput, options: SyncHarnessOptions = {}) {
+  let scratch: ScratchDatabase | null = null;
+  if (options.ownDatabase) {
+    // On the run's PostgreSQL server; with the embedded server (one database per server), a new one.
+    const runDatabase = process.env.DATABASE_URL;
+    if (process.env.TEST_DATABASE_EMBEDDED === "1") delete process.env.DATABASE_URL;
+    try {
+      scratch = await createScratchDatabase("callsync_faults");
+    } finally {
+      if (runDatabase !== undefined) process.env.DATABASE_URL = runDatabase;
+    }
+    process.env.DATABASE_URL = scratch.url;
+  }
   const sims: RunningSimulators = await startSimulators({ port: 0, ...sim });
   Object.assign(process.env, simulatorEnv(sims.url));
   process.env.APP_URL = "http://localhost:3999";
@@ -45,12 +72,23 @@ export async function startSyncHarness(sim: SimConfigInput) {
   process.env.INNGEST_DEV = "1";
   process.env.INNGEST_BASE_URL = runtime.url.replace("localhost", "127.0.0.1");
 
+  if (options.providerRetry) Object.assign((await import("@/lib/providers/http")).DEFAULT_RETRY, options.providerRetry);
+  if (options.rateLimiter) Object.assign((await import("@/lib/sync/rate-limiter")).SHARED_GATE_DEFAULTS, options.rateLimiter);
+
   const { inngest } = await import("@/inngest/client");
   const { functions } = await import("@/inngest/functions");
-  const server = http.createServer(serve({ client: inngest, functions }));
+  const handler = serve({ client: inngest, functions });
+  let server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`;
+  const appPort = (server.address() as AddressInfo).port;
+  const appUrl = `http://127.0.0.1:${appPort}/api/inngest`;
   await runtime.syncApp(appUrl);
+
+  async function stopApp() {
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await closed;
+  }
 
   const { db } = await import("@/lib/db");
   const { seedDemo } = await import("@/prisma/seed");
@@ -84,22 +122,45 @@ export async function startSyncHarness(sim: SimConfigInput) {
     await runtime.syncApp(appUrl);
   }
 
+  /**
+   * "Kills" the app mid-flight: stops serving the Inngest functions and drops every open connection
+   * (requests in flight get no answer), optionally waits until `whileDown` holds, then serves again
+   * on the same port. Work already running in this process finishes unseen, like a step whose
+   * process died after its writes but before it answered.
+   */
+  async function restartApp(whileDown?: () => Promise<void>) {
+    await stopApp();
+    try {
+      await whileDown?.();
+    } finally {
+      server = http.createServer(handler);
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(appPort, "127.0.0.1", () => resolve());
+      });
+    }
+  }
+
   return {
     sims,
     get runtime() {
       return runtime;
     },
     restartRuntime,
+    restartApp,
     db,
     actor,
     control,
     consent,
     runs: async () => (await (await fetch(`${runtime.url}/v1/runs?limit=1000`)).json()) as { runs?: Array<{ function_id: string; status: string; error: unknown }> },
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await stopApp();
       await runtime.stop();
       await sims.stop();
+      if (scratch) {
+        await db.$disconnect();
+        await scratch.drop();
+      }
     },
   };
 }
