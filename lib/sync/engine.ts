@@ -219,14 +219,21 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
 
   if (!(await isCurrent(us.integrationId, generation))) return { done: true, cancelled: true, kept: kept.length };
   const done = page.checkpoint === null;
-  await db.userSync.update({
-    where: { id: us.id },
-    data: {
-      callsSynced: { increment: kept.length },
-      checkpoint: page.checkpoint === null ? undefined : (page.checkpoint as object),
-      ...(done ? { status: "COMPLETED", finishedAt: new Date() } : {}),
-    },
-  });
+  // Count and checkpoint move only from the checkpoint this page started at: when two workers run the
+  // same user (a duplicate event), the page is counted once and the slower worker stops here.
+  const advanced = await db.$executeRaw`
+    UPDATE "UserSync" SET
+      "callsSynced" = "callsSynced" + ${kept.length},
+      checkpoint = COALESCE(${page.checkpoint === null ? null : JSON.stringify(page.checkpoint)}::jsonb, checkpoint),
+      status = CASE WHEN ${done} THEN 'COMPLETED'::"UserSyncStatus" ELSE status END,
+      "finishedAt" = CASE WHEN ${done} THEN now() ELSE "finishedAt" END,
+      "updatedAt" = now()
+    WHERE id = ${us.id} AND status <> 'COMPLETED'
+      AND checkpoint IS NOT DISTINCT FROM ${us.checkpoint === null ? null : JSON.stringify(us.checkpoint)}::jsonb`;
+  if (advanced === 0) {
+    await addRunCounts(runId, { requests: counter.take() });
+    return { done: true, kept: 0 };
+  }
   await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
   return { done, kept: kept.length };
 }
@@ -285,7 +292,15 @@ export async function completeBackfillIfDone(integrationId: string, runId: strin
   const open = await db.userSync.count({ where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } } });
   if (open > 0) return false;
   const failed = await db.userSync.count({ where: { integrationId, status: "FAILED" } });
-  await finishRun(runId, failed ? "FAILED" : "SUCCEEDED", failed ? `${failed} user${failed === 1 ? "" : "s"} failed; retry them from the sync status.` : null);
+  const status = failed ? "FAILED" : "SUCCEEDED";
+  const error = failed ? `${failed} user${failed === 1 ? "" : "s"} failed; retry them from the sync status.` : null;
+  await finishRun(runId, status, error);
+  // Every other backfill or retry run of the integration is over too (a duplicate backfill event, or a
+  // retry whose user another run finished, would otherwise stay Running).
+  await db.syncRun.updateMany({
+    where: { integrationId, status: "RUNNING", kind: { in: ["BACKFILL", "USER_RETRY"] } },
+    data: { status, finishedAt: new Date(), error },
+  });
   await db.integration.updateMany({
     where: { id: integrationId, status: "SYNCING" },
     data: { status: "CONNECTED", wizardStep: "COMPLETE", lastSyncAt: now, nextSyncAt: new Date(now.getTime() + POLL_INTERVAL_MS) },
