@@ -324,6 +324,21 @@ test.describe("role", () => {
       expectNoneOf(body, A.markers, name);
     });
   }
+  // The Inngest serve endpoint runs functions (purge included); only the app's runtime, holding the
+  // shared key, may call it. A session does not help.
+  for (const method of ["GET", "PUT", "POST"] as const) {
+    for (const who of ["anon", "adminA"] as Who[]) {
+      test(`[role] ${who}: ${method} /api/inngest without the runtime's key → 401, no function runs`, async () => {
+        const url = "/api/inngest?fnId=callsync-integration-purge&stepId=step";
+        const body = { event: { name: "integration/purge.requested", data: { integrationId: aInt.gong } }, events: [], steps: {}, ctx: { run_id: "01FORGED", attempt: 0, stack: { stack: [] } } };
+        const res = await unchangedA(() => as[who]!.fetch(url, { method, data: method === "GET" ? undefined : body }));
+        const text = await expectReadable(res, [401], `${method} /api/inngest`);
+        expect(text).toMatch(/only answers the app's Inngest runtime/);
+        expect(text).not.toMatch(/callsync-|functions/);
+      });
+    }
+  }
+
   const anonPages = ["/", "/deals", "/deals/cl0000000000000000000000", "/calls/cl0000000000000000000000", "/calls/unlinked", "/search?q=pricing", "/settings/integrations", "/settings/integrations/gong", "/settings/integrations/clari/setup"];
   for (const url of anonPages) {
     test(`[role] no session: page ${url} → redirect to /signin`, async () => {

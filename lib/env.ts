@@ -30,6 +30,19 @@ const schema = z.object({
   CLARI_API_BASE_URL: z.string().url().default("https://rest-api.copilot.clari.com"),
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+
+  // Inngest dev mode (the bundled local runtime) does not sign requests; the launcher then sets a shared
+  // key that the runtime sends and the serve route requires (inngest/serve-guard.ts).
+  INNGEST_DEV: optional,
+  INNGEST_APP_KEY: z.string().min(32, "INNGEST_APP_KEY must be at least 32 characters").optional().or(z.literal("").transform(() => undefined)),
+}).superRefine((e, ctx) => {
+  if (e.NODE_ENV === "production" && e.INNGEST_DEV && e.INNGEST_DEV !== "0" && !e.INNGEST_APP_KEY) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["INNGEST_APP_KEY"],
+      message: "required in production with INNGEST_DEV: without it anyone who can reach /api/inngest could run the app's functions (npm start sets it)",
+    });
+  }
 });
 
 export type Env = z.infer<typeof schema>;

@@ -25,6 +25,8 @@ export type RuntimeContext = {
   requestTimeoutMs: number;
   /** Wakes the scheduler loop (new events or jobs). */
   wake: () => void;
+  /** Headers sent with every request to an app (the shared runtime key, when set). */
+  appHeaders: Record<string, string>;
 };
 
 export const consoleLogger = (level: "debug" | "info" | "warn" | "error" | "silent" = "info"): Logger => {

@@ -27,6 +27,8 @@ export type ExecRequest = {
   timeoutMs: number;
   signal?: AbortSignal;
   now: number;
+  /** Extra headers for the app (the shared runtime key). */
+  headers?: Record<string, string>;
 };
 
 export type ExecOutcome =
@@ -86,6 +88,7 @@ export async function execute(req: ExecRequest): Promise<ExecOutcome> {
         "content-type": "application/json",
         "x-inngest-server-kind": "dev",
         "x-inngest-req-version": "2",
+        ...req.headers,
       },
       body: JSON.stringify(requestBody(req)),
       signal,

@@ -1,5 +1,5 @@
 // Standalone local Inngest runtime: `npm run inngest:local` (tsx inngest/local/main.ts).
-// Env: DATABASE_URL (required), INNGEST_LOCAL_PORT (default 8288), INNGEST_LOCAL_APP_URL (serve
+// Env: DATABASE_URL (required), INNGEST_APP_KEY (sent to apps; see inngest/runtime-key.ts), INNGEST_LOCAL_PORT (default 8288), INNGEST_LOCAL_APP_URL (serve
 // URL(s) to sync, comma-separated), INNGEST_LOCAL_SCHEMA, INNGEST_LOCAL_LOG_LEVEL,
 // INNGEST_LOCAL_RESYNC_MS, INNGEST_LOCAL_LEASE_MS, INNGEST_LOCAL_RETRY_BASE_MS, INNGEST_LOCAL_POLL_MS.
 import { startLocalInngest } from "./server";
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     leaseMs: intEnv("INNGEST_LOCAL_LEASE_MS"),
     retryBaseDelayMs: intEnv("INNGEST_LOCAL_RETRY_BASE_MS"),
     pollIntervalMs: intEnv("INNGEST_LOCAL_POLL_MS"),
+    appKey: process.env.INNGEST_APP_KEY || undefined,
     logLevel: level === "debug" || level === "info" || level === "warn" || level === "error" || level === "silent" ? level : "info",
   });
   let stopping = false;

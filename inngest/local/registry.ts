@@ -74,7 +74,7 @@ export async function syncApp(ctx: RuntimeContext, appUrl: string): Promise<{ ap
   try {
     res = await fetch(appUrl, {
       method: "PUT",
-      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band", "x-inngest-server-kind": "dev" },
+      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band", "x-inngest-server-kind": "dev", ...ctx.appHeaders },
       body: JSON.stringify({ url: appUrl }),
       signal: AbortSignal.timeout(30_000),
     });

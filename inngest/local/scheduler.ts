@@ -266,6 +266,7 @@ export class Scheduler {
       timeoutMs: ctx.requestTimeoutMs,
       signal,
       now: ctx.clock.now(),
+      headers: ctx.appHeaders,
     });
 
     await this.underLease(runId, async (tx, current) => {

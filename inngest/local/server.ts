@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { consoleLogger, type Clock, type Logger, type RuntimeContext } from "./context";
 import { createHandler } from "./http";
 import { syncApp } from "./registry";
+import { RUNTIME_KEY_HEADER } from "../runtime-key";
 import { Scheduler } from "./scheduler";
 import { createPool, migrate, quoteIdent } from "./store";
 
@@ -39,6 +40,8 @@ export type LocalInngestOptions = {
   stopGraceMs?: number;
   logger?: Logger;
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
+  /** Shared key sent to apps on every request (the app's serve route requires it; see inngest/runtime-key.ts). */
+  appKey?: string;
 };
 
 export type LocalInngest = {
@@ -72,6 +75,7 @@ export async function startLocalInngest(options: LocalInngestOptions): Promise<L
     retryMaxDelayMs: options.retryMaxDelayMs ?? 60_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 5 * 60_000,
     wake: () => scheduler?.wake(),
+    appHeaders: options.appKey ? { [RUNTIME_KEY_HEADER]: options.appKey } : {},
   };
   scheduler = new Scheduler(ctx, {
     pollIntervalMs: options.pollIntervalMs ?? 100,

@@ -8,12 +8,19 @@ import { root } from "./database";
 
 export const dataDir = path.join(root, ".data");
 
-export function localSecrets(): { NEXTAUTH_SECRET: string; ENCRYPTION_KEY: string } {
+type LocalSecrets = { NEXTAUTH_SECRET: string; ENCRYPTION_KEY: string; INNGEST_APP_KEY: string };
+
+export function localSecrets(): LocalSecrets {
   const file = path.join(dataDir, "secrets.json");
   fs.mkdirSync(dataDir, { recursive: true });
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
-  const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const existing: Partial<LocalSecrets> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  const secrets: LocalSecrets = {
+    NEXTAUTH_SECRET: existing.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
+    ENCRYPTION_KEY: existing.ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+    // Shared by the local Inngest runtime and the app's serve route (inngest/runtime-key.ts).
+    INNGEST_APP_KEY: existing.INNGEST_APP_KEY ?? randomBytes(32).toString("base64url"),
+  };
+  if (Object.keys(existing).length !== Object.keys(secrets).length) fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 

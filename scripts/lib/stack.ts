@@ -11,7 +11,7 @@ import { startLocalInngest } from "../../inngest/local";
 import { simulatorEnv, startSimulators } from "../../simulators";
 import { createScratchDatabase, isEmpty, migrate, root } from "./database";
 import { freePort, startEmbeddedPostgres } from "./embedded-postgres";
-import { appEnv, dataDir } from "./runtime-env";
+import { appEnv, dataDir, localSecrets } from "./runtime-env";
 
 export type StackOptions = {
   mode: "dev" | "prod";
@@ -79,15 +79,19 @@ export async function startStack(opts: StackOptions): Promise<void> {
   const appServeUrl = `http://localhost:${opts.port}/api/inngest`;
   if (process.env.INNGEST_LOCAL !== "0") {
     const inngestPort = opts.fresh ? await freePort() : Number(process.env.INNGEST_LOCAL_PORT ?? 8288);
+    const appKey = process.env.INNGEST_APP_KEY || localSecrets().INNGEST_APP_KEY;
     const runtime = await startLocalInngest({
       databaseUrl,
       port: inngestPort,
+      // Only this machine's app talks to it; it signs nothing, so it is not offered to the network.
+      host: process.env.INNGEST_LOCAL_HOST || "127.0.0.1",
+      appKey,
       appUrls: [appServeUrl],
       resyncIntervalMs: opts.mode === "dev" ? 5_000 : 0,
       logLevel: (process.env.INNGEST_LOCAL_LOG_LEVEL as "info" | undefined) ?? (opts.fresh ? "warn" : "info"),
     });
     cleanups.push(() => runtime.stop());
-    Object.assign(extra, { INNGEST_DEV: "1", INNGEST_BASE_URL: runtime.url });
+    Object.assign(extra, { INNGEST_DEV: "1", INNGEST_BASE_URL: runtime.url, INNGEST_APP_KEY: appKey });
     console.log(`[stack] local Inngest runtime at ${runtime.url} (runs: ${runtime.url}/v1/runs)`);
   }
 
