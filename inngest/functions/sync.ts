@@ -90,7 +90,14 @@ export const backfill = inngest.createFunction(
         const { integrationId } = event.data.event.data;
         const message = failureMessage(error);
         if (/revoked|expired|Reconnect/i.test(message)) await markReconnectRequired(integrationId, message);
-        else await db.integration.update({ where: { id: integrationId }, data: { statusMessage: message } });
+        else {
+          // Nothing was planned (e.g. the users could not be listed): back to the Backfill step so the
+          // admin can start it again, instead of a Sync step that never ends.
+          await db.integration.updateMany({
+            where: { id: integrationId, status: "SYNCING" },
+            data: { status: "CONNECTING", wizardStep: "BACKFILL", statusMessage: `The backfill could not start. ${message}` },
+          });
+        }
       });
     },
   },
