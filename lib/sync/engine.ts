@@ -231,8 +231,12 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
     WHERE id = ${us.id} AND status <> 'COMPLETED'
       AND checkpoint IS NOT DISTINCT FROM ${us.checkpoint === null ? null : JSON.stringify(us.checkpoint)}::jsonb`;
   if (advanced === 0) {
+    // Another worker moved this user on meanwhile: a duplicate event, or an earlier attempt of this very
+    // step that the runtime gave up on (request timeout) but that still finished. Stop only if the user
+    // is finished; otherwise the next step carries on from the checkpoint that worker saved.
     await addRunCounts(runId, { requests: counter.take() });
-    return { done: true, kept: 0 };
+    const now = await db.userSync.findUnique({ where: { id: us.id }, select: { status: true } });
+    return { done: now === null || now.status === "COMPLETED" || now.status === "FAILED", kept: 0 };
   }
   await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
   return { done, kept: kept.length };

@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { serve } from "inngest/node";
-import { startLocalInngest, type LocalInngest } from "@/inngest/local";
+import { startLocalInngest, type LocalInngest, type LocalInngestOptions } from "@/inngest/local";
 import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/simulators";
 import type { RetryPolicy } from "@/lib/providers/types";
 import { createScratchDatabase, type ScratchDatabase } from "../../scripts/lib/database";
@@ -38,6 +38,8 @@ export interface SyncHarnessOptions {
   providerRetry?: Partial<RetryPolicy>;
   /** Shared rate limiter defaults for this process (e.g. a shorter circuit-breaker pause). */
   rateLimiter?: Partial<typeof import("@/lib/sync/rate-limiter").SHARED_GATE_DEFAULTS>;
+  /** Local runtime settings for this harness (e.g. a short request timeout). */
+  runtime?: Partial<LocalInngestOptions>;
 }
 
 export async function startSyncHarness(sim: SimConfigInput, options: SyncHarnessOptions = {}) {
@@ -67,6 +69,7 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
     // A restarted runtime picks up the killed one's runs once their lease lapses.
     leaseMs: 2_000,
     logLevel: "warn" as const,
+    ...options.runtime,
   };
   let runtime: LocalInngest = await startLocalInngest(runtimeOptions);
   process.env.INNGEST_DEV = "1";
