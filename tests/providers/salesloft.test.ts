@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_DEALS } from "@/lib/demo/data";
 import type { CanonicalCall } from "@/lib/providers/canonical";
 import { createInMemoryCredentialStore } from "@/lib/providers/memory";
+import { SALESLOFT_CONVERSATIONS_PAGE_SIZE } from "@/lib/providers/salesloft/client";
 import type { CallPage, OAuthCredentials } from "@/lib/providers/types";
 import type { RunningSimulators, SimStats } from "@/simulators";
 import { NOW, clientFor, connectOAuth, connectedClient, consent, control, expectProviderError, startTestSimulators } from "./helpers";
@@ -68,7 +69,7 @@ describe("Salesloft conversations", () => {
     const visible = sims.state.dataset.calls.filter((c) => sims.state.isVisible(c));
     expect(calls.length).toBe(visible.length);
     expect(new Set(calls.map((c) => c.providerCallId)).size).toBe(calls.length);
-    expect(pages).toBe(Math.ceil(visible.length / 100));
+    expect(pages).toBe(Math.ceil(visible.length / SALESLOFT_CONVERSATIONS_PAGE_SIZE));
     const s = await stats();
     // Always page 1 of a moving cursor: no deep-page surcharge.
     expect(Object.keys(s.salesloft.byEndpoint)).toContain("GET /v2/conversations");

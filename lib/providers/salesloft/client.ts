@@ -41,6 +41,13 @@ import {
 
 const LABEL = "Salesloft";
 export const SALESLOFT_PAGE_SIZE = 100;
+/**
+ * Conversations per listing page. The API allows 100, but every conversation costs about six more
+ * requests (/extensive, sentence pages, CRM lookups), and the engine handles one listing page per
+ * durable step: 100 conversations under the 600/min budget shared by several workers took over five
+ * minutes, past a step's request timeout. 25 keeps a step near a minute for 0.03 extra requests per call.
+ */
+export const SALESLOFT_CONVERSATIONS_PAGE_SIZE = 25;
 export const SALESLOFT_DEFAULT_SCOPES = ["conversations:read", "calls:read", "team:read", "opportunities:read", "accounts:read"];
 
 export const SALESLOFT_DESCRIPTION: ProviderDescription = {
@@ -52,7 +59,7 @@ export const SALESLOFT_DESCRIPTION: ProviderDescription = {
     windows: [{ limit: 600, windowMs: 60_000, align: "rolling" }],
     headers: { cost: "x-ratelimit-endpoint-cost", remaining: "x-ratelimit-remaining-minute", retryAfter: "retry-after" },
   },
-  pageSize: SALESLOFT_PAGE_SIZE,
+  pageSize: SALESLOFT_CONVERSATIONS_PAGE_SIZE,
   supportsBatchTranscripts: false,
   maxTranscriptBatch: 1,
   transcriptIncludesDetails: false,
@@ -266,7 +273,7 @@ export class SalesloftClient implements ProviderClient {
     const query: Array<[string, string]> = [
       ["sort_by", "updated_at"],
       ["sort_direction", "ASC"],
-      ["per_page", String(SALESLOFT_PAGE_SIZE)],
+      ["per_page", String(SALESLOFT_CONVERSATIONS_PAGE_SIZE)],
       ["page", String(state.page)],
       // [gte] + de-dup by id: [gt] is documented to repeat the boundary row anyway.
       ["updated_at[gte]", state.gte],
@@ -298,7 +305,7 @@ export class SalesloftClient implements ProviderClient {
     }
 
     const nextPage = list?.metadata?.paging?.next_page;
-    const more = items.length > 0 && (nextPage !== null && nextPage !== undefined ? true : nextPage === undefined && items.length === SALESLOFT_PAGE_SIZE);
+    const more = items.length > 0 && (nextPage !== null && nextPage !== undefined ? true : nextPage === undefined && items.length === SALESLOFT_CONVERSATIONS_PAGE_SIZE);
     if (!more) return { calls, checkpoint: null };
     const last = items[items.length - 1]!;
     let next: CheckpointState;
