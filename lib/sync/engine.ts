@@ -7,7 +7,7 @@ import { ProviderError } from "@/lib/errors";
 
 import type { CallsCheckpoint, GateReport, ProviderClient, RequestPriority } from "@/lib/providers/types";
 import { integrationClient } from "@/lib/integrations/clients";
-import { ingestCalls, loadIngestContext, storeTranscripts } from "@/lib/sync/ingest";
+import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
 import type { BackfillPeriod, Provider, SyncRunKind } from "@/lib/generated/prisma/enums";
 
@@ -215,7 +215,7 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
     checkpoint: (us.checkpoint as CallsCheckpoint | null) ?? null,
     priority: "backfill",
   });
-  const { kept, added, updated, transcripts } = await ingestPage(integration, client, page.calls, "backfill");
+  const { kept, added, updated, transcripts } = await ingestPage(integration, client, page.calls, "backfill", `user:${us.id}`);
 
   if (!(await isCurrent(us.integrationId, generation))) return { done: true, cancelled: true, kept: kept.length };
   const done = page.checkpoint === null;
@@ -248,11 +248,12 @@ async function ingestPage(
   client: ProviderClient,
   calls: Parameters<typeof ingestCalls>[1],
   priority: RequestPriority,
+  owner: string,
 ) {
   const ctx = await loadIngestContext(integration.workspaceId, integration.id);
   const res = await ingestCalls(ctx, calls);
   const needTranscript = res.kept.filter((k) => k.transcriptStatus === "PENDING").map((k) => k.providerCallId);
-  const transcripts = await fetchAndStoreTranscripts(integration, client, needTranscript, priority);
+  const transcripts = await fetchAndStoreTranscripts(integration, client, needTranscript, priority, owner);
   await linkCalls(integration.workspaceId, res.kept.map((k) => k.id));
   return { kept: res.kept, added: res.added, updated: res.updated, transcripts };
 }
@@ -262,12 +263,22 @@ async function fetchAndStoreTranscripts(
   client: ProviderClient,
   providerCallIds: string[],
   priority: RequestPriority,
+  /** Who claims the transcripts while fetching them (a user's backfill, or a poll run). */
+  owner: string,
 ): Promise<number> {
   const batch = client.describe().maxTranscriptBatch;
+  const { workspaceId, provider } = integration;
   let stored = 0;
   for (let i = 0; i < providerCallIds.length; i += batch) {
-    const transcripts = await client.fetchTranscripts(providerCallIds.slice(i, i + batch), { priority });
-    stored += await storeTranscripts(integration.workspaceId, integration.provider, transcripts);
+    // Calls another worker is fetching right now are left to it (fetch nothing twice).
+    const mine = await claimTranscripts(workspaceId, provider, providerCallIds.slice(i, i + batch), owner);
+    if (mine.length === 0) continue;
+    try {
+      const transcripts = await client.fetchTranscripts(mine, { priority });
+      stored += await storeTranscripts(workspaceId, provider, transcripts);
+    } finally {
+      await releaseTranscripts(workspaceId, provider, mine, owner);
+    }
   }
   return stored;
 }
@@ -365,7 +376,7 @@ export async function pollPage(integrationId: string, generation: number, runId:
   const counter = runCounter();
   const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
   const page = await client.listCalls({ from: window.from, to: window.to, checkpoint, priority: "poll" });
-  const { added, updated, transcripts } = await ingestPage(integration, client, page.calls, "poll");
+  const { added, updated, transcripts } = await ingestPage(integration, client, page.calls, "poll", `run:${runId}`);
   await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
   await db.integration.updateMany({ where: { id: integrationId, syncLockRunId: runId }, data: { syncLockedUntil: new Date(Date.now() + SYNC_LEASE_MS) } });
   return { done: page.checkpoint === null, cancelled: false, checkpoint: page.checkpoint };
@@ -384,7 +395,7 @@ export async function refetchMissingTranscripts(integrationId: string, generatio
   if (pending.length === 0) return 0;
   const counter = runCounter();
   const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
-  const stored = await fetchAndStoreTranscripts(integration, client, pending.map((p) => p.providerCallId), "poll");
+  const stored = await fetchAndStoreTranscripts(integration, client, pending.map((p) => p.providerCallId), "poll", `run:${runId}`);
   await addRunCounts(runId, { transcripts: stored, requests: counter.take() });
   return stored;
 }

@@ -185,3 +185,33 @@ export async function storeTranscripts(workspaceId: string, provider: CanonicalC
   }
   return stored;
 }
+
+/** How long a transcript claim holds without being released (a crashed worker's claims lapse). */
+export const TRANSCRIPT_CLAIM_MS = 60_000;
+
+/**
+ * Claims the still-pending transcripts among `providerCallIds` for `owner`, returning the ones it got.
+ * A call another worker is fetching right now is left to it: two users' pages that list the same call
+ * (Clari lists by participant) fetch its transcript once. The owner's own claims (a retried step) and
+ * lapsed claims are taken over.
+ */
+export async function claimTranscripts(workspaceId: string, provider: CanonicalCall["provider"], providerCallIds: string[], owner: string): Promise<string[]> {
+  if (providerCallIds.length === 0) return [];
+  const rows = await db.$queryRaw<Array<{ providerCallId: string }>>`
+    UPDATE "Call" SET "transcriptClaimBy" = ${owner}, "transcriptClaimUntil" = now() + make_interval(secs => ${TRANSCRIPT_CLAIM_MS / 1000})
+    WHERE "workspaceId" = ${workspaceId} AND provider = ${provider}::"Provider" AND "providerCallId" = ANY(${providerCallIds}::text[])
+      AND "transcriptStatus" = 'PENDING'
+      AND ("transcriptClaimBy" IS NULL OR "transcriptClaimBy" = ${owner} OR "transcriptClaimUntil" < now())
+    RETURNING "providerCallId"`;
+  const got = new Set(rows.map((r) => r.providerCallId));
+  return providerCallIds.filter((id) => got.has(id));
+}
+
+/** Releases `owner`'s claims (after storing, or after a failure so another worker may try). */
+export async function releaseTranscripts(workspaceId: string, provider: CanonicalCall["provider"], providerCallIds: string[], owner: string): Promise<void> {
+  if (providerCallIds.length === 0) return;
+  await db.$executeRaw`
+    UPDATE "Call" SET "transcriptClaimBy" = NULL, "transcriptClaimUntil" = NULL
+    WHERE "workspaceId" = ${workspaceId} AND provider = ${provider}::"Provider" AND "providerCallId" = ANY(${providerCallIds}::text[])
+      AND "transcriptClaimBy" = ${owner}`;
+}

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import type { CanonicalCall, CanonicalParticipant } from "@/lib/providers/canonical";
-import { ingestCalls, loadIngestContext, storeTranscripts } from "@/lib/sync/ingest";
+import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls, relinkWorkspace, setManualLink } from "@/lib/sync/linking";
 import { createWorkspace, uid } from "../support/db";
 
@@ -93,6 +93,27 @@ describe("ingest", () => {
     expect(await db.transcriptSentence.count({ where: { call: { workspaceId: workspace.id } } })).toBe(44_000);
     const b7 = await db.transcriptSentence.findMany({ where: { callId: byId.get("b7")!.id }, orderBy: { idx: "asc" }, take: 3 });
     expect(b7.map((s) => [s.idx, s.text, s.endMs >= s.startMs])).toEqual([[0, "b7 says 0", true], [1, "b7 says 1", true], [2, "b7 says 2", true]]);
+  });
+
+  it("a transcript being fetched by one worker is left to it; own, released and lapsed claims can be taken", async () => {
+    const { workspace, admin, integration } = await setup();
+    const ctx = await loadIngestContext(workspace.id, integration.id);
+    await ingestCalls(ctx, ["k1", "k2", "k3"].map((id) => call(id, [person(admin.email, "INTERNAL", "a")])));
+    const claim = (ids: string[], owner: string) => claimTranscripts(workspace.id, "GONG", ids, owner);
+    expect(await claim(["k1", "k2"], "user:a")).toEqual(["k1", "k2"]);
+    // Another user's page lists k1..k3 meanwhile: only k3 is its to fetch.
+    expect(await claim(["k1", "k2", "k3"], "user:b")).toEqual(["k3"]);
+    // A retried step of the first worker keeps its claims.
+    expect(await claim(["k1"], "user:a")).toEqual(["k1"]);
+    // Stored transcripts are no longer pending; a released one (fetch failed) is free again.
+    await storeTranscripts(workspace.id, "GONG", [{ providerCallId: "k1", status: "AVAILABLE", sentences: [{ speakerKey: "a", startMs: 0, endMs: 1, text: "hi" }], details: null }]);
+    await releaseTranscripts(workspace.id, "GONG", ["k1", "k2"], "user:a");
+    expect(await claim(["k1", "k2"], "user:b")).toEqual(["k2"]);
+    // A crashed worker's claim lapses.
+    await db.call.updateMany({ where: { workspaceId: workspace.id, providerCallId: "k3" }, data: { transcriptClaimUntil: new Date(Date.now() - 1_000) } });
+    expect(await claim(["k3"], "user:c")).toEqual(["k3"]);
+    const rows = await db.call.findMany({ where: { workspaceId: workspace.id }, orderBy: { providerCallId: "asc" }, select: { transcriptClaimBy: true } });
+    expect(rows.map((r) => r.transcriptClaimBy)).toEqual([null, "user:b", "user:c"]);
   });
 
   it("two pages storing the same transcripts at once both succeed and leave one copy", async () => {
