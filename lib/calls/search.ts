@@ -1,6 +1,8 @@
-// Workspace search over transcripts: PostgreSQL full-text search on TranscriptSentence.tsv (GIN index)
-// with websearch_to_tsquery('english', q) — quoted phrases, OR and -exclusions work like a web search box.
-// Scoped by workspace and the call visibility rule; newest calls first.
+// Workspace search over transcripts: PostgreSQL full-text search with websearch_to_tsquery('english', q)
+// (quoted phrases, OR and -exclusions work like a web search box), scoped by workspace and the call
+// visibility rule, newest calls first. Two levels: each call keeps the set of words its transcript uses
+// (Call.transcriptLexemes, GIN index), which finds the candidate calls whatever their number; then the
+// calls are walked newest first and only their matching sentences are read, until the page is full.
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
@@ -44,8 +46,11 @@ export type SearchResult = {
   hits: SearchHit[];
   page: number;
   hasNext: boolean;
-  /** Matching sentences the viewer can see (0 on a page past the end). */
-  total: number;
+  /**
+   * Calls with a matching sentence that the viewer can see (0 on a page past the end), or null when it
+   * would take reading every candidate call to know (AND, phrases and exclusions narrow per sentence).
+   */
+  total: number | null;
 };
 
 type Row = {
@@ -69,29 +74,39 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
   const pageNo = Math.min(Math.max(params.page ?? 1, 1), 50);
   const empty: SearchResult = { query, searchable: false, hits: [], page: pageNo, hasNext: false, total: 0 };
   if (!query) return empty;
-  const [{ nodes } = { nodes: 0 }] = await db.$queryRaw<Array<{ nodes: number }>>`
-    SELECT numnode(websearch_to_tsquery('english', ${query}))::int AS nodes`;
-  if (!nodes) return empty;
+  // querytree() keeps the part of the query an index can use (negations dropped); phrase operators
+  // become AND for the call level, which keeps no word positions. Sentences get the full query.
+  const [{ nodes, tree, full } = { nodes: 0, tree: "T", full: "" }] = await db.$queryRaw<Array<{ nodes: number; tree: string; full: string }>>`
+    SELECT numnode(q)::int AS nodes, querytree(q) AS tree, q::text AS full FROM websearch_to_tsquery('english', ${query}) AS q`;
+  if (!nodes || tree === "T") return empty;
+  const callQuery = tree.replace(/<(?:-|\d+)>/g, "&");
+  // One word, or words joined by OR: a call matches exactly when one of its sentences does, so the
+  // candidate calls are the answer's calls and can be counted.
+  const exact = tree === full && !/[&<]/.test(tree);
 
   const visible = visibleCallSql(viewer, "c", "hashed");
   const offset = (pageNo - 1) * SEARCH_PAGE_SIZE;
-  // The matching sentences come from the GIN index first (MATERIALIZED pins that plan: work grows with
-  // the number of matches, never with the number of calls), then are joined to the workspace's visible
-  // calls, counted (window) and sorted newest call first. Only the page's rows get ts_headline.
+  // Candidate calls come from the call-level GIN index (MATERIALIZED pins that plan), then are walked
+  // newest first, each call's sentences read through its (callId, idx) index, until the page is full:
+  // a common word stops after a few calls, a rare one only visits the calls that have it.
   const rows = await db.$queryRaw<Array<Row & { total: bigint }>>`
-      WITH m AS MATERIALIZED (
-        SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
-        FROM "TranscriptSentence" s
-        WHERE s.tsv @@ websearch_to_tsquery('english', ${query})
+      WITH calls AS MATERIALIZED (
+        SELECT c.id, c.title, c."startedAt", c."isPrivate"
+        FROM "Call" c
+        WHERE c."workspaceId" = ${viewer.workspaceId} AND c."transcriptLexemes" @@ ${callQuery}::tsquery AND ${visible}
       ), hits AS (
-        SELECT m.*, c.title, c."startedAt", c."isPrivate", count(*) OVER () AS total
-        FROM m JOIN "Call" c ON c.id = m."callId"
-        WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visible}
-        ORDER BY c."startedAt" DESC, m."callId" DESC, m.idx ASC
+        SELECT m.*, cl.title, cl."startedAt", cl."isPrivate"
+        FROM (SELECT * FROM calls ORDER BY "startedAt" DESC, id DESC) cl
+        CROSS JOIN LATERAL (
+          SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
+          FROM "TranscriptSentence" s
+          WHERE s."callId" = cl.id AND s.tsv @@ websearch_to_tsquery('english', ${query})
+          ORDER BY s.idx
+        ) m
         LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
       )
       SELECT h.id AS "sentenceId", h."callId", h.idx, h."speakerKey", h."startMs", h.title AS "callTitle", h."startedAt",
-             h."isPrivate", h.total,
+             h."isPrivate", (SELECT count(*) FROM calls) AS total,
              ts_headline('english', h.text, websearch_to_tsquery('english', ${query}), ${HEADLINE_OPTIONS}) AS headline,
              d.id AS "dealId", d.name AS "dealName", sp.name AS "speakerName", sp.affiliation::text AS "speakerAffiliation"
       FROM hits h
@@ -107,7 +122,7 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
   const pageRows = rows.slice(0, SEARCH_PAGE_SIZE);
   const labels = await unnamedSpeakerLabels(pageRows);
   // An empty page past the end knows no total; page 1 empty means none.
-  const total = Number(rows[0]?.total ?? 0);
+  const total = exact ? Number(rows[0]?.total ?? 0) : rows.length === 0 && pageNo === 1 ? 0 : null;
   return {
     query,
     searchable: true,

@@ -55,7 +55,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
         <EmptyState title="Search what was said on calls">Type a word or phrase: results show the call, its deal, who said it and when.</EmptyState>
       ) : !result.searchable ? (
         <EmptyState title="Nothing to search for">
-          <strong>{result.query}</strong> only has very common words (like “the” or “and”), which are not indexed. Add a more specific word.
+          <strong>{result.query}</strong> has no word to look for: very common words (like “the” or “and”) are not indexed, and a word with a minus only excludes. Add a more specific word.
         </EmptyState>
       ) : result.hits.length === 0 ? (
         <EmptyState title={result.page > 1 ? "No more matches" : `No matches for ${result.query}`}>
@@ -64,8 +64,8 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           <p className="text-sm text-slate-600" aria-live="polite">
-            {result.total.toLocaleString("en-US")}{" "}
-            {result.total === 1 ? "sentence matches" : "sentences match"} <strong className="font-medium text-slate-900">{result.query}</strong>, newest calls first.
+            {result.total === null ? "Sentences matching" : `${result.total.toLocaleString("en-US")} ${result.total === 1 ? "call matches" : "calls match"}`}{" "}
+            <strong className="font-medium text-slate-900">{result.query}</strong>, newest calls first.
           </p>
           <ol className="space-y-4" aria-label="Search results">
             {groups.map(({ call, hits }) => (
