@@ -274,21 +274,22 @@ synthetic workspace at that many calls (12 sentences per call, one 90-minute cal
     lines.push(
       `- Salesloft: ${fmt.dec(sl.requests / sl.calls, 1)} requests per call (${fmt.dec((ep["GET /v2/transcriptions/:id/sentences"] ?? 0) / Math.max(1, sl.transcripts), 1)} sentence pages per transcript,`,
       "  one `/extensive` per call: the API has no batch form for either), at 600 cost/min;",
-      `  ${fmt.dec(sl.calls / (sl.wallMs / 60_000), 1)} calls per minute of wall time, ${bound(sl)}. CRM lookups (${fmt.int((ep["GET /v2/opportunities/:id"] ?? 0) + (ep["GET /v2/accounts/:id"] ?? 0))}) are cached per page, not per run.`,
+      `  ${fmt.dec(sl.calls / (sl.wallMs / 60_000), 1)} calls per minute of wall time, ${bound(sl)}. CRM lookups (${fmt.int((ep["GET /v2/opportunities/:id"] ?? 0) + (ep["GET /v2/accounts/:id"] ?? 0))}) are shared by every page of the backfill (one lookup per CRM object).`,
     );
   }
   if (clari) {
     lines.push(
       `- Clari Copilot: one \`/call-details\` request per call (the only source of the transcript; ${fmt.int(clari.requestsByEndpoint["GET /call-details"] ?? 0)} for`,
       `  ${fmt.int(clari.calls)} calls) at 10/s; ${fmt.dec(clari.callsPerSec, 1)} calls/s, ${bound(clari)}. \`/calls\` filters by`,
-      "  participant, so a call with several workspace users is listed once per user; concurrent users can then both fetch its",
-      "  details (the surplus over the minimum).",
+      "  participant, so a call with several workspace users is listed once per user (the listing pages over the company-wide",
+      "  minimum); a worker claims the transcripts it fetches, so concurrent users fetch each call's details once.",
     );
   }
   lines.push(
     "- The engine paces rolling windows at ~95% of the limit (GCRA in PostgreSQL, shared by all workers), so request-bound runs",
     "  stay just under 1.0 of the limit and our own pacing causes no 429; the peak column shows the busiest single window.",
-    "- Page data: search is GIN-first, so its cost follows the number of matching sentences, not the number of calls; the deals",
+    "- Page data: search finds candidate calls by their transcript's words (GIN on Call), then reads only those calls' matching",
+    "  sentences newest call first until the page is full: a common word stops after a few calls, a rare one visits only its calls; the deals",
     "  list probes each deal's newest visible call, and deal pages use keyset pagination, so a deep page costs what the first does.",
     "- Storage is dominated by transcript sentences and their full-text index (MiB per 1,000 calls above).",
   );
