@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { runWholeScripts } from "./whole-migration-scripts";
 
 type Factory = PrismaPg;
 
@@ -27,11 +28,13 @@ function discreteConfig(url: string, database?: string): pg.PoolConfig {
 export function createCliAdapter(databaseUrl: string, shadowDatabaseUrl?: string): Factory {
   const factory = new PrismaPg(discreteConfig(databaseUrl));
   const fixed = factory as Factory & { connectToShadowDb: () => ReturnType<Factory["connect"]> };
+  const connect = factory.connect.bind(factory);
+  fixed.connect = async () => runWholeScripts(await connect());
 
   fixed.connectToShadowDb = async () => {
     if (process.env.CALLSYNC_SHIM_DEBUG) console.error("[shim] connectToShadowDb");
     if (shadowDatabaseUrl) {
-      return new PrismaPg(discreteConfig(shadowDatabaseUrl)).connect();
+      return runWholeScripts(await new PrismaPg(discreteConfig(shadowDatabaseUrl)).connect());
     }
     const name = `prisma_shadow_${randomUUID().replace(/-/g, "")}`;
     const admin = new pg.Client(discreteConfig(databaseUrl));
@@ -41,7 +44,7 @@ export function createCliAdapter(databaseUrl: string, shadowDatabaseUrl?: string
     } finally {
       await admin.end();
     }
-    const adapter = await new PrismaPg(discreteConfig(databaseUrl, name)).connect();
+    const adapter = runWholeScripts(await new PrismaPg(discreteConfig(databaseUrl, name)).connect());
     const originalDispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       if (process.env.CALLSYNC_SHIM_DEBUG) console.error("[shim] dispose shadow", name);
