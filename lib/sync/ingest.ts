@@ -168,10 +168,6 @@ export async function storeTranscripts(workspaceId: string, provider: CanonicalC
           "transcriptStatus" = v.status::"TranscriptStatus",
           "transcriptFetchedAt" = now(),
           "sentenceCount" = v.n,
-          "transcriptLexemes" = (
-            SELECT array_to_tsvector(array_agg(DISTINCT u.lexeme))
-            FROM "TranscriptSentence" s, unnest(s.tsv) AS u WHERE s."callId" = c.id
-          ),
           summary = COALESCE(v.summary, c.summary),
           "keyPoints" = COALESCE(v."keyPoints"::jsonb, c."keyPoints"),
           "actionItems" = COALESCE(v."actionItems"::jsonb, c."actionItems"),

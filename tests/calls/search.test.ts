@@ -87,6 +87,16 @@ describe("transcript search", () => {
     expect((await searchTranscripts(w.viewers.admin, { q: "-budget" })).searchable).toBe(false);
   });
 
+  it("finds sentences however they were written, and forgets deleted ones (the call's word set follows its sentences)", async () => {
+    const { w, ids } = await searchData();
+    await db.$executeRaw`INSERT INTO "TranscriptSentence" ("callId", idx, "speakerKey", "startMs", "endMs", text)
+      VALUES (${ids.anon}, 10, 'x9', 9000, 9500, 'A wholly unexpected kangaroo appears.')`;
+    expect((await searchTranscripts(w.viewers.admin, { q: "kangaroo" })).hits.map((h) => [h.callId, h.second])).toEqual([[ids.anon, 9]]);
+    await db.transcriptSentence.deleteMany({ where: { callId: ids.anon, idx: 10 } });
+    expect(await searchTranscripts(w.viewers.admin, { q: "kangaroo" })).toMatchObject({ hits: [], total: 0 });
+    expect((await searchTranscripts(w.viewers.admin, { q: "came through" })).hits.map((h) => h.callId)).toEqual([ids.anon]);
+  });
+
   it("paginates", async () => {
     const w = await callsWorkspace();
     await w.ingest([canonicalCall("many", [person(w.admin.email, "INTERNAL", "s1")])]);
