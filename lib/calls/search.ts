@@ -1,11 +1,11 @@
 // Workspace search over transcripts: PostgreSQL full-text search with websearch_to_tsquery('english', q)
 // (quoted phrases, OR and -exclusions work like a web search box), scoped by workspace and the call
-// visibility rule, newest calls first. Two levels: each call keeps the set of words its transcript uses
-// (Call.transcriptLexemes, GIN index), which finds the candidate calls whatever their number; then the
-// calls are walked newest first and only their matching sentences are read, until the page is full.
+// visibility rule, newest calls first. Words (and OR) are looked up in each call's word set
+// (Call.transcriptLexemes) and the calls walked newest first; AND, phrases and exclusions, which must
+// hold within one sentence, start from the sentence-level index. See searchTranscripts.
 import "server-only";
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
 import { sqlText } from "@/lib/validation";
 import { visibleCallSql, type Viewer } from "@/lib/calls/visibility";
 import { buildSpeakers } from "@/lib/calls/transcript";
@@ -46,11 +46,8 @@ export type SearchResult = {
   hits: SearchHit[];
   page: number;
   hasNext: boolean;
-  /**
-   * Calls with a matching sentence that the viewer can see (0 on a page past the end), or null when it
-   * would take reading every candidate call to know (AND, phrases and exclusions narrow per sentence).
-   */
-  total: number | null;
+  /** Calls with a matching sentence that the viewer can see (0 on a page past the end). */
+  total: number;
 };
 
 type Row = {
@@ -74,40 +71,57 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
   const pageNo = Math.min(Math.max(params.page ?? 1, 1), 50);
   const empty: SearchResult = { query, searchable: false, hits: [], page: pageNo, hasNext: false, total: 0 };
   if (!query) return empty;
-  // querytree() keeps the part of the query an index can use (negations dropped); phrase operators
-  // become AND for the call level, which keeps no word positions. Sentences get the full query.
   const [{ nodes, tree, full } = { nodes: 0, tree: "T", full: "" }] = await db.$queryRaw<Array<{ nodes: number; tree: string; full: string }>>`
     SELECT numnode(q)::int AS nodes, querytree(q) AS tree, q::text AS full FROM websearch_to_tsquery('english', ${query}) AS q`;
+  // querytree() is the part of the query an index can use: "T" when there is none (only exclusions).
   if (!nodes || tree === "T") return empty;
-  const callQuery = tree.replace(/<(?:-|\d+)>/g, "&");
-  // One word, or words joined by OR: a call matches exactly when one of its sentences does, so the
-  // candidate calls are the answer's calls and can be counted.
-  const exact = tree === full && !/[&<]/.test(tree);
 
   const visible = visibleCallSql(viewer, "c", "hashed");
   const offset = (pageNo - 1) * SEARCH_PAGE_SIZE;
-  // Candidate calls come from the call-level GIN index (MATERIALIZED pins that plan), then are walked
-  // newest first, each call's sentences read through its (callId, idx) index, until the page is full:
-  // a common word stops after a few calls, a rare one only visits the calls that have it.
-  const rows = await db.$queryRaw<Array<Row & { total: bigint }>>`
-      WITH calls AS MATERIALIZED (
+  const tsquery = Prisma.sql`websearch_to_tsquery('english', ${query})`;
+  // One word, or words joined by OR: a call has a match exactly when its word set does. Candidate calls
+  // come from the call-level GIN index and are walked newest first, each one's sentences read through
+  // its (callId, idx) index, until the page is full: a common word stops after a few calls.
+  // AND, phrases and exclusions must hold within one sentence, which few sentences do: those come from
+  // the sentence-level GIN index first (MATERIALIZED pins that plan), then are joined to visible calls.
+  const wordsOnly = tree === full && !/[&<]/.test(tree);
+  const hitsSql = wordsOnly
+    ? Prisma.sql`
+      WITH matched_calls AS MATERIALIZED (
         SELECT c.id, c.title, c."startedAt", c."isPrivate"
         FROM "Call" c
-        WHERE c."workspaceId" = ${viewer.workspaceId} AND c."transcriptLexemes" @@ ${callQuery}::tsquery AND ${visible}
+        WHERE c."workspaceId" = ${viewer.workspaceId} AND c."transcriptLexemes" @@ ${tree}::tsquery AND ${visible}
       ), hits AS (
-        SELECT m.*, cl.title, cl."startedAt", cl."isPrivate"
-        FROM (SELECT * FROM calls ORDER BY "startedAt" DESC, id DESC) cl
+        SELECT m.*, cl.title, cl."startedAt", cl."isPrivate", (SELECT count(*) FROM matched_calls) AS total
+        FROM (SELECT * FROM matched_calls ORDER BY "startedAt" DESC, id DESC) cl
         CROSS JOIN LATERAL (
           SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
           FROM "TranscriptSentence" s
-          WHERE s."callId" = cl.id AND s.tsv @@ websearch_to_tsquery('english', ${query})
+          WHERE s."callId" = cl.id AND s.tsv @@ ${tsquery}
           ORDER BY s.idx
         ) m
         LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
-      )
+      )`
+    : Prisma.sql`
+      WITH m AS MATERIALIZED (
+        SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
+        FROM "TranscriptSentence" s
+        WHERE s.tsv @@ ${tsquery}
+      ), matched AS (
+        SELECT m.*, c.title, c."startedAt", c."isPrivate"
+        FROM m JOIN "Call" c ON c.id = m."callId"
+        WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visible}
+      ), hits AS (
+        SELECT matched.*, (SELECT count(DISTINCT "callId") FROM matched) AS total
+        FROM matched
+        ORDER BY "startedAt" DESC, "callId" DESC, idx ASC
+        LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
+      )`;
+  const rows = await db.$queryRaw<Array<Row & { total: bigint }>>`
+      ${hitsSql}
       SELECT h.id AS "sentenceId", h."callId", h.idx, h."speakerKey", h."startMs", h.title AS "callTitle", h."startedAt",
-             h."isPrivate", (SELECT count(*) FROM calls) AS total,
-             ts_headline('english', h.text, websearch_to_tsquery('english', ${query}), ${HEADLINE_OPTIONS}) AS headline,
+             h."isPrivate", h.total,
+             ts_headline('english', h.text, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline,
              d.id AS "dealId", d.name AS "dealName", sp.name AS "speakerName", sp.affiliation::text AS "speakerAffiliation"
       FROM hits h
       LEFT JOIN "CallDealLink" l ON l."callId" = h."callId"
@@ -122,7 +136,7 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
   const pageRows = rows.slice(0, SEARCH_PAGE_SIZE);
   const labels = await unnamedSpeakerLabels(pageRows);
   // An empty page past the end knows no total; page 1 empty means none.
-  const total = exact ? Number(rows[0]?.total ?? 0) : rows.length === 0 && pageNo === 1 ? 0 : null;
+  const total = Number(rows[0]?.total ?? 0);
   return {
     query,
     searchable: true,

@@ -64,7 +64,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           <p className="text-sm text-slate-600" aria-live="polite">
-            {result.total === null ? "Sentences matching" : `${result.total.toLocaleString("en-US")} ${result.total === 1 ? "call matches" : "calls match"}`}{" "}
+            {result.total.toLocaleString("en-US")} {result.total === 1 ? "call matches" : "calls match"}{" "}
             <strong className="font-medium text-slate-900">{result.query}</strong>, newest calls first.
           </p>
           <ol className="space-y-4" aria-label="Search results">
