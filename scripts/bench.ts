@@ -2,7 +2,7 @@
 // run in docs/benchmarks/backfill.md, page data and query plans in docs/benchmarks/pages.md and raw results in
 // docs/benchmarks/results/*.json. Benchmarks measure; they never assert wall-clock limits.
 //
-//   BENCH_SIZE=full npm run bench   the full matrix (default; ~35-50 min, see FULL below); writes docs/
+//   BENCH_SIZE=full npm run bench   the full matrix (default; ~30 min on 2 vCPU, see FULL below); writes docs/
 //   BENCH_SIZE=ci npm run bench     small sizes (~2 min) written to .data/bench-ci/ (not committed)
 //   BENCH_ONLY=gong-10k,pages-10k   run only these entries, then re-render with the results already on disk
 //   BENCH_RENDER=1                  only re-render the documents from the results on disk
@@ -15,10 +15,10 @@ import { root, run } from "./lib/database";
 import { renderBackfillDetail, renderSummary, type Entry, type Results } from "./bench/report";
 import type { BackfillResult } from "./bench/backfill";
 
-// Expected durations on 2 vCPU (measured at small sizes on a busy machine): Gong is ingest-bound at ~15-40 calls
-// with transcripts per second; Salesloft is request-bound at ~6.9 cost per call, ~80 calls/min at 95% of 600/min;
-// Clari is request-bound near 9.5 calls/s and ingests ~1.3x --calls (participant listing). Each entry adds ~10 s of
-// database setup. Whole matrix: about 35-50 minutes.
+// Durations on 2 vCPU (full run, 2026-11-21): Gong is ingest-bound at ~55-90 calls with transcripts per second;
+// Salesloft is request-bound at ~5.8 requests per call, ~93 calls/min at 600 cost/min (~11 min for 1k); Clari is
+// request-bound near 8 calls/s and ingests ~1.08x --calls (participant listing). Each entry adds ~10 s of database
+// setup. Whole matrix: about 30 minutes.
 const FULL: Entry[] = [
   { name: "pages-1k", kind: "pages", calls: 1_000, runs: 40, growth: "1k" }, // ~15 s
   { name: "pages-3k", kind: "pages", calls: 3_000, runs: 40, growth: "3k" }, // ~20 s
