@@ -17,7 +17,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createScratchDatabase, root } from "../lib/database";
-import { argValue, machine as machineInfo, type Machine } from "./common";
+import { argValue, machine as machineInfo, timed, type Machine, type Timing } from "./common";
 
 const args = process.argv.slice(2);
 const RUNS = Number(argValue(args, "--runs")) || 40;
@@ -64,7 +64,7 @@ const PHRASES = [
 ];
 const TITLES = ["Discovery call", "Demo", "Pricing discussion", "Technical deep dive", "Security review", "Negotiation", "Kickoff", "Check-in", "Executive briefing", "Renewal planning"];
 
-type Stat = { name: string; runs: number; p50: number; p95: number; max: number; note?: string; key?: string };
+type Stat = Timing & { key?: string };
 
 export interface PagesResult {
   kind: "pages";
@@ -77,23 +77,8 @@ export interface PagesResult {
   stats: Stat[];
 }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function measure(name: string, fn: () => Promise<unknown>, note?: string): Promise<Stat> {
-  for (let i = 0; i < 3; i++) await fn(); // warm-up: plans cached, pages in shared buffers
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const stat = { name, runs: RUNS, p50: percentile(times, 50), p95: percentile(times, 95), max: times[times.length - 1]!, note };
-  console.log(`  ${name.padEnd(58)} p50 ${stat.p50.toFixed(1).padStart(7)} ms   p95 ${stat.p95.toFixed(1).padStart(7)} ms`);
-  return stat;
-}
+/** Three warm-up runs, then RUNS timed runs (scripts/bench/common.ts). */
+const measure = (name: string, fn: () => Promise<unknown>, note?: string): Promise<Stat> => timed(name, RUNS, fn, note);
 
 async function generate(c: pg.Client, passwordHash: string) {
   const t0 = performance.now();
