@@ -191,6 +191,18 @@ async function fresh(p: P): Promise<string> {
   return integrations[p]!;
 }
 
+/**
+ * A fresh connection with "Skip backfill", whose next poll reads the whole history (for Clari a
+ * company-wide poll keeps the same calls as the per-user backfill: both qualify calls by participant).
+ */
+async function freshForPoll(p: P): Promise<string> {
+  const id = await fresh(p);
+  await connect.chooseBackfill(h.actor, id, "SKIP");
+  await completed(id);
+  await h.db.integration.update({ where: { id }, data: { lastSuccessfulSyncAt: new Date("2010-01-01T00:00:00Z") } });
+  return id;
+}
+
 async function startBackfill(p: P, integrationId: string) {
   await connect.chooseBackfill(h.actor, integrationId, "ALL_TIME");
 }
@@ -589,12 +601,8 @@ const SCENARIOS: Scenario[] = [
     name: "duplicate sync.requested events: one poll does the work, the other is skipped",
     providers: ["CLARI"],
     run: async (p) => {
-      // No backfill; the poll reads the whole history instead (for Clari, a company-wide poll keeps the
-      // same calls as the per-user backfill: both qualify calls by participant).
-      const id = await fresh(p);
-      await connect.chooseBackfill(h.actor, id, "SKIP");
-      await completed(id);
-      await h.db.integration.update({ where: { id }, data: { lastSuccessfulSyncAt: new Date("2010-01-01T00:00:00Z") } });
+      // No backfill; the poll reads the whole history instead.
+      const id = await freshForPoll(p);
       const { generation } = await h.db.integration.findUniqueOrThrow({ where: { id } });
       const { inngest, events } = inngestClient;
       const e = events.syncRequested.create({ integrationId: id, generation, kind: "POLL" });
@@ -648,10 +656,7 @@ const SCENARIOS: Scenario[] = [
     name: "disconnect mid-poll: the poll is cancelled, requests stop, data kept; reconnect fills the gap",
     providers: ["CLARI"],
     run: async (p) => {
-      const id = await fresh(p);
-      await connect.chooseBackfill(h.actor, id, "SKIP");
-      await completed(id);
-      await h.db.integration.update({ where: { id }, data: { lastSuccessfulSyncAt: new Date("2010-01-01T00:00:00Z") } });
+      const id = await freshForPoll(p);
       await inject(p, [slow(p, 20)]);
       await connect.syncNow(h.actor, id);
       await midway(p, id);
