@@ -1,46 +1,24 @@
-// The app's Inngest client and its typed event catalogue (inngest v4 `eventType`).
-// Dev vs cloud is decided by the SDK from its own env vars (INNGEST_DEV, INNGEST_BASE_URL,
-// INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY); nothing here knows which server is running.
+// The app's Inngest client and its typed event catalogue (inngest v4 `eventType`), built from the
+// event schemas in lib/events.ts. Dev vs cloud is decided by the SDK from its own env vars
+// (INNGEST_DEV, INNGEST_BASE_URL, INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY); nothing here knows which
+// server is running.
 import { Inngest, eventType } from "inngest";
-import { z } from "zod";
+import { EVENT_SCHEMAS, type AppEvent, type SendEvents } from "@/lib/events";
 
-/**
- * Every event the app sends or reacts to. Adding one is a one-line change:
- *   syncRequested: eventType("callsync/sync.requested", { schema: z.object({ workspaceId: z.string() }) }),
- */
 export const events = {
-  testPing: eventType("callsync/test.ping", { schema: z.object({ message: z.string().optional() }) }),
-
-  // Sync engine (inngest/functions/sync.ts). `generation` is the integration's connection generation:
-  // work from an older connection stops.
-  backfillRequested: eventType("callsync/backfill.requested", {
-    schema: z.object({
-      integrationId: z.string(),
-      generation: z.number().int(),
-      period: z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MONTHS_6", "YEAR_1", "ALL_TIME", "SKIP"]),
-      userId: z.string().nullable().optional(),
-    }),
-  }),
-  userBackfill: eventType("callsync/user.backfill", {
-    schema: z.object({ integrationId: z.string(), generation: z.number().int(), userSyncId: z.string(), runId: z.string() }),
-  }),
-  userRetry: eventType("callsync/user.retry", { schema: z.object({ integrationId: z.string(), userSyncId: z.string() }) }),
-  syncRequested: eventType("callsync/sync.requested", {
-    schema: z.object({
-      integrationId: z.string(),
-      generation: z.number().int(),
-      kind: z.enum(["POLL", "MANUAL"]),
-      userId: z.string().nullable().optional(),
-    }),
-  }),
-  integrationDisconnected: eventType("callsync/integration.disconnected", {
-    schema: z.object({ integrationId: z.string(), generation: z.number().int() }),
-  }),
-  purgeRequested: eventType("callsync/integration.purge", { schema: z.object({ integrationId: z.string(), runId: z.string() }) }),
-  // Sent by whatever changes deals or deal contacts (CRM import, seed): calls are linked again.
-  dealsChanged: eventType("callsync/deals.changed", { schema: z.object({ workspaceId: z.string() }) }),
+  testPing: eventType(EVENT_SCHEMAS.testPing.name, { schema: EVENT_SCHEMAS.testPing.schema }),
+  backfillRequested: eventType(EVENT_SCHEMAS.backfillRequested.name, { schema: EVENT_SCHEMAS.backfillRequested.schema }),
+  userBackfill: eventType(EVENT_SCHEMAS.userBackfill.name, { schema: EVENT_SCHEMAS.userBackfill.schema }),
+  userRetry: eventType(EVENT_SCHEMAS.userRetry.name, { schema: EVENT_SCHEMAS.userRetry.schema }),
+  syncRequested: eventType(EVENT_SCHEMAS.syncRequested.name, { schema: EVENT_SCHEMAS.syncRequested.schema }),
+  integrationDisconnected: eventType(EVENT_SCHEMAS.integrationDisconnected.name, { schema: EVENT_SCHEMAS.integrationDisconnected.schema }),
+  purgeRequested: eventType(EVENT_SCHEMAS.purgeRequested.name, { schema: EVENT_SCHEMAS.purgeRequested.schema }),
+  dealsChanged: eventType(EVENT_SCHEMAS.dealsChanged.name, { schema: EVENT_SCHEMAS.dealsChanged.schema }),
 } as const;
 
 export type CallsyncEventName = (typeof events)[keyof typeof events]["name"];
 
 export const inngest = new Inngest({ id: "callsync" });
+
+/** What lib/ actions get to start background work: the events go to Inngest. */
+export const sendEvents: SendEvents = (batch: AppEvent | AppEvent[]) => inngest.send(batch as Parameters<typeof inngest.send>[0]);

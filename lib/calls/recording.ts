@@ -4,7 +4,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError, ProviderError } from "@/lib/errors";
-import { integrationClient } from "@/lib/integrations/clients";
+import { integrationClient } from "@/lib/sync/clients";
 import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
 
 export type FreshRecording = { audioUrl: string | null; videoUrl: string | null; expiresAt: Date | null };

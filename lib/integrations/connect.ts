@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError, ProviderError, ValidationError } from "@/lib/errors";
-import { events, inngest } from "@/inngest/client";
-import { connectClient } from "@/lib/integrations/clients";
-import { sealCredentials } from "@/lib/integrations/credentials";
+import { appEvent, type SendEvents } from "@/lib/events";
+import { connectClient } from "@/lib/sync/clients";
+import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
 import { disconnectIntegration, startRun } from "@/lib/sync/engine";
 import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
@@ -19,7 +19,27 @@ export const providerSlugSchema = z.enum(["gong", "salesloft", "clari"]);
 export const PROVIDER_BY_SLUG: Record<z.infer<typeof providerSlugSchema>, Provider> = { gong: "GONG", salesloft: "SALESLOFT", clari: "CLARI" };
 export const backfillPeriodSchema = z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MONTHS_6", "YEAR_1", "ALL_TIME", "SKIP"]);
 
-type Actor = { workspaceId: string; userId: string };
+/** Who acts, and how their action starts background work (route handlers pass the Inngest client's sender). */
+export type Actor = { workspaceId: string; userId: string; send: SendEvents };
+
+/** An integration as the route wrapper loaded it (already checked to belong to the actor's workspace). */
+export type IntegrationRef = { id: string; workspaceId: string; provider: Provider; status: string; wizardStep: string | null; generation: number };
+
+export const INTEGRATION_REF_SELECT = { id: true, workspaceId: true, provider: true, status: true, wizardStep: true, generation: true } as const;
+
+/** This workspace's integration of a provider, for an action on it; NotFound when it has none. */
+export async function findIntegration(workspaceId: string, provider: Provider): Promise<IntegrationRef> {
+  const row = await db.integration.findUnique({ where: { workspaceId_provider: { workspaceId, provider } }, select: INTEGRATION_REF_SELECT });
+  if (!row) throw new NotFoundError("That integration");
+  return row;
+}
+
+/** Same, by id (tests and scripts that hold an id). */
+export async function findIntegrationById(workspaceId: string, integrationId: string): Promise<IntegrationRef> {
+  const row = await db.integration.findFirst({ where: { id: integrationId, workspaceId }, select: INTEGRATION_REF_SELECT });
+  if (!row) throw new NotFoundError("That integration");
+  return row;
+}
 
 async function integrationFor(workspaceId: string, provider: Provider) {
   return db.integration.upsert({
@@ -28,15 +48,6 @@ async function integrationFor(workspaceId: string, provider: Provider) {
     update: {},
     select: { id: true, status: true, wizardStep: true, generation: true },
   });
-}
-
-async function ownIntegration(workspaceId: string, integrationId: string) {
-  const row = await db.integration.findFirst({
-    where: { id: integrationId, workspaceId },
-    select: { id: true, provider: true, status: true, wizardStep: true, generation: true },
-  });
-  if (!row) throw new NotFoundError("That integration");
-  return row;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,8 +222,8 @@ export async function connectWithApiKey(actor: Actor, provider: Provider, input:
 // Backfill, retry, sync now, disconnect, purge
 // ---------------------------------------------------------------------------------------------
 
-export async function chooseBackfill(actor: Actor, integrationId: string, period: BackfillPeriod) {
-  const integration = await ownIntegration(actor.workspaceId, integrationId);
+export async function chooseBackfill(actor: Actor, integration: IntegrationRef, period: BackfillPeriod) {
+  const integrationId = integration.id;
   if (integration.wizardStep !== "BACKFILL") {
     throw new ConflictError("Choose a backfill period right after connecting. Reconnect to choose a new one.");
   }
@@ -221,21 +232,21 @@ export async function chooseBackfill(actor: Actor, integrationId: string, period
     data: { wizardStep: "SYNC", status: "SYNCING", backfillPeriod: period },
   });
   if (moved.count === 0) throw new ConflictError("The backfill was already started.");
-  await inngest.send(events.backfillRequested.create({ integrationId, generation: integration.generation, period, userId: actor.userId }));
+  await actor.send(appEvent("backfillRequested", { integrationId, generation: integration.generation, period, userId: actor.userId }));
   return { integrationId };
 }
 
-export async function retryUser(actor: Actor, integrationId: string, userSyncId: string) {
-  await ownIntegration(actor.workspaceId, integrationId);
+export async function retryUser(actor: Actor, integration: IntegrationRef, userSyncId: string) {
+  const integrationId = integration.id;
   const us = await db.userSync.findFirst({ where: { id: userSyncId, integrationId }, select: { status: true } });
   if (!us) throw new NotFoundError("That user");
   if (us.status !== "FAILED") throw new ConflictError("Only a failed user can be retried.");
-  await inngest.send(events.userRetry.create({ integrationId, userSyncId }));
+  await actor.send(appEvent("userRetry", { integrationId, userSyncId }));
   return { ok: true };
 }
 
-export async function syncNow(actor: Actor, integrationId: string) {
-  const integration = await ownIntegration(actor.workspaceId, integrationId);
+export async function syncNow(actor: Actor, integration: IntegrationRef) {
+  const integrationId = integration.id;
   if (integration.status !== "CONNECTED") {
     throw new ConflictError(
       integration.status === "SYNCING" ? "A sync is already running." : "Connect the integration before syncing.",
@@ -243,35 +254,34 @@ export async function syncNow(actor: Actor, integrationId: string) {
   }
   const running = await db.integration.findFirst({ where: { id: integrationId, syncLockedUntil: { gt: new Date() } }, select: { id: true } });
   if (running) throw new ConflictError("A sync is already running.");
-  await inngest.send(events.syncRequested.create({ integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId }));
+  await actor.send(appEvent("syncRequested", { integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId }));
   return { ok: true };
 }
 
-export async function disconnect(actor: Actor, integrationId: string) {
-  await ownIntegration(actor.workspaceId, integrationId);
+export async function disconnect(actor: Actor, integration: IntegrationRef) {
+  const integrationId = integration.id;
   const generation = await disconnectIntegration(integrationId);
-  await inngest.send(events.integrationDisconnected.create({ integrationId, generation }));
+  await actor.send(appEvent("integrationDisconnected", { integrationId, generation }));
   return { ok: true };
 }
 
 /** Starts a reconnect: the wizard runs again and asks for a new backfill period. */
-export async function beginReconnect(actor: Actor, integrationId: string) {
-  const integration = await ownIntegration(actor.workspaceId, integrationId);
+export async function beginReconnect(_actor: Actor, integration: IntegrationRef) {
   await db.integration.update({ where: { id: integration.id }, data: { wizardStep: "CONNECT" } });
   return { provider: integration.provider };
 }
 
 export const purgeConfirmSchema = z.object({ confirm: z.literal("DELETE", { message: 'Type DELETE to confirm.' }) });
 
-export async function purge(actor: Actor, integrationId: string, input: unknown) {
+export async function purge(actor: Actor, integration: IntegrationRef, input: unknown) {
   parseInput(purgeConfirmSchema, input);
-  const integration = await ownIntegration(actor.workspaceId, integrationId);
+  const integrationId = integration.id;
   if (integration.status !== "DISCONNECTED" && integration.status !== "NOT_CONNECTED") {
     // Purging while syncing would race new calls in; stop syncing first.
     const generation = await disconnectIntegration(integrationId);
-    await inngest.send(events.integrationDisconnected.create({ integrationId, generation }));
+    await actor.send(appEvent("integrationDisconnected", { integrationId, generation }));
   }
   const run = await startRun(integrationId, "PURGE", {}, actor.userId);
-  await inngest.send(events.purgeRequested.create({ integrationId, runId: run.id }));
+  await actor.send(appEvent("purgeRequested", { integrationId, runId: run.id }));
   return { runId: run.id };
 }

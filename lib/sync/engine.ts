@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { ProviderError } from "@/lib/errors";
 
 import type { CallsCheckpoint, GateReport, ProviderClient, RequestPriority } from "@/lib/providers/types";
-import { integrationClient } from "@/lib/integrations/clients";
+import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
 import type { BackfillPeriod, Provider, SyncRunKind } from "@/lib/generated/prisma/enums";

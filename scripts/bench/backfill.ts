@@ -19,8 +19,8 @@ import path from "node:path";
 import pg from "pg";
 import { createScratchDatabase } from "../lib/database";
 import { argValue, machine, timed, type Machine, type Timing } from "./common";
-import type { SimState } from "../../simulators/state";
-import { transcriptFor } from "../../simulators/data";
+import type { SimState } from "../../dev/simulators/state";
+import { transcriptFor } from "../../dev/simulators/data";
 
 type ProviderKey = "gong" | "salesloft" | "clari";
 const PROVIDER_ENUM = { gong: "GONG", salesloft: "SALESLOFT", clari: "CLARI" } as const;
@@ -184,7 +184,7 @@ async function main() {
   let progress: NodeJS.Timeout | undefined;
   try {
     // Workspace users: admin + the first reps, or the demo users plus the simulator's extra reps.
-    const { extraWorkspaceUsers } = await import("../../simulators/data");
+    const { extraWorkspaceUsers } = await import("../../dev/simulators/data");
     const { hashPassword } = await import("../../lib/auth/password");
     const passwordHash = await hashPassword("callsync");
     for (const u of extraWorkspaceUsers(extra)) {
@@ -234,7 +234,7 @@ async function main() {
     const label = `${provider} users=${users} calls=${callsTarget}`;
     console.log(`[${label}] backfilling (simulator: ${state.dataset.calls.length} calls, ${state.dataset.users.length} provider users, ${limit.label})`);
     const started = Date.now();
-    await connect.chooseBackfill(h.actor, integrationId, "ALL_TIME");
+    await connect.chooseBackfill(h.actor, await h.integration(integrationId), "ALL_TIME");
     progress = setInterval(() => {
       void h.db.call.count({ where: { integrationId } }).then((n) =>
         console.log(`[${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${n} calls, ${hits.filter((x) => x.isApi && x.provider === provider).length} requests`),

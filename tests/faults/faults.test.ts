@@ -26,8 +26,8 @@
 // The three providers' sequences run side by side (each has its own integration, rate limiter and
 // faults); the two kills run last, alone. About 3-4 minutes on 2 cores. FAULTS_TRACE=1 traces phases.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SimCall } from "@/simulators/data";
-import type { FaultInput } from "@/simulators/faults";
+import type { SimCall } from "@/dev/simulators/data";
+import type { FaultInput } from "@/dev/simulators/faults";
 import { eventually, startSyncHarness, type SyncHarness } from "../support/sync-harness";
 
 const HOUR = 3_600_000;
@@ -165,9 +165,9 @@ async function connectProvider(p: P): Promise<string> {
 
 /** What the admin does after "Reconnect required": the wizard again, then a backfill. */
 async function reconnect(p: P, integrationId: string) {
-  await connect.beginReconnect(h.actor, integrationId);
+  await connect.beginReconnect(h.actor, await h.integration(integrationId));
   expect(await connectProvider(p)).toBe(integrationId);
-  await connect.chooseBackfill(h.actor, integrationId, "ALL_TIME");
+  await connect.chooseBackfill(h.actor, await h.integration(integrationId), "ALL_TIME");
 }
 
 /**
@@ -180,7 +180,7 @@ async function fresh(p: P): Promise<string> {
   if (id) {
     const row = await h.db.integration.findUniqueOrThrow({ where: { id } });
     if (row.status !== "DISCONNECTED" && row.status !== "NOT_CONNECTED") {
-      await connect.disconnect(h.actor, id);
+      await connect.disconnect(h.actor, await h.integration(id));
       await requestsStop(p, 1_000);
     }
     await h.db.call.deleteMany({ where: { integrationId: id } });
@@ -197,14 +197,14 @@ async function fresh(p: P): Promise<string> {
  */
 async function freshForPoll(p: P): Promise<string> {
   const id = await fresh(p);
-  await connect.chooseBackfill(h.actor, id, "SKIP");
+  await connect.chooseBackfill(h.actor, await h.integration(id), "SKIP");
   await completed(id);
   await h.db.integration.update({ where: { id }, data: { lastSuccessfulSyncAt: new Date("2010-01-01T00:00:00Z") } });
   return id;
 }
 
 async function startBackfill(p: P, integrationId: string) {
-  await connect.chooseBackfill(h.actor, integrationId, "ALL_TIME");
+  await connect.chooseBackfill(h.actor, await h.integration(integrationId), "ALL_TIME");
 }
 
 /** The backfill has ended: no user Pending / In progress and the integration no longer Syncing. */
@@ -401,7 +401,7 @@ async function assertSubsetOfClean(p: P) {
 /** Retry of every failed user (the sync status page's Retry), once each retry has started. */
 async function retryFailed(integrationId: string) {
   const failed = await failedUsers(integrationId);
-  for (const u of failed) await connect.retryUser(h.actor, integrationId, u.id);
+  for (const u of failed) await connect.retryUser(h.actor, await h.integration(integrationId), u.id);
   for (const u of failed) {
     await eventually("the retry to start", async () => (await h.db.userSync.findUniqueOrThrow({ where: { id: u.id } })).attempts > u.attempts, 30_000);
   }
@@ -632,7 +632,7 @@ const SCENARIOS: Scenario[] = [
       await inject(p, [slow(p)]);
       await startBackfill(p, id);
       await midway(p, id);
-      await connect.disconnect(h.actor, id);
+      await connect.disconnect(h.actor, await h.integration(id));
       const stopped = Date.now();
       await requestsStop(p, 1_500);
       expect(Date.now() - stopped).toBeLessThan(10_000);
@@ -658,9 +658,9 @@ const SCENARIOS: Scenario[] = [
     run: async (p) => {
       const id = await freshForPoll(p);
       await inject(p, [slow(p, 20)]);
-      await connect.syncNow(h.actor, id);
+      await connect.syncNow(h.actor, await h.integration(id));
       await midway(p, id);
-      await connect.disconnect(h.actor, id);
+      await connect.disconnect(h.actor, await h.integration(id));
       const stopped = Date.now();
       await requestsStop(p, 1_500);
       expect(Date.now() - stopped).toBeLessThan(10_000);

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
-import { startLocalInngest, type LocalInngest, type LocalInngestOptions } from "@/inngest/local";
+import { startLocalInngest, type LocalInngest, type LocalInngestOptions } from "@/dev/inngest-runtime";
 
 export type RunSummary = {
   id: string;
@@ -164,7 +164,7 @@ export async function startHarness(prefix: string, options: Partial<LocalInngest
       );
     },
     sql: async (text, values) => {
-      // In a transaction: see inngest/local/store.ts `query` (embedded PGlite interleaves otherwise).
+      // In a transaction: see dev/inngest-runtime/store.ts `query` (embedded PGlite interleaves otherwise).
       const c = await admin.connect();
       try {
         await c.query("BEGIN");

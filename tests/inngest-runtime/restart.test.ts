@@ -1,4 +1,4 @@
-// Durability: the standalone runtime (inngest/local/main.ts, as `npm run inngest:local` runs it)
+// Durability: the standalone runtime (dev/inngest-runtime/main.ts, as `npm run inngest:local` runs it)
 // is SIGKILLed twice mid-run - once while the run sleeps, once while a step is executing - and
 // restarted. The run completes; every step that had completed is never executed again.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -22,7 +22,7 @@ let output = "";
 
 async function startRuntime(): Promise<void> {
   // node --import tsx (not the tsx CLI, which forks a grandchild SIGKILL would orphan).
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "inngest/local/main.ts")], {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "dev/inngest-runtime/main.ts")], {
     cwd: root,
     env: {
       ...process.env,

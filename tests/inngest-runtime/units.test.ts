@@ -1,13 +1,13 @@
 // Pure units of the local runtime: the cron parser, the expression evaluator, durations and the
 // request/response shapes exchanged with the SDK.
 import { describe, expect, it } from "vitest";
-import { CronError, nextCronTime, parseCron } from "@/inngest/local/cron";
-import { evaluate, ExpressionError, matches } from "@/inngest/local/expr";
-import { parseDuration, parseRetryAfter, resolveWakeTime } from "@/inngest/local/duration";
-import { requestBody, requestUrl } from "@/inngest/local/executor";
-import { HttpError, parseEvents } from "@/inngest/local/http";
-import { concurrencySlots } from "@/inngest/local/runs";
-import type { FunctionRow } from "@/inngest/local/store";
+import { CronError, nextCronTime, parseCron } from "@/dev/inngest-runtime/cron";
+import { evaluate, ExpressionError, matches } from "@/dev/inngest-runtime/expr";
+import { parseDuration, parseRetryAfter, resolveWakeTime } from "@/dev/inngest-runtime/duration";
+import { requestBody, requestUrl } from "@/dev/inngest-runtime/executor";
+import { HttpError, parseEvents } from "@/dev/inngest-runtime/http";
+import { concurrencySlots } from "@/dev/inngest-runtime/runs";
+import type { FunctionRow } from "@/dev/inngest-runtime/store";
 
 const at = (iso: string) => Date.parse(iso);
 const next = (expr: string, from: string, n = 1) => {

@@ -3,7 +3,7 @@ import { DEMO_DEALS } from "@/lib/demo/data";
 import type { CanonicalCall } from "@/lib/providers/canonical";
 import { createInMemoryCredentialStore } from "@/lib/providers/memory";
 import type { CallPage } from "@/lib/providers/types";
-import { SIM_CLARI_CREDENTIALS, type RunningSimulators, type SimStats } from "@/simulators";
+import { SIM_CLARI_CREDENTIALS, type RunningSimulators, type SimStats } from "@/dev/simulators";
 import { NOW, clientFor, control, expectProviderError, startTestSimulators } from "./helpers";
 
 let sims: RunningSimulators;

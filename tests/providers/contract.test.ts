@@ -14,7 +14,7 @@ import { mapGongCall, mapGongTranscript, mapGongUser } from "@/lib/providers/gon
 import { parsePayload } from "@/lib/providers/parse";
 import * as sl from "@/lib/providers/salesloft/schemas";
 import { mapSalesloftConversation, mapSalesloftSentences, mapSalesloftUser } from "@/lib/providers/salesloft/mapper";
-import type { RunningSimulators } from "@/simulators";
+import type { RunningSimulators } from "@/dev/simulators";
 import { NOW, connectOAuth, startTestSimulators } from "./helpers";
 
 const ROOT = path.resolve(import.meta.dirname, "../fixtures/provider-apis");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInMemoryCredentialStore } from "@/lib/providers/memory";
 import type { CanonicalCall } from "@/lib/providers/canonical";
 import type { CallPage, ListCallsParams, OAuthCredentials, ProviderClient } from "@/lib/providers/types";
-import type { RunningSimulators, SimStats } from "@/simulators";
+import type { RunningSimulators, SimStats } from "@/dev/simulators";
 import { NOW, clientFor, connectOAuth, connectedClient, consent, control, expectProviderError, startTestSimulators } from "./helpers";
 
 let sims: RunningSimulators;

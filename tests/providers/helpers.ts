@@ -4,7 +4,7 @@ import { ProviderError, type ProviderErrorKind } from "@/lib/errors";
 import { getProviderClient } from "@/lib/providers";
 import { createInMemoryCredentialStore, unlimitedGate } from "@/lib/providers/memory";
 import type { OAuthCredentials, ProviderClientConfig, ProviderDeps, ProviderId, RetryPolicy } from "@/lib/providers/types";
-import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/simulators";
+import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/dev/simulators";
 
 export const NOW = "2026-06-15T12:00:00.000Z";
 export const ANCHOR = "2026-06-15T12:00:00.000Z";

@@ -4,7 +4,7 @@ import type { CanonicalCall } from "@/lib/providers/canonical";
 import { createInMemoryCredentialStore } from "@/lib/providers/memory";
 import { SALESLOFT_CONVERSATIONS_PAGE_SIZE } from "@/lib/providers/salesloft/client";
 import type { CallPage, OAuthCredentials } from "@/lib/providers/types";
-import type { RunningSimulators, SimStats } from "@/simulators";
+import type { RunningSimulators, SimStats } from "@/dev/simulators";
 import { NOW, clientFor, connectOAuth, connectedClient, consent, control, expectProviderError, startTestSimulators } from "./helpers";
 
 let sims: RunningSimulators;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_DEALS, DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS } from "@/lib/demo/data";
 import { createInMemoryCredentialStore, createInMemoryGate } from "@/lib/providers/memory";
 import { describeProvider } from "@/lib/providers";
-import { simulatorEnv, type RunningSimulators, type SimStats } from "@/simulators";
+import { simulatorEnv, type RunningSimulators, type SimStats } from "@/dev/simulators";
 import { NOW, clientFor, connectOAuth, control, startTestSimulators } from "./helpers";
 
 let sims: RunningSimulators;

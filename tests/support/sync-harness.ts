@@ -5,8 +5,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { serve } from "inngest/node";
-import { startLocalInngest, type LocalInngest, type LocalInngestOptions } from "@/inngest/local";
-import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/simulators";
+import { startLocalInngest, type LocalInngest, type LocalInngestOptions } from "@/dev/inngest-runtime";
+import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/dev/simulators";
 import type { RetryPolicy } from "@/lib/providers/types";
 import { createScratchDatabase, type ScratchDatabase } from "../../scripts/lib/database";
 
@@ -78,7 +78,7 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
   if (options.providerRetry) Object.assign((await import("@/lib/providers/http")).DEFAULT_RETRY, options.providerRetry);
   if (options.rateLimiter) Object.assign((await import("@/lib/sync/rate-limiter")).SHARED_GATE_DEFAULTS, options.rateLimiter);
 
-  const { inngest } = await import("@/inngest/client");
+  const { inngest, sendEvents } = await import("@/inngest/client");
   const { functions } = await import("@/inngest/functions");
   const handler = serve({ client: inngest, functions });
   let server = http.createServer(handler);
@@ -97,7 +97,10 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
   const { seedDemo } = await import("@/prisma/seed");
   const { workspaceId } = await seedDemo(db);
   const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@acme.test" } });
-  const actor = { workspaceId, userId: admin.id };
+  const actor = { workspaceId, userId: admin.id, send: sendEvents };
+  const { findIntegrationById } = await import("@/lib/integrations/connect");
+  /** The integration as the route wrapper hands it to an action. */
+  const integration = (integrationId: string) => findIntegrationById(workspaceId, integrationId);
 
   const control = async (path: string, body?: unknown, method = body === undefined ? "GET" : "POST") => {
     const res = await fetch(`${sims.url}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -153,6 +156,7 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
     restartApp,
     db,
     actor,
+    integration,
     control,
     consent,
     runs: async () => (await (await fetch(`${runtime.url}/v1/runs?limit=1000`)).json()) as { runs?: Array<{ function_id: string; status: string; error: unknown }> },

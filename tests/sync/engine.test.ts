@@ -1,7 +1,7 @@
 // The sync engine end to end: simulators + local Inngest runtime + the app's real functions, on the
 // test database. Scenarios run in order on one demo workspace, one provider at a time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SimCall } from "@/simulators/data";
+import type { SimCall } from "@/dev/simulators/data";
 import { eventually, startSyncHarness, type SyncHarness } from "../support/sync-harness";
 
 const DAY = 86_400_000;
@@ -83,7 +83,7 @@ describe("sync engine", () => {
   it("backfills several Gong users: exactly the qualifying calls, with participants, transcripts, summaries and CRM links", async () => {
     const before = await stats();
     gongId = await connectOAuth("GONG");
-    await connect.chooseBackfill(h.actor, gongId, "ALL_TIME");
+    await connect.chooseBackfill(h.actor, await h.integration(gongId), "ALL_TIME");
     await waitForBackfill(gongId);
 
     const want = expected({ includePrivate: true, by: "host" });
@@ -138,7 +138,7 @@ describe("sync engine", () => {
   it("a second sync of the same window changes nothing (no duplicates)", async () => {
     const before = await callsOf("GONG");
     const sentencesBefore = await h.db.transcriptSentence.count({ where: { call: { workspaceId: h.actor.workspaceId } } });
-    await connect.syncNow(h.actor, gongId);
+    await connect.syncNow(h.actor, await h.integration(gongId));
     const run = await eventually("manual sync", () => h.db.syncRun.findFirst({ where: { integrationId: gongId, kind: "MANUAL", status: "SUCCEEDED" } }));
     expect(run.callsAdded).toBe(0);
     const after = await callsOf("GONG");
@@ -152,7 +152,7 @@ describe("sync engine", () => {
     await h.control("/__sim/clock", { now: new Date().toISOString() });
     const minute = (ms: number) => Math.floor(ms / 60_000) * 60_000;
     const fresh = h.sims.state.addCall({ ownerEmail: "rep1@acme.test", startedAt: minute(Date.now() - 40 * 60_000), durationSec: 30 * 60 });
-    await connect.syncNow(h.actor, gongId);
+    await connect.syncNow(h.actor, await h.integration(gongId));
     await eventually("second manual sync", async () => (await h.db.syncRun.count({ where: { integrationId: gongId, kind: "MANUAL", status: "SUCCEEDED" } })) === 2);
     const stored = await h.db.call.findFirstOrThrow({ where: { integrationId: gongId, title: fresh.title, startedAt: new Date(fresh.startedAt) } });
     expect(stored.transcriptStatus).toBe("PENDING");
@@ -160,7 +160,7 @@ describe("sync engine", () => {
     // A call that happened 3 hours ago but only shows up now (provider lag) is inside the poll overlap.
     const late = h.sims.state.addCall({ ownerEmail: "rep3@acme.test", startedAt: minute(Date.now() - 3 * 3_600_000), durationSec: 20 * 60 });
     await h.control("/__sim/clock", { advanceMs: 25 * 3_600_000 });
-    await connect.syncNow(h.actor, gongId);
+    await connect.syncNow(h.actor, await h.integration(gongId));
     await eventually("third manual sync", async () => (await h.db.syncRun.count({ where: { integrationId: gongId, kind: "MANUAL", status: "SUCCEEDED" } })) === 3);
     expect((await h.db.call.findUniqueOrThrow({ where: { id: stored.id } })).transcriptStatus).toBe("AVAILABLE");
     expect(await h.db.transcriptSentence.count({ where: { callId: stored.id } })).toBeGreaterThan(0);
@@ -173,7 +173,7 @@ describe("sync engine", () => {
     // Only this user's call listing is refused (call details are shared with other users' calls).
     await h.control("/__sim/faults", { provider: "clari", kind: "revoked", count: 1000, endpoint: "GET /calls", providerUserId: victim.email });
     const { integrationId } = await connect.connectWithApiKey(h.actor, "CLARI", { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" });
-    await connect.chooseBackfill(h.actor, integrationId, "ALL_TIME");
+    await connect.chooseBackfill(h.actor, await h.integration(integrationId), "ALL_TIME");
     const failed = await eventually("victim to fail", () =>
       h.db.userSync.findFirst({ where: { integrationId, status: "FAILED" }, include: { providerUser: true } }),
     );
@@ -185,7 +185,7 @@ describe("sync engine", () => {
     expect(await h.db.userSync.count({ where: { integrationId, status: "COMPLETED" } })).toBe(5);
 
     await h.control("/__sim/faults", undefined, "DELETE");
-    await connect.retryUser(h.actor, integrationId, failed.id);
+    await connect.retryUser(h.actor, await h.integration(integrationId), failed.id);
     await waitForBackfill(integrationId);
     const want = expected({ includePrivate: false, by: "participant" });
     const got = await callsOf("CLARI");
@@ -197,13 +197,13 @@ describe("sync engine", () => {
     const clean = (await callsOf("CLARI")).map((c) => `${c.providerCallId}:${c.participants.length}:${c.transcriptStatus}:${c.dealLink?.dealId ?? "-"}`).sort();
     await h.control("/__sim/faults", undefined, "DELETE");
     const integration = await h.db.integration.findFirstOrThrow({ where: { workspaceId: h.actor.workspaceId, provider: "CLARI" } });
-    await connect.disconnect(h.actor, integration.id);
+    await connect.disconnect(h.actor, await h.integration(integration.id));
     await h.db.call.deleteMany({ where: { provider: "CLARI", workspaceId: h.actor.workspaceId } });
     await connect.connectWithApiKey(h.actor, "CLARI", { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" });
     await h.control("/__sim/faults", { provider: "clari", kind: "429", count: 4, retryAfterSec: 1 });
     await h.control("/__sim/faults", { provider: "clari", kind: "500", count: 6 });
     await h.control("/__sim/faults", { provider: "clari", kind: "timeout", count: 1, hangMs: 200 });
-    await connect.chooseBackfill(h.actor, integration.id, "ALL_TIME");
+    await connect.chooseBackfill(h.actor, await h.integration(integration.id), "ALL_TIME");
     await waitForBackfill(integration.id);
     const again = (await callsOf("CLARI")).map((c) => `${c.providerCallId}:${c.participants.length}:${c.transcriptStatus}:${c.dealLink?.dealId ?? "-"}`).sort();
     expect(again).toEqual(clean);
@@ -214,9 +214,9 @@ describe("sync engine", () => {
 
   it("purge deletes one integration's calls in batches and keeps the others", async () => {
     const clari = await h.db.call.count({ where: { provider: "CLARI", workspaceId: h.actor.workspaceId } });
-    await connect.disconnect(h.actor, gongId);
-    await expect(connect.purge(h.actor, gongId, { confirm: "delete" })).rejects.toThrow(/Type DELETE/);
-    await connect.purge(h.actor, gongId, { confirm: "DELETE" });
+    await connect.disconnect(h.actor, await h.integration(gongId));
+    await expect(connect.purge(h.actor, await h.integration(gongId), { confirm: "delete" })).rejects.toThrow(/Type DELETE/);
+    await connect.purge(h.actor, await h.integration(gongId), { confirm: "DELETE" });
     await eventually("purge", () => h.db.syncRun.findFirst({ where: { integrationId: gongId, kind: "PURGE", status: "SUCCEEDED" } }));
     expect(await h.db.call.count({ where: { provider: "GONG", workspaceId: h.actor.workspaceId } })).toBe(0);
     expect(await h.db.callDealLink.count({ where: { call: { provider: "GONG", workspaceId: h.actor.workspaceId } } })).toBe(0);
@@ -228,9 +228,9 @@ describe("sync engine", () => {
     // Slow transcript responses keep the backfill busy long enough to disconnect in the middle of it.
     await h.control("/__sim/faults", { provider: "gong", kind: "timeout", hangMs: 1_500, count: 100, endpoint: "POST /v2/calls/transcript" });
     await connectOAuth("GONG");
-    await connect.chooseBackfill(h.actor, gongId, "ALL_TIME");
+    await connect.chooseBackfill(h.actor, await h.integration(gongId), "ALL_TIME");
     await eventually("some calls", async () => (await h.db.call.count({ where: { integrationId: gongId } })) >= 1);
-    await connect.disconnect(h.actor, gongId);
+    await connect.disconnect(h.actor, await h.integration(gongId));
     const stopped = Date.now();
     // Requests already in flight may finish; after that, silence.
     await eventually("requests to stop", async () => {
@@ -247,7 +247,7 @@ describe("sync engine", () => {
 
     await h.control("/__sim/faults", undefined, "DELETE");
     await connectOAuth("GONG");
-    await connect.chooseBackfill(h.actor, gongId, "ALL_TIME");
+    await connect.chooseBackfill(h.actor, await h.integration(gongId), "ALL_TIME");
     await waitForBackfill(gongId, 120_000);
     expect(await h.db.userSync.count({ where: { integrationId: gongId, status: { not: "COMPLETED" } } })).toBe(0);
     const got = await callsOf("GONG");
@@ -258,12 +258,12 @@ describe("sync engine", () => {
 
   it("a runtime restart in the middle of a backfill ends with the same data as a clean run", async () => {
     const clean = (await callsOf("GONG")).map((c) => `${c.providerCallId}:${c.participants.length}:${c.transcriptStatus}:${c.dealLink?.dealId ?? "-"}`).sort();
-    await connect.disconnect(h.actor, gongId);
-    await connect.purge(h.actor, gongId, { confirm: "DELETE" });
+    await connect.disconnect(h.actor, await h.integration(gongId));
+    await connect.purge(h.actor, await h.integration(gongId), { confirm: "DELETE" });
     await eventually("purge", async () => (await h.db.syncRun.count({ where: { integrationId: gongId, kind: "PURGE", status: "SUCCEEDED" } })) === 2);
     await h.control("/__sim/faults", { provider: "gong", kind: "timeout", hangMs: 1_000, count: 100, endpoint: "POST /v2/calls/transcript" });
     await connectOAuth("GONG");
-    await connect.chooseBackfill(h.actor, gongId, "ALL_TIME");
+    await connect.chooseBackfill(h.actor, await h.integration(gongId), "ALL_TIME");
     await eventually("some calls", async () => (await h.db.call.count({ where: { integrationId: gongId } })) >= 1);
     await h.restartRuntime();
     await h.control("/__sim/faults", undefined, "DELETE");

@@ -20,13 +20,15 @@ import {
   chooseBackfill,
   connectWithApiKey,
   disconnect,
+  findIntegration,
   oauthAttemptStatus,
   purge,
   retryUser,
   startOAuth,
   syncNow,
 } from "@/lib/integrations/connect";
-import { integrationIdFor, providerFromSlug, readJson } from "../../helpers";
+import { sendEvents } from "@/inngest/client";
+import { providerFromSlug, readJson } from "../../helpers";
 
 export const dynamic = "force-dynamic";
 
@@ -52,7 +54,8 @@ export const GET = withWorkspace<Params>(
 export const POST = withWorkspace<Params>(
   async (req, { session, params }) => {
     const provider = providerFromSlug(params.provider);
-    const actor = { workspaceId: session.workspaceId, userId: session.userId };
+    const actor = { workspaceId: session.workspaceId, userId: session.userId, send: sendEvents };
+    const integration = () => findIntegration(session.workspaceId, provider);
     const body = await readJson(req);
     switch (params.action) {
       case "oauth": {
@@ -64,25 +67,25 @@ export const POST = withWorkspace<Params>(
         return NextResponse.json({ ok: true });
       case "backfill": {
         const { period } = parseInput(backfillSchema, body, "Choose a backfill period.");
-        await chooseBackfill(actor, await integrationIdFor(session.workspaceId, params.provider), period);
+        await chooseBackfill(actor, await integration(), period);
         return NextResponse.json({ ok: true });
       }
       case "retry": {
         const { userSyncId } = parseInput(retrySchema, body);
-        await retryUser(actor, await integrationIdFor(session.workspaceId, params.provider), userSyncId);
+        await retryUser(actor, await integration(), userSyncId);
         return NextResponse.json({ ok: true });
       }
       case "sync":
-        await syncNow(actor, await integrationIdFor(session.workspaceId, params.provider));
+        await syncNow(actor, await integration());
         return NextResponse.json({ ok: true });
       case "disconnect":
-        await disconnect(actor, await integrationIdFor(session.workspaceId, params.provider));
+        await disconnect(actor, await integration());
         return NextResponse.json({ ok: true });
       case "reconnect":
-        await beginReconnect(actor, await integrationIdFor(session.workspaceId, params.provider));
+        await beginReconnect(actor, await integration());
         return NextResponse.json({ ok: true });
       case "purge": {
-        const result = await purge(actor, await integrationIdFor(session.workspaceId, params.provider), body);
+        const result = await purge(actor, await integration(), body);
         return NextResponse.json(result);
       }
       default:

@@ -1,7 +1,7 @@
 // Clari Copilot simulator: /clari-api/{users,calls,call-details}. Two-header auth, offset paging with
 // skip <= 10,000 and limit <= 100, 502 for pages above 25 (the real 6 MB response cap), status-based
 // transcript readiness, 4-hour signed media URLs, unset keys omitted like the real lists.
-import { DEMO_DEALS } from "../../lib/demo/data";
+import { DEMO_DEALS } from "../../../lib/demo/data";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, json } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { consoleLogger, type Clock, type Logger, type RuntimeContext } from "./context";
 import { createHandler } from "./http";
 import { syncApp } from "./registry";
-import { RUNTIME_KEY_HEADER } from "../runtime-key";
+import { RUNTIME_KEY_HEADER } from "../../inngest/runtime-key";
 import { Scheduler } from "./scheduler";
 import { createPool, migrate, quoteIdent } from "./store";
 

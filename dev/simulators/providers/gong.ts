@@ -2,8 +2,8 @@
 // Shapes follow the official spec; empty results are 404 "No calls found ...", cursors go in POST
 // bodies and expire, refresh tokens are single-use, tokens only work on the tenant's base URL.
 import { createHmac } from "node:crypto";
-import { DEMO_DEALS } from "../../lib/demo/data";
-import { GONG_NO_CALLS_MESSAGE, GONG_NO_USERS_MESSAGE, gongExtensiveRequestSchema, gongTranscriptRequestSchema } from "../../lib/providers/gong/schemas";
+import { DEMO_DEALS } from "../../../lib/demo/data";
+import { GONG_NO_CALLS_MESSAGE, GONG_NO_USERS_MESSAGE, gongExtensiveRequestSchema, gongTranscriptRequestSchema } from "../../../lib/providers/gong/schemas";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, basicAuth, bearer, json, params, parseJsonBody, redirect } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";

@@ -1,4 +1,4 @@
-// Standalone local Inngest runtime: `npm run inngest:local` (tsx inngest/local/main.ts).
+// Standalone local Inngest runtime: `npm run inngest:local` (tsx dev/inngest-runtime/main.ts).
 // Env: DATABASE_URL (required), INNGEST_APP_KEY (sent to apps; see inngest/runtime-key.ts), INNGEST_LOCAL_PORT (default 8288), INNGEST_LOCAL_APP_URL (serve
 // URL(s) to sync, comma-separated), INNGEST_LOCAL_SCHEMA, INNGEST_LOCAL_LOG_LEVEL,
 // INNGEST_LOCAL_RESYNC_MS, INNGEST_LOCAL_LEASE_MS, INNGEST_LOCAL_RETRY_BASE_MS, INNGEST_LOCAL_POLL_MS.

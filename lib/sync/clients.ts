@@ -4,7 +4,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { describeProvider, getProviderClient } from "@/lib/providers";
 import type { GateReport, ProviderClient, ProviderClientConfig, ProviderId, RequestPriority } from "@/lib/providers/types";
-import { dbCredentialStore } from "@/lib/integrations/credentials";
+import { dbCredentialStore } from "@/lib/sync/credentials";
 import { SharedRateLimiter } from "@/lib/sync/rate-limiter";
 
 export const oauthRedirectUri = () => `${env.APP_URL}/api/integrations/oauth/callback`;

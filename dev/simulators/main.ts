@@ -1,4 +1,4 @@
-// CLI: `npm run simulators` (tsx simulators/main.ts). Port from SIMULATOR_PORT (default 4010).
+// CLI: `npm run simulators` (tsx dev/simulators/main.ts). Port from SIMULATOR_PORT (default 4010).
 import { compactInput, configFromEnv } from "./config";
 import { simulatorEnv } from "./env";
 import { startSimulators } from "./server";

@@ -1,7 +1,7 @@
 // Deterministic dataset shared by the three simulators: the same people and calls, each provider
 // showing them with its own ids and shapes. Calls are compact records; transcripts, summaries and
 // ids are derived on demand from (seed, call index), so 10,000+ calls stay cheap.
-import { DEMO_DEALS, DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS, type DemoDeal } from "../lib/demo/data";
+import { DEMO_DEALS, DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS, type DemoDeal } from "../../lib/demo/data";
 import type { SimConfig } from "./config";
 import { between, hash32, pick, rng, uuidFrom } from "./util";
 

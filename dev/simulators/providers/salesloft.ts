@@ -1,8 +1,8 @@
 // Salesloft simulator: /salesloft/oauth/* (consent + token) and /salesloft-api/v2/*. Paging envelope,
 // cost headers on every response, deep-page surcharge, rotating refresh tokens, the [gt] boundary
 // duplicate, mixed seconds/ms started_recording_at, duration in ms, sentences in float seconds.
-import { DEMO_DEALS } from "../../lib/demo/data";
-import { salesloftPageCost } from "../../lib/providers/salesloft/schemas";
+import { DEMO_DEALS } from "../../../lib/demo/data";
+import { salesloftPageCost } from "../../../lib/providers/salesloft/schemas";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, bearer, json, params, redirect } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";

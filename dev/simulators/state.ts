@@ -1,5 +1,5 @@
 // Mutable simulator state: config, dataset, simulated clock, OAuth servers, limiters, faults, stats.
-import { DEMO_DEALS } from "../lib/demo/data";
+import { DEMO_DEALS } from "../../lib/demo/data";
 import { type SimConfig, type SimConfigInput, defaultConfig, mergeConfig } from "./config";
 import { type Dataset, type GenerateCallOptions, type SimCall, generateCall, generateDataset } from "./data";
 import { FaultRegistry } from "./faults";

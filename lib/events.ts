@@ -1,0 +1,47 @@
+// The app's background events: names and payload schemas. lib/ code that starts background work takes
+// a `SendEvents` function from its caller (route handlers pass the Inngest client's, tests their own), so
+// nothing under lib/ imports inngest/. inngest/client.ts turns these into typed Inngest event types.
+import { z } from "zod";
+
+const backfillPeriod = z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MONTHS_6", "YEAR_1", "ALL_TIME", "SKIP"]);
+
+/**
+ * Every event the app sends or reacts to. `generation` is the integration's connection generation:
+ * work from an older connection stops. Adding one is a one-line change here.
+ */
+export const EVENT_SCHEMAS = {
+  testPing: { name: "callsync/test.ping", schema: z.object({ message: z.string().optional() }) },
+  backfillRequested: {
+    name: "callsync/backfill.requested",
+    schema: z.object({ integrationId: z.string(), generation: z.number().int(), period: backfillPeriod, userId: z.string().nullable().optional() }),
+  },
+  userBackfill: {
+    name: "callsync/user.backfill",
+    schema: z.object({ integrationId: z.string(), generation: z.number().int(), userSyncId: z.string(), runId: z.string() }),
+  },
+  userRetry: { name: "callsync/user.retry", schema: z.object({ integrationId: z.string(), userSyncId: z.string() }) },
+  syncRequested: {
+    name: "callsync/sync.requested",
+    schema: z.object({ integrationId: z.string(), generation: z.number().int(), kind: z.enum(["POLL", "MANUAL"]), userId: z.string().nullable().optional() }),
+  },
+  integrationDisconnected: { name: "callsync/integration.disconnected", schema: z.object({ integrationId: z.string(), generation: z.number().int() }) },
+  purgeRequested: { name: "callsync/integration.purge", schema: z.object({ integrationId: z.string(), runId: z.string() }) },
+  // Sent by whatever changes deals or deal contacts (CRM import, seed): calls are linked again.
+  dealsChanged: { name: "callsync/deals.changed", schema: z.object({ workspaceId: z.string() }) },
+} as const;
+
+type Schemas = typeof EVENT_SCHEMAS;
+export type EventKey = keyof Schemas;
+export type EventData<K extends EventKey> = z.infer<Schemas[K]["schema"]>;
+
+/** One event to send, as lib/ builds it. */
+export type AppEvent = { [K in EventKey]: { name: Schemas[K]["name"]; data: EventData<K> } }[EventKey];
+
+/** Builds a typed event; the payload is validated against its schema. */
+export function appEvent<K extends EventKey>(key: K, data: EventData<K>): AppEvent {
+  const def = EVENT_SCHEMAS[key];
+  return { name: def.name, data: def.schema.parse(data) } as AppEvent;
+}
+
+/** Sends events to the background runtime (Inngest in the app). */
+export type SendEvents = (events: AppEvent | AppEvent[]) => Promise<unknown>;
