@@ -1,32 +1,22 @@
 // Inngest time strings as the SDK emits them ("1w2d3h4m5s", "500ms", "30s") and ISO instants
-// (step.sleepUntil). Returns milliseconds or an epoch instant.
+// (step.sleepUntil). `ms` does the unit arithmetic; it reads one "<number><unit>" at a time, so a
+// compound string is split into its parts first. Returns milliseconds or an epoch instant.
+import ms from "ms";
+
 export class DurationError extends Error {
   override name = "DurationError";
 }
 
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
+// Sticky + global: consecutive parts from the start; anything left over makes the string invalid.
+const PARTS = /\d+(?:\.\d+)?(?:ms|w|d|h|m|s)/gy;
 
 /** Parses "1h30m", "10s", "250ms", "2d" (also a bare number of milliseconds) into milliseconds. */
 export function parseDuration(input: string): number {
   const text = input.trim();
   if (/^\d+$/.test(text)) return Number(text);
-  const re = /(\d+(?:\.\d+)?)(ms|w|d|h|m|s)/gy;
-  let total = 0;
-  let consumed = 0;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(text)) !== null) {
-    total += Number(match[1]) * UNIT_MS[match[2]];
-    consumed = re.lastIndex;
-  }
-  if (consumed === 0 || consumed !== text.length) throw new DurationError(`Invalid duration "${input}"`);
-  return Math.round(total);
+  const parts = text.match(PARTS) ?? [];
+  if (parts.length === 0 || parts.join("") !== text) throw new DurationError(`Invalid duration "${input}"`);
+  return Math.round(parts.reduce((total, part) => total + ms(part as ms.StringValue), 0));
 }
 
 /** A sleep target: either an ISO date (sleepUntil) or a duration from `now` (sleep). */
@@ -43,7 +33,7 @@ export function resolveWakeTime(name: string, now: number): number {
 export function parseRetryAfter(value: string, now: number): number | undefined {
   const text = value.trim();
   if (!text) return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return now + Math.ceil(Number(text) * 1000);
+  if (/^\d+(\.\d+)?$/.test(text)) return now + Math.ceil(ms(`${Number(text)}s`));
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : at;
 }

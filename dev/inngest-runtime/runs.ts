@@ -1,9 +1,9 @@
 // Run lifecycle inside a caller's transaction: events in, runs created (singleton, idempotency and
 // concurrency keys applied), steps resolved, runs finished (system events out, invoking parents
 // resumed).
+import { ulid } from "ulid";
 import type { RuntimeContext } from "./context";
 import { evaluate } from "./expr";
-import { ulid } from "./ids";
 import {
   InternalEvent,
   type ConcurrencyOption,

@@ -47,6 +47,17 @@ describe("cron", () => {
     ]);
   });
 
+  it("ANDs the day fields when one starts with *, and reads 5/10 as from 5 in steps of 10 (Vixie)", () => {
+    // Odd days of the month that are Mondays: 2026-01-05, 2026-01-19.
+    expect(next("0 0 */2 * 1", "2026-01-01T00:00:00Z", 2)).toEqual(["2026-01-05T00:00:00.000Z", "2026-01-19T00:00:00.000Z"]);
+    expect(next("5/20 * * * *", "2026-01-01T00:00:00Z", 4)).toEqual([
+      "2026-01-01T00:05:00.000Z",
+      "2026-01-01T00:25:00.000Z",
+      "2026-01-01T00:45:00.000Z",
+      "2026-01-01T01:05:00.000Z",
+    ]);
+  });
+
   it("honours a TZ= prefix across a DST change", () => {
     // Europe/Paris switches to UTC+2 on 2026-03-29.
     expect(next("TZ=Europe/Paris 0 9 * * *", "2026-03-27T12:00:00Z", 3)).toEqual([
@@ -107,11 +118,19 @@ describe("durations and protocol shapes", () => {
     expect(parseDuration("1h30m5s")).toBe(5_405_000);
     expect(parseDuration("2d")).toBe(172_800_000);
     expect(parseDuration("250ms")).toBe(250);
+    expect(parseDuration("1w2d3h4m5s500ms")).toBe(788_645_500);
+    expect(parseDuration("1.5h")).toBe(5_400_000);
+    expect(parseDuration("1500")).toBe(1500);
+    expect(() => parseDuration("")).toThrow();
+    expect(() => parseDuration("1 hour")).toThrow(); // ms reads it, Inngest does not
     expect(() => parseDuration("soon")).toThrow();
     expect(() => parseDuration("5s later")).toThrow();
     expect(resolveWakeTime("10s", 1_000)).toBe(11_000);
     expect(resolveWakeTime("2026-01-01T00:00:00.000Z", 0)).toBe(at("2026-01-01T00:00:00.000Z"));
     expect(parseRetryAfter("2", 1_000)).toBe(3_000);
+    expect(parseRetryAfter("0.5", 1_000)).toBe(1_500);
+    expect(parseRetryAfter("", 1_000)).toBeUndefined();
+    expect(parseRetryAfter("soon", 1_000)).toBeUndefined();
     expect(parseRetryAfter("2026-01-01T00:00:00.000Z", 0)).toBe(at("2026-01-01T00:00:00.000Z"));
   });
 
