@@ -62,27 +62,17 @@ export const functionConfigSchema = z
   .loose();
 export type FunctionConfig = z.infer<typeof functionConfigSchema>;
 
-export const registerBodySchema = z
-  .object({
-    url: z.string().url(),
-    appName: z.string().min(1),
-    functions: z.array(functionConfigSchema),
-    sdk: z.string().optional(),
-    framework: z.string().optional(),
-  })
-  .loose();
+// An app's function set, whether the SDK pushes it (`POST /fn/register`) or we pull it (in-band
+// sync); only the name of the app's id field differs. (Field order as before: it orders the issues
+// in a validation error.)
+const appUrl = z.string().url();
+const appFunctionsShape = { functions: z.array(functionConfigSchema), sdk: z.string().optional(), framework: z.string().optional() };
+
+export const registerBodySchema = z.object({ url: appUrl, appName: z.string().min(1), ...appFunctionsShape }).loose();
 export type RegisterBody = z.infer<typeof registerBodySchema>;
 
 /** The in-band sync answer of `PUT <serve url>` with `x-inngest-sync-kind: in_band`. */
-export const inBandSyncResponseSchema = z
-  .object({
-    app_id: z.string().min(1),
-    url: z.string().url(),
-    functions: z.array(functionConfigSchema),
-    sdk: z.string().optional(),
-    framework: z.string().optional(),
-  })
-  .loose();
+export const inBandSyncResponseSchema = z.object({ app_id: z.string().min(1), url: appUrl, ...appFunctionsShape }).loose();
 
 export const eventInputSchema = z.object({
   name: z.string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") }).min(1, "must not be empty"),
