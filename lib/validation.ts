@@ -15,7 +15,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, messa
 
 /** PostgreSQL text cannot hold U+0000: free text from a URL or a form goes through this before SQL. */
 export function sqlText(value: string): string {
-  return value.replace(/\u0000/g, "");
+  return value.replaceAll("\u0000", "");
 }
 
 /** Opaque tokens and ids we issued ourselves (cuids, base64url): anything else is not ours. */

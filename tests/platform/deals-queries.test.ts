@@ -33,6 +33,9 @@ describe("deal queries", () => {
     // LIKE wildcards in the search are literal characters.
     const literal = await listDeals(a.workspace.id, dealListParamsSchema.parse({ q: "%_" }));
     expect(literal.items.map((d) => d.name)).toEqual(["100%_literal deal"]);
+    // PostgreSQL text cannot hold U+0000: a NUL byte in the search is dropped (sqlText), not an SQL error.
+    const nul = await listDeals(a.workspace.id, dealListParamsSchema.parse({ q: "init\u0000ech" }));
+    expect(nul.items.map((d) => d.name)).toEqual(["Initech renewal"]);
 
     const stage = await listDeals(a.workspace.id, dealListParamsSchema.parse({ stage: "Proposal", sort: "-amount" }));
     expect(stage.items.map((d) => d.amount)).toEqual([4000, 2000]);
