@@ -62,7 +62,8 @@ export async function startLocalInngest(options: LocalInngestOptions): Promise<L
   const db = createPool(options.databaseUrl, options.poolSize ?? 5);
   await migrate(db, schema);
 
-  let scheduler: Scheduler | undefined;
+  // The context's wake() needs the scheduler, which needs the context: a holder breaks the cycle.
+  const wakeable: { scheduler?: Scheduler } = {};
   const ctx: RuntimeContext = {
     db,
     s: quoteIdent(schema),
@@ -74,13 +75,14 @@ export async function startLocalInngest(options: LocalInngestOptions): Promise<L
     retryBaseDelayMs: options.retryBaseDelayMs ?? 1_000,
     retryMaxDelayMs: options.retryMaxDelayMs ?? 60_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 5 * 60_000,
-    wake: () => scheduler?.wake(),
+    wake: () => wakeable.scheduler?.wake(),
     appHeaders: options.appKey ? { [RUNTIME_KEY_HEADER]: options.appKey } : {},
   };
-  scheduler = new Scheduler(ctx, {
+  const scheduler = new Scheduler(ctx, {
     pollIntervalMs: options.pollIntervalMs ?? 100,
     maxConcurrentRuns: options.maxConcurrentRuns ?? 50,
   });
+  wakeable.scheduler = scheduler;
 
   const startedAt = Date.now();
   const server = http.createServer(createHandler(ctx, () => ({ schema, uptime_ms: Date.now() - startedAt })));
