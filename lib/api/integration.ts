@@ -41,12 +41,12 @@ export function withProvider(handler: (req: Request, ctx: ProviderContext) => Pr
 
 type IntegrationContext<I> = ProviderContext & { integration: IntegrationRef; input: I };
 
+type InputOf<S> = S extends z.ZodType ? z.infer<S> : unknown;
+
 /**
  * ADMIN-only action on this workspace's integration of the provider: reads the JSON body, validates it with
  * `input` when given (else hands the raw body on), then loads the integration (404 when there is none).
  */
-type InputOf<S> = S extends z.ZodType ? z.infer<S> : unknown;
-
 export function withIntegration<S extends z.ZodType | undefined = undefined>(
   handler: (req: Request, ctx: IntegrationContext<InputOf<NoInfer<S>>>) => Promise<Response>,
   opts: { send: SendEvents; input?: S; inputMessage?: string },
