@@ -1,5 +1,7 @@
 // Route-handler wrapper: session + workspace (+ role) first, then zod-validated input, then typed
-// errors mapped to JSON responses with a message the user can act on.
+// errors mapped to JSON responses with a message the user can act on. The wrappers that also load the
+// resource a route is about build on withWorkspace: lib/api/integration.ts (withProvider, withIntegration)
+// and lib/api/call.ts (withCall).
 import "server-only";
 import { NextResponse } from "next/server";
 import { requireAdmin, requireSession, type SessionContext } from "@/lib/auth/session";

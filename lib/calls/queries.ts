@@ -5,7 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import { sqlText } from "@/lib/validation";
-import { isId, visibleCallSql, visibleCallWhere, type Viewer } from "@/lib/calls/visibility";
+import { isId, visibleCall, visibleCallSql, visibleCallWhere, type Viewer, type VisibleCall } from "@/lib/calls/visibility";
 import { buildSpeakers, groupTurns, type TranscriptData } from "@/lib/calls/transcript";
 
 export type { Viewer } from "@/lib/calls/visibility";
@@ -242,30 +242,24 @@ export async function getCall(viewer: Viewer, callId: string, now = new Date()) 
 }
 export type CallDetail = NonNullable<Awaited<ReturnType<typeof getCall>>>;
 
-/** True when the viewer may see this call (used by mutations before they touch it). */
-export async function canSeeCall(viewer: Viewer, callId: string): Promise<boolean> {
-  if (!isId(callId)) return false;
-  return (await db.call.count({ where: { id: callId, ...visibleCallWhere(viewer) } })) === 1;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Transcript
 // ---------------------------------------------------------------------------------------------
 
-/** The whole transcript, speaker-attributed and grouped into turns; compact enough to ship as JSON. */
+/** The whole transcript, speaker-attributed and grouped into turns; null when the viewer may not see the call. */
 export async function getTranscript(viewer: Viewer, callId: string): Promise<TranscriptData | null> {
-  if (!isId(callId)) return null;
-  const call = await db.call.findFirst({
-    where: { id: callId, ...visibleCallWhere(viewer) },
-    select: {
-      transcriptStatus: true,
-      participants: { select: { speakerKey: true, name: true, email: true, affiliation: true }, orderBy: { position: "asc" } },
-    },
-  });
-  if (!call) return null;
-  const sentences = await db.$queryRaw<Array<{ speakerKey: string | null; startMs: number; text: string }>>`
-    SELECT "speakerKey", "startMs", text FROM "TranscriptSentence" WHERE "callId" = ${callId} ORDER BY idx`;
-  const speakers = buildSpeakers(sentences.map((s) => s.speakerKey), call.participants);
+  const call = await visibleCall(viewer, callId);
+  return call ? transcriptOf(call) : null;
+}
+
+/** The transcript of a call already loaded through the visibility rule (withCall); compact enough to ship as JSON. */
+export async function transcriptOf(call: Pick<VisibleCall, "id" | "transcriptStatus">): Promise<TranscriptData> {
+  const [participants, sentences] = await Promise.all([
+    db.callParticipant.findMany({ where: { callId: call.id }, select: { speakerKey: true, name: true, email: true, affiliation: true }, orderBy: { position: "asc" } }),
+    db.$queryRaw<Array<{ speakerKey: string | null; startMs: number; text: string }>>`
+      SELECT "speakerKey", "startMs", text FROM "TranscriptSentence" WHERE "callId" = ${call.id} ORDER BY idx`,
+  ]);
+  const speakers = buildSpeakers(sentences.map((s) => s.speakerKey), participants);
   return { status: call.transcriptStatus, speakers: speakers.list, turns: groupTurns(sentences, speakers.indexOf) };
 }
 

@@ -1,13 +1,12 @@
 // Moving a call to another deal, or unlinking it, by hand. Recorded as a MANUAL link (lib/sync/linking.ts)
-// so no later sync overwrites the choice. Callers pass the signed-in session: the caller's workspace and
-// visibility are checked before anything is written; input is validated with zod.
+// so no later sync overwrites the choice. Input is validated with zod; the call is loaded through the
+// visibility rule before anything is written (by the route wrapper withCall, or by reassignCall).
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { setManualLink } from "@/lib/sync/linking";
-import { canSeeCall } from "@/lib/calls/queries";
-import { ID_PATTERN, type Viewer } from "@/lib/calls/visibility";
+import { findVisibleCall, ID_PATTERN, type Viewer, type VisibleCall } from "@/lib/calls/visibility";
 
 const id = (what: string) => z.string({ error: `${what} is required.` }).regex(ID_PATTERN, `${what} is not a valid id.`);
 
@@ -30,13 +29,17 @@ export function parseReassignInput(input: unknown): ReassignInput {
 
 export type ReassignResult = { callId: string; deal: { id: string; name: string } | null };
 
+/** Validates `{ callId, dealId }`, loads the call the viewer may see, and moves it (scripts and tests; routes use withCall + moveCall). */
 export async function reassignCall(viewer: Viewer, input: unknown): Promise<ReassignResult> {
   const { callId, dealId } = parseReassignInput(input);
-  // A call the viewer cannot see (another workspace, or someone else's private call) does not exist.
-  if (!(await canSeeCall(viewer, callId))) throw new NotFoundError("That call");
-  const deal = dealId ? await db.deal.findFirst({ where: { id: dealId, workspaceId: viewer.workspaceId }, select: { id: true, name: true } }) : null;
+  return moveCall(viewer, await findVisibleCall(viewer, callId), dealId);
+}
+
+/** Moves a call the viewer may see (already loaded through the visibility rule) to a deal of its workspace, or unlinks it (null). */
+export async function moveCall(viewer: Viewer, call: Pick<VisibleCall, "id" | "workspaceId">, dealId: string | null): Promise<ReassignResult> {
+  const deal = dealId ? await db.deal.findFirst({ where: { id: dealId, workspaceId: call.workspaceId }, select: { id: true, name: true } }) : null;
   if (dealId && !deal) throw new NotFoundError("That deal");
-  const link = await setManualLink(viewer.workspaceId, callId, dealId, viewer.userId);
+  const link = await setManualLink(call.workspaceId, call.id, dealId, viewer.userId);
   if (!link) throw new NotFoundError(dealId ? "That deal" : "That call");
-  return { callId, deal };
+  return { callId: call.id, deal };
 }

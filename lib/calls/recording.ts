@@ -3,22 +3,21 @@
 // "interactive" priority, because a person is waiting.
 import "server-only";
 import { db } from "@/lib/db";
-import { ConflictError, NotFoundError, ProviderError } from "@/lib/errors";
+import { ConflictError, ProviderError } from "@/lib/errors";
 import { integrationClient } from "@/lib/sync/clients";
 import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
+import type { VisibleCall } from "@/lib/calls/visibility";
 
 export type FreshRecording = { audioUrl: string | null; videoUrl: string | null; expiresAt: Date | null };
 
 const USABLE = new Set(["CONNECTED", "SYNCING"]);
 
-export async function refreshRecording(workspaceId: string, callId: string): Promise<FreshRecording> {
-  const call = await db.call.findFirst({
-    where: { id: callId, workspaceId },
-    select: { id: true, provider: true, providerCallId: true, integration: { select: { id: true, provider: true, apiBaseUrl: true, status: true } } },
-  });
-  if (!call) throw new NotFoundError("That call");
+/** For a call already loaded through the visibility rule (withCall, or findVisibleCall): only its integration is read here. */
+export async function refreshRecording(call: Pick<VisibleCall, "id" | "workspaceId" | "provider" | "providerCallId" | "integrationId">): Promise<FreshRecording> {
+  const integration = call.integrationId
+    ? await db.integration.findFirst({ where: { id: call.integrationId, workspaceId: call.workspaceId }, select: { id: true, provider: true, apiBaseUrl: true, status: true } })
+    : null;
   const name = PROVIDER_NAMES[call.provider];
-  const integration = call.integration;
   if (!integration || !USABLE.has(integration.status)) {
     const why = integration?.status === "RECONNECT_REQUIRED" ? "needs to be reconnected" : "is disconnected";
     throw new ConflictError(

@@ -3,7 +3,9 @@
 //   - Only calls of the viewer's workspace.
 //   - Private calls (Call.isPrivate) only for their participants (CallParticipant.userId) and admins.
 import "server-only";
-import { Prisma } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
+import { NotFoundError } from "@/lib/errors";
+import type { Provider, TranscriptStatus } from "@/lib/generated/prisma/enums";
 
 export type Viewer = {
   workspaceId: string;
@@ -45,4 +47,22 @@ export function visibleCallWhere(viewer: Viewer): Prisma.CallWhereInput {
     workspaceId: viewer.workspaceId,
     OR: [{ isPrivate: false }, { participants: { some: { userId: viewer.userId } } }],
   };
+}
+
+/** A call as the route wrapper (withCall) loaded it: already checked to be visible to the viewer. */
+export type VisibleCall = { id: string; workspaceId: string; provider: Provider; providerCallId: string; integrationId: string | null; transcriptStatus: TranscriptStatus };
+
+const VISIBLE_CALL_SELECT = { id: true, workspaceId: true, provider: true, providerCallId: true, integrationId: true, transcriptStatus: true } as const;
+
+/** The call, when the viewer may see it; null otherwise (another workspace, someone else's private call, a malformed id). */
+export async function visibleCall(viewer: Viewer, callId: string): Promise<VisibleCall | null> {
+  if (!isId(callId)) return null;
+  return db.call.findFirst({ where: { id: callId, ...visibleCallWhere(viewer) }, select: VISIBLE_CALL_SELECT });
+}
+
+/** Same, for actions: NotFound "That call was not found." for every call the viewer may not see (no existence leak). */
+export async function findVisibleCall(viewer: Viewer, callId: string): Promise<VisibleCall> {
+  const call = await visibleCall(viewer, callId);
+  if (!call) throw new NotFoundError("That call");
+  return call;
 }
