@@ -14,7 +14,7 @@ import { BACKFILL_LABEL, RUN_KIND_LABEL, STATUS_LABEL, STATUS_TONE } from "@/lib
 import type { IntegrationDetail, SyncRunRow } from "@/lib/integrations/queries";
 import { ApiError, detailKey, integrationAction, useIntegrationDetail } from "./api";
 import { Dialog } from "./dialog";
-import { useRetry } from "./setup-wizard";
+import { useRetry } from "./use-retry";
 import { UsageChart } from "./usage-chart";
 import { SyncProgress, UserSyncList } from "./user-sync-list";
 
