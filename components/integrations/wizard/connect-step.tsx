@@ -4,8 +4,9 @@
 import { ExternalLink, KeyRound, Loader2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { ApiError } from "@/components/lib/api-client";
 import { Button } from "@/components/ui/button";
-import { ApiError, integrationAction } from "../api";
+import { integrationAction } from "../api";
 import { popups, startAttempt } from "./oauth-attempt";
 import { ErrorAlert, StepHeading, type StepProps } from "./step-shell";
 
