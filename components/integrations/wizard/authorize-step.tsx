@@ -6,7 +6,7 @@ import { Loader2 } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { oauthStatus } from "../api";
-import { forgetAttempt, loadAttempt, popups, startAttempt, type OAuthAttempt } from "./oauth-attempt";
+import { forgetAttempt, loadAttempt, popups, useStartAttempt, type OAuthAttempt } from "./oauth-attempt";
 import { ErrorAlert, StepHeading, type StepProps } from "./step-shell";
 
 // Messages for outcomes the connect module does not word itself (troubleshooting in the help centre).
@@ -30,8 +30,7 @@ export function AuthorizeStep({
   const [status, setStatus] = useState<string>("pending");
   const [closedSince, setClosedSince] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
-  const [busy, setBusy] = useState(false);
-  const [startError, setStartError] = useState<string | null>(null);
+  const { start, busy, error: startError } = useStartAttempt(slug);
   const done = useRef(false);
   const onAuthorizedRef = useRef(onAuthorized);
   onAuthorizedRef.current = onAuthorized;
@@ -86,23 +85,14 @@ export function AuthorizeStep({
           ? CLOSED_MESSAGE
           : null;
 
-  const retry = async () => {
-    setBusy(true);
-    setStartError(null);
-    try {
-      const { attempt: next, popup } = await startAttempt(slug);
-      popups.set(slug, popup);
+  const retry = () =>
+    start((next) => {
       done.current = false;
       setClosedSince(null);
       setStatus("pending");
       setAttempt(next);
       setNow(Date.now());
-    } catch (e) {
-      setStartError(e instanceof Error ? e.message : "Could not start the authorization. Try again.");
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div>

@@ -7,12 +7,11 @@ import { toast } from "sonner";
 import { ApiError } from "@/components/lib/api-client";
 import { Button } from "@/components/ui/button";
 import { integrationAction } from "../api";
-import { popups, startAttempt } from "./oauth-attempt";
+import { useStartAttempt } from "./oauth-attempt";
 import { ErrorAlert, StepHeading, type StepProps } from "./step-shell";
 
 export function OAuthConnectStep({ detail, headingRef, onStarted }: StepProps & { onStarted: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { start, busy, error } = useStartAttempt(detail.slug);
   return (
     <div>
       <StepHeading
@@ -28,22 +27,7 @@ export function OAuthConnectStep({ detail, headingRef, onStarted }: StepProps & 
       </StepHeading>
       {detail.status === "RECONNECT_REQUIRED" && detail.integration?.statusMessage ? <p className="mb-4 text-sm text-red-700">{detail.integration.statusMessage}</p> : null}
       {error ? <div className="mb-4"><ErrorAlert>{error}</ErrorAlert></div> : null}
-      <Button
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
-            const { popup } = await startAttempt(detail.slug);
-            popups.set(detail.slug, popup);
-            onStarted();
-          } catch (e) {
-            setError(e instanceof Error ? e.message : "Could not start the authorization. Try again.");
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <Button disabled={busy} onClick={() => start(onStarted)}>
         {busy ? <Loader2 aria-hidden className="h-4 w-4 animate-spin" /> : <ExternalLink aria-hidden className="h-4 w-4" />}
         Connect with {detail.name}
       </Button>

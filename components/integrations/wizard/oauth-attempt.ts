@@ -3,6 +3,7 @@
 // consent tab is opened right away so the browser does not block it), kept in sessionStorage so a reload
 // or the return from the provider finds it again, and the consent tab kept outside React state (it is not
 // rendered; Authorize only asks whether it was closed).
+import { useState } from "react";
 import { integrationAction } from "../api";
 
 export type OAuthAttempt = { state: string; url: string; startedAt: number };
@@ -26,7 +27,7 @@ export function forgetAttempt(slug: string) {
 export const popups = new Map<string, Window | null>();
 
 /** Starts an attempt and opens the consent page in a new tab (opened on the click so it is not blocked). */
-export async function startAttempt(slug: string): Promise<{ attempt: OAuthAttempt; popup: Window | null }> {
+async function startAttempt(slug: string): Promise<{ attempt: OAuthAttempt; popup: Window | null }> {
   const popup = window.open("about:blank", "_blank");
   try {
     const { state, authorizationUrl } = await integrationAction<{ state: string; authorizationUrl: string }>(slug, "oauth");
@@ -38,4 +39,27 @@ export async function startAttempt(slug: string): Promise<{ attempt: OAuthAttemp
     popup?.close();
     throw e;
   }
+}
+
+/**
+ * "Connect with X" and "Try again": start an attempt, remember its consent tab, then `onStarted`; `busy`
+ * while it starts, `error` (the message to show) when it could not.
+ */
+export function useStartAttempt(slug: string) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const start = async (onStarted: (attempt: OAuthAttempt) => void) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { attempt, popup } = await startAttempt(slug);
+      popups.set(slug, popup);
+      onStarted(attempt);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : "Could not start the authorization. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { start, busy, error };
 }
