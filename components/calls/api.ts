@@ -1,23 +1,9 @@
-// Browser-side JSON calls to our route handlers; errors carry the server's human-readable message.
-export class ApiError extends Error {
-  constructor(message: string, readonly status: number, readonly code?: string) {
-    super(message);
-  }
-}
+// JSON calls of the call screens (transcript, deal picker, move / unlink, fresh recording links), with their
+// wording for answers that carry no message of their own. The mechanics and ApiError: components/lib/api-client.ts.
+import { apiClient } from "@/components/lib/api-client";
 
-export async function apiJson<T>(url: string, init: RequestInit = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, { ...init, headers: { "Content-Type": "application/json", ...(init.headers ?? {}) } });
-  } catch {
-    throw new ApiError("Could not reach Callsync. Check your connection and try again.", 0);
-  }
-  const body = (await res.json().catch(() => null)) as ({ error?: { message?: string; code?: string } } & T) | null;
-  if (!res.ok) {
-    const message =
-      body?.error?.message ??
-      (res.status === 401 ? "Your session has ended. Sign in again." : res.status === 404 ? "This call no longer exists or you cannot see it." : `Request failed (${res.status}).`);
-    throw new ApiError(message, res.status, body?.error?.code);
-  }
-  return body as T;
-}
+export const callApi = apiClient({
+  network: "Could not reach Callsync. Check your connection and try again.",
+  status: { 401: "Your session has ended. Sign in again.", 404: "This call no longer exists or you cannot see it." },
+  other: (status) => `Request failed (${status}).`,
+});

@@ -4,7 +4,7 @@
 import { useEffect, useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { LoaderCircle } from "lucide-react";
-import { apiJson } from "@/components/calls/api";
+import { callApi } from "@/components/calls/api";
 import type { DealOption } from "@/lib/calls/queries";
 
 function useDebounced<T>(value: T, ms: number) {
@@ -28,7 +28,7 @@ export function DealPicker({ callId, excludeDealId, selected, onSelect }: {
   const q = useDebounced(text.trim(), 200);
   const { data, isFetching, error } = useQuery({
     queryKey: ["deal-options", callId, q],
-    queryFn: () => apiJson<{ deals: DealOption[] }>(`/api/calls/${callId}/deal-options?q=${encodeURIComponent(q)}`),
+    queryFn: () => callApi<{ deals: DealOption[] }>(`/api/calls/${callId}/deal-options?q=${encodeURIComponent(q)}`),
     placeholderData: (prev) => prev,
   });
   const options = (data?.deals ?? []).filter((d) => d.id !== excludeDealId);

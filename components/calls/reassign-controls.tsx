@@ -7,7 +7,7 @@ import { useRouter } from "next/navigation";
 import { ArrowRightLeft, Link2Off } from "lucide-react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
-import { apiJson } from "@/components/calls/api";
+import { callApi } from "@/components/calls/api";
 import { DealPicker } from "@/components/calls/deal-picker";
 import type { DealOption } from "@/lib/calls/queries";
 
@@ -50,7 +50,7 @@ export function ReassignControls({ callId, callTitle, currentDeal, allowUnlink =
     setBusy(true);
     setError(null);
     try {
-      const r = await apiJson<Result>(`/api/calls/${callId}/link`, { method: "POST", body: JSON.stringify({ dealId }) });
+      const r = await callApi<Result>(`/api/calls/${callId}/link`, { method: "POST", body: { dealId } });
       dialog?.close();
       toast.success(r.deal ? `Moved “${callTitle}” to ${r.deal.name}.` : `Unlinked “${callTitle}”. It is listed under Unlinked calls.`);
       startTransition(() => router.refresh());

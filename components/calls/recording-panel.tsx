@@ -6,7 +6,7 @@ import { ExternalLink, Mic, RefreshCw, Video } from "lucide-react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { formatDateTime } from "@/components/ui/format";
-import { apiJson } from "@/components/calls/api";
+import { callApi } from "@/components/calls/api";
 
 type Rec =
   | { state: "valid"; audioUrl: string | null; videoUrl: string | null; expiresAt: Date | string }
@@ -31,7 +31,7 @@ export function RecordingPanel({ callId, providerName, providerUrl, initial, can
     setBusy(true);
     setError(null);
     try {
-      const { recording } = await apiJson<{ recording: { audioUrl: string | null; videoUrl: string | null; expiresAt: string | null } }>(
+      const { recording } = await callApi<{ recording: { audioUrl: string | null; videoUrl: string | null; expiresAt: string | null } }>(
         `/api/calls/${callId}/recording`,
         { method: "POST" },
       );

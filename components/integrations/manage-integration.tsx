@@ -7,14 +7,15 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ApiError } from "@/components/lib/api-client";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { formatDate, formatDateTime, formatDuration } from "@/components/ui/format";
 import { BACKFILL_LABEL, RUN_KIND_LABEL, STATUS_LABEL, STATUS_TONE } from "@/lib/integrations/catalog";
 import type { IntegrationDetail, SyncRunRow } from "@/lib/integrations/queries";
-import { ApiError, detailKey, integrationAction, useIntegrationDetail } from "./api";
+import { detailKey, integrationAction, useIntegrationDetail } from "./api";
 import { Dialog } from "./dialog";
-import { useRetry } from "./setup-wizard";
+import { useRetry } from "./use-retry";
 import { UsageChart } from "./usage-chart";
 import { SyncProgress, UserSyncList } from "./user-sync-list";
 

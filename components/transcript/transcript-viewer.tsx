@@ -8,7 +8,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { ChevronDown, ChevronUp, Link2, Search, X } from "lucide-react";
 import { toast } from "sonner";
-import { apiJson } from "@/components/calls/api";
+import { callApi } from "@/components/calls/api";
 import { formatTimestamp, parseMomentHash, turnAtSecond, type Speaker, type TranscriptData, type Turn } from "@/lib/calls/transcript";
 
 type Hit = { turn: number; sentence: number; start: number };
@@ -22,7 +22,7 @@ const SPEAKER_TONE: Record<Speaker["affiliation"], string> = {
 export function TranscriptViewer({ callId, status, sentenceCount }: { callId: string; status: TranscriptData["status"]; sentenceCount: number }) {
   const { data, error, isPending, refetch } = useQuery({
     queryKey: ["transcript", callId],
-    queryFn: () => apiJson<TranscriptData>(`/api/calls/${callId}/transcript`),
+    queryFn: () => callApi<TranscriptData>(`/api/calls/${callId}/transcript`),
     enabled: status === "AVAILABLE",
     staleTime: 5 * 60_000,
   });
