@@ -32,7 +32,12 @@ export function DealPicker({ callId, excludeDealId, selected, onSelect }: {
     placeholderData: (prev) => prev,
   });
   const options = (data?.deals ?? []).filter((d) => d.id !== excludeDealId);
-  useEffect(() => setActive(0), [q]);
+  // A new query starts at its first option: adjusted while rendering, not in an effect.
+  const [activeFor, setActiveFor] = useState(q);
+  if (activeFor !== q) {
+    setActiveFor(q);
+    setActive(0);
+  }
 
   const choose = (d: DealOption | undefined) => d && onSelect(d);
   const optionId = (i: number) => `${id}-opt-${i}`;

@@ -9,7 +9,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { ApiError } from "@/components/lib/api-client";
 import { Badge } from "@/components/ui/badge";
-import { Button, ButtonLink } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { formatDate, formatDateTime, formatDuration } from "@/components/ui/format";
 import { BACKFILL_LABEL, RUN_KIND_LABEL, STATUS_LABEL, STATUS_TONE } from "@/lib/integrations/catalog";
 import type { IntegrationDetail, SyncRunRow } from "@/lib/integrations/queries";

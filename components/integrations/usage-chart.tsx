@@ -1,12 +1,23 @@
 "use client";
 // API requests per hour over the last 24 hours, and how much of the provider's quota window is used.
+import { useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { IntegrationDetail } from "@/lib/integrations/queries";
 
 const HOUR = 3_600_000;
 
+/** The current time, moved on every minute (the chart's hour buckets only change that often). */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
 export function UsageChart({ detail }: { detail: IntegrationDetail }) {
-  const now = Date.now();
+  const now = useMinuteClock();
   const start = Math.floor(now / HOUR) * HOUR - 23 * HOUR;
   const byHour = new Map(detail.usage.map((u) => [new Date(u.bucketStart).getTime(), u]));
   const data = Array.from({ length: 24 }, (_, i) => {

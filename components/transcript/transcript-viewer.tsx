@@ -109,6 +109,8 @@ function LoadedTranscript({ data }: { data: TranscriptData }) {
     return m;
   }, [hits]);
 
+  // The React Compiler is not enabled in this app, so skipping its memoisation here costs nothing.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: data.turns.length,
     getScrollElement: () => scrollRef.current,

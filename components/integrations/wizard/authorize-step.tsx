@@ -33,9 +33,14 @@ export function AuthorizeStep({
   const { start, busy, error: startError } = useStartAttempt(slug);
   const done = useRef(false);
   const onAuthorizedRef = useRef(onAuthorized);
-  onAuthorizedRef.current = onAuthorized;
+  useEffect(() => {
+    onAuthorizedRef.current = onAuthorized;
+  }, [onAuthorized]);
 
   useEffect(() => {
+    // The attempt lives in sessionStorage, which exists only in the browser: it is read after hydration,
+    // so the server render and the first client render agree.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setAttempt(loadAttempt(slug));
     setLoaded(true);
   }, [slug]);
