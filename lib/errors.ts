@@ -46,6 +46,22 @@ export class ConflictError extends DomainError {
   }
 }
 
+/**
+ * An integration lifecycle event that is not allowed in the row's current state (lib/sync/lifecycle.ts).
+ * Nothing was written; `message` is for people, the other fields for code and logs.
+ */
+export class IllegalTransitionError extends ConflictError {
+  readonly event: string;
+  readonly fromStatus: string | null;
+  readonly fromStep: string | null;
+  constructor(event: string, fromStatus: string | null, fromStep: string | null, message: string) {
+    super(message);
+    this.event = event;
+    this.fromStatus = fromStatus;
+    this.fromStep = fromStep;
+  }
+}
+
 export class CryptoError extends DomainError {
   constructor(message: string) {
     super("CRYPTO", message);
