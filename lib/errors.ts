@@ -103,3 +103,24 @@ export class ProviderError extends DomainError {
     this.field = extra.field;
   }
 }
+
+/** What a sync failure can be: a provider's kind, or INTERNAL for anything else (lib/sync/failures.ts). */
+export type SyncFailureKind = ProviderErrorKind | "INTERNAL";
+
+/**
+ * Carries a failure's kind to an Inngest onFailure handler. Of an error's cause the SDK keeps only name,
+ * message and stack (StepError parses it with a strict schema; `code` and other fields are dropped), so
+ * the kind travels in the name, "SyncFailure[<kind>]", read back by an exact lookup (failureKindOf).
+ */
+export class SyncFailureError extends DomainError {
+  readonly kind: SyncFailureKind;
+  constructor(kind: SyncFailureKind, message: string, options?: { cause?: unknown }) {
+    super(`SYNC_${kind}`, message, options);
+    this.name = syncFailureName(kind);
+    this.kind = kind;
+  }
+}
+
+export function syncFailureName(kind: SyncFailureKind): string {
+  return `SyncFailure[${kind}]`;
+}

@@ -4,7 +4,7 @@ import { NonRetriableError } from "inngest";
 import { events } from "@/inngest/client";
 import { db } from "@/lib/db";
 import { ProviderError } from "@/lib/errors";
-import { DEFAULT_RATE_LIMIT_WAIT_MS, describeSyncError, FAILURES } from "@/lib/sync/failures";
+import { carrierOf, DEFAULT_RATE_LIMIT_WAIT_MS, FAILURES } from "@/lib/sync/failures";
 import type { Provider } from "@/lib/generated/prisma/enums";
 
 /** Disconnect cancels every run of the integration (and bumps its generation, which each step checks). */
@@ -15,22 +15,23 @@ type StepOutcome<T> = { value: T } | { rateLimitedMs: number };
 /**
  * Provider errors -> what the runtime should do, as the failure table says: sleep durably (rate limit),
  * give up (e.g. revoked access) or retry with backoff. The thrown error's message is the table's text and
- * its cause the ProviderError, whose `code` survives the SDK's serialization to onFailure (failureOf).
+ * its cause a SyncFailureError whose name carries the kind through the SDK to onFailure (failureOf).
  */
 async function providerStep<T>(provider: Provider, fn: () => Promise<T>): Promise<StepOutcome<T>> {
   try {
     return { value: await fn() };
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
-    const { message } = describeSyncError(provider, error);
+    const { failure, cause } = carrierOf(provider, error);
+    const message = failure.message;
     switch (FAILURES[error.kind].retry) {
       // Being rate limited is not a failure: the caller sleeps durably and tries again.
       case "sleep":
         return { rateLimitedMs: Math.max(1_000, error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) };
       case "none":
-        throw new NonRetriableError(message, { cause: error });
+        throw new NonRetriableError(message, { cause });
       case "backoff":
-        throw new Error(message, { cause: error });
+        throw new Error(message, { cause });
     }
   }
 }

@@ -4,16 +4,18 @@
 // read this table; nothing inspects error message text.
 //
 // How the kind survives to an onFailure handler: the Inngest SDK serializes a failed step's error keeping
-// only name, message, stack, `code` and `cause` (node_modules/inngest/helpers/errors.js), and the StepError
-// it rethrows into the function keeps name, message and `cause` but drops the top-level `code`. The
+// only name, message, stack, `code` and `cause` (node_modules/inngest/helpers/errors.js); the StepError it
+// rethrows into the function drops the top-level `code` and parses the cause with a strict schema that
+// keeps only its name, message and stack (node_modules/inngest/components/StepError.js, types.js). The
 // provider step (inngest/functions/provider-step.ts) therefore throws an error whose message is the
-// table's text and whose `cause` is the ProviderError itself, whose `code` is `PROVIDER_<kind>`.
-// failureOf() walks that cause chain and looks the code up in the table (an exact key match).
+// table's text and whose cause is a SyncFailureError named "SyncFailure[<kind>]" (its own cause is the
+// ProviderError). failureKindOf() walks the cause chain and looks names (and, for live errors, codes) up
+// in maps built from the table: an exact key match, never a pattern over text.
 import "server-only";
-import { ProviderError, type ProviderErrorKind } from "@/lib/errors";
+import { ProviderError, SyncFailureError, syncFailureName, type SyncFailureKind } from "@/lib/errors";
 import type { Provider } from "@/lib/generated/prisma/enums";
 
-export type FailureKind = ProviderErrorKind | "INTERNAL";
+export type FailureKind = SyncFailureKind;
 
 /** backoff: the runtime retries the step with backoff; sleep: a durable sleep, then a fresh step; none: give up at once. */
 export type RetryPolicy = "backoff" | "sleep" | "none";
@@ -94,17 +96,24 @@ export function describeSyncError(provider: Provider, error: unknown): Failure {
   return { kind, code: rule.code, message: rule.message(PROVIDER_NAME[provider], error instanceof ProviderError ? error : undefined) };
 }
 
-/** `PROVIDER_<kind>` (ProviderError.code) -> kind. */
-const KIND_BY_PROVIDER_CODE = new Map<string, FailureKind>(
-  (Object.keys(FAILURES) as FailureKind[]).filter((k) => k !== "INTERNAL").map((k) => [`PROVIDER_${k}`, k]),
-);
+const ALL_KINDS = Object.keys(FAILURES) as FailureKind[];
+/** "SyncFailure[<kind>]" (SyncFailureError.name, kept by the SDK) -> kind. */
+const KIND_BY_NAME = new Map<string, FailureKind>(ALL_KINDS.map((k) => [syncFailureName(k), k]));
+/** `PROVIDER_<kind>` (ProviderError.code, on live errors) -> kind. */
+const KIND_BY_PROVIDER_CODE = new Map<string, FailureKind>(ALL_KINDS.filter((k) => k !== "INTERNAL").map((k) => [`PROVIDER_${k}`, k]));
 
-/** The failure kind an error carries: its own `code`, or the first one in its cause chain (live or serialized). */
+/** The error the provider step throws in place of `error`: the table's text, the kind in its cause (see the top). */
+export function carrierOf(provider: Provider, error: unknown): { failure: Failure; cause: SyncFailureError } {
+  const failure = describeSyncError(provider, error);
+  return { failure, cause: new SyncFailureError(failure.kind, failure.message, { cause: error }) };
+}
+
+/** The failure kind an error carries, itself or in its cause chain (live, or serialized by the SDK). */
 export function failureKindOf(error: unknown): FailureKind {
   let node: unknown = error;
   for (let depth = 0; depth < 8 && typeof node === "object" && node !== null; depth++) {
-    const code = (node as { code?: unknown }).code;
-    const kind = typeof code === "string" ? KIND_BY_PROVIDER_CODE.get(code) : undefined;
+    const { name, code } = node as { name?: unknown; code?: unknown };
+    const kind = (typeof name === "string" && KIND_BY_NAME.get(name)) || (typeof code === "string" && KIND_BY_PROVIDER_CODE.get(code)) || undefined;
     if (kind) return kind;
     node = (node as { cause?: unknown }).cause;
   }
