@@ -46,6 +46,22 @@ export class ConflictError extends DomainError {
   }
 }
 
+/**
+ * An integration lifecycle event that is not allowed in the row's current state (lib/sync/lifecycle.ts).
+ * Nothing was written; `message` is for people, the other fields for code and logs.
+ */
+export class IllegalTransitionError extends ConflictError {
+  readonly event: string;
+  readonly fromStatus: string | null;
+  readonly fromStep: string | null;
+  constructor(event: string, fromStatus: string | null, fromStep: string | null, message: string) {
+    super(message);
+    this.event = event;
+    this.fromStatus = fromStatus;
+    this.fromStep = fromStep;
+  }
+}
+
 export class CryptoError extends DomainError {
   constructor(message: string) {
     super("CRYPTO", message);
@@ -86,4 +102,25 @@ export class ProviderError extends DomainError {
     this.retryAfterMs = extra.retryAfterMs;
     this.field = extra.field;
   }
+}
+
+/** What a sync failure can be: a provider's kind, or INTERNAL for anything else (lib/sync/failures.ts). */
+export type SyncFailureKind = ProviderErrorKind | "INTERNAL";
+
+/**
+ * Carries a failure's kind to an Inngest onFailure handler. Of an error's cause the SDK keeps only name,
+ * message and stack (StepError parses it with a strict schema; `code` and other fields are dropped), so
+ * the kind travels in the name, "SyncFailure[<kind>]", read back by an exact lookup (failureKindOf).
+ */
+export class SyncFailureError extends DomainError {
+  readonly kind: SyncFailureKind;
+  constructor(kind: SyncFailureKind, message: string, options?: { cause?: unknown }) {
+    super(`SYNC_${kind}`, message, options);
+    this.name = syncFailureName(kind);
+    this.kind = kind;
+  }
+}
+
+export function syncFailureName(kind: SyncFailureKind): string {
+  return `SyncFailure[${kind}]`;
 }

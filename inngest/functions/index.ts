@@ -1,5 +1,14 @@
-// Every function the app serves at /api/inngest.
+// Every function the app serves at /api/inngest, one file each. Function and step ids are part of the
+// durable state of runs in flight: never rename them.
+import { backfill } from "./backfill";
 import { heartbeat } from "./heartbeat";
-import { syncFunctions } from "./sync";
+import { poll } from "./poll";
+import { pollScheduler } from "./poll-scheduler";
+import { purge } from "./purge";
+import { relinkDeals } from "./relink-deals";
+import { userBackfill } from "./user-backfill";
+import { userRetry } from "./user-retry";
+
+export const syncFunctions = [backfill, userBackfill, userRetry, pollScheduler, poll, purge, relinkDeals];
 
 export const functions = [heartbeat, ...syncFunctions];

@@ -11,6 +11,7 @@ import { connectClient } from "@/lib/sync/clients";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
 import { disconnectIntegration, startRun } from "@/lib/sync/engine";
+import { transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
 
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -58,18 +59,15 @@ async function integrationFor(workspaceId: string, provider: Provider) {
 export async function startOAuth(actor: Actor, provider: Provider) {
   if (provider === "CLARI") throw new ValidationError("Clari Copilot connects with an API key, not OAuth.");
   const integration = await integrationFor(actor.workspaceId, provider);
-  if (integration.status === "SYNCING") throw new ConflictError("A sync is running for this integration. Wait for it to finish or disconnect first.");
   const state = randomBytes(32).toString("base64url");
   const authorizationUrl = connectClient(provider).authorizationUrl({ state });
-  await db.$transaction([
-    db.oAuthState.create({
+  // Not while a sync runs (IllegalTransitionError, a ConflictError); the state row only with the transition.
+  await db.$transaction(async (tx) => {
+    await transition(integration.id, { type: "authorizeStarted" }, { client: tx });
+    await tx.oAuthState.create({
       data: { state, integrationId: integration.id, userId: actor.userId, expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS) },
-    }),
-    db.integration.update({
-      where: { id: integration.id },
-      data: { status: integration.status === "CONNECTED" ? "CONNECTED" : "CONNECTING", wizardStep: "AUTHORIZE", statusMessage: null },
-    }),
-  ]);
+    });
+  });
   return { integrationId: integration.id, state, authorizationUrl };
 }
 
@@ -113,9 +111,8 @@ export async function completeOAuth(
   if (claimed.count === 0) return { outcome: "invalid", ...ref };
   const finish = async (outcome: OAuthOutcome) => {
     await db.oAuthState.update({ where: { id: row.id }, data: { outcome } });
-    if (outcome !== "ok") {
-      await db.integration.updateMany({ where: { id: row.integrationId, status: "CONNECTING" }, data: { status: "NOT_CONNECTED", wizardStep: "CONNECT" } });
-    }
+    // Only an integration still waiting for this authorization goes back to Connect (a connected one stays connected).
+    if (outcome !== "ok") await tryTransition(row.integrationId, { type: "authorizeFailed" });
     return { outcome, ...ref };
   };
   if (row.expiresAt.getTime() < Date.now()) return finish("expired");
@@ -123,21 +120,13 @@ export async function completeOAuth(
   if (!code) return finish("cancelled");
   try {
     const result = await connectClient(row.integration.provider).exchangeCode({ code });
-    await db.integration.update({
-      where: { id: row.integrationId },
-      data: {
-        credentialsEnc: sealCredentials(result.credentials),
-        apiBaseUrl: result.apiBaseUrl,
-        tokenExpiresAt: result.tokenExpiresAt,
-        accountName: accountLabel(row.integration.provider, result.apiBaseUrl),
-        status: "CONNECTING",
-        wizardStep: "BACKFILL",
-        statusMessage: null,
-        connectedAt: new Date(),
-        connectedById: row.userId,
-        disconnectedAt: null,
-        generation: { increment: 1 },
-      },
+    await transition(row.integrationId, {
+      type: "credentialsAccepted",
+      credentialsEnc: sealCredentials(result.credentials),
+      apiBaseUrl: result.apiBaseUrl,
+      tokenExpiresAt: result.tokenExpiresAt,
+      accountName: accountLabel(row.integration.provider, result.apiBaseUrl),
+      connectedById: row.userId,
     });
     return finish("ok");
   } catch (e) {
@@ -201,19 +190,11 @@ export async function connectWithApiKey(actor: Actor, provider: Provider, input:
     throw e;
   }
   const integration = await integrationFor(actor.workspaceId, provider);
-  await db.integration.update({
-    where: { id: integration.id },
-    data: {
-      credentialsEnc: sealCredentials(credentials),
-      accountName: `Clari Copilot · key …${apiKey.slice(-4)}`,
-      status: "CONNECTING",
-      wizardStep: "BACKFILL",
-      statusMessage: null,
-      connectedAt: new Date(),
-      connectedById: actor.userId,
-      disconnectedAt: null,
-      generation: { increment: 1 },
-    },
+  await transition(integration.id, {
+    type: "credentialsAccepted",
+    credentialsEnc: sealCredentials(credentials),
+    accountName: `Clari Copilot · key …${apiKey.slice(-4)}`,
+    connectedById: actor.userId,
   });
   return { integrationId: integration.id };
 }
@@ -227,11 +208,8 @@ export async function chooseBackfill(actor: Actor, integration: IntegrationRef, 
   if (integration.wizardStep !== "BACKFILL") {
     throw new ConflictError("Choose a backfill period right after connecting. Reconnect to choose a new one.");
   }
-  const moved = await db.integration.updateMany({
-    where: { id: integrationId, wizardStep: "BACKFILL" },
-    data: { wizardStep: "SYNC", status: "SYNCING", backfillPeriod: period },
-  });
-  if (moved.count === 0) throw new ConflictError("The backfill was already started.");
+  // Compare-and-set on the Backfill step: of two clicks (or tabs), one starts the backfill, the other gets a Conflict.
+  await transition(integrationId, { type: "backfillChosen", period }, { message: "The backfill was already started." });
   await actor.send(appEvent("backfillRequested", { integrationId, generation: integration.generation, period, userId: actor.userId }));
   return { integrationId };
 }
@@ -267,7 +245,7 @@ export async function disconnect(actor: Actor, integration: IntegrationRef) {
 
 /** Starts a reconnect: the wizard runs again and asks for a new backfill period. */
 export async function beginReconnect(_actor: Actor, integration: IntegrationRef) {
-  await db.integration.update({ where: { id: integration.id }, data: { wizardStep: "CONNECT" } });
+  await transition(integration.id, { type: "reconnectStarted" });
   return { provider: integration.provider };
 }
 

@@ -1,17 +1,19 @@
 // The sync engine's units of work. Each function is idempotent and small enough to be one durable step:
-// the Inngest functions in inngest/functions/sync.ts only sequence them. Nothing here branches on
-// provider; every difference is behind the ProviderClient interface.
+// the Inngest functions in inngest/functions/ only sequence them. Nothing here branches on provider; every
+// difference is behind the ProviderClient interface. Integration status and wizard step change only
+// through lifecycle events (lib/sync/lifecycle.ts); what a failure means is in lib/sync/failures.ts.
 import "server-only";
 import { db } from "@/lib/db";
-import { ProviderError } from "@/lib/errors";
 
 import type { CallsCheckpoint, GateReport, ProviderClient, RequestPriority } from "@/lib/providers/types";
 import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
+import { FAILURES, type Failure } from "@/lib/sync/failures";
+import { POLL_INTERVAL_MS, transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, Provider, SyncRunKind } from "@/lib/generated/prisma/enums";
 
-export const POLL_INTERVAL_MS = 2 * 3_600_000;
+export { POLL_INTERVAL_MS };
 /** Each poll re-reads this much before the last successful sync, for calls that showed up late. */
 export const POLL_OVERLAP_MS = 6 * 3_600_000;
 /** Transcripts still missing for calls this recent are asked for again on every poll. */
@@ -35,35 +37,6 @@ const ALL_TIME_FROM = new Date("2010-01-01T00:00:00Z");
 export function backfillWindow(period: BackfillPeriod, now: Date): { from: Date; to: Date } {
   const days = BACKFILL_DAYS[period];
   return { from: days === null ? ALL_TIME_FROM : new Date(now.getTime() - days * DAY), to: now };
-}
-
-// -------------------------------------------------------------------------------------------------
-// Errors a person can act on
-// -------------------------------------------------------------------------------------------------
-
-const PROVIDER_NAME: Record<Provider, string> = { GONG: "Gong", SALESLOFT: "Salesloft", CLARI: "Clari Copilot" };
-
-export function describeSyncError(provider: Provider, error: unknown): { code: string; message: string } {
-  const name = PROVIDER_NAME[provider];
-  if (error instanceof ProviderError) {
-    switch (error.kind) {
-      case "AUTH_REVOKED":
-        return { code: error.kind, message: `${name} access was revoked or has expired. Reconnect the integration to resume syncing.` };
-      case "RATE_LIMITED":
-        return { code: error.kind, message: `${name}'s API limit was reached. Syncing resumes automatically; you can also Retry later.` };
-      case "INVALID_RESPONSE":
-        return { code: error.kind, message: `${name} returned data we could not read${error.field ? ` (field "${error.field}")` : ""}. Retry; if it keeps failing, contact support.` };
-      case "NOT_FOUND":
-        return { code: error.kind, message: `${name} could not find this user's calls. Check the user still exists in ${name}, then Retry.` };
-      case "INVALID_CREDENTIALS":
-        return { code: error.kind, message: `${name} rejected the credentials. Reconnect the integration.` };
-      case "CONFIG":
-        return { code: error.kind, message: `${name} is not configured on this server (${error.message}). Ask your administrator.` };
-      default:
-        return { code: error.kind, message: `${name} did not respond in time (temporary error). Retry this user.` };
-    }
-  }
-  return { code: "INTERNAL", message: `Syncing stopped on an unexpected error. Retry; if it keeps failing, contact support.` };
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -154,6 +127,8 @@ export async function discoverUsers(integrationId: string) {
 export async function planBackfill(integrationId: string, period: BackfillPeriod, triggeredById: string | null, now = new Date()) {
   const { from, to } = backfillWindow(period, now);
   const skip = period === "SKIP";
+  // First, so a backfill whose integration was disconnected meanwhile writes nothing (the step fails).
+  await transition(integrationId, { type: "backfillPlanned", period, backfillFrom: skip ? null : from, windowTo: to }, { now });
   const run = await startRun(integrationId, "BACKFILL", { from: skip ? null : from, to }, triggeredById);
   await db.userSync.updateMany({
     where: { integrationId, providerUser: { workspaceUserId: { not: null } } },
@@ -162,18 +137,6 @@ export async function planBackfill(integrationId: string, period: BackfillPeriod
       : { status: "PENDING", callsSynced: 0, windowFrom: from, windowTo: to, error: null, errorCode: null, startedAt: null, finishedAt: null, attempts: 0 },
   });
   if (!skip) await db.$executeRaw`UPDATE "UserSync" SET checkpoint = NULL WHERE "integrationId" = ${integrationId}`;
-  await db.integration.update({
-    where: { id: integrationId },
-    data: {
-      backfillPeriod: period,
-      backfillFrom: skip ? null : from,
-      wizardStep: "SYNC",
-      status: "SYNCING",
-      statusMessage: null,
-      // Polling continues from the end of the backfill window.
-      lastSuccessfulSyncAt: to,
-    },
-  });
   const users = await db.userSync.findMany({ where: { integrationId, status: "PENDING" }, select: { id: true } });
   if (skip || users.length === 0) await completeBackfillIfDone(integrationId, run.id, now);
   return { runId: run.id, userSyncIds: users.map((u) => u.id), window: { from, to } };
@@ -284,22 +247,36 @@ async function fetchAndStoreTranscripts(
 }
 
 /**
- * Marks one user Failed with a message a person can act on, in one write. `known` is used when the
- * error was already described (it arrives serialized in a failure handler).
+ * Marks one user Failed with a message a person can act on, in one write, and applies the failure's
+ * lifecycle change (e.g. access revoked: the integration needs a reconnect).
  */
-export async function markUserFailed(userSyncId: string, error: unknown, known?: { code: string; message: string }) {
-  const us = await db.userSync.findUnique({ where: { id: userSyncId }, select: { integrationId: true, integration: { select: { provider: true } } } });
+export async function markUserFailed(userSyncId: string, failure: Failure) {
+  const us = await db.userSync.findUnique({ where: { id: userSyncId }, select: { integrationId: true } });
   if (!us) return;
-  const { code, message } = known ?? describeSyncError(us.integration.provider, error);
-  await db.userSync.update({ where: { id: userSyncId }, data: { status: "FAILED", error: message, errorCode: code, finishedAt: new Date() } });
-  if (code === "AUTH_REVOKED") await markReconnectRequired(us.integrationId, message);
+  await db.userSync.update({ where: { id: userSyncId }, data: { status: "FAILED", error: failure.message, errorCode: failure.code, finishedAt: new Date() } });
+  await applyFailureLifecycle(us.integrationId, failure);
 }
 
+/** The failure table's state change for the integration; true when it had one. */
+export async function applyFailureLifecycle(integrationId: string, failure: Failure): Promise<boolean> {
+  if (FAILURES[failure.kind].lifecycle !== "reconnectRequired") return false;
+  await markReconnectRequired(integrationId, failure.message);
+  return true;
+}
+
+/** No-op once disconnected (a late failure must not revive it). */
 export async function markReconnectRequired(integrationId: string, message: string) {
-  await db.integration.updateMany({
-    where: { id: integrationId, status: { not: "DISCONNECTED" } },
-    data: { status: "RECONNECT_REQUIRED", statusMessage: message, nextSyncAt: null },
-  });
+  await tryTransition(integrationId, { type: "reconnectRequired", message });
+}
+
+/**
+ * The backfill function failed before it planned anything (e.g. the users could not be listed): back to
+ * the Backfill step so the admin can start it again, instead of a Sync step that never ends. Revoked
+ * access instead asks for a reconnect.
+ */
+export async function failBackfillStart(integrationId: string, failure: Failure) {
+  if (await applyFailureLifecycle(integrationId, failure)) return;
+  await tryTransition(integrationId, { type: "backfillFailedToStart", message: failure.message });
 }
 
 /** Closes the backfill when no user is Pending or In Progress; schedules the first poll. */
@@ -316,10 +293,8 @@ export async function completeBackfillIfDone(integrationId: string, runId: strin
     where: { integrationId, status: "RUNNING", kind: { in: ["BACKFILL", "USER_RETRY"] } },
     data: { status, finishedAt: new Date(), error },
   });
-  await db.integration.updateMany({
-    where: { id: integrationId, status: "SYNCING" },
-    data: { status: "CONNECTED", wizardStep: "COMPLETE", lastSyncAt: now, nextSyncAt: new Date(now.getTime() + POLL_INTERVAL_MS) },
-  });
+  // Only a syncing integration completes (not one disconnected or needing a reconnect meanwhile).
+  await tryTransition(integrationId, { type: "backfillCompleted", now });
   return true;
 }
 
@@ -330,7 +305,7 @@ export async function prepareUserRetry(userSyncId: string, integrationId: string
     data: { status: "PENDING", error: null, errorCode: null, finishedAt: null, attempts: { increment: 1 } },
   });
   if (updated.count === 0) return null;
-  await db.integration.updateMany({ where: { id: integrationId, status: { in: ["CONNECTED", "RECONNECT_REQUIRED"] } }, data: { status: "SYNCING", statusMessage: null } });
+  await tryTransition(integrationId, { type: "userRetryStarted" });
   const run = await startRun(integrationId, "USER_RETRY", {});
   return run.id;
 }
@@ -414,22 +389,7 @@ export async function dueIntegrations(now = new Date()) {
 
 /** Stops everything at once (generation bump), forgets the credentials, keeps every call and link. */
 export async function disconnectIntegration(integrationId: string) {
-  const updated = await db.integration.update({
-    where: { id: integrationId },
-    data: {
-      status: "DISCONNECTED",
-      generation: { increment: 1 },
-      credentialsEnc: null,
-      tokenExpiresAt: null,
-      disconnectedAt: new Date(),
-      nextSyncAt: null,
-      syncLockedUntil: null,
-      syncLockRunId: null,
-      statusMessage: null,
-      wizardStep: "CONNECT",
-    },
-    select: { generation: true },
-  });
+  const updated = await transition(integrationId, { type: "disconnected" });
   await db.syncRun.updateMany({ where: { integrationId, status: "RUNNING" }, data: { status: "CANCELLED", finishedAt: new Date(), error: "Disconnected" } });
   await db.userSync.updateMany({ where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } }, data: { status: "FAILED", error: "Stopped: the integration was disconnected.", errorCode: "DISCONNECTED" } });
   return updated.generation;

@@ -1,0 +1,48 @@
+// A poll or "Sync now": the company-wide window since the last successful sync, under the sync lease.
+import { events, inngest } from "@/inngest/client";
+import { db } from "@/lib/db";
+import type { CallsCheckpoint } from "@/lib/providers/types";
+import { acquireSyncLease, applyFailureLifecycle, pollPage, refetchMissingTranscripts, releaseSyncLease } from "@/lib/sync/engine";
+import { failureOf } from "@/lib/sync/failures";
+import { cancelOnDisconnect, providerCall, providerOf } from "./provider-step";
+
+export const poll = inngest.createFunction(
+  {
+    id: "sync-poll",
+    triggers: [events.syncRequested],
+    retries: 3,
+    concurrency: [{ key: "event.data.integrationId", limit: 1 }],
+    cancelOn: cancelOnDisconnect,
+    onFailure: async ({ event, error, step }) => {
+      const { integrationId } = event.data.event.data;
+      await step.run("release", async () => {
+        const failure = failureOf(error);
+        const row = await db.integration.findUnique({ where: { id: integrationId }, select: { syncLockRunId: true } });
+        if (row?.syncLockRunId) await releaseSyncLease(integrationId, row.syncLockRunId, false, null, failure.message);
+        await applyFailureLifecycle(integrationId, failure);
+      });
+    },
+  },
+  async ({ event, step }) => {
+    const { integrationId, generation, kind, userId } = event.data;
+    const provider = await step.run("provider", () => providerOf(integrationId));
+    const lease = await step.run("lease", async () => {
+      const l = await acquireSyncLease(integrationId, kind, userId ?? null);
+      return l ? { runId: l.runId, from: l.from.toISOString(), to: l.to.toISOString() } : null;
+    });
+    if (!lease) return { skipped: "another sync of this integration is running, or it is not connected" };
+    const window = { from: new Date(lease.from), to: new Date(lease.to) };
+    let checkpoint: CallsCheckpoint | null = null;
+    for (let page = 0; ; page++) {
+      const r: { done: boolean; cancelled: boolean; checkpoint: CallsCheckpoint | null } = await providerCall(step, `page-${page}`, provider, () =>
+        pollPage(integrationId, generation, lease.runId, window, checkpoint),
+      );
+      if (r.cancelled) return { cancelled: true };
+      checkpoint = r.checkpoint;
+      if (r.done) break;
+    }
+    const transcripts = await providerCall(step, "late-transcripts", provider, () => refetchMissingTranscripts(integrationId, generation, lease.runId));
+    await step.run("release", () => releaseSyncLease(integrationId, lease.runId, true, window.to));
+    return { runId: lease.runId, transcripts };
+  },
+);
