@@ -31,6 +31,8 @@ async function providerStep<T>(provider: Provider, fn: () => Promise<T>): Promis
       case "none":
         throw new NonRetriableError(message, { cause });
       case "backoff":
+        // The cause is the typed carrier, whose own cause is the caught error: nothing is lost.
+        // eslint-disable-next-line preserve-caught-error
         throw new Error(message, { cause });
     }
   }

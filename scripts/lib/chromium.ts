@@ -80,7 +80,7 @@ export async function ensureChromium(
     await install();
   } catch (err) {
     // apt's own output (kept by run()) follows the one line, for whoever needs the detail.
-    throw new Error(`Installing Debian's chromium failed: install it (apt-get install chromium) or set CHROMIUM_PATH\n${(err as Error).message}`);
+    throw new Error(`Installing Debian's chromium failed: install it (apt-get install chromium) or set CHROMIUM_PATH\n${(err as Error).message}`, { cause: err });
   }
   if (!host.isExecutable(plan.path)) throw new Error(`apt-get installed chromium, but still ${missing(plan.path)}`);
   return plan.path;
