@@ -1,6 +1,11 @@
 // Authorization-code OAuth server shared by the Gong and Salesloft simulators: consent page with
 // Allow / Deny, single-use codes that expire after 10 minutes, access tokens with a TTL, and
-// refresh tokens that are consumed by use (Gong: single-use; Salesloft: rotating).
+// refresh tokens that are consumed by use (Gong: single-use; Salesloft: rotating). PKCE (RFC 7636,
+// S256 only): a code issued for a code_challenge is exchanged only with the matching code_verifier.
+// consentRoutes() and grantFromParams() are the consent page and token grant logic of both providers;
+// each provider keeps only what differs (paths, client auth, error texts, token body fields).
+import { createHash } from "node:crypto";
+import { type Route, type SimResponse, json, params, redirect } from "./core";
 import { escapeHtml, randomToken } from "./util";
 
 export interface OAuthServerOptions {
@@ -17,6 +22,8 @@ interface CodeGrant {
   scope: string;
   expiresAt: number;
   used: boolean;
+  /** S256 code_challenge sent with the authorization request, if any. */
+  codeChallenge: string | null;
 }
 
 interface AccessToken {
@@ -51,9 +58,9 @@ export class OAuthServer {
     return clientId === c.clientId && (clientSecret === undefined || clientSecret === c.clientSecret);
   }
 
-  issueCode(clientId: string, redirectUri: string, scope: string): string {
+  issueCode(clientId: string, redirectUri: string, scope: string, codeChallenge: string | null = null): string {
     const code = randomToken("code_");
-    this.codes.set(code, { clientId, redirectUri, scope, expiresAt: this.opts.now() + this.opts.codeTtlMs(), used: false });
+    this.codes.set(code, { clientId, redirectUri, scope, expiresAt: this.opts.now() + this.opts.codeTtlMs(), used: false, codeChallenge });
     return code;
   }
 
@@ -71,7 +78,7 @@ export class OAuthServer {
     return this.issueTokens(scope);
   }
 
-  exchangeCode(code: string | null, redirectUri: string | null, clientId: string): GrantResult {
+  exchangeCode(code: string | null, redirectUri: string | null, clientId: string, codeVerifier: string | null = null): GrantResult {
     const grant = code ? this.codes.get(code) : undefined;
     if (!grant || grant.used || grant.clientId !== clientId) {
       if (grant) grant.used = true;
@@ -83,6 +90,9 @@ export class OAuthServer {
     }
     if (redirectUri !== grant.redirectUri) {
       return { ok: false, status: 400, error: "invalid_grant", description: "The redirect URI does not match the authorization request." };
+    }
+    if (grant.codeChallenge !== null && (!codeVerifier || s256(codeVerifier) !== grant.codeChallenge)) {
+      return { ok: false, status: 400, error: "invalid_grant", description: "The code verifier does not match the code challenge." };
     }
     return { ok: true, tokens: this.issueTokens(grant.scope) };
   }
@@ -162,4 +172,97 @@ export function redirectWith(redirectUri: string, params: Record<string, string 
   const url = new URL(redirectUri);
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
   return url.toString();
+}
+
+const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
+
+export interface ConsentRouteOptions {
+  server: OAuthServer;
+  /** Absolute URL the consent form posts back to (read per request: the base URL is known at listen time). */
+  action: () => string;
+  /** Authorization path below the provider's OAuth mount, e.g. "/oauth2/authorize". */
+  path: string;
+  providerName: string;
+  /** Gong answers a response_type other than "code" with unsupported_response_type; Salesloft does not check. */
+  checkResponseType: boolean;
+  /** The provider's error_description when the user clicks Deny. */
+  deniedDescription: string;
+  /** Extra parameters on the redirect after Allow (Salesloft: context and scope). */
+  grantedParams?: (scope: string) => Record<string, string>;
+}
+
+/** GET (consent page) and POST (Allow / Deny) of a provider's authorization endpoint. */
+export function consentRoutes(o: ConsentRouteOptions): Route[] {
+  const pattern = new RegExp(`^${o.path}$`);
+  const stateOf = (p: URLSearchParams) => (p.get("state") ? { state: p.get("state")! } : {});
+  return [
+    {
+      method: "GET",
+      area: "oauth",
+      pattern,
+      endpoint: `GET ${o.path}`,
+      handle: (req) => {
+        const q = req.query;
+        if (!o.server.checkClient(q.get("client_id"))) return { status: 400, html: errorPage("Invalid request", "Unknown client_id.") };
+        const redirectUri = q.get("redirect_uri");
+        if (!redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "redirect_uri is missing or invalid.") };
+        if (o.checkResponseType && q.get("response_type") !== "code") return redirect(redirectWith(redirectUri, { error: "unsupported_response_type", ...stateOf(q) }));
+        const challenge = q.get("code_challenge");
+        if (challenge && q.get("code_challenge_method") !== "S256") {
+          return redirect(redirectWith(redirectUri, { error: "invalid_request", error_description: "Only the S256 code_challenge_method is supported.", ...stateOf(q) }));
+        }
+        return {
+          status: 200,
+          html: consentPage({
+            action: o.action(),
+            appName: "Callsync",
+            providerName: o.providerName,
+            clientId: q.get("client_id")!,
+            redirectUri,
+            state: q.get("state") ?? "",
+            scope: q.get("scope") ?? "",
+            ...(challenge ? { extra: { code_challenge: challenge, code_challenge_method: "S256" } } : {}),
+          }),
+        };
+      },
+    },
+    {
+      method: "POST",
+      area: "oauth",
+      pattern,
+      endpoint: `POST ${o.path}`,
+      handle: (req) => {
+        const p = params(req);
+        const clientId = p.get("client_id");
+        const redirectUri = p.get("redirect_uri");
+        if (!o.server.checkClient(clientId) || !redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "Unknown client or redirect URI.") };
+        if (p.get("decision") !== "allow") return redirect(redirectWith(redirectUri, { error: "access_denied", error_description: o.deniedDescription, ...stateOf(p) }));
+        const scope = p.get("scope") ?? "";
+        const code = o.server.issueCode(clientId!, redirectUri, scope, p.get("code_challenge"));
+        return redirect(redirectWith(redirectUri, { code, ...o.grantedParams?.(scope), ...stateOf(p) }));
+      },
+    },
+  ];
+}
+
+/**
+ * The token endpoint's grant handling once the client is authenticated: authorization_code (with the
+ * PKCE verifier) or refresh_token; anything else is unsupported_grant_type with the provider's text.
+ * Returns the provider's error body on failure, or the issued tokens for the provider to shape.
+ */
+export function grantFromParams(
+  server: OAuthServer,
+  p: URLSearchParams,
+  clientId: string,
+  o: { onRefresh: () => void; unsupported: (grant: string | null) => string },
+): { ok: true; tokens: TokenSet } | { ok: false; response: SimResponse } {
+  const grant = p.get("grant_type");
+  let result: GrantResult;
+  if (grant === "authorization_code") result = server.exchangeCode(p.get("code"), p.get("redirect_uri"), clientId, p.get("code_verifier"));
+  else if (grant === "refresh_token") {
+    o.onRefresh();
+    result = server.refreshGrant(p.get("refresh_token"));
+  } else return { ok: false, response: json(400, { error: "unsupported_grant_type", error_description: o.unsupported(grant) }) };
+  if (!result.ok) return { ok: false, response: json(result.status, { error: result.error, error_description: result.description }) };
+  return { ok: true, tokens: result.tokens };
 }

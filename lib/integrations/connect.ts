@@ -7,6 +7,9 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError, ProviderError, ValidationError } from "@/lib/errors";
 import { appEvent, type SendEvents } from "@/lib/events";
+import { encryptString, decryptString } from "@/lib/crypto";
+import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
+import { providerSpec } from "@/lib/providers/registry";
 import { connectClient } from "@/lib/sync/clients";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
@@ -15,8 +18,6 @@ import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
 
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
-export const providerSlugSchema = z.enum(["gong", "salesloft", "clari"]);
-export const PROVIDER_BY_SLUG: Record<z.infer<typeof providerSlugSchema>, Provider> = { gong: "GONG", salesloft: "SALESLOFT", clari: "CLARI" };
 export const backfillPeriodSchema = z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MONTHS_6", "YEAR_1", "ALL_TIME", "SKIP"]);
 
 /** Who acts, and how their action starts background work (route handlers pass the Inngest client's sender). */
@@ -56,14 +57,16 @@ async function integrationFor(workspaceId: string, provider: Provider) {
 
 /** Starts an authorization attempt: a fresh single-use state, and the provider's consent URL. */
 export async function startOAuth(actor: Actor, provider: Provider) {
-  if (provider === "CLARI") throw new ValidationError("Clari Copilot connects with an API key, not OAuth.");
+  if (providerSpec(provider).auth !== "oauth") throw new ValidationError(`${providerSpec(provider).displayName} connects with an API key, not OAuth.`);
   const integration = await integrationFor(actor.workspaceId, provider);
   if (integration.status === "SYNCING") throw new ConflictError("A sync is running for this integration. Wait for it to finish or disconnect first.");
   const state = randomBytes(32).toString("base64url");
-  const authorizationUrl = connectClient(provider).authorizationUrl({ state });
+  // PKCE only where the provider accepts it (registry); the verifier is stored encrypted with the state.
+  const codeVerifier = supportsPkce(provider) ? newCodeVerifier() : null;
+  const authorizationUrl = connectClient(provider).authorizationUrl({ state, codeVerifier });
   await db.$transaction([
     db.oAuthState.create({
-      data: { state, integrationId: integration.id, userId: actor.userId, expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS) },
+      data: { state, integrationId: integration.id, userId: actor.userId, codeVerifier: codeVerifier && encryptString(codeVerifier), expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS) },
     }),
     db.integration.update({
       where: { id: integration.id },
@@ -122,14 +125,15 @@ export async function completeOAuth(
   if (error) return finish(error === "access_denied" ? "denied" : "cancelled");
   if (!code) return finish("cancelled");
   try {
-    const result = await connectClient(row.integration.provider).exchangeCode({ code });
+    const codeVerifier = row.codeVerifier ? decryptString(row.codeVerifier) : null;
+    const result = await connectClient(row.integration.provider).exchangeCode({ code, codeVerifier });
     await db.integration.update({
       where: { id: row.integrationId },
       data: {
         credentialsEnc: sealCredentials(result.credentials),
         apiBaseUrl: result.apiBaseUrl,
         tokenExpiresAt: result.tokenExpiresAt,
-        accountName: accountLabel(row.integration.provider, result.apiBaseUrl),
+        accountName: providerSpec(row.integration.provider).accountLabel({ apiBaseUrl: result.apiBaseUrl }),
         status: "CONNECTING",
         wizardStep: "BACKFILL",
         statusMessage: null,
@@ -144,19 +148,6 @@ export async function completeOAuth(
     console.error("[oauth] code exchange failed:", e instanceof Error ? e.message : e);
     return finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed");
   }
-}
-
-function accountLabel(provider: Provider, apiBaseUrl: string | null): string {
-  if (provider === "GONG" && apiBaseUrl) {
-    try {
-      const u = new URL(apiBaseUrl);
-      const tenant = u.pathname.split("/").filter(Boolean).pop();
-      return `Gong · ${u.hostname.includes("gong.io") ? u.hostname.split(".")[0] : tenant ?? u.hostname}`;
-    } catch {
-      return "Gong";
-    }
-  }
-  return provider === "SALESLOFT" ? "Salesloft team" : provider === "CLARI" ? "Clari Copilot workspace" : "Gong";
 }
 
 /** What the wizard's first tab polls while the consent page is open. */
@@ -184,7 +175,7 @@ export const apiKeySchema = z.object({
 
 /** Checks the key with the provider first; nothing is saved unless it works. */
 export async function connectWithApiKey(actor: Actor, provider: Provider, input: unknown) {
-  if (provider !== "CLARI") throw new ValidationError("This provider connects with OAuth.");
+  if (providerSpec(provider).auth !== "apiKey") throw new ValidationError("This provider connects with OAuth.");
   const { apiKey, apiSecret } = parseInput(apiKeySchema, input);
   const credentials = { kind: "apiKey" as const, apiKey, apiSecret };
   try {
@@ -205,7 +196,7 @@ export async function connectWithApiKey(actor: Actor, provider: Provider, input:
     where: { id: integration.id },
     data: {
       credentialsEnc: sealCredentials(credentials),
-      accountName: `Clari Copilot · key …${apiKey.slice(-4)}`,
+      accountName: providerSpec(provider).accountLabel({ apiBaseUrl: null, apiKey }),
       status: "CONNECTING",
       wizardStep: "BACKFILL",
       statusMessage: null,

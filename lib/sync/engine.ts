@@ -5,6 +5,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { ProviderError } from "@/lib/errors";
 
+import { providerName } from "@/lib/providers/registry";
 import type { CallsCheckpoint, GateReport, ProviderClient, RequestPriority } from "@/lib/providers/types";
 import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
@@ -41,10 +42,8 @@ export function backfillWindow(period: BackfillPeriod, now: Date): { from: Date;
 // Errors a person can act on
 // -------------------------------------------------------------------------------------------------
 
-const PROVIDER_NAME: Record<Provider, string> = { GONG: "Gong", SALESLOFT: "Salesloft", CLARI: "Clari Copilot" };
-
 export function describeSyncError(provider: Provider, error: unknown): { code: string; message: string } {
-  const name = PROVIDER_NAME[provider];
+  const name = providerName(provider);
   if (error instanceof ProviderError) {
     switch (error.kind) {
       case "AUTH_REVOKED":

@@ -3,12 +3,12 @@
 import "server-only";
 import { NotFoundError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http";
-import { PROVIDER_BY_SLUG, providerSlugSchema } from "@/lib/integrations/connect";
+import { providerFromSlug as lookUp } from "@/lib/providers/registry";
 
 export function providerFromSlug(slug: string) {
-  const parsed = providerSlugSchema.safeParse(slug);
-  if (!parsed.success) throw new NotFoundError("That provider");
-  return PROVIDER_BY_SLUG[parsed.data];
+  const provider = lookUp(slug);
+  if (!provider) throw new NotFoundError("That provider");
+  return provider;
 }
 
 /** The action's JSON body ({} when empty); 400 when it is not JSON, 413 when it is too large. */
