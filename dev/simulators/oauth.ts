@@ -2,10 +2,11 @@
 // Allow / Deny, single-use codes that expire after 10 minutes, access tokens with a TTL, and
 // refresh tokens that are consumed by use (Gong: single-use; Salesloft: rotating). PKCE (RFC 7636,
 // S256 only): a code issued for a code_challenge is exchanged only with the matching code_verifier.
-// consentRoutes() and grantFromParams() are the consent page and token grant logic of both providers;
+// consentRoutes() and tokenRoute() are the consent page and token grant logic of both providers;
 // each provider keeps only what differs (paths, client auth, error texts, token body fields).
 import { createHash } from "node:crypto";
-import { type Route, type SimResponse, json, params, redirect } from "./core";
+import { oauthSpec, providerSpec, type ProviderId } from "../../lib/providers/registry";
+import { type Route, type SimRequest, type SimResponse, json, params, redirect } from "./core";
 import { escapeHtml, randomToken } from "./util";
 
 export interface OAuthServerOptions {
@@ -178,11 +179,10 @@ const s256 = (verifier: string) => createHash("sha256").update(verifier).digest(
 
 export interface ConsentRouteOptions {
   server: OAuthServer;
-  /** Absolute URL the consent form posts back to (read per request: the base URL is known at listen time). */
-  action: () => string;
-  /** Authorization path below the provider's OAuth mount, e.g. "/oauth2/authorize". */
-  path: string;
-  providerName: string;
+  /** The provider: its name, simulator mount and authorization path come from the registry. */
+  provider: ProviderId;
+  /** The simulator's base URL (read per request: it is known once the server listens). */
+  baseUrl: () => string;
   /** Gong answers a response_type other than "code" with unsupported_response_type; Salesloft does not check. */
   checkResponseType: boolean;
   /** The provider's error_description when the user clicks Deny. */
@@ -193,14 +193,16 @@ export interface ConsentRouteOptions {
 
 /** GET (consent page) and POST (Allow / Deny) of a provider's authorization endpoint. */
 export function consentRoutes(o: ConsentRouteOptions): Route[] {
-  const pattern = new RegExp(`^${o.path}$`);
+  const spec = providerSpec(o.provider);
+  const path = oauthSpec(o.provider).authorizePath;
+  const pattern = new RegExp(`^${path}$`);
   const stateOf = (p: URLSearchParams) => (p.get("state") ? { state: p.get("state")! } : {});
   return [
     {
       method: "GET",
       area: "oauth",
       pattern,
-      endpoint: `GET ${o.path}`,
+      endpoint: `GET ${path}`,
       handle: (req) => {
         const q = req.query;
         if (!o.server.checkClient(q.get("client_id"))) return { status: 400, html: errorPage("Invalid request", "Unknown client_id.") };
@@ -214,9 +216,9 @@ export function consentRoutes(o: ConsentRouteOptions): Route[] {
         return {
           status: 200,
           html: consentPage({
-            action: o.action(),
+            action: `${o.baseUrl()}${spec.simulator.oauth}${path}`,
             appName: "Callsync",
-            providerName: o.providerName,
+            providerName: spec.displayName,
             clientId: q.get("client_id")!,
             redirectUri,
             state: q.get("state") ?? "",
@@ -230,7 +232,7 @@ export function consentRoutes(o: ConsentRouteOptions): Route[] {
       method: "POST",
       area: "oauth",
       pattern,
-      endpoint: `POST ${o.path}`,
+      endpoint: `POST ${path}`,
       handle: (req) => {
         const p = params(req);
         const clientId = p.get("client_id");
@@ -245,24 +247,44 @@ export function consentRoutes(o: ConsentRouteOptions): Route[] {
   ];
 }
 
+export interface TokenRouteOptions {
+  server: OAuthServer;
+  /** The provider: its token path comes from the registry. */
+  provider: ProviderId;
+  /** The authenticated client id, or the provider's 401 invalid_client response. */
+  authenticate: (req: SimRequest, p: URLSearchParams) => string | SimResponse;
+  onRefresh: () => void;
+  /** The provider's error_description for an unsupported grant_type. */
+  unsupported: (grant: string | null) => string;
+  /** The provider's token response body. */
+  body: (tokens: TokenSet) => Record<string, unknown>;
+}
+
 /**
- * The token endpoint's grant handling once the client is authenticated: authorization_code (with the
- * PKCE verifier) or refresh_token; anything else is unsupported_grant_type with the provider's text.
- * Returns the provider's error body on failure, or the issued tokens for the provider to shape.
+ * A provider's token endpoint: client authentication (provider-specific), then authorization_code
+ * (with the PKCE verifier) or refresh_token; anything else is unsupported_grant_type.
  */
-export function grantFromParams(
-  server: OAuthServer,
-  p: URLSearchParams,
-  clientId: string,
-  o: { onRefresh: () => void; unsupported: (grant: string | null) => string },
-): { ok: true; tokens: TokenSet } | { ok: false; response: SimResponse } {
-  const grant = p.get("grant_type");
-  let result: GrantResult;
-  if (grant === "authorization_code") result = server.exchangeCode(p.get("code"), p.get("redirect_uri"), clientId, p.get("code_verifier"));
-  else if (grant === "refresh_token") {
-    o.onRefresh();
-    result = server.refreshGrant(p.get("refresh_token"));
-  } else return { ok: false, response: json(400, { error: "unsupported_grant_type", error_description: o.unsupported(grant) }) };
-  if (!result.ok) return { ok: false, response: json(result.status, { error: result.error, error_description: result.description }) };
-  return { ok: true, tokens: result.tokens };
+export function tokenRoute(o: TokenRouteOptions): Route {
+  const path = oauthSpec(o.provider).tokenPath;
+  return {
+    method: "POST",
+    area: "oauth",
+    pattern: new RegExp(`^${path}$`),
+    endpoint: `POST ${path}`,
+    isRefresh: (req) => params(req).get("grant_type") === "refresh_token",
+    handle: (req) => {
+      const p = params(req);
+      const clientId = o.authenticate(req, p);
+      if (typeof clientId !== "string") return clientId;
+      const grant = p.get("grant_type");
+      let result: GrantResult;
+      if (grant === "authorization_code") result = o.server.exchangeCode(p.get("code"), p.get("redirect_uri"), clientId, p.get("code_verifier"));
+      else if (grant === "refresh_token") {
+        o.onRefresh();
+        result = o.server.refreshGrant(p.get("refresh_token"));
+      } else return json(400, { error: "unsupported_grant_type", error_description: o.unsupported(grant) });
+      if (!result.ok) return json(result.status, { error: result.error, error_description: result.description });
+      return json(200, o.body(result.tokens));
+    },
+  };
 }

@@ -8,10 +8,10 @@ import { createHash } from "node:crypto";
 import * as oauth from "oauth4webapi";
 import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
-import type { AuthHeaders, ProviderHttp } from "./http";
+import { type AuthHeaders, ProviderHttp } from "./http";
 import { parsePayload } from "./parse";
-import { oauthSpec, providerSpec, type OAuthSpec, type ProviderId } from "./registry";
-import type { ConnectResult, CredentialStore, OAuthCredentials, ProviderClientConfig, ProviderCredentials } from "./types";
+import { describeProvider, oauthSpec, providerSpec, type OAuthSpec, type ProviderId } from "./registry";
+import type { ConnectResult, CredentialStore, OAuthCredentials, ProviderClientConfig, ProviderCredentials, ProviderDeps, ProviderDescription } from "./types";
 
 /** Refresh this long before the provider's expiry. */
 const EXPIRY_SKEW_MS = 60_000;
@@ -274,5 +274,64 @@ export class OAuthClient<T extends TokenFields> {
       classify: (s, b) => classifyTokenError(this.label, phase, s, b),
     });
     return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json" } });
+  }
+}
+
+/**
+ * What every OAuth provider client shares: the HTTP path, the OAuth client and the refresh session,
+ * the connect-step methods, and the options that make an API request use (and refresh) the stored token.
+ * GongClient and SalesloftClient add only their API calls.
+ */
+export abstract class OAuthProviderClient<K extends ProviderId, T extends TokenFields> {
+  protected readonly label: string;
+  protected readonly now: () => Date;
+  protected readonly http: ProviderHttp;
+  protected readonly oauth: OAuthClient<T>;
+  protected readonly session: OAuthSession;
+  private readonly description: ProviderDescription;
+
+  constructor(
+    readonly provider: K,
+    protected readonly config: ProviderClientConfig,
+    protected readonly deps: ProviderDeps,
+    tokenSchema: z.ZodType<T>,
+  ) {
+    this.description = describeProvider(provider);
+    this.label = this.description.displayName;
+    this.now = deps.now ?? (() => new Date());
+    this.http = new ProviderHttp(provider, this.label, this.description.rateLimit, deps);
+    this.oauth = new OAuthClient(provider, config, this.http, tokenSchema, this.now);
+    this.session = new OAuthSession(this.label, deps.credentials, (c) => this.oauth.refresh(c), this.now);
+  }
+
+  describe(): ProviderDescription {
+    return this.description;
+  }
+
+  authorizationUrl(params: { state: string; redirectUri?: string; codeVerifier?: string | null }): string {
+    return this.oauth.authorizationUrl(params);
+  }
+
+  exchangeCode(params: { code: string; redirectUri?: string; codeVerifier?: string | null }): Promise<ConnectResult> {
+    return this.oauth.exchangeCode(params);
+  }
+
+  async verifyCredentials(): Promise<ConnectResult> {
+    throw new ProviderError("CONFIG", this.label, `${this.label} connects with OAuth, not with an API key`);
+  }
+
+  async refreshCredentials(): Promise<ProviderCredentials> {
+    return this.session.refresh(null);
+  }
+
+  /** ProviderHttp options for an API request: the stored bearer token, one shared refresh on an auth failure. */
+  protected authed(authStatuses?: number[]) {
+    return {
+      authorize: () => this.session.authorize(),
+      onAuthFailure: async (failed: string) => {
+        await this.session.refresh(failed);
+      },
+      ...(authStatuses ? { authStatuses } : {}),
+    };
   }
 }

@@ -11,7 +11,7 @@
 // in lib/env.ts's schema (the names below).
 import { z } from "zod";
 import type { Provider } from "@/lib/generated/prisma/enums";
-import type { ProviderDescription } from "./types";
+import type { ProviderDescription, RateLimitPolicy, RateLimitWindow } from "./types";
 
 /** How a provider's OAuth authorization-code flow is driven (lib/providers/oauth.ts reads this). */
 export interface OAuthSpec {
@@ -75,6 +75,11 @@ export type ProviderSpec<Id extends string = string, Slug extends string = strin
 
 const HOUR = 3_600_000;
 
+/** A request-counted limit: N per second (rolling) plus one calendar quota; Retry-After on 429. */
+function requestLimit(perSecond: number, quota: RateLimitWindow): RateLimitPolicy {
+  return { unit: "request", windows: [{ limit: perSecond, windowMs: 1_000, align: "rolling" }, quota], headers: { retryAfter: "retry-after" } };
+}
+
 function gongAccountLabel({ apiBaseUrl }: { apiBaseUrl: string | null }): string {
   if (!apiBaseUrl) return "Gong";
   try {
@@ -116,14 +121,8 @@ export const PROVIDER_LIST = [
     env: { apiBaseUrl: "GONG_API_BASE_URL", oauthBaseUrl: "GONG_OAUTH_BASE_URL", clientId: "GONG_CLIENT_ID", clientSecret: "GONG_CLIENT_SECRET" },
     envDefaults: { apiBaseUrl: "https://api.gong.io", oauthBaseUrl: "https://app.gong.io" },
     facts: {
-      rateLimit: {
-        unit: "request",
-        windows: [
-          { limit: 3, windowMs: 1_000, align: "rolling" },
-          { limit: 10_000, windowMs: 86_400_000, align: "utcDay" },
-        ],
-        headers: { retryAfter: "retry-after" },
-      },
+      // 3 requests/s and 10,000/day per company.
+      rateLimit: requestLimit(3, { limit: 10_000, windowMs: 86_400_000, align: "utcDay" }),
       pageSize: 100,
       supportsBatchTranscripts: true,
       maxTranscriptBatch: 100,
@@ -185,14 +184,8 @@ export const PROVIDER_LIST = [
     env: { apiBaseUrl: "CLARI_API_BASE_URL" },
     envDefaults: { apiBaseUrl: "https://rest-api.copilot.clari.com" },
     facts: {
-      rateLimit: {
-        unit: "request",
-        windows: [
-          { limit: 10, windowMs: 1_000, align: "rolling" },
-          { limit: 100_000, windowMs: 7 * 86_400_000, align: "utcWeekSunday" },
-        ],
-        headers: { retryAfter: "retry-after" },
-      },
+      // 10 requests/s and 100,000 a week (the week starts Sunday 00:00 GMT).
+      rateLimit: requestLimit(10, { limit: 100_000, windowMs: 7 * 86_400_000, align: "utcWeekSunday" }),
       // Clari staff advise limit=25: responses over 6 MB come back as 502.
       pageSize: 25,
       supportsBatchTranscripts: false,

@@ -4,11 +4,11 @@
 import { createHmac } from "node:crypto";
 import { DEMO_DEALS } from "../../../lib/demo/data";
 import { GONG_NO_CALLS_MESSAGE, GONG_NO_USERS_MESSAGE, gongExtensiveRequestSchema, gongTranscriptRequestSchema } from "../../../lib/providers/gong/schemas";
-import { type ProviderSim, type Route, type SimRequest, type SimResponse, basicAuth, bearer, json, params, parseJsonBody } from "../core";
+import { type ProviderSim, type Route, type SimRequest, type SimResponse, basicAuth, bearer, json, parseJsonBody } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";
 import { takeAll } from "../limits";
-import { consentRoutes, errorPage, grantFromParams } from "../oauth";
+import { consentRoutes, errorPage, tokenRoute } from "../oauth";
 import type { SimState } from "../state";
 import { isoWithOffset, requestId } from "../util";
 
@@ -160,40 +160,26 @@ export function gongSim(state: SimState): ProviderSim {
   const oauth = state.gongOAuth;
 
   const routes: Route[] = [
-    ...consentRoutes({
+    ...consentRoutes({ server: oauth, provider: "GONG", baseUrl: () => state.baseUrl, checkResponseType: true, deniedDescription: "The user denied the request" }),
+    tokenRoute({
       server: oauth,
-      action: () => `${state.baseUrl}/gong/oauth2/authorize`,
-      path: "/oauth2/authorize",
-      providerName: "Gong",
-      checkResponseType: true,
-      deniedDescription: "The user denied the request",
-    }),
-    {
-      method: "POST",
-      area: "oauth",
-      pattern: /^\/oauth2\/generate-customer-token$/,
-      endpoint: "POST /oauth2/generate-customer-token",
-      isRefresh: (req) => params(req).get("grant_type") === "refresh_token",
-      handle: (req) => {
+      provider: "GONG",
+      // Basic client authentication only.
+      authenticate: (req) => {
         const basic = basicAuth(req);
-        if (!basic || !oauth.checkClient(basic.user, basic.pass)) {
-          return json(401, { error: "invalid_client", error_description: "Client authentication failed" });
-        }
-        const result = grantFromParams(oauth, params(req), basic.user, {
-          onRefresh: () => state.stats.refresh("gong"),
-          unsupported: (grant) => `grant_type ${grant ?? "(missing)"} is not supported`,
-        });
-        if (!result.ok) return result.response;
-        return json(200, {
-          access_token: result.tokens.accessToken,
-          refresh_token: result.tokens.refreshToken,
-          scope: result.tokens.scope,
-          token_type: "bearer",
-          expires_in: result.tokens.expiresIn,
-          api_base_url_for_customer: `${state.baseUrl}/gong-api/${state.config.gongTenant}`,
-        });
+        return basic && oauth.checkClient(basic.user, basic.pass) ? basic.user : json(401, { error: "invalid_client", error_description: "Client authentication failed" });
       },
-    },
+      onRefresh: () => state.stats.refresh("gong"),
+      unsupported: (grant) => `grant_type ${grant ?? "(missing)"} is not supported`,
+      body: (t) => ({
+        access_token: t.accessToken,
+        refresh_token: t.refreshToken,
+        scope: t.scope,
+        token_type: "bearer",
+        expires_in: t.expiresIn,
+        api_base_url_for_customer: `${state.baseUrl}/gong-api/${state.config.gongTenant}`,
+      }),
+    }),
     {
       method: "GET",
       area: "oauth",

@@ -3,10 +3,10 @@
 // duplicate, mixed seconds/ms started_recording_at, duration in ms, sentences in float seconds.
 import { DEMO_DEALS } from "../../../lib/demo/data";
 import { salesloftPageCost } from "../../../lib/providers/salesloft/schemas";
-import { type ProviderSim, type Route, type SimRequest, type SimResponse, bearer, json, params, redirect } from "../core";
+import { type ProviderSim, type Route, type SimRequest, type SimResponse, bearer, json, redirect } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";
-import { consentRoutes, grantFromParams } from "../oauth";
+import { consentRoutes, tokenRoute } from "../oauth";
 import type { SimState } from "../state";
 import { isoWithOffset, uuidFrom } from "../util";
 
@@ -135,39 +135,32 @@ export function salesloftSim(state: SimState): ProviderSim {
   const routes: Route[] = [
     ...consentRoutes({
       server: oauth,
-      action: () => `${state.baseUrl}/salesloft/oauth/authorize`,
-      path: "/oauth/authorize",
-      providerName: "Salesloft",
+      provider: "SALESLOFT",
+      baseUrl: () => state.baseUrl,
       checkResponseType: false,
       deniedDescription: "The resource owner denied the request.",
+      // Salesloft's redirect also carries the team context and the granted scope.
       grantedParams: (scope) => ({ context: `/teams/${100_000 + (state.config.seed % 1000)}`, scope }),
     }),
-    {
-      method: "POST",
-      area: "oauth",
-      pattern: /^\/oauth\/token$/,
-      endpoint: "POST /oauth/token",
-      isRefresh: (req) => params(req).get("grant_type") === "refresh_token",
-      handle: (req) => {
-        const p = params(req);
-        if (!oauth.checkClient(p.get("client_id"), p.get("client_secret"))) {
-          return json(401, { error: "invalid_client", error_description: "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method." });
-        }
-        const result = grantFromParams(oauth, p, p.get("client_id")!, {
-          onRefresh: () => state.stats.refresh("salesloft"),
-          unsupported: () => "The authorization grant type is not supported by the authorization server.",
-        });
-        if (!result.ok) return result.response;
-        return json(200, {
-          access_token: result.tokens.accessToken,
-          token_type: "bearer",
-          expires_in: result.tokens.expiresIn,
-          refresh_token: result.tokens.refreshToken,
-          scope: result.tokens.scope,
-          created_at: Math.floor(state.now() / 1000),
-        });
-      },
-    },
+    tokenRoute({
+      server: oauth,
+      provider: "SALESLOFT",
+      // client_id / client_secret in the form body.
+      authenticate: (_req, p) =>
+        oauth.checkClient(p.get("client_id"), p.get("client_secret"))
+          ? p.get("client_id")!
+          : json(401, { error: "invalid_client", error_description: "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method." }),
+      onRefresh: () => state.stats.refresh("salesloft"),
+      unsupported: () => "The authorization grant type is not supported by the authorization server.",
+      body: (t) => ({
+        access_token: t.accessToken,
+        token_type: "bearer",
+        expires_in: t.expiresIn,
+        refresh_token: t.refreshToken,
+        scope: t.scope,
+        created_at: Math.floor(state.now() / 1000),
+      }),
+    }),
     {
       method: "GET",
       area: "api",

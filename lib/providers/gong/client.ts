@@ -5,23 +5,9 @@ import "server-only";
 import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import type { CanonicalTranscript, ProviderUserRecord, Recording } from "../canonical";
-import { ProviderHttp } from "../http";
-import { OAuthClient, OAuthSession } from "../oauth";
-import { describeProvider, oauthSpec } from "../registry";
-import type {
-  CallOptions,
-  CallPage,
-  CallsCheckpoint,
-  ConnectResult,
-  ListCallsParams,
-  OAuthCredentials,
-  ProviderClient,
-  ProviderClientConfig,
-  ProviderCredentials,
-  ProviderDeps,
-  ProviderDescription,
-  RequestPriority,
-} from "../types";
+import { OAuthProviderClient } from "../oauth";
+import { describeProvider, oauthSpec, providerName } from "../registry";
+import type { CallOptions, CallPage, CallsCheckpoint, ListCallsParams, ProviderClient, ProviderClientConfig, ProviderDeps, ProviderDescription, RequestPriority } from "../types";
 import { GONG_MEDIA_TTL_MS, mapGongCall, mapGongTranscript, mapGongUser } from "./mapper";
 import {
   GONG_NO_CALLS_MESSAGE,
@@ -35,7 +21,7 @@ import {
   type GongTokenResponse,
 } from "./schemas";
 
-const LABEL = "Gong";
+const LABEL = providerName("GONG");
 export const GONG_DEFAULT_SCOPES = [...oauthSpec("GONG").scopes];
 export const GONG_DESCRIPTION: ProviderDescription = describeProvider("GONG");
 export const GONG_TRANSCRIPT_BATCH = GONG_DESCRIPTION.maxTranscriptBatch;
@@ -55,42 +41,9 @@ const isExpiredCursor = (status: number, body: unknown) =>
 
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 
-export class GongClient implements ProviderClient {
-  readonly provider = "GONG" as const;
-  private readonly http: ProviderHttp;
-  private readonly oauth: OAuthClient<GongTokenResponse>;
-  private readonly session: OAuthSession;
-  private readonly now: () => Date;
-
-  constructor(
-    private readonly config: ProviderClientConfig,
-    private readonly deps: ProviderDeps = {},
-  ) {
-    this.now = deps.now ?? (() => new Date());
-    this.http = new ProviderHttp("GONG", LABEL, GONG_DESCRIPTION.rateLimit, deps);
-    this.oauth = new OAuthClient("GONG", config, this.http, gongTokenResponseSchema, this.now);
-    this.session = new OAuthSession(LABEL, deps.credentials, (c) => this.oauth.refresh(c), this.now);
-  }
-
-  describe(): ProviderDescription {
-    return GONG_DESCRIPTION;
-  }
-
-  authorizationUrl(params: { state: string; redirectUri?: string; codeVerifier?: string | null }): string {
-    return this.oauth.authorizationUrl(params);
-  }
-
-  /** POST /oauth2/generate-customer-token with Basic client auth (lib/providers/oauth.ts). */
-  exchangeCode(params: { code: string; redirectUri?: string; codeVerifier?: string | null }): Promise<ConnectResult> {
-    return this.oauth.exchangeCode(params);
-  }
-
-  async verifyCredentials(): Promise<ConnectResult> {
-    throw new ProviderError("CONFIG", LABEL, "Gong connects with OAuth, not with an API key");
-  }
-
-  async refreshCredentials(): Promise<ProviderCredentials> {
-    return this.session.refresh(null);
+export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> implements ProviderClient {
+  constructor(config: ProviderClientConfig, deps: ProviderDeps = {}) {
+    super("GONG", config, deps, gongTokenResponseSchema);
   }
 
   private async apiUrl(path: string): Promise<string> {
@@ -98,15 +51,9 @@ export class GongClient implements ProviderClient {
     return `${trimSlash(creds.apiBaseUrl ?? this.config.apiBaseUrl)}${path}`;
   }
 
-  private authed() {
-    return {
-      authorize: () => this.session.authorize(),
-      onAuthFailure: async (failed: string) => {
-        await this.session.refresh(failed);
-      },
-      // Gong answers 401 on most endpoints and 403 on /v2/users for a bad or revoked token.
-      authStatuses: [401, 403],
-    };
+  // Gong answers 401 on most endpoints and 403 on /v2/users for a bad or revoked token.
+  private gongAuthed() {
+    return this.authed([401, 403]);
   }
 
   async listUsers(options: CallOptions = {}): Promise<ProviderUserRecord[]> {
@@ -121,7 +68,7 @@ export class GongClient implements ProviderClient {
         endpoint: "GET /v2/users",
         schema: gongUsersResponseSchema,
         priority: options.priority ?? "interactive",
-        ...this.authed(),
+        ...this.gongAuthed(),
         recover: (status, body) => (isNoResults(status, body) ? { value: "EMPTY" as const } : undefined),
       });
       if (data === "EMPTY") break;
@@ -140,7 +87,7 @@ export class GongClient implements ProviderClient {
       body: JSON.stringify(body),
       schema: gongCallsExtensiveResponseSchema,
       priority: priority ?? "backfill",
-      ...this.authed(),
+      ...this.gongAuthed(),
       recover: (status, b) => {
         if (isNoResults(status, b)) return { value: "EMPTY" as const };
         if (isExpiredCursor(status, b)) return { value: "CURSOR_EXPIRED" as const };
@@ -197,7 +144,7 @@ export class GongClient implements ProviderClient {
       body: JSON.stringify({ ...(cursor ? { cursor } : {}), filter: { callIds } }),
       schema: gongTranscriptResponseSchema,
       priority,
-      ...this.authed(),
+      ...this.gongAuthed(),
       recover: (status, b) => (isNoResults(status, b) ? { value: "EMPTY" as const } : undefined),
     });
     return data;

@@ -6,22 +6,9 @@ import "server-only";
 import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import { type CanonicalTranscript, type CrmContext, type ProviderUserRecord, type Recording, normalizeCrmSystem } from "../canonical";
-import { ProviderHttp } from "../http";
-import { OAuthClient, OAuthSession } from "../oauth";
-import { describeProvider, oauthSpec } from "../registry";
-import type {
-  CallOptions,
-  CallPage,
-  ConnectResult,
-  ListCallsParams,
-  OAuthCredentials,
-  ProviderClient,
-  ProviderClientConfig,
-  ProviderCredentials,
-  ProviderDeps,
-  ProviderDescription,
-  RequestPriority,
-} from "../types";
+import { OAuthProviderClient } from "../oauth";
+import { describeProvider, oauthSpec, providerName } from "../registry";
+import type { CallOptions, CallPage, ListCallsParams, ProviderClient, ProviderClientConfig, ProviderDeps, ProviderDescription, RequestPriority } from "../types";
 import { mapSalesloftConversation, mapSalesloftSentences, mapSalesloftUser } from "./mapper";
 import {
   salesloftAccountResponseSchema,
@@ -40,10 +27,10 @@ import {
   type SalesloftTokenResponse,
 } from "./schemas";
 
-const LABEL = "Salesloft";
+const LABEL = providerName("SALESLOFT");
 export const SALESLOFT_PAGE_SIZE = 100;
-/** Conversations per listing page (why 25, not the API's 100: the registry's Salesloft entry). */
 export const SALESLOFT_DESCRIPTION: ProviderDescription = describeProvider("SALESLOFT");
+/** Conversations per listing page (why 25, not the API's 100: the registry's Salesloft entry). */
 export const SALESLOFT_CONVERSATIONS_PAGE_SIZE = SALESLOFT_DESCRIPTION.pageSize;
 export const SALESLOFT_DEFAULT_SCOPES = [...oauthSpec("SALESLOFT").scopes];
 
@@ -57,47 +44,15 @@ type CheckpointState = z.infer<typeof checkpointState>;
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 const ts = (s: string) => Date.parse(s);
 
-export class SalesloftClient implements ProviderClient {
-  readonly provider = "SALESLOFT" as const;
-  private readonly http: ProviderHttp;
-  private readonly oauth: OAuthClient<SalesloftTokenResponse>;
-  private readonly session: OAuthSession;
-  private readonly now: () => Date;
+export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftTokenResponse> implements ProviderClient {
   /** conversation id -> transcription id, learned while listing (saves a lookup per transcript). */
   private readonly transcriptionIds = new Map<string, string | null>();
   private readonly crmCache: Map<string, Promise<unknown>>;
 
-  constructor(
-    private readonly config: ProviderClientConfig,
-    private readonly deps: ProviderDeps = {},
-  ) {
-    this.now = deps.now ?? (() => new Date());
+  constructor(config: ProviderClientConfig, deps: ProviderDeps = {}) {
+    // Rotating refresh tokens: each refresh revokes the old one; the shared session stores the new pair.
+    super("SALESLOFT", config, deps, salesloftTokenResponseSchema);
     this.crmCache = deps.lookupCache ?? new Map();
-    this.http = new ProviderHttp("SALESLOFT", LABEL, SALESLOFT_DESCRIPTION.rateLimit, deps);
-    this.oauth = new OAuthClient("SALESLOFT", config, this.http, salesloftTokenResponseSchema, this.now);
-    // Rotating refresh tokens: each refresh revokes the old one, so the session stores the new pair.
-    this.session = new OAuthSession(LABEL, deps.credentials, (c) => this.oauth.refresh(c), this.now);
-  }
-
-  describe(): ProviderDescription {
-    return SALESLOFT_DESCRIPTION;
-  }
-
-  authorizationUrl(params: { state: string; redirectUri?: string; codeVerifier?: string | null }): string {
-    return this.oauth.authorizationUrl(params);
-  }
-
-  /** POST /oauth/token with the client id/secret in the form body (lib/providers/oauth.ts). */
-  exchangeCode(params: { code: string; redirectUri?: string; codeVerifier?: string | null }): Promise<ConnectResult> {
-    return this.oauth.exchangeCode(params);
-  }
-
-  async verifyCredentials(): Promise<ConnectResult> {
-    throw new ProviderError("CONFIG", LABEL, "Salesloft connects with OAuth, not with an API key");
-  }
-
-  async refreshCredentials(): Promise<ProviderCredentials> {
-    return this.session.refresh(null);
   }
 
   private url(path: string, query: Array<[string, string]> = []): string {
@@ -120,10 +75,7 @@ export class SalesloftClient implements ProviderClient {
         schema,
         cost: opts.cost ?? 1,
         priority: opts.priority ?? "backfill",
-        authorize: () => this.session.authorize(),
-        onAuthFailure: async (failed) => {
-          await this.session.refresh(failed);
-        },
+        ...this.authed(),
         recover: (status) => (opts.notFoundAsNull && status === 404 ? { value: null } : undefined),
       })
       .then((r) => r.data);
@@ -293,10 +245,7 @@ export class SalesloftClient implements ProviderClient {
       schema: salesloftRecordingSchema,
       priority: options.priority ?? "interactive",
       redirect: "manual",
-      authorize: () => this.session.authorize(),
-      onAuthFailure: async (failed) => {
-        await this.session.refresh(failed);
-      },
+      ...this.authed(),
     });
     const url = "location" in data ? data.location : data.data.url;
     return { audioUrl: url, videoUrl: null, expiresAt: null };
