@@ -1,5 +1,6 @@
 // The one place that reads process.env for the app. Validated once, at start-up.
 import { z } from "zod";
+import { PROVIDER_LIST, type ProviderEnvNames } from "@/lib/providers/registry";
 
 const optional = z
   .string()
@@ -19,15 +20,20 @@ const schema = z.object({
   GOOGLE_CLIENT_ID: optional,
   GOOGLE_CLIENT_SECRET: optional,
 
-  GONG_OAUTH_BASE_URL: z.string().url().default("https://app.gong.io"),
-  GONG_API_BASE_URL: z.string().url().default("https://api.gong.io"),
-  GONG_CLIENT_ID: optional,
-  GONG_CLIENT_SECRET: optional,
-  SALESLOFT_OAUTH_BASE_URL: z.string().url().default("https://accounts.salesloft.com"),
-  SALESLOFT_API_BASE_URL: z.string().url().default("https://api.salesloft.com"),
-  SALESLOFT_CLIENT_ID: optional,
-  SALESLOFT_CLIENT_SECRET: optional,
-  CLARI_API_BASE_URL: z.string().url().default("https://rest-api.copilot.clari.com"),
+  // Every provider's base URLs and OAuth app (GONG_API_BASE_URL, GONG_CLIENT_ID, ...): names and
+  // defaults come from its registry entry.
+  ...Object.fromEntries(
+    PROVIDER_LIST.flatMap((p) => {
+      const e: ProviderEnvNames = p.env;
+      const d: { apiBaseUrl: string; oauthBaseUrl?: string } = p.envDefaults;
+      return [
+        [e.apiBaseUrl, z.string().url().default(d.apiBaseUrl)],
+        ...(e.oauthBaseUrl ? [[e.oauthBaseUrl, z.string().url().default(d.oauthBaseUrl!)]] : []),
+        ...(e.clientId ? [[e.clientId, optional]] : []),
+        ...(e.clientSecret ? [[e.clientSecret, optional]] : []),
+      ];
+    }),
+  ) as Record<string, z.ZodType<string | undefined>>,
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 

@@ -2,12 +2,11 @@
 import Link from "next/link";
 import { Lock } from "lucide-react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
+import { PROVIDER_SPECS, type ProviderId } from "@/lib/providers/registry";
 
-const PROVIDER_TONE: Record<keyof typeof PROVIDER_NAMES, BadgeTone> = { GONG: "indigo", SALESLOFT: "green", CLARI: "blue" };
-
-export function ProviderBadge({ provider }: { provider: keyof typeof PROVIDER_NAMES }) {
-  return <Badge tone={PROVIDER_TONE[provider]}>{PROVIDER_NAMES[provider]}</Badge>;
+export function ProviderBadge({ provider }: { provider: ProviderId }) {
+  const spec = PROVIDER_SPECS[provider];
+  return <Badge tone={spec.tone satisfies BadgeTone}>{spec.displayName}</Badge>;
 }
 
 export function PrivateBadge() {

@@ -1,7 +1,10 @@
 // Simulator configuration: defaults mirror the real APIs; everything is overridable for tests.
 
-export type SimProvider = "gong" | "salesloft" | "clari";
-export const SIM_PROVIDERS: SimProvider[] = ["gong", "salesloft", "clari"];
+import { PROVIDER_SLUGS, type ProviderSlug } from "../../lib/providers/registry";
+
+/** Simulators are named by the registry's URL slugs. */
+export type SimProvider = ProviderSlug;
+export const SIM_PROVIDERS: SimProvider[] = [...PROVIDER_SLUGS];
 
 export interface SimLimits {
   gong: { perSecond: number; perDay: number };

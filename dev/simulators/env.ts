@@ -1,19 +1,21 @@
-// The app's environment when it talks to the simulators instead of the real providers.
+// The app's environment when it talks to the simulators instead of the real providers: for every
+// registry provider, its env vars (names from the registry) pointed at its simulator mount.
+import { PROVIDER_LIST, type ProviderEnvNames, type SimulatorMount } from "../../lib/providers/registry";
 import { SIM_DEFAULTS } from "./config";
 
 export function simulatorEnv(baseUrl: string, options: { gongTenant?: string } = {}): Record<string, string> {
   const base = baseUrl.replace(/\/+$/, "");
-  return {
-    GONG_OAUTH_BASE_URL: `${base}/gong`,
-    GONG_API_BASE_URL: `${base}/gong-api/${options.gongTenant ?? "acme"}`,
-    GONG_CLIENT_ID: SIM_DEFAULTS.gong.clientId,
-    GONG_CLIENT_SECRET: SIM_DEFAULTS.gong.clientSecret,
-    SALESLOFT_OAUTH_BASE_URL: `${base}/salesloft`,
-    SALESLOFT_API_BASE_URL: `${base}/salesloft-api`,
-    SALESLOFT_CLIENT_ID: SIM_DEFAULTS.salesloft.clientId,
-    SALESLOFT_CLIENT_SECRET: SIM_DEFAULTS.salesloft.clientSecret,
-    CLARI_API_BASE_URL: `${base}/clari-api`,
-  };
+  const out: Record<string, string> = {};
+  for (const p of PROVIDER_LIST) {
+    const names: ProviderEnvNames = p.env;
+    const mount: SimulatorMount = p.simulator;
+    const app = SIM_DEFAULTS[p.slug] as { clientId?: string; clientSecret?: string };
+    if (mount.oauth && names.oauthBaseUrl) out[names.oauthBaseUrl] = `${base}${mount.oauth}`;
+    out[names.apiBaseUrl] = `${base}${mount.api}${mount.tenantInApiPath ? `/${options.gongTenant ?? "acme"}` : ""}`;
+    if (names.clientId && app.clientId) out[names.clientId] = app.clientId;
+    if (names.clientSecret && app.clientSecret) out[names.clientSecret] = app.clientSecret;
+  }
+  return out;
 }
 
 /** Demo Clari Copilot credentials the simulator accepts. */

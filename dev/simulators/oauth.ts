@@ -1,6 +1,12 @@
 // Authorization-code OAuth server shared by the Gong and Salesloft simulators: consent page with
 // Allow / Deny, single-use codes that expire after 10 minutes, access tokens with a TTL, and
-// refresh tokens that are consumed by use (Gong: single-use; Salesloft: rotating).
+// refresh tokens that are consumed by use (Gong: single-use; Salesloft: rotating). PKCE (RFC 7636,
+// S256 only): a code issued for a code_challenge is exchanged only with the matching code_verifier.
+// consentRoutes() and tokenRoute() are the consent page and token grant logic of both providers;
+// each provider keeps only what differs (paths, client auth, error texts, token body fields).
+import { createHash } from "node:crypto";
+import { oauthSpec, providerSpec, type ProviderId } from "../../lib/providers/registry";
+import { type Route, type SimRequest, type SimResponse, json, params, redirect } from "./core";
 import { escapeHtml, randomToken } from "./util";
 
 export interface OAuthServerOptions {
@@ -17,6 +23,8 @@ interface CodeGrant {
   scope: string;
   expiresAt: number;
   used: boolean;
+  /** S256 code_challenge sent with the authorization request, if any. */
+  codeChallenge: string | null;
 }
 
 interface AccessToken {
@@ -51,9 +59,9 @@ export class OAuthServer {
     return clientId === c.clientId && (clientSecret === undefined || clientSecret === c.clientSecret);
   }
 
-  issueCode(clientId: string, redirectUri: string, scope: string): string {
+  issueCode(clientId: string, redirectUri: string, scope: string, codeChallenge: string | null = null): string {
     const code = randomToken("code_");
-    this.codes.set(code, { clientId, redirectUri, scope, expiresAt: this.opts.now() + this.opts.codeTtlMs(), used: false });
+    this.codes.set(code, { clientId, redirectUri, scope, expiresAt: this.opts.now() + this.opts.codeTtlMs(), used: false, codeChallenge });
     return code;
   }
 
@@ -71,7 +79,7 @@ export class OAuthServer {
     return this.issueTokens(scope);
   }
 
-  exchangeCode(code: string | null, redirectUri: string | null, clientId: string): GrantResult {
+  exchangeCode(code: string | null, redirectUri: string | null, clientId: string, codeVerifier: string | null = null): GrantResult {
     const grant = code ? this.codes.get(code) : undefined;
     if (!grant || grant.used || grant.clientId !== clientId) {
       if (grant) grant.used = true;
@@ -83,6 +91,9 @@ export class OAuthServer {
     }
     if (redirectUri !== grant.redirectUri) {
       return { ok: false, status: 400, error: "invalid_grant", description: "The redirect URI does not match the authorization request." };
+    }
+    if (grant.codeChallenge !== null && (!codeVerifier || s256(codeVerifier) !== grant.codeChallenge)) {
+      return { ok: false, status: 400, error: "invalid_grant", description: "The code verifier does not match the code challenge." };
     }
     return { ok: true, tokens: this.issueTokens(grant.scope) };
   }
@@ -162,4 +173,118 @@ export function redirectWith(redirectUri: string, params: Record<string, string 
   const url = new URL(redirectUri);
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
   return url.toString();
+}
+
+const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
+
+export interface ConsentRouteOptions {
+  server: OAuthServer;
+  /** The provider: its name, simulator mount and authorization path come from the registry. */
+  provider: ProviderId;
+  /** The simulator's base URL (read per request: it is known once the server listens). */
+  baseUrl: () => string;
+  /** Gong answers a response_type other than "code" with unsupported_response_type; Salesloft does not check. */
+  checkResponseType: boolean;
+  /** The provider's error_description when the user clicks Deny. */
+  deniedDescription: string;
+  /** Extra parameters on the redirect after Allow (Salesloft: context and scope). */
+  grantedParams?: (scope: string) => Record<string, string>;
+}
+
+/** GET (consent page) and POST (Allow / Deny) of a provider's authorization endpoint. */
+export function consentRoutes(o: ConsentRouteOptions): Route[] {
+  const spec = providerSpec(o.provider);
+  const path = oauthSpec(o.provider).authorizePath;
+  const pattern = new RegExp(`^${path}$`);
+  const stateOf = (p: URLSearchParams) => (p.get("state") ? { state: p.get("state")! } : {});
+  return [
+    {
+      method: "GET",
+      area: "oauth",
+      pattern,
+      endpoint: `GET ${path}`,
+      handle: (req) => {
+        const q = req.query;
+        if (!o.server.checkClient(q.get("client_id"))) return { status: 400, html: errorPage("Invalid request", "Unknown client_id.") };
+        const redirectUri = q.get("redirect_uri");
+        if (!redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "redirect_uri is missing or invalid.") };
+        if (o.checkResponseType && q.get("response_type") !== "code") return redirect(redirectWith(redirectUri, { error: "unsupported_response_type", ...stateOf(q) }));
+        const challenge = q.get("code_challenge");
+        if (challenge && q.get("code_challenge_method") !== "S256") {
+          return redirect(redirectWith(redirectUri, { error: "invalid_request", error_description: "Only the S256 code_challenge_method is supported.", ...stateOf(q) }));
+        }
+        return {
+          status: 200,
+          html: consentPage({
+            action: `${o.baseUrl()}${spec.simulator.oauth}${path}`,
+            appName: "Callsync",
+            providerName: spec.displayName,
+            clientId: q.get("client_id")!,
+            redirectUri,
+            state: q.get("state") ?? "",
+            scope: q.get("scope") ?? "",
+            ...(challenge ? { extra: { code_challenge: challenge, code_challenge_method: "S256" } } : {}),
+          }),
+        };
+      },
+    },
+    {
+      method: "POST",
+      area: "oauth",
+      pattern,
+      endpoint: `POST ${path}`,
+      handle: (req) => {
+        const p = params(req);
+        const clientId = p.get("client_id");
+        const redirectUri = p.get("redirect_uri");
+        if (!o.server.checkClient(clientId) || !redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "Unknown client or redirect URI.") };
+        if (p.get("decision") !== "allow") return redirect(redirectWith(redirectUri, { error: "access_denied", error_description: o.deniedDescription, ...stateOf(p) }));
+        const scope = p.get("scope") ?? "";
+        const code = o.server.issueCode(clientId!, redirectUri, scope, p.get("code_challenge"));
+        return redirect(redirectWith(redirectUri, { code, ...o.grantedParams?.(scope), ...stateOf(p) }));
+      },
+    },
+  ];
+}
+
+export interface TokenRouteOptions {
+  server: OAuthServer;
+  /** The provider: its token path comes from the registry. */
+  provider: ProviderId;
+  /** The authenticated client id, or the provider's 401 invalid_client response. */
+  authenticate: (req: SimRequest, p: URLSearchParams) => string | SimResponse;
+  onRefresh: () => void;
+  /** The provider's error_description for an unsupported grant_type. */
+  unsupported: (grant: string | null) => string;
+  /** The provider's token response body. */
+  body: (tokens: TokenSet) => Record<string, unknown>;
+}
+
+/**
+ * A provider's token endpoint: client authentication (provider-specific), then authorization_code
+ * (with the PKCE verifier) or refresh_token; anything else is unsupported_grant_type.
+ */
+export function tokenRoute(o: TokenRouteOptions): Route {
+  const path = oauthSpec(o.provider).tokenPath;
+  return {
+    method: "POST",
+    area: "oauth",
+    pattern: new RegExp(`^${path}$`),
+    endpoint: `POST ${path}`,
+    isRefresh: (req) => params(req).get("grant_type") === "refresh_token",
+    handle: (req) => {
+      const p = params(req);
+      const clientId = o.authenticate(req, p);
+      if (typeof clientId !== "string") return clientId;
+      const grant = p.get("grant_type");
+      let result: GrantResult;
+      if (grant === "authorization_code") result = o.server.exchangeCode(p.get("code"), p.get("redirect_uri"), clientId, p.get("code_verifier"));
+      else if (grant === "refresh_token") {
+        o.onRefresh();
+        result = o.server.refreshGrant(p.get("refresh_token"));
+      } else return json(400, { error: "unsupported_grant_type", error_description: o.unsupported(grant) });
+      if (!result.ok) return json(result.status, { error: result.error, error_description: result.description });
+      return json(200, o.body(result.tokens));
+    },
+  };
 }

@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import type { SimConfigInput, SimProvider } from "./config";
 import type { Area, ProviderSim, SimRequest, SimResponse } from "./core";
 import type { FaultInput } from "./faults";
+import { PROVIDER_LIST, type SimulatorMount } from "../../lib/providers/registry";
 import { clariSim } from "./providers/clari";
 import { gongSim } from "./providers/gong";
 import { salesloftSim } from "./providers/salesloft";
@@ -60,17 +61,20 @@ interface Located {
   tenant: string | null;
 }
 
+/** Which simulator a path belongs to: the registry's simulator mounts (API mounts first: "/gong-api" vs "/gong"). */
+const MOUNTS = PROVIDER_LIST.flatMap((p) => {
+  const m: SimulatorMount = p.simulator;
+  return [
+    { provider: p.slug, area: "api" as const, re: new RegExp(m.tenantInApiPath ? `^${m.api}/([^/]+)(/.*)$` : `^${m.api}()(/.*)$`) },
+    ...(m.oauth ? [{ provider: p.slug, area: "oauth" as const, re: new RegExp(`^${m.oauth}()(/.*)$`) }] : []),
+  ];
+});
+
 function locate(pathname: string): Located | null {
-  let m = /^\/gong-api\/([^/]+)(\/.*)$/.exec(pathname);
-  if (m) return { provider: "gong", area: "api", tenant: m[1]!, path: m[2]! };
-  m = /^\/gong(\/.*)$/.exec(pathname);
-  if (m) return { provider: "gong", area: "oauth", tenant: null, path: m[1]! };
-  m = /^\/salesloft-api(\/.*)$/.exec(pathname);
-  if (m) return { provider: "salesloft", area: "api", tenant: null, path: m[1]! };
-  m = /^\/salesloft(\/.*)$/.exec(pathname);
-  if (m) return { provider: "salesloft", area: "oauth", tenant: null, path: m[1]! };
-  m = /^\/clari-api(\/.*)$/.exec(pathname);
-  if (m) return { provider: "clari", area: "api", tenant: null, path: m[1]! };
+  for (const { provider, area, re } of MOUNTS) {
+    const m = re.exec(pathname);
+    if (m) return { provider, area, tenant: m[1] || null, path: m[2]! };
+  }
   return null;
 }
 

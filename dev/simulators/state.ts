@@ -33,20 +33,11 @@ export class SimState {
   constructor(input: SimConfigInput = {}) {
     this.config = mergeConfig(defaultConfig(), input);
     this.initialConfig = structuredClone(this.config);
-    this.gongOAuth = new OAuthServer({
-      label: "Gong",
-      client: () => this.config.gong,
-      accessTtlSec: () => this.config.gongTokenTtlSec,
-      codeTtlMs: () => this.config.codeTtlMs,
-      now: () => this.now(),
-    });
-    this.salesloftOAuth = new OAuthServer({
-      label: "Salesloft",
-      client: () => this.config.salesloft,
-      accessTtlSec: () => this.config.salesloftTokenTtlSec,
-      codeTtlMs: () => this.config.codeTtlMs,
-      now: () => this.now(),
-    });
+    // One authorization server per OAuth provider; only the client app and the access-token lifetime differ.
+    const server = (label: string, client: () => { clientId: string; clientSecret: string }, accessTtlSec: () => number) =>
+      new OAuthServer({ label, client, accessTtlSec, codeTtlMs: () => this.config.codeTtlMs, now: () => this.now() });
+    this.gongOAuth = server("Gong", () => this.config.gong, () => this.config.gongTokenTtlSec);
+    this.salesloftOAuth = server("Salesloft", () => this.config.salesloft, () => this.config.salesloftTokenTtlSec);
     this.regenerate();
     this.resetLimiters();
   }

@@ -9,14 +9,15 @@ import type { SessionContext } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import type { SendEvents } from "@/lib/events";
 import type { Provider } from "@/lib/generated/prisma/enums";
-import { findIntegration, PROVIDER_BY_SLUG, providerSlugSchema, type Actor, type IntegrationRef } from "@/lib/integrations/connect";
+import { findIntegration, type Actor, type IntegrationRef } from "@/lib/integrations/connect";
+import { providerFromSlug as providerForSlug } from "@/lib/providers/registry";
 import { parseInput, readJsonBody, withWorkspace } from "@/lib/http";
 
 /** The provider a URL slug names; 404 for anything else (unknown slugs, `__proto__`, …). */
 export function providerFromSlug(slug: string): Provider {
-  const parsed = providerSlugSchema.safeParse(slug);
-  if (!parsed.success) throw new NotFoundError("That provider");
-  return PROVIDER_BY_SLUG[parsed.data];
+  const provider = providerForSlug(slug);
+  if (!provider) throw new NotFoundError("That provider");
+  return provider;
 }
 
 /** An action's JSON body ({} when empty); 400 when it is not JSON, 413 when it is too large. */

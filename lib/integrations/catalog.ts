@@ -1,17 +1,17 @@
-// Static facts about the providers we integrate with, shown in the UI. No secrets, no server imports.
-export type ProviderKey = "GONG" | "SALESLOFT" | "CLARI";
+// Static facts shown in the UI. No secrets, no server imports. The providers' own facts (names, slugs,
+// auth kind, card text) come from the registry.
+import { PROVIDER_LIST, type ProviderId, type ProviderSlug } from "@/lib/providers/registry";
 
-export const PROVIDERS: Array<{
-  key: ProviderKey;
-  slug: "gong" | "salesloft" | "clari";
-  name: string;
-  auth: "oauth" | "apiKey";
-  description: string;
-}> = [
-  { key: "GONG", slug: "gong", name: "Gong", auth: "oauth", description: "Calls, transcripts, AI briefs and CRM context from Gong. Connect via OAuth." },
-  { key: "SALESLOFT", slug: "salesloft", name: "Salesloft", auth: "oauth", description: "Conversations, transcripts, summaries and action items from Salesloft. Connect via OAuth." },
-  { key: "CLARI", slug: "clari", name: "Clari Copilot", auth: "apiKey", description: "Calls, transcripts and summaries from Clari Copilot. Connect with an API key and secret." },
-];
+export type ProviderKey = ProviderId;
+
+/** The integration cards, in registry order. */
+export const PROVIDERS: Array<{ key: ProviderKey; slug: ProviderSlug; name: string; auth: "oauth" | "apiKey"; description: string }> = PROVIDER_LIST.map((p) => ({
+  key: p.id,
+  slug: p.slug,
+  name: p.displayName,
+  auth: p.auth,
+  description: p.description,
+}));
 
 export const STATUS_LABEL: Record<string, string> = {
   NOT_CONNECTED: "Not connected",

@@ -7,6 +7,9 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError, ProviderError, ValidationError } from "@/lib/errors";
 import { appEvent, type SendEvents } from "@/lib/events";
+import { encryptString, decryptString } from "@/lib/crypto";
+import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
+import { providerSpec } from "@/lib/providers/registry";
 import { connectClient } from "@/lib/sync/clients";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
@@ -16,8 +19,6 @@ import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
 
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
-export const providerSlugSchema = z.enum(["gong", "salesloft", "clari"]);
-export const PROVIDER_BY_SLUG: Record<z.infer<typeof providerSlugSchema>, Provider> = { gong: "GONG", salesloft: "SALESLOFT", clari: "CLARI" };
 export const backfillPeriodSchema = z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MONTHS_6", "YEAR_1", "ALL_TIME", "SKIP"]);
 
 /** Who acts, and how their action starts background work (route handlers pass the Inngest client's sender). */
@@ -57,16 +58,20 @@ async function integrationFor(workspaceId: string, provider: Provider) {
 
 /** Starts an authorization attempt: a fresh single-use state, and the provider's consent URL. */
 export async function startOAuth(actor: Actor, provider: Provider) {
-  if (provider === "CLARI") throw new ValidationError("Clari Copilot connects with an API key, not OAuth.");
+  if (providerSpec(provider).auth !== "oauth") throw new ValidationError(`${providerSpec(provider).displayName} connects with an API key, not OAuth.`);
   const integration = await integrationFor(actor.workspaceId, provider);
   const state = randomBytes(32).toString("base64url");
-  const authorizationUrl = connectClient(provider).authorizationUrl({ state });
-  // Not while a sync runs (IllegalTransitionError, a ConflictError); the state row only with the transition.
-  await db.$transaction(async (tx) => {
+  // PKCE only where the provider accepts it (registry); the verifier is stored encrypted with the state.
+  const codeVerifier = supportsPkce(provider) ? newCodeVerifier() : null;
+  // Not while a sync runs (IllegalTransitionError, a ConflictError, checked before the consent URL is built);
+  // the state row only with the transition.
+  const authorizationUrl = await db.$transaction(async (tx) => {
     await transition(integration.id, { type: "authorizeStarted" }, { client: tx });
+    const url = connectClient(provider).authorizationUrl({ state, codeVerifier });
     await tx.oAuthState.create({
-      data: { state, integrationId: integration.id, userId: actor.userId, expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS) },
+      data: { state, integrationId: integration.id, userId: actor.userId, codeVerifier: codeVerifier && encryptString(codeVerifier), expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS) },
     });
+    return url;
   });
   return { integrationId: integration.id, state, authorizationUrl };
 }
@@ -119,13 +124,14 @@ export async function completeOAuth(
   if (error) return finish(error === "access_denied" ? "denied" : "cancelled");
   if (!code) return finish("cancelled");
   try {
-    const result = await connectClient(row.integration.provider).exchangeCode({ code });
+    const codeVerifier = row.codeVerifier ? decryptString(row.codeVerifier) : null;
+    const result = await connectClient(row.integration.provider).exchangeCode({ code, codeVerifier });
     await transition(row.integrationId, {
       type: "credentialsAccepted",
       credentialsEnc: sealCredentials(result.credentials),
       apiBaseUrl: result.apiBaseUrl,
       tokenExpiresAt: result.tokenExpiresAt,
-      accountName: accountLabel(row.integration.provider, result.apiBaseUrl),
+      accountName: providerSpec(row.integration.provider).accountLabel({ apiBaseUrl: result.apiBaseUrl }),
       connectedById: row.userId,
     });
     return finish("ok");
@@ -133,19 +139,6 @@ export async function completeOAuth(
     console.error("[oauth] code exchange failed:", e instanceof Error ? e.message : e);
     return finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed");
   }
-}
-
-function accountLabel(provider: Provider, apiBaseUrl: string | null): string {
-  if (provider === "GONG" && apiBaseUrl) {
-    try {
-      const u = new URL(apiBaseUrl);
-      const tenant = u.pathname.split("/").filter(Boolean).pop();
-      return `Gong · ${u.hostname.includes("gong.io") ? u.hostname.split(".")[0] : tenant ?? u.hostname}`;
-    } catch {
-      return "Gong";
-    }
-  }
-  return provider === "SALESLOFT" ? "Salesloft team" : provider === "CLARI" ? "Clari Copilot workspace" : "Gong";
 }
 
 /** What the wizard's first tab polls while the consent page is open. */
@@ -173,7 +166,7 @@ export const apiKeySchema = z.object({
 
 /** Checks the key with the provider first; nothing is saved unless it works. */
 export async function connectWithApiKey(actor: Actor, provider: Provider, input: unknown) {
-  if (provider !== "CLARI") throw new ValidationError("This provider connects with OAuth.");
+  if (providerSpec(provider).auth !== "apiKey") throw new ValidationError("This provider connects with OAuth.");
   const { apiKey, apiSecret } = parseInput(apiKeySchema, input);
   const credentials = { kind: "apiKey" as const, apiKey, apiSecret };
   try {
@@ -193,7 +186,7 @@ export async function connectWithApiKey(actor: Actor, provider: Provider, input:
   await transition(integration.id, {
     type: "credentialsAccepted",
     credentialsEnc: sealCredentials(credentials),
-    accountName: `Clari Copilot · key …${apiKey.slice(-4)}`,
+    accountName: providerSpec(provider).accountLabel({ apiBaseUrl: null, apiKey }),
     connectedById: actor.userId,
   });
   return { integrationId: integration.id };

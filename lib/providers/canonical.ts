@@ -2,10 +2,12 @@
 // CallParticipant, TranscriptSentence) so the sync engine writes it straight into the database.
 // No server-only import: tests and tools may validate canonical payloads too.
 import { z } from "zod";
+import { PROVIDER_IDS, type ProviderId } from "./registry";
 
-export const PROVIDERS = ["GONG", "SALESLOFT", "CLARI"] as const;
-export const providerIdSchema = z.enum(PROVIDERS);
-export type ProviderId = z.infer<typeof providerIdSchema>;
+// Which providers exist is the registry's to say.
+export const PROVIDERS = PROVIDER_IDS;
+export const providerIdSchema = z.enum(PROVIDER_IDS);
+export type { ProviderId };
 
 export const callDirectionSchema = z.enum(["INBOUND", "OUTBOUND", "CONFERENCE", "UNKNOWN"]);
 export type CallDirection = z.infer<typeof callDirectionSchema>;

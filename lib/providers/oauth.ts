@@ -2,9 +2,16 @@ import "server-only";
 // Access-token handling shared by the OAuth providers: proactive refresh shortly before expiry and
 // refresh-on-401, both serialized through CredentialStore.withRefreshLock so that a single-use
 // (Gong) or rotating (Salesloft) refresh token is spent exactly once, even across workers.
+// OAuthClient below is the one authorization-code implementation behind both, driven by the
+// registry's OAuthSpec; the token requests are built and their responses checked by oauth4webapi.
+import { createHash } from "node:crypto";
+import * as oauth from "oauth4webapi";
+import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
-import type { AuthHeaders } from "./http";
-import type { CredentialStore, OAuthCredentials, ProviderClientConfig, ProviderCredentials } from "./types";
+import { type AuthHeaders, ProviderHttp } from "./http";
+import { parsePayload } from "./parse";
+import { describeProvider, oauthSpec, providerSpec, type OAuthSpec, type ProviderId } from "./registry";
+import type { ConnectResult, CredentialStore, OAuthCredentials, ProviderClientConfig, ProviderCredentials, ProviderDeps, ProviderDescription } from "./types";
 
 /** Refresh this long before the provider's expiry. */
 const EXPIRY_SKEW_MS = 60_000;
@@ -97,17 +104,234 @@ export function classifyTokenError(
   return undefined;
 }
 
-/** The OAuth app settings a provider needs; CONFIG error naming the env vars when any is missing. */
-export function oauthAppConfig(label: string, config: ProviderClientConfig, envPrefix: string) {
-  const { oauthBaseUrl, clientId, clientSecret } = config;
-  if (!oauthBaseUrl || !clientId || !clientSecret) {
-    throw new ProviderError("CONFIG", label, `${label} OAuth needs oauthBaseUrl, clientId and clientSecret (${envPrefix}_CLIENT_ID / ${envPrefix}_CLIENT_SECRET)`);
-  }
-  return { base: oauthBaseUrl.replace(/\/+$/, ""), clientId, clientSecret };
+/** A fresh PKCE code verifier (RFC 7636: 43 base64url characters from 32 random bytes). */
+export const newCodeVerifier = (): string => oauth.generateRandomCodeVerifier();
+
+/** S256 code challenge of a verifier (synchronous, so authorizationUrl stays synchronous). */
+export const pkceChallenge = (verifier: string): string => createHash("sha256").update(verifier).digest("base64url");
+
+/** Whether the provider's authorization server is documented to accept PKCE (S256). */
+export const supportsPkce = (provider: ProviderId): boolean => providerSpec(provider).oauth?.pkce === true;
+
+/**
+ * HTTP Basic client authentication as Gong documents it: base64(client_id:client_secret) of the raw
+ * values. oauth4webapi's ClientSecretBasic form-encodes both first (RFC 6749 2.3.1), which turns every
+ * "-" into "%2D"; Gong's docs say nothing about decoding, so the request stays as it was.
+ */
+function rawClientSecretBasic(clientId: string, clientSecret: string): oauth.ClientAuth {
+  return (_as, _client, _body, headers) => {
+    headers.set("authorization", `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`);
+  };
 }
 
-export function requireRedirectUri(label: string, config: ProviderClientConfig, override?: string): string {
-  const uri = override ?? config.redirectUri;
-  if (!uri) throw new ProviderError("CONFIG", label, `${label} OAuth needs a redirect URI`);
-  return uri;
+/** The fields every provider's token response carries (each provider's schema adds its own). */
+type TokenFields = { access_token: string; refresh_token: string; expires_in?: number | null; scope?: string | null };
+
+const trimSlash = (s: string) => s.replace(/\/+$/, "");
+
+/**
+ * Authorization-code OAuth for one provider: consent URL, code exchange, refresh. Everything that
+ * differs between Gong and Salesloft is in the registry's OAuthSpec (paths, scopes, client auth,
+ * where the grant parameters go, PKCE, the token field naming the tenant's API host); `tokenSchema`
+ * checks the provider's own token fields. Token requests go through ProviderHttp (the injected fetch,
+ * timeouts, retries of 5xx and network errors) and are never gated by the API rate limit.
+ */
+export class OAuthClient<T extends TokenFields> {
+  private readonly spec: OAuthSpec;
+  private readonly label: string;
+
+  constructor(
+    private readonly provider: ProviderId,
+    private readonly config: ProviderClientConfig,
+    private readonly http: ProviderHttp,
+    private readonly tokenSchema: z.ZodType<T>,
+    private readonly now: () => Date,
+  ) {
+    this.spec = oauthSpec(provider);
+    this.label = providerSpec(provider).displayName;
+  }
+
+  /** The OAuth app settings; CONFIG error naming the env vars when any is missing. */
+  private app() {
+    const { oauthBaseUrl, clientId, clientSecret } = this.config;
+    if (!oauthBaseUrl || !clientId || !clientSecret) {
+      const env = providerSpec(this.provider).env;
+      throw new ProviderError("CONFIG", this.label, `${this.label} OAuth needs oauthBaseUrl, clientId and clientSecret (${env.clientId} / ${env.clientSecret})`);
+    }
+    return { base: trimSlash(oauthBaseUrl), clientId, clientSecret };
+  }
+
+  redirectUri(override?: string): string {
+    const uri = override ?? this.config.redirectUri;
+    if (!uri) throw new ProviderError("CONFIG", this.label, `${this.label} OAuth needs a redirect URI`);
+    return uri;
+  }
+
+  /** The consent URL. `codeVerifier` is only used where the registry says the provider accepts PKCE. */
+  authorizationUrl({ state, redirectUri, codeVerifier }: { state: string; redirectUri?: string; codeVerifier?: string | null }): string {
+    const { base, clientId } = this.app();
+    const url = new URL(`${base}${this.spec.authorizePath}`);
+    url.searchParams.set("client_id", clientId);
+    url.searchParams.set("response_type", "code");
+    url.searchParams.set("scope", (this.config.scopes ?? this.spec.scopes).join(" "));
+    url.searchParams.set("redirect_uri", this.redirectUri(redirectUri));
+    url.searchParams.set("state", state);
+    if (this.usesPkce(codeVerifier)) {
+      url.searchParams.set("code_challenge", pkceChallenge(codeVerifier));
+      url.searchParams.set("code_challenge_method", "S256");
+    }
+    return url.toString();
+  }
+
+  private usesPkce(codeVerifier: string | null | undefined): codeVerifier is string {
+    return this.spec.pkce && typeof codeVerifier === "string" && codeVerifier.length > 0;
+  }
+
+  async exchangeCode({ code, redirectUri, codeVerifier }: { code: string; redirectUri?: string; codeVerifier?: string | null }): Promise<ConnectResult> {
+    const uri = this.redirectUri(redirectUri);
+    const t = await this.tokenRequest("exchange", (as, client, auth, options) => {
+      // The state was already checked (and spent) by the caller against its own store.
+      const params = oauth.validateAuthResponse(as, client, new URLSearchParams({ code }), oauth.skipStateCheck);
+      return oauth.authorizationCodeGrantRequest(as, client, auth, params, uri, this.usesPkce(codeVerifier) ? codeVerifier : oauth.nopkce, options);
+    });
+    const credentials = this.toCredentials(t);
+    return {
+      credentials,
+      apiBaseUrl: credentials.apiBaseUrl,
+      tokenExpiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
+      scope: credentials.scope,
+    };
+  }
+
+  /** Spends the refresh token (single-use / rotating): the caller must store the returned pair. */
+  async refresh(current: OAuthCredentials): Promise<OAuthCredentials> {
+    const t = await this.tokenRequest("refresh", (as, client, auth, options) =>
+      oauth.refreshTokenGrantRequest(as, client, auth, current.refreshToken ?? "", options),
+    );
+    return this.toCredentials(t);
+  }
+
+  private toCredentials(t: T): OAuthCredentials {
+    const field = this.spec.apiBaseUrlField;
+    const apiBaseUrl = field ? (t as Record<string, unknown>)[field] : null;
+    return {
+      kind: "oauth",
+      accessToken: t.access_token,
+      refreshToken: t.refresh_token,
+      expiresAt: expiresAtFrom(this.now(), t.expires_in),
+      apiBaseUrl: typeof apiBaseUrl === "string" ? trimSlash(apiBaseUrl) : null,
+      scope: t.scope ?? null,
+    };
+  }
+
+  private async tokenRequest(
+    phase: "exchange" | "refresh",
+    send: (as: oauth.AuthorizationServer, client: oauth.Client, auth: oauth.ClientAuth, options: oauth.TokenEndpointRequestOptions) => Promise<Response>,
+  ): Promise<T> {
+    const { base, clientId, clientSecret } = this.app();
+    const tokenUrl = `${base}${this.spec.tokenPath}`;
+    const endpoint = `POST ${this.spec.tokenPath}`;
+    const as: oauth.AuthorizationServer = { issuer: base, token_endpoint: tokenUrl };
+    const client: oauth.Client = { client_id: clientId };
+    const auth = this.spec.tokenAuth === "client_secret_basic" ? rawClientSecretBasic(clientId, clientSecret) : oauth.ClientSecretPost(clientSecret);
+    const options: oauth.TokenEndpointRequestOptions = {
+      [oauth.customFetch]: (url, init) => this.send(url, init, endpoint, phase),
+      // Plain http only for a configured http host (the local simulators); https hosts never.
+      ...(new URL(tokenUrl).protocol === "http:" ? { [oauth.allowInsecureRequests]: true } : {}),
+    };
+    const response = await send(as, client, auth, options);
+    let checked: oauth.TokenEndpointResponse;
+    try {
+      checked = phase === "exchange" ? await oauth.processAuthorizationCodeResponse(as, client, response) : await oauth.processRefreshTokenResponse(as, client, response);
+    } catch (e) {
+      if (e instanceof ProviderError) throw e;
+      throw new ProviderError("INVALID_RESPONSE", this.label, `${this.label} returned an unexpected token response for ${endpoint}: ${e instanceof Error ? e.message : String(e)}`, {
+        field: "(body)",
+        cause: e,
+      });
+    }
+    return parsePayload(this.label, endpoint, this.tokenSchema, checked);
+  }
+
+  /**
+   * oauth4webapi's fetch: the request it built goes out through ProviderHttp. OAuth error bodies become
+   * ProviderErrors there (classifyTokenError), so oauth4webapi only ever sees a successful response.
+   */
+  private async send(url: string, init: oauth.CustomFetchOptions<"POST", URLSearchParams>, endpoint: string, phase: "exchange" | "refresh"): Promise<Response> {
+    const target = new URL(url);
+    const body = init.body.toString();
+    // Gong documents the grant parameters on the query string; they stay in the body as well.
+    if (this.spec.tokenParamsOnQuery) for (const [k, v] of init.body) target.searchParams.set(k, v);
+    const { data, status } = await this.http.request({
+      method: "POST",
+      url: target.toString(),
+      endpoint,
+      headers: Object.fromEntries(new Headers(init.headers).entries()),
+      body,
+      schema: z.unknown(),
+      gated: false,
+      priority: "interactive",
+      classify: (s, b) => classifyTokenError(this.label, phase, s, b),
+    });
+    return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json" } });
+  }
+}
+
+/**
+ * What every OAuth provider client shares: the HTTP path, the OAuth client and the refresh session,
+ * the connect-step methods, and the options that make an API request use (and refresh) the stored token.
+ * GongClient and SalesloftClient add only their API calls.
+ */
+export abstract class OAuthProviderClient<K extends ProviderId, T extends TokenFields> {
+  protected readonly label: string;
+  protected readonly now: () => Date;
+  protected readonly http: ProviderHttp;
+  protected readonly oauth: OAuthClient<T>;
+  protected readonly session: OAuthSession;
+  private readonly description: ProviderDescription;
+
+  constructor(
+    readonly provider: K,
+    protected readonly config: ProviderClientConfig,
+    protected readonly deps: ProviderDeps,
+    tokenSchema: z.ZodType<T>,
+  ) {
+    this.description = describeProvider(provider);
+    this.label = this.description.displayName;
+    this.now = deps.now ?? (() => new Date());
+    this.http = new ProviderHttp(provider, this.label, this.description.rateLimit, deps);
+    this.oauth = new OAuthClient(provider, config, this.http, tokenSchema, this.now);
+    this.session = new OAuthSession(this.label, deps.credentials, (c) => this.oauth.refresh(c), this.now);
+  }
+
+  describe(): ProviderDescription {
+    return this.description;
+  }
+
+  authorizationUrl(params: { state: string; redirectUri?: string; codeVerifier?: string | null }): string {
+    return this.oauth.authorizationUrl(params);
+  }
+
+  exchangeCode(params: { code: string; redirectUri?: string; codeVerifier?: string | null }): Promise<ConnectResult> {
+    return this.oauth.exchangeCode(params);
+  }
+
+  async verifyCredentials(): Promise<ConnectResult> {
+    throw new ProviderError("CONFIG", this.label, `${this.label} connects with OAuth, not with an API key`);
+  }
+
+  async refreshCredentials(): Promise<ProviderCredentials> {
+    return this.session.refresh(null);
+  }
+
+  /** ProviderHttp options for an API request: the stored bearer token, one shared refresh on an auth failure. */
+  protected authed(authStatuses?: number[]) {
+    return {
+      authorize: () => this.session.authorize(),
+      onAuthFailure: async (failed: string) => {
+        await this.session.refresh(failed);
+      },
+      ...(authStatuses ? { authStatuses } : {}),
+    };
+  }
 }

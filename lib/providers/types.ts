@@ -143,7 +143,7 @@ export interface RateLimitPolicy {
   /** What `limit` counts: requests, or Salesloft-style endpoint cost units. */
   unit: "request" | "cost";
   /** Per company / team / API key: shared by every worker of one integration. */
-  windows: RateLimitWindow[];
+  windows: readonly RateLimitWindow[];
   /** Headers carrying live budget information, if any. */
   headers: { cost?: string; remaining?: string; retryAfter: string };
 }
@@ -219,9 +219,10 @@ export interface ProviderClient {
   describe(): ProviderDescription;
 
   /** OAuth providers: the consent URL to open in a new tab. Clari: throws CONFIG. */
-  authorizationUrl(params: { state: string; redirectUri?: string }): string;
+  /** `codeVerifier`: PKCE, used only where the registry says the provider accepts it. */
+  authorizationUrl(params: { state: string; redirectUri?: string; codeVerifier?: string | null }): string;
   /** OAuth providers: exchanges the callback code. Bad/expired code -> INVALID_CREDENTIALS. */
-  exchangeCode(params: { code: string; redirectUri?: string }): Promise<ConnectResult>;
+  exchangeCode(params: { code: string; redirectUri?: string; codeVerifier?: string | null }): Promise<ConnectResult>;
   /** API-key providers: checks a key/secret against the provider before saving. Invalid -> INVALID_CREDENTIALS. */
   verifyCredentials(credentials: ApiKeyCredentials): Promise<ConnectResult>;
   /** Forces a refresh (serialized through CredentialStore.withRefreshLock). invalid_grant -> AUTH_REVOKED. */

@@ -2,34 +2,26 @@
 // database credential store. The sync engine and route handlers get clients only from here.
 import "server-only";
 import { env } from "@/lib/env";
-import { describeProvider, getProviderClient } from "@/lib/providers";
+import { describeProvider, getProviderClient, providerSpec } from "@/lib/providers";
 import type { GateReport, ProviderClient, ProviderClientConfig, ProviderId, RequestPriority } from "@/lib/providers/types";
 import { dbCredentialStore } from "@/lib/sync/credentials";
 import { SharedRateLimiter } from "@/lib/sync/rate-limiter";
 
 export const oauthRedirectUri = () => `${env.APP_URL}/api/integrations/oauth/callback`;
 
+/** A provider's client configuration, read from the env vars its registry entry names. */
 export function providerConfig(provider: ProviderId): ProviderClientConfig {
-  switch (provider) {
-    case "GONG":
-      return {
-        apiBaseUrl: env.GONG_API_BASE_URL,
-        oauthBaseUrl: env.GONG_OAUTH_BASE_URL,
-        clientId: env.GONG_CLIENT_ID,
-        clientSecret: env.GONG_CLIENT_SECRET,
-        redirectUri: oauthRedirectUri(),
-      };
-    case "SALESLOFT":
-      return {
-        apiBaseUrl: env.SALESLOFT_API_BASE_URL,
-        oauthBaseUrl: env.SALESLOFT_OAUTH_BASE_URL,
-        clientId: env.SALESLOFT_CLIENT_ID,
-        clientSecret: env.SALESLOFT_CLIENT_SECRET,
-        redirectUri: oauthRedirectUri(),
-      };
-    case "CLARI":
-      return { apiBaseUrl: env.CLARI_API_BASE_URL };
-  }
+  const names = providerSpec(provider).env;
+  const read = (name: string | undefined) => (name ? (env as unknown as Record<string, string | undefined>)[name] : undefined);
+  const apiBaseUrl = read(names.apiBaseUrl)!;
+  if (!names.oauthBaseUrl) return { apiBaseUrl };
+  return {
+    apiBaseUrl,
+    oauthBaseUrl: read(names.oauthBaseUrl),
+    clientId: read(names.clientId),
+    clientSecret: read(names.clientSecret),
+    redirectUri: oauthRedirectUri(),
+  };
 }
 
 /** A client for the connect step (authorization URL, code exchange, key check): no stored credentials yet. */

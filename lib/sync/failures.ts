@@ -14,6 +14,7 @@
 import "server-only";
 import { ProviderError, SyncFailureError, syncFailureName, type SyncFailureKind } from "@/lib/errors";
 import type { Provider } from "@/lib/generated/prisma/enums";
+import { providerName } from "@/lib/providers/registry";
 
 export type FailureKind = SyncFailureKind;
 
@@ -30,7 +31,6 @@ export interface FailureRule {
   message: (name: string, error?: ProviderError) => string;
 }
 
-export const PROVIDER_NAME: Record<Provider, string> = { GONG: "Gong", SALESLOFT: "Salesloft", CLARI: "Clari Copilot" };
 
 /** A wait of a rate limit whose response named none. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
@@ -93,7 +93,7 @@ export type Failure = { kind: FailureKind; code: string; message: string };
 export function describeSyncError(provider: Provider, error: unknown): Failure {
   const kind: FailureKind = error instanceof ProviderError ? error.kind : "INTERNAL";
   const rule = FAILURES[kind];
-  return { kind, code: rule.code, message: rule.message(PROVIDER_NAME[provider], error instanceof ProviderError ? error : undefined) };
+  return { kind, code: rule.code, message: rule.message(providerName(provider), error instanceof ProviderError ? error : undefined) };
 }
 
 const ALL_KINDS = Object.keys(FAILURES) as FailureKind[];

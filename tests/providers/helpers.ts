@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import { ProviderError, type ProviderErrorKind } from "@/lib/errors";
 import { getProviderClient } from "@/lib/providers";
+import { providerSpec } from "@/lib/providers/registry";
 import { createInMemoryCredentialStore, unlimitedGate } from "@/lib/providers/memory";
 import type { OAuthCredentials, ProviderClientConfig, ProviderDeps, ProviderId, RetryPolicy } from "@/lib/providers/types";
 import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/dev/simulators";
@@ -33,15 +34,12 @@ export async function startTestSimulators(input: SimConfigInput = {}): Promise<R
   });
 }
 
+/** The client config the app would build from the simulators' env (env var names from the registry). */
 export function configFor(provider: ProviderId, sims: RunningSimulators): ProviderClientConfig {
   const env = simulatorEnv(sims.url);
-  if (provider === "GONG") {
-    return { apiBaseUrl: env.GONG_API_BASE_URL!, oauthBaseUrl: env.GONG_OAUTH_BASE_URL, clientId: env.GONG_CLIENT_ID, clientSecret: env.GONG_CLIENT_SECRET, redirectUri: REDIRECT_URI };
-  }
-  if (provider === "SALESLOFT") {
-    return { apiBaseUrl: env.SALESLOFT_API_BASE_URL!, oauthBaseUrl: env.SALESLOFT_OAUTH_BASE_URL, clientId: env.SALESLOFT_CLIENT_ID, clientSecret: env.SALESLOFT_CLIENT_SECRET, redirectUri: REDIRECT_URI };
-  }
-  return { apiBaseUrl: env.CLARI_API_BASE_URL! };
+  const names = providerSpec(provider).env;
+  if (!names.oauthBaseUrl) return { apiBaseUrl: env[names.apiBaseUrl]! };
+  return { apiBaseUrl: env[names.apiBaseUrl]!, oauthBaseUrl: env[names.oauthBaseUrl], clientId: env[names.clientId!], clientSecret: env[names.clientSecret!], redirectUri: REDIRECT_URI };
 }
 
 /** The simulated clock, so token expiry computed by the client matches the simulator's. */

@@ -4,11 +4,11 @@
 import { createHmac } from "node:crypto";
 import { DEMO_DEALS } from "../../../lib/demo/data";
 import { GONG_NO_CALLS_MESSAGE, GONG_NO_USERS_MESSAGE, gongExtensiveRequestSchema, gongTranscriptRequestSchema } from "../../../lib/providers/gong/schemas";
-import { type ProviderSim, type Route, type SimRequest, type SimResponse, basicAuth, bearer, json, params, parseJsonBody, redirect } from "../core";
+import { type ProviderSim, type Route, type SimRequest, type SimResponse, basicAuth, bearer, json, parseJsonBody } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";
 import { takeAll } from "../limits";
-import { consentPage, errorPage, redirectWith } from "../oauth";
+import { consentRoutes, errorPage, tokenRoute } from "../oauth";
 import type { SimState } from "../state";
 import { isoWithOffset, requestId } from "../util";
 
@@ -160,79 +160,26 @@ export function gongSim(state: SimState): ProviderSim {
   const oauth = state.gongOAuth;
 
   const routes: Route[] = [
-    {
-      method: "GET",
-      area: "oauth",
-      pattern: /^\/oauth2\/authorize$/,
-      endpoint: "GET /oauth2/authorize",
-      handle: (req) => {
-        const q = req.query;
-        if (!oauth.checkClient(q.get("client_id"))) return { status: 400, html: errorPage("Invalid request", "Unknown client_id.") };
-        const redirectUri = q.get("redirect_uri");
-        if (!redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "redirect_uri is missing or invalid.") };
-        if (q.get("response_type") !== "code") return redirect(redirectWith(redirectUri, { error: "unsupported_response_type", ...(q.get("state") ? { state: q.get("state")! } : {}) }));
-        return {
-          status: 200,
-          html: consentPage({
-            action: `${state.baseUrl}/gong/oauth2/authorize`,
-            appName: "Callsync",
-            providerName: "Gong",
-            clientId: q.get("client_id")!,
-            redirectUri,
-            state: q.get("state") ?? "",
-            scope: q.get("scope") ?? "",
-          }),
-        };
-      },
-    },
-    {
-      method: "POST",
-      area: "oauth",
-      pattern: /^\/oauth2\/authorize$/,
-      endpoint: "POST /oauth2/authorize",
-      handle: (req) => {
-        const p = params(req);
-        const clientId = p.get("client_id");
-        const redirectUri = p.get("redirect_uri");
-        if (!oauth.checkClient(clientId) || !redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "Unknown client or redirect URI.") };
-        const st = p.get("state") ? { state: p.get("state")! } : {};
-        if (p.get("decision") !== "allow") {
-          return redirect(redirectWith(redirectUri, { error: "access_denied", error_description: "The user denied the request", ...st }));
-        }
-        const code = oauth.issueCode(clientId!, redirectUri, p.get("scope") ?? "");
-        return redirect(redirectWith(redirectUri, { code, ...st }));
-      },
-    },
-    {
-      method: "POST",
-      area: "oauth",
-      pattern: /^\/oauth2\/generate-customer-token$/,
-      endpoint: "POST /oauth2/generate-customer-token",
-      isRefresh: (req) => params(req).get("grant_type") === "refresh_token",
-      handle: (req) => {
+    ...consentRoutes({ server: oauth, provider: "GONG", baseUrl: () => state.baseUrl, checkResponseType: true, deniedDescription: "The user denied the request" }),
+    tokenRoute({
+      server: oauth,
+      provider: "GONG",
+      // Basic client authentication only.
+      authenticate: (req) => {
         const basic = basicAuth(req);
-        if (!basic || !oauth.checkClient(basic.user, basic.pass)) {
-          return json(401, { error: "invalid_client", error_description: "Client authentication failed" });
-        }
-        const p = params(req);
-        const grant = p.get("grant_type");
-        let result;
-        if (grant === "authorization_code") result = oauth.exchangeCode(p.get("code"), p.get("redirect_uri"), basic.user);
-        else if (grant === "refresh_token") {
-          state.stats.refresh("gong");
-          result = oauth.refreshGrant(p.get("refresh_token"));
-        } else return json(400, { error: "unsupported_grant_type", error_description: `grant_type ${grant ?? "(missing)"} is not supported` });
-        if (!result.ok) return json(result.status, { error: result.error, error_description: result.description });
-        return json(200, {
-          access_token: result.tokens.accessToken,
-          refresh_token: result.tokens.refreshToken,
-          scope: result.tokens.scope,
-          token_type: "bearer",
-          expires_in: result.tokens.expiresIn,
-          api_base_url_for_customer: `${state.baseUrl}/gong-api/${state.config.gongTenant}`,
-        });
+        return basic && oauth.checkClient(basic.user, basic.pass) ? basic.user : json(401, { error: "invalid_client", error_description: "Client authentication failed" });
       },
-    },
+      onRefresh: () => state.stats.refresh("gong"),
+      unsupported: (grant) => `grant_type ${grant ?? "(missing)"} is not supported`,
+      body: (t) => ({
+        access_token: t.accessToken,
+        refresh_token: t.refreshToken,
+        scope: t.scope,
+        token_type: "bearer",
+        expires_in: t.expiresIn,
+        api_base_url_for_customer: `${state.baseUrl}/gong-api/${state.config.gongTenant}`,
+      }),
+    }),
     {
       method: "GET",
       area: "oauth",

@@ -3,10 +3,10 @@
 // duplicate, mixed seconds/ms started_recording_at, duration in ms, sentences in float seconds.
 import { DEMO_DEALS } from "../../../lib/demo/data";
 import { salesloftPageCost } from "../../../lib/providers/salesloft/schemas";
-import { type ProviderSim, type Route, type SimRequest, type SimResponse, bearer, json, params, redirect } from "../core";
+import { type ProviderSim, type Route, type SimRequest, type SimResponse, bearer, json, redirect } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";
-import { consentPage, errorPage, redirectWith } from "../oauth";
+import { consentRoutes, tokenRoute } from "../oauth";
 import type { SimState } from "../state";
 import { isoWithOffset, uuidFrom } from "../util";
 
@@ -133,76 +133,34 @@ export function salesloftSim(state: SimState): ProviderSim {
   const notFound = (): SimResponse => json(404, { error: "Not Found" });
 
   const routes: Route[] = [
-    {
-      method: "GET",
-      area: "oauth",
-      pattern: /^\/oauth\/authorize$/,
-      endpoint: "GET /oauth/authorize",
-      handle: (req) => {
-        const q = req.query;
-        if (!oauth.checkClient(q.get("client_id"))) return { status: 400, html: errorPage("Invalid request", "Unknown client_id.") };
-        const redirectUri = q.get("redirect_uri");
-        if (!redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "redirect_uri is missing or invalid.") };
-        return {
-          status: 200,
-          html: consentPage({
-            action: `${state.baseUrl}/salesloft/oauth/authorize`,
-            appName: "Callsync",
-            providerName: "Salesloft",
-            clientId: q.get("client_id")!,
-            redirectUri,
-            state: q.get("state") ?? "",
-            scope: q.get("scope") ?? "",
-          }),
-        };
-      },
-    },
-    {
-      method: "POST",
-      area: "oauth",
-      pattern: /^\/oauth\/authorize$/,
-      endpoint: "POST /oauth/authorize",
-      handle: (req) => {
-        const p = params(req);
-        const clientId = p.get("client_id");
-        const redirectUri = p.get("redirect_uri");
-        if (!oauth.checkClient(clientId) || !redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "Unknown client or redirect URI.") };
-        const st = p.get("state") ? { state: p.get("state")! } : {};
-        if (p.get("decision") !== "allow") return redirect(redirectWith(redirectUri, { error: "access_denied", error_description: "The resource owner denied the request.", ...st }));
-        const scope = p.get("scope") ?? "";
-        const code = oauth.issueCode(clientId!, redirectUri, scope);
-        return redirect(redirectWith(redirectUri, { code, context: `/teams/${100_000 + (state.config.seed % 1000)}`, scope, ...st }));
-      },
-    },
-    {
-      method: "POST",
-      area: "oauth",
-      pattern: /^\/oauth\/token$/,
-      endpoint: "POST /oauth/token",
-      isRefresh: (req) => params(req).get("grant_type") === "refresh_token",
-      handle: (req) => {
-        const p = params(req);
-        if (!oauth.checkClient(p.get("client_id"), p.get("client_secret"))) {
-          return json(401, { error: "invalid_client", error_description: "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method." });
-        }
-        const grant = p.get("grant_type");
-        let result;
-        if (grant === "authorization_code") result = oauth.exchangeCode(p.get("code"), p.get("redirect_uri"), p.get("client_id")!);
-        else if (grant === "refresh_token") {
-          state.stats.refresh("salesloft");
-          result = oauth.refreshGrant(p.get("refresh_token"));
-        } else return json(400, { error: "unsupported_grant_type", error_description: "The authorization grant type is not supported by the authorization server." });
-        if (!result.ok) return json(result.status, { error: result.error, error_description: result.description });
-        return json(200, {
-          access_token: result.tokens.accessToken,
-          token_type: "bearer",
-          expires_in: result.tokens.expiresIn,
-          refresh_token: result.tokens.refreshToken,
-          scope: result.tokens.scope,
-          created_at: Math.floor(state.now() / 1000),
-        });
-      },
-    },
+    ...consentRoutes({
+      server: oauth,
+      provider: "SALESLOFT",
+      baseUrl: () => state.baseUrl,
+      checkResponseType: false,
+      deniedDescription: "The resource owner denied the request.",
+      // Salesloft's redirect also carries the team context and the granted scope.
+      grantedParams: (scope) => ({ context: `/teams/${100_000 + (state.config.seed % 1000)}`, scope }),
+    }),
+    tokenRoute({
+      server: oauth,
+      provider: "SALESLOFT",
+      // client_id / client_secret in the form body.
+      authenticate: (_req, p) =>
+        oauth.checkClient(p.get("client_id"), p.get("client_secret"))
+          ? p.get("client_id")!
+          : json(401, { error: "invalid_client", error_description: "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method." }),
+      onRefresh: () => state.stats.refresh("salesloft"),
+      unsupported: () => "The authorization grant type is not supported by the authorization server.",
+      body: (t) => ({
+        access_token: t.accessToken,
+        token_type: "bearer",
+        expires_in: t.expiresIn,
+        refresh_token: t.refreshToken,
+        scope: t.scope,
+        created_at: Math.floor(state.now() / 1000),
+      }),
+    }),
     {
       method: "GET",
       area: "api",

@@ -5,6 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import type { CanonicalTranscript, ProviderUserRecord, Recording } from "../canonical";
+import { describeProvider, providerName } from "../registry";
 import { ProviderHttp } from "../http";
 import { requireStore } from "../oauth";
 import type {
@@ -30,30 +31,9 @@ import {
   clariUsersResponseSchema,
 } from "./schemas";
 
-const LABEL = "Clari Copilot";
+const LABEL = providerName("CLARI");
 
-export const CLARI_DESCRIPTION: ProviderDescription = {
-  provider: "CLARI",
-  displayName: "Clari Copilot",
-  auth: "apiKey",
-  rateLimit: {
-    unit: "request",
-    windows: [
-      { limit: 10, windowMs: 1_000, align: "rolling" },
-      { limit: 100_000, windowMs: 7 * 86_400_000, align: "utcWeekSunday" },
-    ],
-    headers: { retryAfter: "retry-after" },
-  },
-  pageSize: CLARI_PAGE_SIZE,
-  supportsBatchTranscripts: false,
-  maxTranscriptBatch: 1,
-  transcriptIncludesDetails: true,
-  listWindowField: "modifiedAt",
-  callLagMs: 3_600_000,
-  transcriptLagMs: 24 * 3_600_000,
-  recordingUrlTtlMs: CLARI_MEDIA_TTL_MS,
-  refreshTokenRotates: false,
-};
+export const CLARI_DESCRIPTION: ProviderDescription = describeProvider("CLARI");
 
 const checkpointState = z.object({ skip: z.number().int().min(0), modifiedGt: z.string() });
 type CheckpointState = z.infer<typeof checkpointState>;

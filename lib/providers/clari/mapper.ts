@@ -16,9 +16,10 @@ import {
   type ClariCallDetails,
   type ClariUser,
 } from "./schemas";
+import { PROVIDER_SPECS } from "../registry";
 
 /** Signed audio/video URLs are valid for 4 hours. */
-export const CLARI_MEDIA_TTL_MS = 4 * 3_600_000;
+export const CLARI_MEDIA_TTL_MS = PROVIDER_SPECS.CLARI.facts.recordingUrlTtlMs;
 
 const MEETING_TYPES = new Set(["ZOOM", "GOOGLE_MEET", "MS_TEAMS", "GOTO_MEETING", "BLUE_JEANS"]);
 const PLATFORM_NAMES: Record<string, string> = {

@@ -2,6 +2,7 @@
 // omit unset keys, and use values outside the spec enums (type "RECORDING"), so enums are strings.
 // No server-only: shared with contract tests.
 import { z } from "zod";
+import { PROVIDER_SPECS } from "../registry";
 
 const str = z.string().nullish();
 export const isoDateTime = z
@@ -122,6 +123,6 @@ export const CLARI_TERMINAL_STATUSES = new Set([
   "BOTJOIN_DENIED",
 ]);
 /** Clari staff advise 25: larger pages hit the 6 MB response cap and fail with 502. */
-export const CLARI_PAGE_SIZE = 25;
+export const CLARI_PAGE_SIZE = PROVIDER_SPECS.CLARI.facts.pageSize;
 /** `skip` is capped at 10,000 by the API. */
 export const CLARI_MAX_SKIP = 10_000;

@@ -5,22 +5,9 @@ import "server-only";
 import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import type { CanonicalTranscript, ProviderUserRecord, Recording } from "../canonical";
-import { ProviderHttp } from "../http";
-import { OAuthSession, classifyTokenError, expiresAtFrom, oauthAppConfig, requireRedirectUri } from "../oauth";
-import type {
-  CallOptions,
-  CallPage,
-  CallsCheckpoint,
-  ConnectResult,
-  ListCallsParams,
-  OAuthCredentials,
-  ProviderClient,
-  ProviderClientConfig,
-  ProviderCredentials,
-  ProviderDeps,
-  ProviderDescription,
-  RequestPriority,
-} from "../types";
+import { OAuthProviderClient } from "../oauth";
+import { describeProvider, oauthSpec, providerName } from "../registry";
+import type { CallOptions, CallPage, CallsCheckpoint, ListCallsParams, ProviderClient, ProviderClientConfig, ProviderDeps, ProviderDescription, RequestPriority } from "../types";
 import { GONG_MEDIA_TTL_MS, mapGongCall, mapGongTranscript, mapGongUser } from "./mapper";
 import {
   GONG_NO_CALLS_MESSAGE,
@@ -34,38 +21,10 @@ import {
   type GongTokenResponse,
 } from "./schemas";
 
-const LABEL = "Gong";
-export const GONG_DEFAULT_SCOPES = [
-  "api:users:read",
-  "api:calls:read:basic",
-  "api:calls:read:extensive",
-  "api:calls:read:media-url",
-  "api:calls:read:transcript",
-];
-export const GONG_TRANSCRIPT_BATCH = 100;
-
-export const GONG_DESCRIPTION: ProviderDescription = {
-  provider: "GONG",
-  displayName: "Gong",
-  auth: "oauth2",
-  rateLimit: {
-    unit: "request",
-    windows: [
-      { limit: 3, windowMs: 1_000, align: "rolling" },
-      { limit: 10_000, windowMs: 86_400_000, align: "utcDay" },
-    ],
-    headers: { retryAfter: "retry-after" },
-  },
-  pageSize: 100,
-  supportsBatchTranscripts: true,
-  maxTranscriptBatch: GONG_TRANSCRIPT_BATCH,
-  transcriptIncludesDetails: false,
-  listWindowField: "startedAt",
-  callLagMs: 3_600_000,
-  transcriptLagMs: 24 * 3_600_000,
-  recordingUrlTtlMs: GONG_MEDIA_TTL_MS,
-  refreshTokenRotates: true,
-};
+const LABEL = providerName("GONG");
+export const GONG_DEFAULT_SCOPES = [...oauthSpec("GONG").scopes];
+export const GONG_DESCRIPTION: ProviderDescription = describeProvider("GONG");
+export const GONG_TRANSCRIPT_BATCH = GONG_DESCRIPTION.maxTranscriptBatch;
 
 const checkpointState = z.object({ cursor: z.string() });
 
@@ -82,101 +41,9 @@ const isExpiredCursor = (status: number, body: unknown) =>
 
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 
-export class GongClient implements ProviderClient {
-  readonly provider = "GONG" as const;
-  private readonly http: ProviderHttp;
-  private readonly session: OAuthSession;
-  private readonly now: () => Date;
-
-  constructor(
-    private readonly config: ProviderClientConfig,
-    private readonly deps: ProviderDeps = {},
-  ) {
-    this.now = deps.now ?? (() => new Date());
-    this.http = new ProviderHttp("GONG", LABEL, GONG_DESCRIPTION.rateLimit, deps);
-    this.session = new OAuthSession(LABEL, deps.credentials, (c) => this.refreshWith(c), this.now);
-  }
-
-  describe(): ProviderDescription {
-    return GONG_DESCRIPTION;
-  }
-
-  private oauthApp() {
-    return oauthAppConfig(LABEL, this.config, "GONG");
-  }
-
-  private redirectUri(override?: string): string {
-    return requireRedirectUri(LABEL, this.config, override);
-  }
-
-  authorizationUrl({ state, redirectUri }: { state: string; redirectUri?: string }): string {
-    const { base, clientId } = this.oauthApp();
-    const url = new URL(`${base}/oauth2/authorize`);
-    url.searchParams.set("client_id", clientId);
-    url.searchParams.set("response_type", "code");
-    url.searchParams.set("scope", (this.config.scopes ?? GONG_DEFAULT_SCOPES).join(" "));
-    url.searchParams.set("redirect_uri", this.redirectUri(redirectUri));
-    url.searchParams.set("state", state);
-    return url.toString();
-  }
-
-  /** POST /oauth2/generate-customer-token with Basic client auth; parameters on the query string. */
-  private async tokenRequest(params: Record<string, string>, phase: "exchange" | "refresh"): Promise<GongTokenResponse> {
-    const { base, clientId, clientSecret } = this.oauthApp();
-    const url = new URL(`${base}/oauth2/generate-customer-token`);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    const { data } = await this.http.request({
-      method: "POST",
-      url: url.toString(),
-      endpoint: "POST /oauth2/generate-customer-token",
-      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
-      schema: gongTokenResponseSchema,
-      gated: false,
-      priority: "interactive",
-      classify: (status, body) => classifyTokenError(LABEL, phase, status, body),
-    });
-    return data;
-  }
-
-  private toCredentials(t: GongTokenResponse): OAuthCredentials {
-    return {
-      kind: "oauth",
-      accessToken: t.access_token,
-      refreshToken: t.refresh_token,
-      expiresAt: expiresAtFrom(this.now(), t.expires_in),
-      apiBaseUrl: trimSlash(t.api_base_url_for_customer),
-      scope: t.scope ?? null,
-    };
-  }
-
-  async exchangeCode({ code, redirectUri }: { code: string; redirectUri?: string }): Promise<ConnectResult> {
-    const token = await this.tokenRequest(
-      { grant_type: "authorization_code", code, redirect_uri: this.redirectUri(redirectUri) },
-      "exchange",
-    );
-    const credentials = this.toCredentials(token);
-    return {
-      credentials,
-      apiBaseUrl: credentials.apiBaseUrl,
-      tokenExpiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
-      scope: credentials.scope,
-    };
-  }
-
-  async verifyCredentials(): Promise<ConnectResult> {
-    throw new ProviderError("CONFIG", LABEL, "Gong connects with OAuth, not with an API key");
-  }
-
-  private async refreshWith(current: OAuthCredentials): Promise<OAuthCredentials> {
-    const token = await this.tokenRequest(
-      { grant_type: "refresh_token", refresh_token: current.refreshToken ?? "" },
-      "refresh",
-    );
-    return this.toCredentials(token);
-  }
-
-  async refreshCredentials(): Promise<ProviderCredentials> {
-    return this.session.refresh(null);
+export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> implements ProviderClient {
+  constructor(config: ProviderClientConfig, deps: ProviderDeps = {}) {
+    super("GONG", config, deps, gongTokenResponseSchema);
   }
 
   private async apiUrl(path: string): Promise<string> {
@@ -184,15 +51,9 @@ export class GongClient implements ProviderClient {
     return `${trimSlash(creds.apiBaseUrl ?? this.config.apiBaseUrl)}${path}`;
   }
 
-  private authed() {
-    return {
-      authorize: () => this.session.authorize(),
-      onAuthFailure: async (failed: string) => {
-        await this.session.refresh(failed);
-      },
-      // Gong answers 401 on most endpoints and 403 on /v2/users for a bad or revoked token.
-      authStatuses: [401, 403],
-    };
+  // Gong answers 401 on most endpoints and 403 on /v2/users for a bad or revoked token.
+  private gongAuthed() {
+    return this.authed([401, 403]);
   }
 
   async listUsers(options: CallOptions = {}): Promise<ProviderUserRecord[]> {
@@ -207,7 +68,7 @@ export class GongClient implements ProviderClient {
         endpoint: "GET /v2/users",
         schema: gongUsersResponseSchema,
         priority: options.priority ?? "interactive",
-        ...this.authed(),
+        ...this.gongAuthed(),
         recover: (status, body) => (isNoResults(status, body) ? { value: "EMPTY" as const } : undefined),
       });
       if (data === "EMPTY") break;
@@ -226,7 +87,7 @@ export class GongClient implements ProviderClient {
       body: JSON.stringify(body),
       schema: gongCallsExtensiveResponseSchema,
       priority: priority ?? "backfill",
-      ...this.authed(),
+      ...this.gongAuthed(),
       recover: (status, b) => {
         if (isNoResults(status, b)) return { value: "EMPTY" as const };
         if (isExpiredCursor(status, b)) return { value: "CURSOR_EXPIRED" as const };
@@ -283,7 +144,7 @@ export class GongClient implements ProviderClient {
       body: JSON.stringify({ ...(cursor ? { cursor } : {}), filter: { callIds } }),
       schema: gongTranscriptResponseSchema,
       priority,
-      ...this.authed(),
+      ...this.gongAuthed(),
       recover: (status, b) => (isNoResults(status, b) ? { value: "EMPTY" as const } : undefined),
     });
     return data;

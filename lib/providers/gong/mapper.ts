@@ -14,9 +14,10 @@ import {
 import type { GongCallData, GongCallTranscript, GongUser } from "./schemas";
 import type { z } from "zod";
 import type { gongContextSchema } from "./schemas";
+import { PROVIDER_SPECS } from "../registry";
 
 /** Signed media URLs from /v2/calls/extensive are valid for 8 hours. */
-export const GONG_MEDIA_TTL_MS = 8 * 3_600_000;
+export const GONG_MEDIA_TTL_MS = PROVIDER_SPECS.GONG.facts.recordingUrlTtlMs;
 
 const DIRECTIONS: Record<string, CallDirection> = {
   inbound: "INBOUND",

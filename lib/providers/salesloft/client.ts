@@ -6,21 +6,9 @@ import "server-only";
 import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import { type CanonicalTranscript, type CrmContext, type ProviderUserRecord, type Recording, normalizeCrmSystem } from "../canonical";
-import { ProviderHttp } from "../http";
-import { OAuthSession, classifyTokenError, expiresAtFrom, oauthAppConfig, requireRedirectUri } from "../oauth";
-import type {
-  CallOptions,
-  CallPage,
-  ConnectResult,
-  ListCallsParams,
-  OAuthCredentials,
-  ProviderClient,
-  ProviderClientConfig,
-  ProviderCredentials,
-  ProviderDeps,
-  ProviderDescription,
-  RequestPriority,
-} from "../types";
+import { OAuthProviderClient } from "../oauth";
+import { describeProvider, oauthSpec, providerName } from "../registry";
+import type { CallOptions, CallPage, ListCallsParams, ProviderClient, ProviderClientConfig, ProviderDeps, ProviderDescription, RequestPriority } from "../types";
 import { mapSalesloftConversation, mapSalesloftSentences, mapSalesloftUser } from "./mapper";
 import {
   salesloftAccountResponseSchema,
@@ -39,36 +27,12 @@ import {
   type SalesloftTokenResponse,
 } from "./schemas";
 
-const LABEL = "Salesloft";
+const LABEL = providerName("SALESLOFT");
 export const SALESLOFT_PAGE_SIZE = 100;
-/**
- * Conversations per listing page. The API allows 100, but every conversation costs about six more
- * requests (/extensive, sentence pages, CRM lookups), and the engine handles one listing page per
- * durable step: 100 conversations under the 600/min budget shared by several workers took over five
- * minutes, past a step's request timeout. 25 keeps a step near a minute for 0.03 extra requests per call.
- */
-export const SALESLOFT_CONVERSATIONS_PAGE_SIZE = 25;
-export const SALESLOFT_DEFAULT_SCOPES = ["conversations:read", "calls:read", "team:read", "opportunities:read", "accounts:read"];
-
-export const SALESLOFT_DESCRIPTION: ProviderDescription = {
-  provider: "SALESLOFT",
-  displayName: "Salesloft",
-  auth: "oauth2",
-  rateLimit: {
-    unit: "cost",
-    windows: [{ limit: 600, windowMs: 60_000, align: "rolling" }],
-    headers: { cost: "x-ratelimit-endpoint-cost", remaining: "x-ratelimit-remaining-minute", retryAfter: "retry-after" },
-  },
-  pageSize: SALESLOFT_CONVERSATIONS_PAGE_SIZE,
-  supportsBatchTranscripts: false,
-  maxTranscriptBatch: 1,
-  transcriptIncludesDetails: false,
-  listWindowField: "updatedAt",
-  callLagMs: 3_600_000,
-  transcriptLagMs: 24 * 3_600_000,
-  recordingUrlTtlMs: null,
-  refreshTokenRotates: true,
-};
+export const SALESLOFT_DESCRIPTION: ProviderDescription = describeProvider("SALESLOFT");
+/** Conversations per listing page (why 25, not the API's 100: the registry's Salesloft entry). */
+export const SALESLOFT_CONVERSATIONS_PAGE_SIZE = SALESLOFT_DESCRIPTION.pageSize;
+export const SALESLOFT_DEFAULT_SCOPES = [...oauthSpec("SALESLOFT").scopes];
 
 const checkpointState = z.object({
   gte: z.string(),
@@ -80,101 +44,15 @@ type CheckpointState = z.infer<typeof checkpointState>;
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 const ts = (s: string) => Date.parse(s);
 
-export class SalesloftClient implements ProviderClient {
-  readonly provider = "SALESLOFT" as const;
-  private readonly http: ProviderHttp;
-  private readonly session: OAuthSession;
-  private readonly now: () => Date;
+export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftTokenResponse> implements ProviderClient {
   /** conversation id -> transcription id, learned while listing (saves a lookup per transcript). */
   private readonly transcriptionIds = new Map<string, string | null>();
   private readonly crmCache: Map<string, Promise<unknown>>;
 
-  constructor(
-    private readonly config: ProviderClientConfig,
-    private readonly deps: ProviderDeps = {},
-  ) {
-    this.now = deps.now ?? (() => new Date());
+  constructor(config: ProviderClientConfig, deps: ProviderDeps = {}) {
+    // Rotating refresh tokens: each refresh revokes the old one; the shared session stores the new pair.
+    super("SALESLOFT", config, deps, salesloftTokenResponseSchema);
     this.crmCache = deps.lookupCache ?? new Map();
-    this.http = new ProviderHttp("SALESLOFT", LABEL, SALESLOFT_DESCRIPTION.rateLimit, deps);
-    this.session = new OAuthSession(LABEL, deps.credentials, (c) => this.refreshWith(c), this.now);
-  }
-
-  describe(): ProviderDescription {
-    return SALESLOFT_DESCRIPTION;
-  }
-
-  private oauthApp() {
-    return oauthAppConfig(LABEL, this.config, "SALESLOFT");
-  }
-
-  private redirectUri(override?: string): string {
-    return requireRedirectUri(LABEL, this.config, override);
-  }
-
-  authorizationUrl({ state, redirectUri }: { state: string; redirectUri?: string }): string {
-    const { base, clientId } = this.oauthApp();
-    const url = new URL(`${base}/oauth/authorize`);
-    url.searchParams.set("client_id", clientId);
-    url.searchParams.set("redirect_uri", this.redirectUri(redirectUri));
-    url.searchParams.set("response_type", "code");
-    url.searchParams.set("scope", (this.config.scopes ?? SALESLOFT_DEFAULT_SCOPES).join(" "));
-    url.searchParams.set("state", state);
-    return url.toString();
-  }
-
-  private async tokenRequest(params: Record<string, string>, phase: "exchange" | "refresh"): Promise<SalesloftTokenResponse> {
-    const { base, clientId, clientSecret } = this.oauthApp();
-    const { data } = await this.http.request({
-      method: "POST",
-      url: `${base}/oauth/token`,
-      endpoint: "POST /oauth/token",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, ...params }).toString(),
-      schema: salesloftTokenResponseSchema,
-      gated: false,
-      priority: "interactive",
-      classify: (status, body) => classifyTokenError(LABEL, phase, status, body),
-    });
-    return data;
-  }
-
-  private toCredentials(t: SalesloftTokenResponse): OAuthCredentials {
-    return {
-      kind: "oauth",
-      accessToken: t.access_token,
-      refreshToken: t.refresh_token,
-      expiresAt: expiresAtFrom(this.now(), t.expires_in),
-      apiBaseUrl: null,
-      scope: t.scope ?? null,
-    };
-  }
-
-  async exchangeCode({ code, redirectUri }: { code: string; redirectUri?: string }): Promise<ConnectResult> {
-    const token = await this.tokenRequest(
-      { grant_type: "authorization_code", code, redirect_uri: this.redirectUri(redirectUri) },
-      "exchange",
-    );
-    const credentials = this.toCredentials(token);
-    return {
-      credentials,
-      apiBaseUrl: null,
-      tokenExpiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
-      scope: credentials.scope,
-    };
-  }
-
-  async verifyCredentials(): Promise<ConnectResult> {
-    throw new ProviderError("CONFIG", LABEL, "Salesloft connects with OAuth, not with an API key");
-  }
-
-  private async refreshWith(current: OAuthCredentials): Promise<OAuthCredentials> {
-    // Rotating refresh tokens: the old one is revoked by this call, so the new one must be stored.
-    const token = await this.tokenRequest({ grant_type: "refresh_token", refresh_token: current.refreshToken ?? "" }, "refresh");
-    return this.toCredentials(token);
-  }
-
-  async refreshCredentials(): Promise<ProviderCredentials> {
-    return this.session.refresh(null);
   }
 
   private url(path: string, query: Array<[string, string]> = []): string {
@@ -197,10 +75,7 @@ export class SalesloftClient implements ProviderClient {
         schema,
         cost: opts.cost ?? 1,
         priority: opts.priority ?? "backfill",
-        authorize: () => this.session.authorize(),
-        onAuthFailure: async (failed) => {
-          await this.session.refresh(failed);
-        },
+        ...this.authed(),
         recover: (status) => (opts.notFoundAsNull && status === 404 ? { value: null } : undefined),
       })
       .then((r) => r.data);
@@ -370,10 +245,7 @@ export class SalesloftClient implements ProviderClient {
       schema: salesloftRecordingSchema,
       priority: options.priority ?? "interactive",
       redirect: "manual",
-      authorize: () => this.session.authorize(),
-      onAuthFailure: async (failed) => {
-        await this.session.refresh(failed);
-      },
+      ...this.authed(),
     });
     const url = "location" in data ? data.location : data.data.url;
     return { audioUrl: url, videoUrl: null, expiresAt: null };

@@ -4,8 +4,8 @@ import { ManageIntegration } from "@/components/integrations/manage-integration"
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requirePageAdmin } from "@/lib/auth/session";
-import { PROVIDER_BY_SLUG, providerSlugSchema } from "@/lib/integrations/connect";
 import { getIntegrationDetail } from "@/lib/integrations/queries";
+import { providerFromSlug } from "@/lib/providers/registry";
 
 export const metadata: Metadata = { title: "Manage integration" };
 export const dynamic = "force-dynamic";
@@ -13,9 +13,9 @@ export const dynamic = "force-dynamic";
 export default async function ManagePage({ params }: { params: Promise<{ provider: string }> }) {
   const { provider: slug } = await params;
   const session = await requirePageAdmin(`/settings/integrations/${encodeURIComponent(slug)}`);
-  const parsed = providerSlugSchema.safeParse(slug);
-  if (!parsed.success) notFound();
-  const detail = await getIntegrationDetail(session.workspaceId, PROVIDER_BY_SLUG[parsed.data]);
+  const provider = providerFromSlug(slug);
+  if (!provider) notFound();
+  const detail = await getIntegrationDetail(session.workspaceId, provider);
   if (!detail.integration) {
     return (
       <EmptyState title={`${detail.name} is not connected`} action={<ButtonLink href={`/settings/integrations/${slug}/setup`}>Connect {detail.name}</ButtonLink>}>

@@ -4,10 +4,9 @@
 // polling, so this page only has to say what happened and close itself when it can.
 import { getSessionContext } from "@/lib/auth/session";
 import { completeOAuth, OAUTH_MESSAGES } from "@/lib/integrations/connect";
+import { providerName as nameOf } from "@/lib/providers/registry";
 
 export const dynamic = "force-dynamic";
-
-const NAME: Record<string, string> = { GONG: "Gong", SALESLOFT: "Salesloft", CLARI: "Clari Copilot" };
 
 function escapeHtml(s: string) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -22,7 +21,7 @@ export async function GET(req: Request) {
     const session = await getSessionContext().catch(() => null);
     const result = await completeOAuth(params, session?.userId ?? null);
     outcome = result.outcome;
-    if (result.provider) providerName = NAME[result.provider] ?? providerName;
+    if (result.provider) providerName = nameOf(result.provider);
   } catch (e) {
     console.error("[oauth] callback failed:", e instanceof Error ? e.message : e);
   }
