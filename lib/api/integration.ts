@@ -5,6 +5,7 @@
 // lib/ must not import inngest/: the route passes how actions send events (`send`, the Inngest client's).
 import "server-only";
 import type { z } from "zod";
+import { NextResponse } from "next/server";
 import type { SessionContext } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import type { SendEvents } from "@/lib/events";
@@ -72,3 +73,14 @@ export const actionNotFound = withWorkspace<ProviderParams>(
   },
   { role: "ADMIN" },
 );
+
+/**
+ * An action that takes no input and answers `{ ok: true }` (disconnect, reconnect, sync now). The wrapper
+ * still refuses a malformed or oversize body (400/413).
+ */
+export function withSimpleAction(action: (actor: Actor, integration: IntegrationRef) => Promise<unknown>, opts: { send: SendEvents }) {
+  return withIntegration(async (_req, { actor, integration }) => {
+    await action(actor, integration);
+    return NextResponse.json({ ok: true });
+  }, opts);
+}

@@ -1,18 +1,10 @@
 // POST: start a reconnect (the wizard goes back to its connect step).
-import { NextResponse } from "next/server";
-import { actionNotFound, withIntegration } from "@/lib/api/integration";
+import { actionNotFound, withSimpleAction } from "@/lib/api/integration";
 import { beginReconnect } from "@/lib/integrations/connect";
 import { sendEvents } from "@/inngest/client";
 
 export const dynamic = "force-dynamic";
 
-// No input: the wrapper still refuses a malformed or oversize body (400/413).
-export const POST = withIntegration(
-  async (_req, { actor, integration }) => {
-    await beginReconnect(actor, integration);
-    return NextResponse.json({ ok: true });
-  },
-  { send: sendEvents },
-);
+export const POST = withSimpleAction(beginReconnect, { send: sendEvents });
 
 export const GET = actionNotFound;
