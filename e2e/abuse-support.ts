@@ -87,9 +87,21 @@ export async function createTenant(db: pg.Client, label: string, sharedWord: str
   await db.query(`INSERT INTO "Workspace"(id, name, slug, "updatedAt") VALUES ($1, $2, $3, $4)`, [workspaceId, workspaceName, `abuse-${mark}`, now]);
   const hash = await bcrypt.hash(PASSWORD, 4);
   const users = {} as Tenant["users"];
-  for (const [key, role] of [["admin", "ADMIN"], ["admin2", "ADMIN"], ["member", "MEMBER"], ["demoted", "ADMIN"], ["removed", "MEMBER"]] as const) {
+  for (const [key, role] of [
+    ["admin", "ADMIN"],
+    ["admin2", "ADMIN"],
+    ["member", "MEMBER"],
+    ["demoted", "ADMIN"],
+    ["removed", "MEMBER"],
+  ] as const) {
     const u = { id: id(), email: `${key}-${mark}@${label.toLowerCase()}.test`, name: `${label} ${key} ${mark}` };
-    await db.query(`INSERT INTO "User"(id, name, email, "passwordHash", "emailVerified", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5)`, [u.id, u.name, u.email, hash, now]);
+    await db.query(`INSERT INTO "User"(id, name, email, "passwordHash", "emailVerified", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5)`, [
+      u.id,
+      u.name,
+      u.email,
+      hash,
+      now,
+    ]);
     await db.query(`INSERT INTO "Membership"(id, "userId", "workspaceId", role) VALUES ($1, $2, $3, $4)`, [id(), u.id, workspaceId, role]);
     users[key] = u;
   }
@@ -103,11 +115,19 @@ export async function createTenant(db: pg.Client, label: string, sharedWord: str
     [dealId, workspaceId, dealName, users.member.id, accountName, `006${mark}`, now],
   );
   await db.query(`INSERT INTO "DealContact"(id, "workspaceId", "dealId", name, email, "updatedAt") VALUES ($1, $2, $3, $4, $5, $6)`, [
-    id(), workspaceId, dealId, `${label} buyer ${mark}`, contactEmail, now,
+    id(),
+    workspaceId,
+    dealId,
+    `${label} buyer ${mark}`,
+    contactEmail,
+    now,
   ]);
   const participantEmail = `champion-${mark}@customer-of-${label.toLowerCase()}.test`;
   const sentence = `The ${sharedWord} rollout for ${mark} needs a security review before signature`;
-  const insertCall = async (title: string, opts: { isPrivate?: boolean; link?: boolean; participants: Array<{ email: string; userId?: string; internal: boolean }> }) => {
+  const insertCall = async (
+    title: string,
+    opts: { isPrivate?: boolean; link?: boolean; participants: Array<{ email: string; userId?: string; internal: boolean }> },
+  ) => {
     const callId = id();
     const startedAt = new Date(now.getTime() - randomInt(1, 10) * 86_400_000);
     await db.query(
@@ -138,17 +158,48 @@ export async function createTenant(db: pg.Client, label: string, sharedWord: str
   const callTitle = `${label} discovery call ${mark}`;
   const unlinkedCallTitle = `${label} unlinked call ${mark}`;
   const privateCallTitle = `${label} private call ${mark}`;
-  const team = [{ email: users.member.email, userId: users.member.id, internal: true }, { email: participantEmail, internal: false }];
+  const team = [
+    { email: users.member.email, userId: users.member.id, internal: true },
+    { email: participantEmail, internal: false },
+  ];
   const callId = await insertCall(callTitle, { link: true, participants: team });
   const unlinkedCallId = await insertCall(unlinkedCallTitle, { participants: team });
   const privateCallId = await insertCall(privateCallTitle, {
     isPrivate: true,
-    participants: [{ email: users.admin.email, userId: users.admin.id, internal: true }, { email: participantEmail, internal: false }],
+    participants: [
+      { email: users.admin.email, userId: users.admin.id, internal: true },
+      { email: participantEmail, internal: false },
+    ],
   });
   return {
-    label, workspaceId, workspaceName, users, dealId, dealName, accountName, contactEmail, callId, callTitle, unlinkedCallId,
-    unlinkedCallTitle, privateCallId, privateCallTitle, sentence, participantEmail,
-    markers: [mark, workspaceName, dealName, accountName, contactEmail, callTitle, unlinkedCallTitle, privateCallTitle, participantEmail, ...Object.values(users).map((u) => u.email)],
+    label,
+    workspaceId,
+    workspaceName,
+    users,
+    dealId,
+    dealName,
+    accountName,
+    contactEmail,
+    callId,
+    callTitle,
+    unlinkedCallId,
+    unlinkedCallTitle,
+    privateCallId,
+    privateCallTitle,
+    sentence,
+    participantEmail,
+    markers: [
+      mark,
+      workspaceName,
+      dealName,
+      accountName,
+      contactEmail,
+      callTitle,
+      unlinkedCallTitle,
+      privateCallTitle,
+      participantEmail,
+      ...Object.values(users).map((u) => u.email),
+    ],
   };
 }
 
@@ -221,7 +272,13 @@ export function expectNoneOf(body: string, markers: string[], what: string) {
 // OAuth against the simulator
 // ---------------------------------------------------------------------------------------------
 
-const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 /** Answers the simulator's consent page like a person would; returns the callback URL it redirects to. */
 export async function consent(authorizationUrl: string, decision: "allow" | "deny" = "allow"): Promise<URL> {

@@ -63,13 +63,23 @@ test.beforeAll(async () => {
   A = await createTenant(db, "Victim", SHARED);
   B = await createTenant(db, "Attacker", SHARED);
   const logins: Array<[Who, string]> = [
-    ["adminA", A.users.admin.email], ["admin2A", A.users.admin2.email], ["memberA", A.users.member.email],
-    ["demotedA", A.users.demoted.email], ["removedA", A.users.removed.email], ["adminB", B.users.admin.email], ["memberB", B.users.member.email],
+    ["adminA", A.users.admin.email],
+    ["admin2A", A.users.admin2.email],
+    ["memberA", A.users.member.email],
+    ["demotedA", A.users.demoted.email],
+    ["removedA", A.users.removed.email],
+    ["adminB", B.users.admin.email],
+    ["memberB", B.users.member.email],
   ];
   for (const [who, email] of logins) {
     const { ctx, signInResponse } = await signedIn(email);
     as[who] = ctx;
-    if (who === "memberB") sessionCookieHeader = signInResponse.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value).join("\n");
+    if (who === "memberB")
+      sessionCookieHeader = signInResponse
+        .headersArray()
+        .filter((h) => h.name.toLowerCase() === "set-cookie")
+        .map((h) => h.value)
+        .join("\n");
   }
   as.anon = await anonymous();
 
@@ -101,12 +111,14 @@ test.beforeAll(async () => {
   aInt.providerUser = id();
   aInt.userSync = id();
   const puName = `Victim provider user ${word("pu")}`;
-  await db.query(`INSERT INTO "ProviderUser"(id, "integrationId", "providerUserId", email, name, "workspaceUserId", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, now())`, [
-    aInt.providerUser, aInt.gong, `9${Date.now()}`, A.users.member.email, puName, A.users.member.id,
-  ]);
-  await db.query(`INSERT INTO "UserSync"(id, "integrationId", "providerUserId", status, error, "updatedAt") VALUES ($1, $2, $3, 'FAILED', 'Victim failure', now())`, [
-    aInt.userSync, aInt.gong, aInt.providerUser,
-  ]);
+  await db.query(
+    `INSERT INTO "ProviderUser"(id, "integrationId", "providerUserId", email, name, "workspaceUserId", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, now())`,
+    [aInt.providerUser, aInt.gong, `9${Date.now()}`, A.users.member.email, puName, A.users.member.id],
+  );
+  await db.query(
+    `INSERT INTO "UserSync"(id, "integrationId", "providerUserId", status, error, "updatedAt") VALUES ($1, $2, $3, 'FAILED', 'Victim failure', now())`,
+    [aInt.userSync, aInt.gong, aInt.providerUser],
+  );
   // An OAuth attempt of A that is still pending (B polls its state).
   const pending = await as.adminA.post("/api/integrations/salesloft/oauth", { data: {} });
   aInt.pendingState = ((await pending.json()) as { state: string }).state;
@@ -150,17 +162,48 @@ test.describe("isolation", () => {
     { name: "deal page of A", who: ["adminB", "memberB"], url: () => `/deals/${A.dealId}`, status: 404 },
     // Client navigations get the not-found tree in an RSC payload (HTTP 200 or 404): never A's data.
     { name: "deal page of A (RSC payload)", who: ["adminB"], url: () => `/deals/${A.dealId}`, status: 404, rsc: true },
-    { name: "deal page of A, paged", who: ["memberB"], url: () => `/deals/${A.dealId}?before=${Buffer.from(`${new Date().toISOString()}|${A.callId}`).toString("base64url")}`, status: 404 },
+    {
+      name: "deal page of A, paged",
+      who: ["memberB"],
+      url: () => `/deals/${A.dealId}?before=${Buffer.from(`${new Date().toISOString()}|${A.callId}`).toString("base64url")}`,
+      status: 404,
+    },
     { name: "call page of A", who: ["adminB", "memberB"], url: () => `/calls/${A.callId}`, status: 404 },
     { name: "call page of A (RSC payload)", who: ["memberB"], url: () => `/calls/${A.callId}`, status: 404, rsc: true },
     { name: "unlinked call page of A", who: ["adminB", "memberB"], url: () => `/calls/${A.unlinkedCallId}`, status: 404 },
     { name: "private call page of A", who: ["adminB"], url: () => `/calls/${A.privateCallId}`, status: 404 },
-    { name: "search for a word both workspaces said", who: ["adminB", "memberB"], url: () => `/search?q=${SHARED}`, status: 200, mustContain: () => [B.callTitle] },
-    { name: "search for a word only A said", who: ["adminB"], url: () => `/search?q=${A.markers[0]}`, status: 200, mustContain: () => ["No matches"], markers: () => A.markers.slice(1) },
+    {
+      name: "search for a word both workspaces said",
+      who: ["adminB", "memberB"],
+      url: () => `/search?q=${SHARED}`,
+      status: 200,
+      mustContain: () => [B.callTitle],
+    },
+    {
+      name: "search for a word only A said",
+      who: ["adminB"],
+      url: () => `/search?q=${A.markers[0]}`,
+      status: 200,
+      mustContain: () => ["No matches"],
+      markers: () => A.markers.slice(1),
+    },
     { name: "unlinked calls list", who: ["adminB", "memberB"], url: () => "/calls/unlinked", status: 200, mustContain: () => [B.unlinkedCallTitle] },
     { name: "deals list", who: ["adminB", "memberB"], url: () => "/deals", status: 200, mustContain: () => [B.dealName] },
-    { name: "deals list filtered by A's deal name", who: ["memberB"], url: () => `/deals?q=${encodeURIComponent(A.dealName)}`, status: 200, mustContain: () => ["No deals match"], markers: () => A.markers.filter((m) => m !== A.dealName && !A.dealName.includes(m)) },
-    { name: "deals list filtered by A's owner id", who: ["adminB"], url: () => `/deals?owner=${A.users.member.id}`, status: 200, mustContain: () => ["No deals match"] },
+    {
+      name: "deals list filtered by A's deal name",
+      who: ["memberB"],
+      url: () => `/deals?q=${encodeURIComponent(A.dealName)}`,
+      status: 200,
+      mustContain: () => ["No deals match"],
+      markers: () => A.markers.filter((m) => m !== A.dealName && !A.dealName.includes(m)),
+    },
+    {
+      name: "deals list filtered by A's owner id",
+      who: ["adminB"],
+      url: () => `/deals?owner=${A.users.member.id}`,
+      status: 200,
+      mustContain: () => ["No deals match"],
+    },
     { name: "integrations settings", who: ["adminB"], url: () => "/settings/integrations", status: 200 },
     ...PROVIDERS.flatMap((p) => [
       { name: `manage page ${p}`, who: ["adminB"] as Who[], url: () => `/settings/integrations/${p}`, status: 200 },
@@ -187,15 +230,33 @@ test.describe("isolation", () => {
     { name: "GET transcript of A's private call", method: "GET", url: () => `/api/calls/${A.privateCallId}/transcript`, status: 404 },
     { name: "GET deal options of A's call", method: "GET", url: () => `/api/calls/${A.callId}/deal-options`, status: 404 },
     { name: "GET deal options of A's call, searching A's deal", method: "GET", url: () => `/api/calls/${A.callId}/deal-options?q=Victim`, status: 404 },
-    { name: "GET deal options of B's own call, searching A's deal", method: "GET", url: () => `/api/calls/${B.callId}/deal-options?q=${encodeURIComponent(A.dealName)}`, status: 200 },
+    {
+      name: "GET deal options of B's own call, searching A's deal",
+      method: "GET",
+      url: () => `/api/calls/${B.callId}/deal-options?q=${encodeURIComponent(A.dealName)}`,
+      status: 200,
+    },
     { name: "POST link A's call to B's deal", method: "POST", url: () => `/api/calls/${A.callId}/link`, data: () => ({ dealId: B.dealId }), status: 404 },
     { name: "POST unlink A's call", method: "POST", url: () => `/api/calls/${A.callId}/link`, data: () => ({ dealId: null }), status: 404 },
-    { name: "POST link A's unlinked call to A's deal", method: "POST", url: () => `/api/calls/${A.unlinkedCallId}/link`, data: () => ({ dealId: A.dealId }), status: 404 },
+    {
+      name: "POST link A's unlinked call to A's deal",
+      method: "POST",
+      url: () => `/api/calls/${A.unlinkedCallId}/link`,
+      data: () => ({ dealId: A.dealId }),
+      status: 404,
+    },
     { name: "POST link B's own call to A's deal", method: "POST", url: () => `/api/calls/${B.callId}/link`, data: () => ({ dealId: A.dealId }), status: 404 },
     { name: "POST refresh recording of A's call", method: "POST", url: () => `/api/calls/${A.callId}/recording`, status: 404 },
     { name: "GET integration detail gong (B's own)", method: "GET", url: () => "/api/integrations/gong", status: 200, who: ["adminB"] },
     { name: "GET integration detail clari (A has it, B not)", method: "GET", url: () => "/api/integrations/clari", status: 200, who: ["adminB"] },
-    { name: "POST retry A's failed user through B's Gong", method: "POST", url: () => "/api/integrations/gong/retry", data: () => ({ userSyncId: aInt.userSync }), status: 404, who: ["adminB"] },
+    {
+      name: "POST retry A's failed user through B's Gong",
+      method: "POST",
+      url: () => "/api/integrations/gong/retry",
+      data: () => ({ userSyncId: aInt.userSync }),
+      status: 404,
+      who: ["adminB"],
+    },
     ...(["backfill", "retry", "sync", "disconnect", "reconnect", "purge"] as const).map((action) => ({
       name: `POST ${action} on Clari (connected in A only)`,
       method: "POST" as const,
@@ -213,7 +274,7 @@ test.describe("isolation", () => {
         const body = await expectReadable(res, [c.status], c.name);
         expectNoneOf(body, c.name.includes("searching A's deal") ? A.markers.filter((m) => !A.dealName.includes(m) && m !== A.dealName) : A.markers, c.name);
         if (c.status === 404) expect(body).toMatch(/was not found/);
-        if (c.name.startsWith("GET deal options of B's own")) expect(((JSON.parse(body) as { deals: unknown[] }).deals)).toEqual([]);
+        if (c.name.startsWith("GET deal options of B's own")) expect((JSON.parse(body) as { deals: unknown[] }).deals).toEqual([]);
         if (c.name.startsWith("POST")) expect(await snapshot(db, B.workspaceId), "B's rows unchanged too").toEqual(bBefore);
       });
     }
@@ -318,7 +379,9 @@ test.describe("role", () => {
   ];
   for (const [name, method, url] of anonApis) {
     test(`[role] no session: ${method} ${name} → 401, nothing changed`, async () => {
-      const res = await unchangedA(() => (method === "GET" ? as.anon.get(url()) : as.anon.post(url(), { data: { dealId: null, confirm: "DELETE", period: "DAYS_30" } })));
+      const res = await unchangedA(() =>
+        method === "GET" ? as.anon.get(url()) : as.anon.post(url(), { data: { dealId: null, confirm: "DELETE", period: "DAYS_30" } }),
+      );
       const body = await expectReadable(res, [401], name);
       expect(JSON.parse(body).error.message).toMatch(/sign in/i);
       expectNoneOf(body, A.markers, name);
@@ -330,7 +393,12 @@ test.describe("role", () => {
     for (const who of ["anon", "adminA"] as Who[]) {
       test(`[role] ${who}: ${method} /api/inngest without the runtime's key → 401, no function runs`, async () => {
         const url = "/api/inngest?fnId=callsync-integration-purge&stepId=step";
-        const body = { event: { name: "integration/purge.requested", data: { integrationId: aInt.gong } }, events: [], steps: {}, ctx: { run_id: "01FORGED", attempt: 0, stack: { stack: [] } } };
+        const body = {
+          event: { name: "integration/purge.requested", data: { integrationId: aInt.gong } },
+          events: [],
+          steps: {},
+          ctx: { run_id: "01FORGED", attempt: 0, stack: { stack: [] } },
+        };
         const res = await unchangedA(() => as[who]!.fetch(url, { method, data: method === "GET" ? undefined : body }));
         const text = await expectReadable(res, [401], `${method} /api/inngest`);
         expect(text).toMatch(/only answers the app's Inngest runtime/);
@@ -339,7 +407,17 @@ test.describe("role", () => {
     }
   }
 
-  const anonPages = ["/", "/deals", "/deals/cl0000000000000000000000", "/calls/cl0000000000000000000000", "/calls/unlinked", "/search?q=pricing", "/settings/integrations", "/settings/integrations/gong", "/settings/integrations/clari/setup"];
+  const anonPages = [
+    "/",
+    "/deals",
+    "/deals/cl0000000000000000000000",
+    "/calls/cl0000000000000000000000",
+    "/calls/unlinked",
+    "/search?q=pricing",
+    "/settings/integrations",
+    "/settings/integrations/gong",
+    "/settings/integrations/clari/setup",
+  ];
   for (const url of anonPages) {
     test(`[role] no session: page ${url} → redirect to /signin`, async () => {
       const res = await as.anon.get(url);
@@ -424,7 +502,11 @@ test.describe("oauth", () => {
   test("[oauth] the state appears twice in the query (first one forged) → 400 invalid", async () => {
     const { state, code } = await attempt("salesloft");
     const before = await cred("SALESLOFT");
-    await expectRefused(await as.adminA.get(`/api/integrations/oauth/callback?state=${word("forged").padEnd(43, "x")}&state=${state}&code=${code}`), MSG.invalid, "double state");
+    await expectRefused(
+      await as.adminA.get(`/api/integrations/oauth/callback?state=${word("forged").padEnd(43, "x")}&state=${state}&code=${code}`),
+      MSG.invalid,
+      "double state",
+    );
     expect(await cred("SALESLOFT")).toEqual(before);
   });
 
@@ -539,25 +621,121 @@ test.describe("input", () => {
     { name: "link: dealId is a path", who: "memberB", url: link, body: () => '{"dealId":"../../etc/passwd"}', status: [400], message: /not a valid id/ },
     { name: "link: dealId with SQL", who: "memberB", url: link, body: () => JSON.stringify({ dealId: "x' OR '1'='1" }), status: [400] },
     { name: "link: dealId 10,000 characters", who: "memberB", url: link, body: () => JSON.stringify({ dealId: "a".repeat(10_000) }), status: [400] },
-    { name: "link: 1 MB body", who: "memberB", url: link, body: () => JSON.stringify({ dealId: null, pad: "x".repeat(MB) }), status: [413], message: /too large/ },
+    {
+      name: "link: 1 MB body",
+      who: "memberB",
+      url: link,
+      body: () => JSON.stringify({ dealId: null, pad: "x".repeat(MB) }),
+      status: [413],
+      message: /too large/,
+    },
     { name: "link: 5 MB body", who: "memberB", url: link, body: () => JSON.stringify({ dealId: "a".repeat(5 * MB) }), status: [413], message: /too large/ },
-    { name: "api-key: not JSON", who: "adminB", url: () => "/api/integrations/clari/api-key", body: () => "apiKey=x&apiSecret=y", status: [400], message: /valid JSON/ },
-    { name: "api-key: empty object", who: "adminB", url: () => "/api/integrations/clari/api-key", body: () => "{}", status: [400], message: /Enter your API Key/ },
+    {
+      name: "api-key: not JSON",
+      who: "adminB",
+      url: () => "/api/integrations/clari/api-key",
+      body: () => "apiKey=x&apiSecret=y",
+      status: [400],
+      message: /valid JSON/,
+    },
+    {
+      name: "api-key: empty object",
+      who: "adminB",
+      url: () => "/api/integrations/clari/api-key",
+      body: () => "{}",
+      status: [400],
+      message: /Enter your API Key/,
+    },
     { name: "api-key: wrong types", who: "adminB", url: () => "/api/integrations/clari/api-key", body: () => '{"apiKey":1,"apiSecret":["a"]}', status: [400] },
-    { name: "api-key: 501-character key", who: "adminB", url: () => "/api/integrations/clari/api-key", body: () => JSON.stringify({ apiKey: "k".repeat(501), apiSecret: "s" }), status: [400], message: /too long/ },
-    { name: "api-key: non-ASCII key", who: "adminB", url: () => "/api/integrations/clari/api-key", body: () => JSON.stringify({ apiKey: "ключ-доступа", apiSecret: "секрет" }), status: [400], message: /letters, digits and symbols/ },
-    { name: "api-key: key with a NUL and a newline", who: "adminB", url: () => "/api/integrations/clari/api-key", body: () => JSON.stringify({ apiKey: "sim\u0000clari\nkey", apiSecret: "s" }), status: [400] },
-    { name: "api-key: 5 MB body", who: "adminB", url: () => "/api/integrations/clari/api-key", body: () => JSON.stringify({ apiKey: "k".repeat(5 * MB), apiSecret: "s" }), status: [413] },
-    { name: "api-key on an OAuth provider", who: "adminB", url: () => "/api/integrations/gong/api-key", body: () => '{"apiKey":"a","apiSecret":"b"}', status: [400], message: /OAuth/ },
+    {
+      name: "api-key: 501-character key",
+      who: "adminB",
+      url: () => "/api/integrations/clari/api-key",
+      body: () => JSON.stringify({ apiKey: "k".repeat(501), apiSecret: "s" }),
+      status: [400],
+      message: /too long/,
+    },
+    {
+      name: "api-key: non-ASCII key",
+      who: "adminB",
+      url: () => "/api/integrations/clari/api-key",
+      body: () => JSON.stringify({ apiKey: "ключ-доступа", apiSecret: "секрет" }),
+      status: [400],
+      message: /letters, digits and symbols/,
+    },
+    {
+      name: "api-key: key with a NUL and a newline",
+      who: "adminB",
+      url: () => "/api/integrations/clari/api-key",
+      body: () => JSON.stringify({ apiKey: "sim\u0000clari\nkey", apiSecret: "s" }),
+      status: [400],
+    },
+    {
+      name: "api-key: 5 MB body",
+      who: "adminB",
+      url: () => "/api/integrations/clari/api-key",
+      body: () => JSON.stringify({ apiKey: "k".repeat(5 * MB), apiSecret: "s" }),
+      status: [413],
+    },
+    {
+      name: "api-key on an OAuth provider",
+      who: "adminB",
+      url: () => "/api/integrations/gong/api-key",
+      body: () => '{"apiKey":"a","apiSecret":"b"}',
+      status: [400],
+      message: /OAuth/,
+    },
     { name: "oauth on the API-key provider", who: "adminB", url: () => "/api/integrations/clari/oauth", body: () => "{}", status: [400], message: /API key/ },
-    { name: "backfill: unknown period", who: "adminB", url: () => "/api/integrations/gong/backfill", body: () => '{"period":"DAYS_7"}', status: [400], message: /Choose a backfill period: DAYS_30/ },
+    {
+      name: "backfill: unknown period",
+      who: "adminB",
+      url: () => "/api/integrations/gong/backfill",
+      body: () => '{"period":"DAYS_7"}',
+      status: [400],
+      message: /Choose a backfill period: DAYS_30/,
+    },
     { name: "backfill: period is a number", who: "adminB", url: () => "/api/integrations/gong/backfill", body: () => '{"period":30}', status: [400] },
-    { name: "backfill: no period", who: "adminB", url: () => "/api/integrations/gong/backfill", body: () => "{}", status: [400], message: /Choose a backfill period/ },
-    { name: "backfill: not JSON", who: "adminB", url: () => "/api/integrations/gong/backfill", body: () => "period=DAYS_30", status: [400], message: /valid JSON/ },
+    {
+      name: "backfill: no period",
+      who: "adminB",
+      url: () => "/api/integrations/gong/backfill",
+      body: () => "{}",
+      status: [400],
+      message: /Choose a backfill period/,
+    },
+    {
+      name: "backfill: not JSON",
+      who: "adminB",
+      url: () => "/api/integrations/gong/backfill",
+      body: () => "period=DAYS_30",
+      status: [400],
+      message: /valid JSON/,
+    },
     { name: "retry: userSyncId is a number", who: "adminB", url: () => "/api/integrations/gong/retry", body: () => '{"userSyncId":5}', status: [400] },
-    { name: "retry: userSyncId 65 characters", who: "adminB", url: () => "/api/integrations/gong/retry", body: () => JSON.stringify({ userSyncId: "u".repeat(65) }), status: [400], message: /not a valid id/ },
-    { name: "retry: userSyncId with a NUL", who: "adminB", url: () => "/api/integrations/gong/retry", body: () => JSON.stringify({ userSyncId: "abcdefgh\u0000" }), status: [400], message: /not a valid id/ },
-    { name: "purge: lower-case confirmation", who: "adminB", url: () => "/api/integrations/gong/purge", body: () => '{"confirm":"delete"}', status: [400], message: /Type DELETE/ },
+    {
+      name: "retry: userSyncId 65 characters",
+      who: "adminB",
+      url: () => "/api/integrations/gong/retry",
+      body: () => JSON.stringify({ userSyncId: "u".repeat(65) }),
+      status: [400],
+      message: /not a valid id/,
+    },
+    {
+      name: "retry: userSyncId with a NUL",
+      who: "adminB",
+      url: () => "/api/integrations/gong/retry",
+      body: () => JSON.stringify({ userSyncId: "abcdefgh\u0000" }),
+      status: [400],
+      message: /not a valid id/,
+    },
+    {
+      name: "purge: lower-case confirmation",
+      who: "adminB",
+      url: () => "/api/integrations/gong/purge",
+      body: () => '{"confirm":"delete"}',
+      status: [400],
+      message: /Type DELETE/,
+    },
     { name: "purge: no confirmation", who: "adminB", url: () => "/api/integrations/gong/purge", body: () => "{}", status: [400], message: /Type DELETE/ },
     { name: "sync: not JSON", who: "adminB", url: () => "/api/integrations/gong/sync", body: () => "{{{", status: [400], message: /valid JSON/ },
     { name: "disconnect: 2 MB body", who: "adminB", url: () => "/api/integrations/gong/disconnect", body: () => "x".repeat(2 * MB), status: [413] },
@@ -586,12 +764,23 @@ test.describe("input", () => {
     ]),
     { name: "malformed percent-encoding, no session (API)", who: "anon", url: () => "/api/calls/%E0%A4%A/link", status: [400] },
     { name: "malformed percent-encoding in a provider slug", who: "adminB", url: () => "/settings/integrations/%C3%28/setup", status: [400, 404] },
-    { name: "deal options: q of 201 characters", who: "memberB", url: () => `/api/calls/${B.callId}/deal-options?q=${"q".repeat(201)}`, status: [400], text: "limited to 200" },
+    {
+      name: "deal options: q of 201 characters",
+      who: "memberB",
+      url: () => `/api/calls/${B.callId}/deal-options?q=${"q".repeat(201)}`,
+      status: [400],
+      text: "limited to 200",
+    },
     { name: "deal options: q of 60 KB", who: "memberB", url: () => `/api/calls/${B.callId}/deal-options?q=${"q".repeat(60_000)}`, status: [400, 414, 431] },
     { name: "deal options: q with a NUL", who: "memberB", url: () => `/api/calls/${B.callId}/deal-options?q=a%00b`, status: [200] },
     { name: "deal options of a bad call id", who: "memberB", url: () => `/api/calls/%00/deal-options`, status: [400, 404] },
     { name: "oauth-status without state", who: "adminB", url: () => "/api/integrations/gong/oauth-status", status: [400] },
-    { name: "oauth-status with a 1,000-character state", who: "adminB", url: () => `/api/integrations/gong/oauth-status?state=${"s".repeat(1000)}`, status: [400] },
+    {
+      name: "oauth-status with a 1,000-character state",
+      who: "adminB",
+      url: () => `/api/integrations/gong/oauth-status?state=${"s".repeat(1000)}`,
+      status: [400],
+    },
     { name: "oauth-status with a NUL in the state", who: "adminB", url: () => `/api/integrations/gong/oauth-status?state=${"s".repeat(20)}%00`, status: [400] },
     { name: "GET an action that only exists as POST", who: "adminB", url: () => "/api/integrations/gong/sync", status: [404] },
     { name: "integration detail of an unknown provider", who: "adminB", url: () => "/api/integrations/zoom", status: [404] },
@@ -604,11 +793,31 @@ test.describe("input", () => {
     { name: "search: tsquery syntax soup", who: "memberB", url: () => `/search?q=${encodeURIComponent(`"'&|!:*()<>\\ -- ;`)}`, status: [200] },
     { name: "search: page -5, page 10^12, page abc", who: "memberB", url: () => `/search?q=${SHARED}&page=-5&page=1000000000000&page=abc`, status: [200] },
     { name: "search: page 10^12", who: "memberB", url: () => `/search?q=${SHARED}&page=1000000000000`, status: [200] },
-    { name: "deals: NUL in q, stage and owner; unknown sort; page -1", who: "memberB", url: () => "/deals?q=a%00&stage=%00&owner=%00&sort=evil&page=-1", status: [200] },
+    {
+      name: "deals: NUL in q, stage and owner; unknown sort; page -1",
+      who: "memberB",
+      url: () => "/deals?q=a%00&stage=%00&owner=%00&sort=evil&page=-1",
+      status: [200],
+    },
     { name: "deals: 5,000-character filters", who: "memberB", url: () => `/deals?q=${"d".repeat(5000)}&stage=${"s".repeat(5000)}`, status: [200] },
-    { name: "unlinked calls: garbage cursors", who: "memberB", url: () => `/calls/unlinked?before=${"%00".repeat(50)}&after=${Buffer.from("not|a|cursor").toString("base64url")}`, status: [200] },
-    { name: "deal page: cursor with a NUL", who: "memberB", url: () => `/deals/${B.dealId}?before=${Buffer.from(`2020-01-01T00:00:00.000Z|abc\u0000defgh`).toString("base64url")}`, status: [200] },
-    { name: "sign-in page: open-redirect callbackUrl and a 5 KB error code", who: "anon", url: () => `/signin?callbackUrl=${encodeURIComponent("//evil.example/x")}&error=${"E".repeat(5000)}`, status: [200] },
+    {
+      name: "unlinked calls: garbage cursors",
+      who: "memberB",
+      url: () => `/calls/unlinked?before=${"%00".repeat(50)}&after=${Buffer.from("not|a|cursor").toString("base64url")}`,
+      status: [200],
+    },
+    {
+      name: "deal page: cursor with a NUL",
+      who: "memberB",
+      url: () => `/deals/${B.dealId}?before=${Buffer.from(`2020-01-01T00:00:00.000Z|abc\u0000defgh`).toString("base64url")}`,
+      status: [200],
+    },
+    {
+      name: "sign-in page: open-redirect callbackUrl and a 5 KB error code",
+      who: "anon",
+      url: () => `/signin?callbackUrl=${encodeURIComponent("//evil.example/x")}&error=${"E".repeat(5000)}`,
+      status: [200],
+    },
   ];
   for (const c of gets) {
     test(`[input] ${c.who}: ${c.name} → ${c.status.join("/")}, never 500`, async () => {
@@ -629,7 +838,11 @@ test.describe("input", () => {
     { name: "email as SQL", form: (csrf) => ({ email: "' OR 1=1 --", password: "' OR 1=1 --", csrfToken: csrf, json: "true" }) },
     { name: "no CSRF token", form: () => ({ email: B.users.admin.email, password: PASSWORD, json: "true" }) },
     { name: "forged CSRF token", form: () => ({ email: B.users.admin.email, password: PASSWORD, csrfToken: "f".repeat(64), json: "true" }) },
-    { name: "JSON body instead of a form", form: (csrf) => JSON.stringify({ email: B.users.admin.email, password: [1], csrfToken: csrf }), contentType: "application/json" },
+    {
+      name: "JSON body instead of a form",
+      form: (csrf) => JSON.stringify({ email: B.users.admin.email, password: [1], csrfToken: csrf }),
+      contentType: "application/json",
+    },
     { name: "garbage body", form: () => "%%%%&&&==", contentType: "application/x-www-form-urlencoded" },
   ];
   for (const c of signIns) {
@@ -637,7 +850,10 @@ test.describe("input", () => {
       const ctx = await anonymous();
       const { csrfToken } = (await (await ctx.get("/api/auth/csrf")).json()) as { csrfToken: string };
       const form = c.form(csrfToken);
-      const res = await ctx.post("/api/auth/callback/credentials", typeof form === "string" ? { data: form, headers: { "Content-Type": c.contentType! } } : { form });
+      const res = await ctx.post(
+        "/api/auth/callback/credentials",
+        typeof form === "string" ? { data: form, headers: { "Content-Type": c.contentType! } } : { form },
+      );
       await expectReadable(res, [200, 302, 400, 401, 403, 413], c.name, { jsonError: false });
       const session = await (await ctx.get("/api/auth/session")).json();
       expect(session, "no session").toEqual({});
@@ -648,7 +864,9 @@ test.describe("input", () => {
   test("[input] sign-in: an absolute callbackUrl to another site does not redirect there", async () => {
     const ctx = await anonymous();
     const { csrfToken } = (await (await ctx.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const res = await ctx.post("/api/auth/callback/credentials", { form: { email: B.users.member.email, password: PASSWORD, csrfToken, callbackUrl: "https://evil.example/steal", json: "true" } });
+    const res = await ctx.post("/api/auth/callback/credentials", {
+      form: { email: B.users.member.email, password: PASSWORD, csrfToken, callbackUrl: "https://evil.example/steal", json: "true" },
+    });
     const target = res.status() === 200 ? ((await res.json()) as { url: string }).url : res.headers().location!;
     expect(new URL(target, stack().appUrl).origin).toBe(new URL(stack().appUrl).origin);
     await ctx.dispose();
@@ -717,7 +935,9 @@ test.describe("secrets", () => {
 
   test("[secrets] no table of the database holds a provider token or API secret in plain text", async () => {
     const provider = secrets.filter((s) => /token|Clari/.test(s.label));
-    const { rows: tables } = await db.query(`SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`);
+    const { rows: tables } = await db.query(
+      `SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
+    );
     expect(tables.length).toBeGreaterThan(10);
     for (const t of tables as Array<{ table_schema: string; table_name: string }>) {
       const rel = `"${t.table_schema}"."${t.table_name}"`;
@@ -729,14 +949,34 @@ test.describe("secrets", () => {
   });
 
   const pages = () => [
-    "/deals", `/deals/${A.dealId}`, `/calls/${A.callId}`, `/calls/${A.privateCallId}`, "/calls/unlinked", `/search?q=${SHARED}`,
-    "/settings/integrations", ...PROVIDERS.flatMap((p) => [`/settings/integrations/${p}`, ...["connect", "authorize", "backfill", "sync", "complete"].map((s) => `/settings/integrations/${p}/setup?step=${s}`)]),
+    "/deals",
+    `/deals/${A.dealId}`,
+    `/calls/${A.callId}`,
+    `/calls/${A.privateCallId}`,
+    "/calls/unlinked",
+    `/search?q=${SHARED}`,
+    "/settings/integrations",
+    ...PROVIDERS.flatMap((p) => [
+      `/settings/integrations/${p}`,
+      ...["connect", "authorize", "backfill", "sync", "complete"].map((s) => `/settings/integrations/${p}/setup?step=${s}`),
+    ]),
   ];
   const apis = () => [
-    ...PROVIDERS.map((p) => `/api/integrations/${p}`), `/api/integrations/salesloft/oauth-status?state=${aInt.pendingState}`,
-    `/api/calls/${A.callId}/transcript`, `/api/calls/${A.callId}/deal-options`, "/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/health", "/api/inngest",
+    ...PROVIDERS.map((p) => `/api/integrations/${p}`),
+    `/api/integrations/salesloft/oauth-status?state=${aInt.pendingState}`,
+    `/api/calls/${A.callId}/transcript`,
+    `/api/calls/${A.callId}/deal-options`,
+    "/api/auth/session",
+    "/api/auth/csrf",
+    "/api/auth/providers",
+    "/api/health",
+    "/api/inngest",
   ];
-  for (const [label, list] of [["pages (HTML)", pages], ["pages (RSC payload)", pages], ["route handlers", apis]] as const) {
+  for (const [label, list] of [
+    ["pages (HTML)", pages],
+    ["pages (RSC payload)", pages],
+    ["route handlers", apis],
+  ] as const) {
     for (const who of ["adminA", "memberA"] as Who[]) {
       test(`[secrets] ${who}: ${label} carry no token, key or secret in body or headers`, async () => {
         for (const url of list()) {
@@ -754,7 +994,8 @@ test.describe("secrets", () => {
     const answers: APIResponse[] = [];
     answers.push(await as.adminA.post("/api/integrations/clari/api-key", { data: { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" } }));
     answers.push(await as.adminA.post("/api/integrations/gong/oauth", { data: {} }));
-    for (const action of ["backfill", "retry", "sync", "reconnect", "purge"]) answers.push(await as.adminA.post(`/api/integrations/gong/${action}`, { data: { period: "NOPE", userSyncId: "nope-nope", confirm: "no" } }));
+    for (const action of ["backfill", "retry", "sync", "reconnect", "purge"])
+      answers.push(await as.adminA.post(`/api/integrations/gong/${action}`, { data: { period: "NOPE", userSyncId: "nope-nope", confirm: "no" } }));
     for (const res of answers) {
       expect(res.status(), res.url()).toBeLessThan(500);
       expectNoSecrets(await res.text(), res.url());
@@ -870,7 +1111,9 @@ test.describe("headers", () => {
       if (/Content Security Policy|Refused to (load|execute|connect|apply|frame)/i.test(m.text())) violations.push(m.text());
     });
     await context.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => console.error(`Refused to ${e.effectiveDirective}: Content Security Policy violation ${e.blockedURI}`));
+      document.addEventListener("securitypolicyviolation", (e) =>
+        console.error(`Refused to ${e.effectiveDirective}: Content Security Policy violation ${e.blockedURI}`),
+      );
     });
     await page.goto("/signin");
     await page.getByLabel("Email").fill(A.users.admin.email);

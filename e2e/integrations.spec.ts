@@ -99,7 +99,12 @@ test("admin connects Gong: deny, try again, allow, backfill, live sync, complete
   await expectAccessible(page, "Gong: Sync");
 
   // Users turn Completed with their call count as they finish (live, no reload)...
-  await expect(page.getByRole("list", { name: "User sync status" }).getByText(/^Completed \(\d+ calls?\)$/).first()).toBeVisible({ timeout: 120_000 });
+  await expect(
+    page
+      .getByRole("list", { name: "User sync status" })
+      .getByText(/^Completed \(\d+ calls?\)$/)
+      .first(),
+  ).toBeVisible({ timeout: 120_000 });
   // ...and the wizard moves on by itself when the backfill is complete.
   await expect(page.getByRole("heading", { name: "Gong is connected" })).toBeVisible({ timeout: 120_000 });
   await expectAllCompleted(page, 5_000);

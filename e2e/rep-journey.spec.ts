@@ -22,7 +22,13 @@ async function ensureGongSynced(page: Page) {
   if (n > 0) return;
   await signIn(page, "admin@acme.test");
   await page.goto("/settings/integrations/gong/setup");
-  if (await page.getByRole("button", { name: "Reconnect" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Reconnect" }).click();
+  if (
+    await page
+      .getByRole("button", { name: "Reconnect" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Reconnect" }).click();
   await authorizeInNewTab(page, page.context(), () => page.getByRole("button", { name: "Connect with Gong" }).click(), "Allow");
   await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
   await page.getByRole("radio", { name: /All time/ }).check();
@@ -51,10 +57,9 @@ test("a rep opens a deal, opens a call, finds a word in its transcript, and foll
     JOIN "CallDealLink" l ON l."callId" = c.id JOIN "Deal" d ON d.id = l."dealId"
     WHERE c."transcriptStatus" = 'AVAILABLE' AND NOT c."isPrivate" AND c."sentenceCount" > 20
     ORDER BY c."startedAt" DESC LIMIT 1`);
-  const sentence = await one<{ text: string; startMs: number }>(
-    `SELECT text, "startMs" FROM "TranscriptSentence" WHERE "callId" = $1 AND idx = 10`,
-    [target.callId],
-  );
+  const sentence = await one<{ text: string; startMs: number }>(`SELECT text, "startMs" FROM "TranscriptSentence" WHERE "callId" = $1 AND idx = 10`, [
+    target.callId,
+  ]);
   const word = sentence.text.split(/\W+/).sort((a, b) => b.length - a.length)[0]!;
 
   await signIn(page, "rep1@acme.test");
@@ -110,7 +115,9 @@ test("a rep moves a call to another deal, and it is still there after a sync", a
   await admin.goto("/settings/integrations/gong");
   await admin.getByRole("button", { name: "Sync now" }).click();
   await expect
-    .poll(async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM "SyncRun" WHERE kind = 'MANUAL' AND status = 'SUCCEEDED'`)).n, { timeout: 90_000 })
+    .poll(async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM "SyncRun" WHERE kind = 'MANUAL' AND status = 'SUCCEEDED'`)).n, {
+      timeout: 90_000,
+    })
     .toBe(before.n + 1);
   await admin.close();
 
@@ -130,7 +137,11 @@ test("workspace search finds a phrase spoken in a synced call and links to that 
   await page.getByRole("searchbox", { name: "Search transcripts" }).press("Enter");
   const results = page.getByRole("list", { name: "Search results" });
   await expect(results.getByRole("listitem").first()).toContainText(/mutual action plan/i);
-  await results.getByRole("link").filter({ hasText: /mutual action plan/i }).first().click();
+  await results
+    .getByRole("link")
+    .filter({ hasText: /mutual action plan/i })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/calls\/[^#]+#t=\d+/);
   await expect(page.locator('[aria-current="location"]')).toContainText(/mutual action plan/i);
   expect(hit.text.toLowerCase()).toContain("mutual action plan");

@@ -7,49 +7,53 @@ const optional = z
   .optional()
   .transform((v) => (v === "" ? undefined : v));
 
-const schema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgres:// URL" }),
-  // Public URL of the app (OAuth redirect URIs, links in logs).
-  APP_URL: z.string().url().default("http://localhost:3000"),
-  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
-  // 32 bytes, base64: the key that encrypts provider tokens and API secrets at rest.
-  ENCRYPTION_KEY: z
-    .string()
-    .refine((v) => Buffer.from(v, "base64").length === 32, "ENCRYPTION_KEY must be 32 bytes, base64-encoded"),
-  GOOGLE_CLIENT_ID: optional,
-  GOOGLE_CLIENT_SECRET: optional,
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgres:// URL" }),
+    // Public URL of the app (OAuth redirect URIs, links in logs).
+    APP_URL: z.string().url().default("http://localhost:3000"),
+    NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
+    // 32 bytes, base64: the key that encrypts provider tokens and API secrets at rest.
+    ENCRYPTION_KEY: z.string().refine((v) => Buffer.from(v, "base64").length === 32, "ENCRYPTION_KEY must be 32 bytes, base64-encoded"),
+    GOOGLE_CLIENT_ID: optional,
+    GOOGLE_CLIENT_SECRET: optional,
 
-  // Every provider's base URLs and OAuth app (GONG_API_BASE_URL, GONG_CLIENT_ID, ...): names and
-  // defaults come from its registry entry.
-  ...Object.fromEntries(
-    PROVIDER_LIST.flatMap((p) => {
-      const e: ProviderEnvNames = p.env;
-      const d: { apiBaseUrl: string; oauthBaseUrl?: string } = p.envDefaults;
-      return [
-        [e.apiBaseUrl, z.string().url().default(d.apiBaseUrl)],
-        ...(e.oauthBaseUrl ? [[e.oauthBaseUrl, z.string().url().default(d.oauthBaseUrl!)]] : []),
-        ...(e.clientId ? [[e.clientId, optional]] : []),
-        ...(e.clientSecret ? [[e.clientSecret, optional]] : []),
-      ];
-    }),
-  ) as Record<string, z.ZodType<string | undefined>>,
+    // Every provider's base URLs and OAuth app (GONG_API_BASE_URL, GONG_CLIENT_ID, ...): names and
+    // defaults come from its registry entry.
+    ...(Object.fromEntries(
+      PROVIDER_LIST.flatMap((p) => {
+        const e: ProviderEnvNames = p.env;
+        const d: { apiBaseUrl: string; oauthBaseUrl?: string } = p.envDefaults;
+        return [
+          [e.apiBaseUrl, z.string().url().default(d.apiBaseUrl)],
+          ...(e.oauthBaseUrl ? [[e.oauthBaseUrl, z.string().url().default(d.oauthBaseUrl!)]] : []),
+          ...(e.clientId ? [[e.clientId, optional]] : []),
+          ...(e.clientSecret ? [[e.clientSecret, optional]] : []),
+        ];
+      }),
+    ) as Record<string, z.ZodType<string | undefined>>),
 
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 
-  // Inngest dev mode (the bundled local runtime) does not sign requests; the launcher then sets a shared
-  // key that the runtime sends and the serve route requires (inngest/serve-guard.ts).
-  INNGEST_DEV: optional,
-  INNGEST_APP_KEY: z.string().min(32, "INNGEST_APP_KEY must be at least 32 characters").optional().or(z.literal("").transform(() => undefined)),
-}).superRefine((e, ctx) => {
-  if (e.NODE_ENV === "production" && e.INNGEST_DEV && e.INNGEST_DEV !== "0" && !e.INNGEST_APP_KEY) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["INNGEST_APP_KEY"],
-      message: "required in production with INNGEST_DEV: without it anyone who can reach /api/inngest could run the app's functions (npm start sets it)",
-    });
-  }
-});
+    // Inngest dev mode (the bundled local runtime) does not sign requests; the launcher then sets a shared
+    // key that the runtime sends and the serve route requires (inngest/serve-guard.ts).
+    INNGEST_DEV: optional,
+    INNGEST_APP_KEY: z
+      .string()
+      .min(32, "INNGEST_APP_KEY must be at least 32 characters")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+  })
+  .superRefine((e, ctx) => {
+    if (e.NODE_ENV === "production" && e.INNGEST_DEV && e.INNGEST_DEV !== "0" && !e.INNGEST_APP_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["INNGEST_APP_KEY"],
+        message: "required in production with INNGEST_DEV: without it anyone who can reach /api/inngest could run the app's functions (npm start sets it)",
+      });
+    }
+  });
 
 export type Env = z.infer<typeof schema>;
 

@@ -74,14 +74,7 @@ export class CryptoError extends DomainError {
  * (retry with backoff), INVALID_RESPONSE (payload did not match the schema; names the field),
  * INVALID_CREDENTIALS (Clari key/secret rejected on connect), CONFIG (missing client id etc.).
  */
-export type ProviderErrorKind =
-  | "RATE_LIMITED"
-  | "AUTH_REVOKED"
-  | "NOT_FOUND"
-  | "TRANSIENT"
-  | "INVALID_RESPONSE"
-  | "INVALID_CREDENTIALS"
-  | "CONFIG";
+export type ProviderErrorKind = "RATE_LIMITED" | "AUTH_REVOKED" | "NOT_FOUND" | "TRANSIENT" | "INVALID_RESPONSE" | "INVALID_CREDENTIALS" | "CONFIG";
 
 export class ProviderError extends DomainError {
   readonly kind: ProviderErrorKind;

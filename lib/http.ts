@@ -61,10 +61,7 @@ export function errorResponse(error: unknown): NextResponse {
     return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: STATUS[error.code] ?? 502 });
   }
   console.error("[api] unexpected error", error);
-  return NextResponse.json(
-    { error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } },
-    { status: 500 },
-  );
+  return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } }, { status: 500 });
 }
 
 export { parseInput } from "@/lib/validation";

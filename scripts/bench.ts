@@ -50,8 +50,16 @@ async function main() {
   const docDir = size === "ci" ? path.join(root, ".data", "bench-ci") : path.join(root, "docs");
   const detailDir = path.join(docDir, "benchmarks");
   const resultsDir = path.join(detailDir, "results");
-  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim()).filter(Boolean)) : null;
-  if (only) for (const n of only) if (!matrix.some((e) => e.name === n)) throw new Error(`BENCH_ONLY: no entry "${n}" in the ${size} matrix (${matrix.map((e) => e.name).join(", ")})`);
+  const only = process.env.BENCH_ONLY
+    ? new Set(
+        process.env.BENCH_ONLY.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+    : null;
+  if (only)
+    for (const n of only)
+      if (!matrix.some((e) => e.name === n)) throw new Error(`BENCH_ONLY: no entry "${n}" in the ${size} matrix (${matrix.map((e) => e.name).join(", ")})`);
   const renderOnly = process.env.BENCH_RENDER === "1";
   fs.mkdirSync(resultsDir, { recursive: true });
 
@@ -64,10 +72,31 @@ async function main() {
     fs.rmSync(json, { force: true });
     const args =
       e.kind === "pages"
-        ? [...node, "scripts/bench/pages.ts", "--calls", String(e.calls), "--runs", String(e.runs), "--json", json,
-            ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"])]
-        : [...node, "scripts/bench/backfill.ts", "--provider", e.provider, "--users", String(e.users), "--calls", String(e.calls), "--json", json,
-            "--page-runs", size === "ci" ? "5" : "20"];
+        ? [
+            ...node,
+            "scripts/bench/pages.ts",
+            "--calls",
+            String(e.calls),
+            "--runs",
+            String(e.runs),
+            "--json",
+            json,
+            ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+          ]
+        : [
+            ...node,
+            "scripts/bench/backfill.ts",
+            "--provider",
+            e.provider,
+            "--users",
+            String(e.users),
+            "--calls",
+            String(e.calls),
+            "--json",
+            json,
+            "--page-runs",
+            size === "ci" ? "5" : "20",
+          ];
     console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
     const loadBefore = os.loadavg()[0]!;
     try {

@@ -40,17 +40,37 @@ export function SignInForm({ callbackUrl, initialError, googleEnabled }: { callb
       <h1 className="text-lg font-semibold">Sign in to your workspace</h1>
       <form className="mt-5 space-y-4" onSubmit={onSubmit} noValidate>
         <div>
-          <label htmlFor="email" className="block text-sm font-medium text-slate-700">Email</label>
-          <input id="email" name="email" type="email" autoComplete="email" required maxLength={254}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600" />
+          <label htmlFor="email" className="block text-sm font-medium text-slate-700">
+            Email
+          </label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            maxLength={254}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600"
+          />
         </div>
         <div>
-          <label htmlFor="password" className="block text-sm font-medium text-slate-700">Password</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={200}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600" />
+          <label htmlFor="password" className="block text-sm font-medium text-slate-700">
+            Password
+          </label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            maxLength={200}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600"
+          />
         </div>
         {error ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+            {error}
+          </p>
         ) : null}
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}

@@ -27,22 +27,44 @@ export const LINK_SOURCE_LABEL = {
 } as const;
 
 /** Newer / Older links for keyset-paginated lists. */
-export function KeysetPager({ basePath, newerCursor, olderCursor, label }: { basePath: string; newerCursor: string | null; olderCursor: string | null; label: string }) {
+export function KeysetPager({
+  basePath,
+  newerCursor,
+  olderCursor,
+  label,
+}: {
+  basePath: string;
+  newerCursor: string | null;
+  olderCursor: string | null;
+  label: string;
+}) {
   if (!newerCursor && !olderCursor) return null;
   const cls = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50";
   const off = "rounded-md border border-slate-200 bg-slate-50 px-3 py-1.5 text-sm text-slate-400";
   return (
     <nav aria-label={label} className="flex items-center justify-between gap-2 text-sm">
       {newerCursor ? (
-        <Link className={cls} href={`${basePath}?after=${newerCursor}`} rel="prev" scroll={false}>← Newer calls</Link>
+        <Link className={cls} href={`${basePath}?after=${newerCursor}`} rel="prev" scroll={false}>
+          ← Newer calls
+        </Link>
       ) : (
-        <span className={off} aria-disabled="true">← Newer calls</span>
+        <span className={off} aria-disabled="true">
+          ← Newer calls
+        </span>
       )}
-      {newerCursor ? <Link href={basePath} className="text-slate-600 hover:underline">Back to newest</Link> : null}
+      {newerCursor ? (
+        <Link href={basePath} className="text-slate-600 hover:underline">
+          Back to newest
+        </Link>
+      ) : null}
       {olderCursor ? (
-        <Link className={cls} href={`${basePath}?before=${olderCursor}`} rel="next" scroll={false}>Older calls →</Link>
+        <Link className={cls} href={`${basePath}?before=${olderCursor}`} rel="next" scroll={false}>
+          Older calls →
+        </Link>
       ) : (
-        <span className={off} aria-disabled="true">Older calls →</span>
+        <span className={off} aria-disabled="true">
+          Older calls →
+        </span>
       )}
     </nav>
   );

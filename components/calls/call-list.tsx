@@ -9,7 +9,10 @@ export type CallRowData = CallRow;
 
 function names(list: ParticipantBrief[], max = 4) {
   if (list.length <= max) return list.map((p) => p.name).join(", ");
-  return `${list.slice(0, max).map((p) => p.name).join(", ")} +${list.length - max}`;
+  return `${list
+    .slice(0, max)
+    .map((p) => p.name)
+    .join(", ")} +${list.length - max}`;
 }
 
 export function CallList({ calls, label, aside }: { calls: CallRowData[]; label: string; aside?: (call: CallRowData) => ReactNode }) {
@@ -34,9 +37,24 @@ export function CallList({ calls, label, aside }: { calls: CallRowData[]; label:
                 <ProviderBadge provider={c.provider} />
               </div>
               <dl className="mt-2 grid gap-x-4 gap-y-0.5 text-xs text-slate-700 sm:grid-cols-[auto_1fr]">
-                {internal.length ? (<><dt className="font-medium text-slate-500">Internal</dt><dd className="truncate">{names(internal)}</dd></>) : null}
-                {external.length ? (<><dt className="font-medium text-slate-500">External</dt><dd className="truncate">{names(external)}</dd></>) : null}
-                {unknown.length ? (<><dt className="font-medium text-slate-500">Unknown</dt><dd className="truncate">{names(unknown)}</dd></>) : null}
+                {internal.length ? (
+                  <>
+                    <dt className="font-medium text-slate-500">Internal</dt>
+                    <dd className="truncate">{names(internal)}</dd>
+                  </>
+                ) : null}
+                {external.length ? (
+                  <>
+                    <dt className="font-medium text-slate-500">External</dt>
+                    <dd className="truncate">{names(external)}</dd>
+                  </>
+                ) : null}
+                {unknown.length ? (
+                  <>
+                    <dt className="font-medium text-slate-500">Unknown</dt>
+                    <dd className="truncate">{names(unknown)}</dd>
+                  </>
+                ) : null}
               </dl>
               {c.summary ? <p className="mt-2 line-clamp-1 text-sm text-slate-600">{c.summary}</p> : null}
             </div>

@@ -16,7 +16,12 @@ function useDebounced<T>(value: T, ms: number) {
   return v;
 }
 
-export function DealPicker({ callId, excludeDealId, selected, onSelect }: {
+export function DealPicker({
+  callId,
+  excludeDealId,
+  selected,
+  onSelect,
+}: {
   callId: string;
   excludeDealId: string | null;
   selected: DealOption | null;
@@ -44,7 +49,9 @@ export function DealPicker({ callId, excludeDealId, selected, onSelect }: {
 
   return (
     <div>
-      <label htmlFor={`${id}-input`} className="text-sm font-medium text-slate-700">Find a deal</label>
+      <label htmlFor={`${id}-input`} className="text-sm font-medium text-slate-700">
+        Find a deal
+      </label>
       <div className="relative mt-1">
         <input
           id={`${id}-input`}
@@ -78,7 +85,9 @@ export function DealPicker({ callId, excludeDealId, selected, onSelect }: {
       </div>
       <ul id={`${id}-list`} role="listbox" aria-label="Deals" className="mt-2 max-h-64 overflow-y-auto rounded-md border border-slate-200">
         {error ? (
-          <li role="alert" className="px-3 py-2 text-sm text-red-700">{(error as Error).message}</li>
+          <li role="alert" className="px-3 py-2 text-sm text-red-700">
+            {(error as Error).message}
+          </li>
         ) : options.length === 0 && !isFetching ? (
           <li className="px-3 py-2 text-sm text-slate-600">{q ? `No deals match “${q}”.` : "No other deals in this workspace."}</li>
         ) : (

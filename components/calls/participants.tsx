@@ -52,7 +52,11 @@ export function Participants({ groups }: { groups: CallDetail["participants"] })
             <h3 className="bg-slate-50 px-4 py-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500" title={hint}>
               {label} ({list.length})
             </h3>
-            <ul className="divide-y divide-slate-100">{list.map((p) => <Person key={p.id} p={p} />)}</ul>
+            <ul className="divide-y divide-slate-100">
+              {list.map((p) => (
+                <Person key={p.id} p={p} />
+              ))}
+            </ul>
           </div>
         ) : null,
       )}

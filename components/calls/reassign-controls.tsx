@@ -13,7 +13,17 @@ import type { DealOption } from "@/lib/calls/queries";
 
 type Result = { callId: string; deal: { id: string; name: string } | null };
 
-function Dialog({ dialogRef, title, children, onClose }: { dialogRef: React.RefObject<HTMLDialogElement | null>; title: string; children: ReactNode; onClose?: () => void }) {
+function Dialog({
+  dialogRef,
+  title,
+  children,
+  onClose,
+}: {
+  dialogRef: React.RefObject<HTMLDialogElement | null>;
+  title: string;
+  children: ReactNode;
+  onClose?: () => void;
+}) {
   return (
     <dialog
       ref={dialogRef}
@@ -29,7 +39,12 @@ function Dialog({ dialogRef, title, children, onClose }: { dialogRef: React.RefO
   );
 }
 
-export function ReassignControls({ callId, callTitle, currentDeal, allowUnlink = true }: {
+export function ReassignControls({
+  callId,
+  callTitle,
+  currentDeal,
+  allowUnlink = true,
+}: {
   callId: string;
   callTitle: string;
   currentDeal: { id: string; name: string } | null;
@@ -93,13 +108,23 @@ export function ReassignControls({ callId, callTitle, currentDeal, allowUnlink =
 
       <Dialog dialogRef={moveRef} title={currentDeal ? "Move to another deal" : "Move to a deal"} onClose={() => setMoveOpen(false)}>
         <p className="text-sm text-slate-600">
-          {currentDeal ? <>Now on <strong>{currentDeal.name}</strong>. </> : null}
+          {currentDeal ? (
+            <>
+              Now on <strong>{currentDeal.name}</strong>.{" "}
+            </>
+          ) : null}
           Your choice is kept: later syncs will not move this call again.
         </p>
         {moveOpen ? <DealPicker key={pickerKey} callId={callId} excludeDealId={currentDeal?.id ?? null} selected={selected} onSelect={setSelected} /> : null}
-        {error ? <p role="alert" className="text-sm text-red-700">{error}</p> : null}
+        {error ? (
+          <p role="alert" className="text-sm text-red-700">
+            {error}
+          </p>
+        ) : null}
         <div className="flex justify-end gap-2">
-          <Button type="button" variant="ghost" onClick={() => moveRef.current?.close()}>Cancel</Button>
+          <Button type="button" variant="ghost" onClick={() => moveRef.current?.close()}>
+            Cancel
+          </Button>
           <Button type="button" disabled={!selected || busy} onClick={() => selected && submit(selected.id, moveRef.current)}>
             {busy ? "Moving…" : selected ? `Move to ${selected.name}` : "Choose a deal"}
           </Button>
@@ -108,12 +133,18 @@ export function ReassignControls({ callId, callTitle, currentDeal, allowUnlink =
 
       <Dialog dialogRef={unlinkRef} title="Unlink this call?">
         <p className="text-sm text-slate-600">
-          “{callTitle}” will no longer appear on <strong>{currentDeal?.name}</strong>. It moves to Unlinked calls, and later
-          syncs will not link it again until someone moves it to a deal.
+          “{callTitle}” will no longer appear on <strong>{currentDeal?.name}</strong>. It moves to Unlinked calls, and later syncs will not link it again until
+          someone moves it to a deal.
         </p>
-        {error ? <p role="alert" className="text-sm text-red-700">{error}</p> : null}
+        {error ? (
+          <p role="alert" className="text-sm text-red-700">
+            {error}
+          </p>
+        ) : null}
         <div className="flex justify-end gap-2">
-          <Button type="button" variant="ghost" autoFocus onClick={() => unlinkRef.current?.close()}>Cancel</Button>
+          <Button type="button" variant="ghost" autoFocus onClick={() => unlinkRef.current?.close()}>
+            Cancel
+          </Button>
           <Button type="button" variant="danger" disabled={busy} onClick={() => submit(null, unlinkRef.current)}>
             {busy ? "Unlinking…" : "Unlink call"}
           </Button>

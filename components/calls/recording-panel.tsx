@@ -15,7 +15,13 @@ type Rec =
 
 const linkCls = "inline-flex items-center gap-1.5 text-sm font-medium text-brand-700 hover:underline";
 
-export function RecordingPanel({ callId, providerName, providerUrl, initial, canRefresh }: {
+export function RecordingPanel({
+  callId,
+  providerName,
+  providerUrl,
+  initial,
+  canRefresh,
+}: {
   callId: string;
   providerName: string;
   providerUrl: string | null;
@@ -58,24 +64,34 @@ export function RecordingPanel({ callId, providerName, providerUrl, initial, can
 
   return (
     <section aria-labelledby="recording-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h2 id="recording-heading" className="text-sm font-semibold text-slate-900">Recording</h2>
+      <h2 id="recording-heading" className="text-sm font-semibold text-slate-900">
+        Recording
+      </h2>
       <div className="mt-2 space-y-2 text-sm">
         {rec.state === "valid" ? (
           <>
             <div className="flex flex-wrap gap-4">
               {rec.videoUrl ? (
-                <a href={rec.videoUrl} target="_blank" rel="noopener noreferrer" className={linkCls}><Video aria-hidden className="h-4 w-4" />Video</a>
+                <a href={rec.videoUrl} target="_blank" rel="noopener noreferrer" className={linkCls}>
+                  <Video aria-hidden className="h-4 w-4" />
+                  Video
+                </a>
               ) : null}
               {rec.audioUrl ? (
-                <a href={rec.audioUrl} target="_blank" rel="noopener noreferrer" className={linkCls}><Mic aria-hidden className="h-4 w-4" />Audio</a>
+                <a href={rec.audioUrl} target="_blank" rel="noopener noreferrer" className={linkCls}>
+                  <Mic aria-hidden className="h-4 w-4" />
+                  Audio
+                </a>
               ) : null}
             </div>
-            <p className="text-xs text-slate-500">Link valid until {formatDateTime(rec.expiresAt)} (hosted by {providerName}).</p>
+            <p className="text-xs text-slate-500">
+              Link valid until {formatDateTime(rec.expiresAt)} (hosted by {providerName}).
+            </p>
           </>
         ) : rec.state === "expired" ? (
           <p className="text-slate-700">
-            The recording link {rec.expiresAt ? <>expired on {formatDateTime(rec.expiresAt)}</> : "has expired"}. {providerName} links only work
-            for a few hours.
+            The recording link {rec.expiresAt ? <>expired on {formatDateTime(rec.expiresAt)}</> : "has expired"}. {providerName} links only work for a few
+            hours.
           </p>
         ) : (
           <p className="text-slate-600">No recording link was delivered with this call.</p>
@@ -95,7 +111,11 @@ export function RecordingPanel({ callId, providerName, providerUrl, initial, can
         ) : (
           providerLink
         )}
-        {error ? <p role="alert" className="text-sm text-red-700">{error}</p> : null}
+        {error ? (
+          <p role="alert" className="text-sm text-red-700">
+            {error}
+          </p>
+        ) : null}
       </div>
     </section>
   );

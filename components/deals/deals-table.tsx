@@ -15,23 +15,41 @@ export function DealsTable({ items }: { items: DealListItem[] }) {
         <caption className="sr-only">Deals</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>
-            <th scope="col" className="px-4 py-3">Deal</th>
-            <th scope="col" className="px-4 py-3">Stage</th>
-            <th scope="col" className="px-4 py-3 text-right">Amount</th>
-            <th scope="col" className="px-4 py-3">Close date</th>
-            <th scope="col" className="px-4 py-3">Owner</th>
-            <th scope="col" className="px-4 py-3 text-right">Calls</th>
-            <th scope="col" className="px-4 py-3">Last call</th>
+            <th scope="col" className="px-4 py-3">
+              Deal
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Stage
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              Amount
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Close date
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Owner
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              Calls
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Last call
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {items.map((d) => (
             <tr key={d.id} className="hover:bg-slate-50">
               <td className="px-4 py-3">
-                <Link href={`/deals/${d.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">{d.name}</Link>
+                <Link href={`/deals/${d.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                  {d.name}
+                </Link>
                 {d.accountName ? <div className="text-xs text-slate-500">{d.accountName}</div> : null}
               </td>
-              <td className="px-4 py-3"><Badge tone={stageTone(d.stage, d.isClosed)}>{d.stage}</Badge></td>
+              <td className="px-4 py-3">
+                <Badge tone={stageTone(d.stage, d.isClosed)}>{d.stage}</Badge>
+              </td>
               <td className="px-4 py-3 text-right tabular-nums">{formatMoney(d.amount, d.currency)}</td>
               <td className="px-4 py-3 whitespace-nowrap">{formatDate(d.closeDate)}</td>
               <td className="px-4 py-3">{d.ownerName ?? "—"}</td>

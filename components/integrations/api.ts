@@ -22,7 +22,11 @@ export function oauthStatus(slug: string, state: string): Promise<{ status: stri
 
 export const detailKey = (slug: string) => ["integration", slug] as const;
 
-export function useIntegrationDetail(slug: string, initialData: IntegrationDetail, refetchInterval: number | false | ((d: IntegrationDetail | undefined) => number | false)) {
+export function useIntegrationDetail(
+  slug: string,
+  initialData: IntegrationDetail,
+  refetchInterval: number | false | ((d: IntegrationDetail | undefined) => number | false),
+) {
   return useQuery({
     queryKey: detailKey(slug),
     queryFn: () => integrationApi<IntegrationDetail>(`/api/integrations/${slug}`),

@@ -48,7 +48,9 @@ export function Dialog({
     >
       {open ? (
         <div className="p-6">
-          <h2 id={titleId} className="text-lg font-semibold">{title}</h2>
+          <h2 id={titleId} className="text-lg font-semibold">
+            {title}
+          </h2>
           <div className="mt-3 space-y-3 text-sm text-slate-700">{children}</div>
           {footer ? <div className="mt-6 flex flex-wrap justify-end gap-2">{footer}</div> : null}
         </div>

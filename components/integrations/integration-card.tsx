@@ -13,23 +13,31 @@ export function IntegrationCard({ card }: { card: Card }) {
   return (
     <article aria-labelledby={`card-${card.slug}`} className="flex h-full flex-col rounded-lg border border-slate-200 bg-white p-5">
       <div className="flex items-start justify-between gap-3">
-        <h3 id={`card-${card.slug}`} className="text-base font-semibold">{card.name}</h3>
+        <h3 id={`card-${card.slug}`} className="text-base font-semibold">
+          {card.name}
+        </h3>
         <Badge tone={STATUS_TONE[card.status] ?? "gray"}>{STATUS_LABEL[card.status] ?? card.status}</Badge>
       </div>
       <p className="mt-2 text-sm text-slate-600">{card.description}</p>
       {i?.statusMessage ? <p className="mt-2 text-sm text-red-700">{i.statusMessage}</p> : null}
       <dl className="mt-4 grid grid-cols-2 gap-x-3 gap-y-2 text-xs">
-        <dt className="text-slate-500">Connected account</dt><dd className="text-slate-800">{i?.accountName ?? "—"}</dd>
-        <dt className="text-slate-500">Connected at</dt><dd className="text-slate-800">{formatDateTime(i?.connectedAt)}</dd>
-        <dt className="text-slate-500">Last sync</dt><dd className="text-slate-800">{formatDateTime(i?.lastSyncAt)}</dd>
-        <dt className="text-slate-500">Next sync</dt><dd className="text-slate-800">{formatDateTime(i?.nextSyncAt)}</dd>
+        <dt className="text-slate-500">Connected account</dt>
+        <dd className="text-slate-800">{i?.accountName ?? "—"}</dd>
+        <dt className="text-slate-500">Connected at</dt>
+        <dd className="text-slate-800">{formatDateTime(i?.connectedAt)}</dd>
+        <dt className="text-slate-500">Last sync</dt>
+        <dd className="text-slate-800">{formatDateTime(i?.lastSyncAt)}</dd>
+        <dt className="text-slate-500">Next sync</dt>
+        <dd className="text-slate-800">{formatDateTime(i?.nextSyncAt)}</dd>
       </dl>
       <div className="mt-auto flex flex-wrap gap-2 pt-5">
         <ButtonLink href={action.target === "manage" ? base : `${base}/setup`} aria-label={`${action.label} ${card.name}`}>
           {action.label}
         </ButtonLink>
         {i && action.target !== "manage" && i.connectedAt ? (
-          <ButtonLink href={base} variant="secondary" aria-label={`Manage ${card.name}`}>Manage</ButtonLink>
+          <ButtonLink href={base} variant="secondary" aria-label={`Manage ${card.name}`}>
+            Manage
+          </ButtonLink>
         ) : null}
       </div>
     </article>

@@ -64,11 +64,15 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
       <div className="flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
         <div>
           <p className="text-sm text-slate-500">
-            <Link href="/settings/integrations" className="hover:underline">Settings → Integrations</Link>
+            <Link href="/settings/integrations" className="hover:underline">
+              Settings → Integrations
+            </Link>
           </p>
           <h1 className="flex items-center gap-3 text-2xl font-semibold tracking-tight">
             {d.name}
-            <span data-testid="integration-status"><Badge tone={STATUS_TONE[d.status] ?? "gray"}>{STATUS_LABEL[d.status] ?? d.status}</Badge></span>
+            <span data-testid="integration-status">
+              <Badge tone={STATUS_TONE[d.status] ?? "gray"}>{STATUS_LABEL[d.status] ?? d.status}</Badge>
+            </span>
           </h1>
         </div>
         <div className="flex flex-wrap gap-2">
@@ -82,7 +86,8 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
             variant={connected ? "secondary" : "primary"}
             disabled={busy !== null}
             onClick={async () => {
-              if (await act("reconnect", `Reconnecting ${d.name}: choose a new backfill period after connecting`)) router.push(`/settings/integrations/${slug}/setup?step=connect`);
+              if (await act("reconnect", `Reconnecting ${d.name}: choose a new backfill period after connecting`))
+                router.push(`/settings/integrations/${slug}/setup?step=connect`);
             }}
           >
             <PlugZap aria-hidden className="h-4 w-4" /> Reconnect
@@ -92,50 +97,72 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
               <Unplug aria-hidden className="h-4 w-4" /> Disconnect
             </Button>
           ) : null}
-          <Button variant="danger" onClick={() => { setDialog("purge"); }} disabled={busy !== null}>
+          <Button
+            variant="danger"
+            onClick={() => {
+              setDialog("purge");
+            }}
+            disabled={busy !== null}
+          >
             <Trash2 aria-hidden className="h-4 w-4" /> Delete synced data
           </Button>
         </div>
       </div>
 
-      {i?.statusMessage ? <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">{i.statusMessage}</p> : null}
+      {i?.statusMessage ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {i.statusMessage}
+        </p>
+      ) : null}
       {running ? (
         <p id="sync-running" role="status" className="flex items-center gap-2 rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900">
-          <Loader2 aria-hidden className="h-4 w-4 animate-spin" />
-          A sync is running{currentRun ? ` (${RUN_KIND_LABEL[currentRun.kind] ?? currentRun.kind}, started ${formatDateTime(currentRun.startedAt)}): ${currentRun.callsAdded} added, ${currentRun.callsUpdated} updated, ${currentRun.requestsUsed} requests so far` : ""}.
+          <Loader2 aria-hidden className="h-4 w-4 animate-spin" />A sync is running
+          {currentRun
+            ? ` (${RUN_KIND_LABEL[currentRun.kind] ?? currentRun.kind}, started ${formatDateTime(currentRun.startedAt)}): ${currentRun.callsAdded} added, ${currentRun.callsUpdated} updated, ${currentRun.requestsUsed} requests so far`
+            : ""}
+          .
         </p>
       ) : null}
 
       <section aria-labelledby="overview" className="rounded-lg border border-slate-200 bg-white p-5">
-        <h2 id="overview" className="text-lg font-semibold">Connection</h2>
+        <h2 id="overview" className="text-lg font-semibold">
+          Connection
+        </h2>
         <dl className="mt-4 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
           <Item label="Connected account" value={i?.accountName ?? "—"} />
           <Item label="Connected at" value={i?.connectedAt ? `${formatDateTime(i.connectedAt)}${i.connectedBy ? ` by ${i.connectedBy}` : ""}` : "—"} />
-          <Item label="Backfill" value={i?.backfillPeriod ? BACKFILL_LABEL[i.backfillPeriod] ?? i.backfillPeriod : "—"} />
+          <Item label="Backfill" value={i?.backfillPeriod ? (BACKFILL_LABEL[i.backfillPeriod] ?? i.backfillPeriod) : "—"} />
           <Item label="Last sync" value={formatDateTime(i?.lastSyncAt)} />
           <Item label="Next sync" value={connected ? formatDateTime(i?.nextSyncAt) : "—"} />
           <Item label="Calls from this integration" value={d.totalCalls.toLocaleString("en-US")} testId="calls-total" />
         </dl>
         {d.status === "DISCONNECTED" ? (
           <p className="mt-4 text-sm text-slate-600">
-            Disconnected{i?.disconnectedAt ? ` on ${formatDateTime(i.disconnectedAt)}` : ""}. Calls, transcripts and deal links synced before are kept. Reconnect to resume syncing.
+            Disconnected{i?.disconnectedAt ? ` on ${formatDateTime(i.disconnectedAt)}` : ""}. Calls, transcripts and deal links synced before are kept.
+            Reconnect to resume syncing.
           </p>
         ) : null}
       </section>
 
       <section aria-labelledby="users" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
-        <h2 id="users" className="text-lg font-semibold">Users</h2>
+        <h2 id="users" className="text-lg font-semibold">
+          Users
+        </h2>
         {d.users.length ? <SyncProgress detail={d} /> : null}
         <UserSyncList detail={d} onRetry={retry} retrying={retrying} />
       </section>
 
       <section aria-labelledby="usage" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
-        <h2 id="usage" className="text-lg font-semibold">API usage</h2>
+        <h2 id="usage" className="text-lg font-semibold">
+          API usage
+        </h2>
         <UsageChart detail={d} />
       </section>
 
       <section aria-labelledby="history" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
-        <h2 id="history" className="text-lg font-semibold">Sync history</h2>
+        <h2 id="history" className="text-lg font-semibold">
+          Sync history
+        </h2>
         <SyncHistory runs={d.runs} />
       </section>
 
@@ -145,7 +172,9 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
         title={`Disconnect ${d.name}?`}
         footer={
           <>
-            <Button variant="secondary" onClick={() => setDialog(null)}>Cancel</Button>
+            <Button variant="secondary" onClick={() => setDialog(null)}>
+              Cancel
+            </Button>
             <Button
               variant="danger"
               disabled={busy !== null}
@@ -185,7 +214,9 @@ function Item({ label, value, testId }: { label: string; value: string; testId?:
   return (
     <div>
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="mt-0.5 font-medium text-slate-900" data-testid={testId}>{value}</dd>
+      <dd className="mt-0.5 font-medium text-slate-900" data-testid={testId}>
+        {value}
+      </dd>
     </div>
   );
 }
@@ -198,14 +229,30 @@ function SyncHistory({ runs }: { runs: SyncRunRow[] }) {
         <caption className="sr-only">Sync history, newest first</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>
-            <th scope="col" className="px-3 py-2">Kind</th>
-            <th scope="col" className="px-3 py-2">Started</th>
-            <th scope="col" className="px-3 py-2">Duration</th>
-            <th scope="col" className="px-3 py-2">Window</th>
-            <th scope="col" className="px-3 py-2 text-right">Added / updated</th>
-            <th scope="col" className="px-3 py-2 text-right">Transcripts</th>
-            <th scope="col" className="px-3 py-2 text-right">Requests</th>
-            <th scope="col" className="px-3 py-2">Status</th>
+            <th scope="col" className="px-3 py-2">
+              Kind
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Started
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Duration
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Window
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Added / updated
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Transcripts
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Requests
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Status
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -215,7 +262,9 @@ function SyncHistory({ runs }: { runs: SyncRunRow[] }) {
               <tr key={r.id}>
                 <td className="whitespace-nowrap px-3 py-2 font-medium">{RUN_KIND_LABEL[r.kind] ?? r.kind}</td>
                 <td className="whitespace-nowrap px-3 py-2">{formatDateTime(r.startedAt)}</td>
-                <td className="whitespace-nowrap px-3 py-2 tabular-nums">{end ? formatDuration(Math.max(0, (end - new Date(r.startedAt).getTime()) / 1000)) : "—"}</td>
+                <td className="whitespace-nowrap px-3 py-2 tabular-nums">
+                  {end ? formatDuration(Math.max(0, (end - new Date(r.startedAt).getTime()) / 1000)) : "—"}
+                </td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">
                   {r.windowFrom || r.windowTo ? `${formatDate(r.windowFrom)} → ${formatDate(r.windowTo)}` : "—"}
                 </td>
@@ -260,16 +309,15 @@ function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; deta
       title={`Delete synced data from ${detail.name}?`}
       footer={
         runStartedAt ? (
-          <Button variant="secondary" onClick={close} disabled={!finished}>Close</Button>
+          <Button variant="secondary" onClick={close} disabled={!finished}>
+            Close
+          </Button>
         ) : (
           <>
-            <Button variant="secondary" onClick={close}>Cancel</Button>
-            <Button
-              variant="danger"
-              type="submit"
-              form="purge-form"
-              disabled={busy}
-            >
+            <Button variant="secondary" onClick={close}>
+              Cancel
+            </Button>
+            <Button variant="danger" type="submit" form="purge-form" disabled={busy}>
               {busy ? <Loader2 aria-hidden className="h-4 w-4 animate-spin" /> : null}
               Delete synced data
             </Button>
@@ -281,7 +329,9 @@ function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; deta
         <div role="status" aria-live="polite">
           {finished ? (
             <p className="font-medium text-emerald-800">
-              {mine.status === "SUCCEEDED" ? `Finished: ${mine.callsDeleted} call${mine.callsDeleted === 1 ? "" : "s"} deleted.` : `Deletion stopped (${mine.status.toLowerCase()}). Try again.`}
+              {mine.status === "SUCCEEDED"
+                ? `Finished: ${mine.callsDeleted} call${mine.callsDeleted === 1 ? "" : "s"} deleted.`
+                : `Deletion stopped (${mine.status.toLowerCase()}). Try again.`}
             </p>
           ) : (
             <p className="flex items-center gap-2">
@@ -308,7 +358,7 @@ function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; deta
               setRunStartedAt(startedAt);
               await onStarted();
             } catch (err) {
-              setError(err instanceof ApiError ? err.fields.confirm ?? err.message : "Could not start the deletion. Try again.");
+              setError(err instanceof ApiError ? (err.fields.confirm ?? err.message) : "Could not start the deletion. Try again.");
             } finally {
               setBusy(false);
             }
@@ -316,11 +366,14 @@ function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; deta
           className="space-y-3"
         >
           <p>
-            This permanently deletes every call, participant, transcript and deal link that Callsync synced from {detail.name} ({detail.totalCalls.toLocaleString("en-US")} calls).
+            This permanently deletes every call, participant, transcript and deal link that Callsync synced from {detail.name} (
+            {detail.totalCalls.toLocaleString("en-US")} calls).
             {detail.status !== "DISCONNECTED" && detail.status !== "NOT_CONNECTED" ? ` ${detail.name} is disconnected first.` : ""} This cannot be undone.
           </p>
           <div>
-            <label htmlFor="purge-confirm" className="block font-medium text-slate-800">Type DELETE to confirm</label>
+            <label htmlFor="purge-confirm" className="block font-medium text-slate-800">
+              Type DELETE to confirm
+            </label>
             <input
               id="purge-confirm"
               value={value}
@@ -331,7 +384,11 @@ function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; deta
               aria-describedby={error ? "purge-error" : undefined}
               className={`mt-1 block w-full rounded-md border px-3 py-2 text-sm ${error ? "border-red-500" : "border-slate-300"}`}
             />
-            {error ? <p id="purge-error" role="alert" className="mt-1 text-sm text-red-700">{error}</p> : null}
+            {error ? (
+              <p id="purge-error" role="alert" className="mt-1 text-sm text-red-700">
+                {error}
+              </p>
+            ) : null}
           </div>
         </form>
       )}

@@ -71,7 +71,9 @@ export function SetupWizard({ initial, urlStep, messages }: { initial: Integrati
     <div className="space-y-6">
       <div>
         <p className="text-sm text-slate-500">
-          <Link href="/settings/integrations" className="hover:underline">Settings → Integrations</Link>
+          <Link href="/settings/integrations" className="hover:underline">
+            Settings → Integrations
+          </Link>
         </p>
         <h1 className="text-2xl font-semibold tracking-tight">{reconnecting && step === "CONNECT" ? `Reconnect ${detail.name}` : `Set up ${detail.name}`}</h1>
       </div>
@@ -79,7 +81,14 @@ export function SetupWizard({ initial, urlStep, messages }: { initial: Integrati
       <section aria-labelledby="wizard-step-title" className="rounded-lg border border-slate-200 bg-white p-5 sm:p-6">
         {step === "CONNECT" ? (
           detail.auth === "apiKey" ? (
-            <ApiKeyStep detail={detail} headingRef={headingRef} onDone={() => { void refresh(); setStep("BACKFILL"); }} />
+            <ApiKeyStep
+              detail={detail}
+              headingRef={headingRef}
+              onDone={() => {
+                void refresh();
+                setStep("BACKFILL");
+              }}
+            />
           ) : (
             <OAuthConnectStep detail={detail} headingRef={headingRef} onStarted={() => setStep("AUTHORIZE")} />
           )
@@ -95,9 +104,22 @@ export function SetupWizard({ initial, urlStep, messages }: { initial: Integrati
             }}
           />
         ) : step === "BACKFILL" ? (
-          <BackfillStep detail={detail} headingRef={headingRef} onSaved={() => { void refresh(); setStep("SYNC"); }} />
+          <BackfillStep
+            detail={detail}
+            headingRef={headingRef}
+            onSaved={() => {
+              void refresh();
+              setStep("SYNC");
+            }}
+          />
         ) : step === "SYNC" ? (
-          <SyncStep detail={detail} headingRef={headingRef} finished={syncFinished || detail.progress.failed > 0} onContinue={() => setStep("COMPLETE")} onRetried={refresh} />
+          <SyncStep
+            detail={detail}
+            headingRef={headingRef}
+            finished={syncFinished || detail.progress.failed > 0}
+            onContinue={() => setStep("COMPLETE")}
+            onRetried={refresh}
+          />
         ) : (
           <CompleteStep detail={detail} headingRef={headingRef} onRetried={refresh} />
         )}

@@ -18,7 +18,9 @@ export function SyncProgress({ detail }: { detail: IntegrationDetail }) {
   return (
     <div>
       <div className="flex items-baseline justify-between text-sm">
-        <span id={`progress-${detail.slug}`} className="font-medium text-slate-800">Overall progress</span>
+        <span id={`progress-${detail.slug}`} className="font-medium text-slate-800">
+          Overall progress
+        </span>
         <span className="tabular-nums text-slate-600">
           {done} of {total} user{total === 1 ? "" : "s"} done{failed ? ` · ${failed} failed` : ""}
         </span>
@@ -65,13 +67,26 @@ export function UserSyncList({
                 </div>
                 <div className="flex shrink-0 items-center gap-3">
                   <span className="inline-flex items-center gap-1.5">
-                    <s.Icon aria-hidden className={`h-4 w-4 ${u.status === "IN_PROGRESS" ? "animate-spin text-sky-600" : u.status === "COMPLETED" ? "text-emerald-600" : u.status === "FAILED" ? "text-red-600" : "text-slate-400"}`} />
+                    <s.Icon
+                      aria-hidden
+                      className={`h-4 w-4 ${u.status === "IN_PROGRESS" ? "animate-spin text-sky-600" : u.status === "COMPLETED" ? "text-emerald-600" : u.status === "FAILED" ? "text-red-600" : "text-slate-400"}`}
+                    />
                     <Badge tone={s.tone}>
-                      {u.status === "COMPLETED" ? `Completed (${u.callsSynced} call${u.callsSynced === 1 ? "" : "s"})` : u.status === "IN_PROGRESS" && u.callsSynced ? `In Progress (${u.callsSynced} so far)` : s.label}
+                      {u.status === "COMPLETED"
+                        ? `Completed (${u.callsSynced} call${u.callsSynced === 1 ? "" : "s"})`
+                        : u.status === "IN_PROGRESS" && u.callsSynced
+                          ? `In Progress (${u.callsSynced} so far)`
+                          : s.label}
                     </Badge>
                   </span>
                   {u.status === "FAILED" ? (
-                    <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={retrying === u.id} onClick={() => onRetry(u.id, label)} aria-label={`Retry ${label}`}>
+                    <Button
+                      variant="secondary"
+                      className="px-2.5 py-1 text-xs"
+                      disabled={retrying === u.id}
+                      onClick={() => onRetry(u.id, label)}
+                      aria-label={`Retry ${label}`}
+                    >
                       <RotateCw aria-hidden className="h-3.5 w-3.5" /> Retry
                     </Button>
                   ) : null}

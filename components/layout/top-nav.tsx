@@ -10,13 +10,19 @@ export function TopNav({ name, email, workspaceName, isAdmin }: { name: string |
         <Link href="/deals" className="text-lg font-bold tracking-tight text-slate-900">
           Call<span className="text-brand-600">sync</span>
         </Link>
-        <span className="hidden text-sm text-slate-500 sm:inline" aria-label="Workspace">{workspaceName}</span>
+        <span className="hidden text-sm text-slate-500 sm:inline" aria-label="Workspace">
+          {workspaceName}
+        </span>
         <nav aria-label="Main" className="order-3 w-full sm:order-none sm:w-auto">
           <NavLinks links={links} />
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
-          <span className="hidden text-slate-600 md:inline" title={email}>{name ?? email}</span>
-          <Link href="/signout" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">Sign out</Link>
+          <span className="hidden text-slate-600 md:inline" title={email}>
+            {name ?? email}
+          </span>
+          <Link href="/signout" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+            Sign out
+          </Link>
         </div>
       </div>
     </header>

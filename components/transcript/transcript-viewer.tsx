@@ -30,8 +30,7 @@ export function TranscriptViewer({ callId, status, sentenceCount }: { callId: st
   if (status === "PENDING") {
     return (
       <Notice title="Transcript not ready yet">
-        Providers deliver transcripts some hours after a call ends (often up to a day). Each sync checks again, so it will
-        appear here by itself.
+        Providers deliver transcripts some hours after a call ends (often up to a day). Each sync checks again, so it will appear here by itself.
       </Notice>
     );
   }
@@ -42,7 +41,9 @@ export function TranscriptViewer({ callId, status, sentenceCount }: { callId: st
     return (
       <Notice title="The transcript could not be loaded" tone="error">
         {(error as Error).message}{" "}
-        <button type="button" onClick={() => refetch()} className="font-medium text-brand-700 underline">Try again</button>
+        <button type="button" onClick={() => refetch()} className="font-medium text-brand-700 underline">
+          Try again
+        </button>
       </Notice>
     );
   }
@@ -53,7 +54,10 @@ export function TranscriptViewer({ callId, status, sentenceCount }: { callId: st
 
 function Notice({ title, children, tone = "info" }: { title: string; children: React.ReactNode; tone?: "info" | "error" }) {
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-4 py-6 text-center text-sm ${tone === "error" ? "border-red-200 bg-red-50 text-red-800" : "border-dashed border-slate-300 bg-white text-slate-600"}`}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={`rounded-lg border px-4 py-6 text-center text-sm ${tone === "error" ? "border-red-200 bg-red-50 text-red-800" : "border-dashed border-slate-300 bg-white text-slate-600"}`}
+    >
       <p className="font-semibold text-slate-900">{title}</p>
       <p className="mx-auto mt-1 max-w-md">{children}</p>
     </div>
@@ -173,7 +177,9 @@ function LoadedTranscript({ data }: { data: TranscriptData }) {
       }}
     >
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 p-3" role="search" aria-label="Find in transcript">
-        <label htmlFor="transcript-find" className="sr-only">Find in transcript</label>
+        <label htmlFor="transcript-find" className="sr-only">
+          Find in transcript
+        </label>
         <div className="relative min-w-0 flex-1">
           <Search aria-hidden className="pointer-events-none absolute left-2.5 top-2.5 h-4 w-4 text-slate-400" />
           <input
@@ -197,12 +203,24 @@ function LoadedTranscript({ data }: { data: TranscriptData }) {
             className="block w-full rounded-md border border-slate-300 py-2 pl-8 pr-3 text-sm shadow-sm"
           />
         </div>
-        <span id="transcript-find-status" aria-live="polite" className="min-w-20 text-sm tabular-nums text-slate-600">{status}</span>
-        <span id="transcript-find-help" className="sr-only">Enter for the next match, Shift+Enter for the previous one.</span>
+        <span id="transcript-find-status" aria-live="polite" className="min-w-20 text-sm tabular-nums text-slate-600">
+          {status}
+        </span>
+        <span id="transcript-find-help" className="sr-only">
+          Enter for the next match, Shift+Enter for the previous one.
+        </span>
         <div className="flex gap-1">
-          <IconButton label="Previous match" onClick={() => step(-1)} disabled={hits.length === 0}><ChevronUp className="h-4 w-4" /></IconButton>
-          <IconButton label="Next match" onClick={() => step(1)} disabled={hits.length === 0}><ChevronDown className="h-4 w-4" /></IconButton>
-          {query ? <IconButton label="Clear search" onClick={() => setQuery("")}><X className="h-4 w-4" /></IconButton> : null}
+          <IconButton label="Previous match" onClick={() => step(-1)} disabled={hits.length === 0}>
+            <ChevronUp className="h-4 w-4" />
+          </IconButton>
+          <IconButton label="Next match" onClick={() => step(1)} disabled={hits.length === 0}>
+            <ChevronDown className="h-4 w-4" />
+          </IconButton>
+          {query ? (
+            <IconButton label="Clear search" onClick={() => setQuery("")}>
+              <X className="h-4 w-4" />
+            </IconButton>
+          ) : null}
         </div>
       </div>
       <div className="flex flex-wrap gap-x-4 gap-y-1 border-b border-slate-100 px-3 py-2 text-xs text-slate-600" aria-label="Speakers">
@@ -247,13 +265,27 @@ function LoadedTranscript({ data }: { data: TranscriptData }) {
 
 function IconButton({ label, children, ...props }: { label: string; children: React.ReactNode } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
   return (
-    <button type="button" aria-label={label} title={label} className="rounded-md border border-slate-300 bg-white p-2 text-slate-700 hover:bg-slate-50 disabled:opacity-40" {...props}>
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      className="rounded-md border border-slate-300 bg-white p-2 text-slate-700 hover:bg-slate-50 disabled:opacity-40"
+      {...props}
+    >
       {children}
     </button>
   );
 }
 
-const TurnView = memo(function TurnView({ turn, speaker, hits, needleLength, current, isMoment, onCopy }: {
+const TurnView = memo(function TurnView({
+  turn,
+  speaker,
+  hits,
+  needleLength,
+  current,
+  isMoment,
+  onCopy,
+}: {
   turn: Turn;
   speaker: Speaker;
   hits: Array<Hit & { n: number }> | undefined;
@@ -265,7 +297,10 @@ const TurnView = memo(function TurnView({ turn, speaker, hits, needleLength, cur
   const sec = Math.floor(turn.startMs / 1000);
   const stamp = formatTimestamp(turn.startMs);
   return (
-    <div className={`group border-l-4 px-4 py-3 ${isMoment ? "border-amber-400 bg-amber-50" : "border-transparent"}`} aria-current={isMoment ? "location" : undefined}>
+    <div
+      className={`group border-l-4 px-4 py-3 ${isMoment ? "border-amber-400 bg-amber-50" : "border-transparent"}`}
+      aria-current={isMoment ? "location" : undefined}
+    >
       <div className="flex items-baseline gap-3">
         <span className={`text-sm font-semibold ${SPEAKER_TONE[speaker.affiliation]}`}>{speaker.label}</span>
         <a href={`#t=${sec}`} className="text-xs tabular-nums text-slate-500 hover:text-brand-700 hover:underline" aria-label={`${stamp}, link to this moment`}>
@@ -301,7 +336,11 @@ function Highlighted({ text, hits, length, current }: { text: string; hits: Arra
     if (h.start > pos) out.push(text.slice(pos, h.start));
     const isCurrent = h.n === current;
     out.push(
-      <mark key={h.start} data-current={isCurrent || undefined} className={`rounded-sm px-0.5 ${isCurrent ? "bg-orange-300 ring-2 ring-orange-500" : "bg-yellow-200"}`}>
+      <mark
+        key={h.start}
+        data-current={isCurrent || undefined}
+        className={`rounded-sm px-0.5 ${isCurrent ? "bg-orange-300 ring-2 ring-orange-500" : "bg-yellow-200"}`}
+      >
         {text.slice(h.start, h.start + length)}
       </mark>,
     );

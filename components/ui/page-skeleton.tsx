@@ -6,7 +6,11 @@ export function PageSkeleton(props: { label: string; announce: string; lines: st
       {lines.map((cls, i) => (
         <div key={i} className={cls} />
       ))}
-      <div className={listClass}>{Array.from({ length: rows }, (_, i) => <div key={i} className={rowClass} />)}</div>
+      <div className={listClass}>
+        {Array.from({ length: rows }, (_, i) => (
+          <div key={i} className={rowClass} />
+        ))}
+      </div>
       <span className="sr-only">{announce}</span>
     </div>
   );

@@ -1,6 +1,11 @@
 import Link from "next/link";
 
-export function Pagination({ page, pageCount, basePath, params }: {
+export function Pagination({
+  page,
+  pageCount,
+  basePath,
+  params,
+}: {
   page: number;
   pageCount: number;
   basePath: string;
@@ -16,10 +21,20 @@ export function Pagination({ page, pageCount, basePath, params }: {
   const cls = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50";
   return (
     <nav aria-label="Pagination" className="flex items-center justify-between text-sm">
-      <span className="text-slate-600">Page {page} of {pageCount}</span>
+      <span className="text-slate-600">
+        Page {page} of {pageCount}
+      </span>
       <div className="flex gap-2">
-        {page > 1 ? <Link className={cls} href={href(page - 1)} rel="prev">Previous</Link> : null}
-        {page < pageCount ? <Link className={cls} href={href(page + 1)} rel="next">Next</Link> : null}
+        {page > 1 ? (
+          <Link className={cls} href={href(page - 1)} rel="prev">
+            Previous
+          </Link>
+        ) : null}
+        {page < pageCount ? (
+          <Link className={cls} href={href(page + 1)} rel="next">
+            Next
+          </Link>
+        ) : null}
       </div>
     </nav>
   );

@@ -13,7 +13,11 @@ export function Stepper({ steps, current }: { steps: ReadonlyArray<{ key: string
               <span
                 aria-hidden
                 className={`flex h-7 w-7 items-center justify-center rounded-full text-xs font-semibold ${
-                  state === "done" ? "bg-brand-600 text-white" : state === "current" ? "border-2 border-brand-600 bg-white text-brand-700" : "border border-slate-300 bg-white text-slate-600"
+                  state === "done"
+                    ? "bg-brand-600 text-white"
+                    : state === "current"
+                      ? "border-2 border-brand-600 bg-white text-brand-700"
+                      : "border border-slate-300 bg-white text-slate-600"
                 }`}
               >
                 {state === "done" ? <Check className="h-4 w-4" /> : i + 1}

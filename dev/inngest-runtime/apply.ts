@@ -4,15 +4,7 @@
 import type { RuntimeContext } from "./context";
 import { parseDuration, resolveWakeTime } from "./duration";
 import type { ExecOutcome } from "./executor";
-import {
-  InternalEvent,
-  invokeOptsSchema,
-  OpCode,
-  toSerializedError,
-  waitOptsSchema,
-  type OutgoingOp,
-  type SerializedError,
-} from "./protocol";
+import { InternalEvent, invokeOptsSchema, OpCode, toSerializedError, waitOptsSchema, type OutgoingOp, type SerializedError } from "./protocol";
 import { createRun, enqueueJob, finishRun, insertEvent, resolveStep } from "./runs";
 import { json, type FunctionRow, type JobRow, type RunRow, type StepStatus, type Tx } from "./store";
 
@@ -21,11 +13,7 @@ export function backoffMs(ctx: RuntimeContext, attempt: number): number {
 }
 
 async function recordAttemptError(tx: Tx, ctx: RuntimeContext, runId: string, error: SerializedError): Promise<void> {
-  await tx.query(`UPDATE ${ctx.s}.runs SET attempts = attempts + 1, last_error = $2, updated_at = $3 WHERE id = $1`, [
-    runId,
-    json(error),
-    ctx.clock.now(),
-  ]);
+  await tx.query(`UPDATE ${ctx.s}.runs SET attempts = attempts + 1, last_error = $2, updated_at = $3 WHERE id = $1`, [runId, json(error), ctx.clock.now()]);
 }
 
 /** A function-level failure (4xx/5xx from the SDK, or the app could not be reached). */
@@ -61,13 +49,7 @@ export async function failedAttempt(
   await finishRun(tx, ctx, run, { status: "Failed", error: outcome.error });
 }
 
-async function insertPendingStep(
-  tx: Tx,
-  ctx: RuntimeContext,
-  runId: string,
-  op: OutgoingOp,
-  status: StepStatus,
-): Promise<boolean> {
+async function insertPendingStep(tx: Tx, ctx: RuntimeContext, runId: string, op: OutgoingOp, status: StepStatus): Promise<boolean> {
   const res = await tx.query(
     `INSERT INTO ${ctx.s}.steps (run_id, step_id, op, name, display_name, status, opts, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id, step_id) DO NOTHING`,
@@ -81,13 +63,7 @@ const unsupported = (op: OutgoingOp): SerializedError => ({
   message: `The local Inngest runtime does not support ${op.op} (step "${op.displayName ?? op.id}")`,
 });
 
-export async function applyOps(
-  tx: Tx,
-  ctx: RuntimeContext,
-  run: RunRow,
-  maxAttempts: number,
-  outcome: Extract<ExecOutcome, { kind: "ops" }>,
-): Promise<void> {
+export async function applyOps(tx: Tx, ctx: RuntimeContext, run: RunRow, maxAttempts: number, outcome: Extract<ExecOutcome, { kind: "ops" }>): Promise<void> {
   const now = ctx.clock.now();
   const meta = (op: OutgoingOp) => ({ op: op.op, name: op.name, displayName: op.displayName });
   for (const op of outcome.ops) {
@@ -181,9 +157,7 @@ export async function applyOps(
           break;
         }
         if (!(await insertPendingStep(tx, ctx, run.id, op, "invoking"))) break;
-        const target = (
-          await tx.query<FunctionRow>(`SELECT * FROM ${ctx.s}.functions WHERE id = $1`, [opts.data.function_id])
-        ).rows[0];
+        const target = (await tx.query<FunctionRow>(`SELECT * FROM ${ctx.s}.functions WHERE id = $1`, [opts.data.function_id])).rows[0];
         if (!target) {
           await resolveStep(tx, ctx, run.id, op.id, {
             type: "error",

@@ -36,10 +36,7 @@ export async function processPendingEvents(ctx: RuntimeContext): Promise<number>
       if (!events.rowCount) return 0;
       const functions = await loadFunctions(tx, ctx);
       for (const ev of events.rows) await handleEvent(tx, ctx, functions, ev);
-      await tx.query(`UPDATE ${ctx.s}.events SET processed_at = $2 WHERE seq = ANY($1)`, [
-        events.rows.map((e) => e.seq),
-        ctx.clock.now(),
-      ]);
+      await tx.query(`UPDATE ${ctx.s}.events SET processed_at = $2 WHERE seq = ANY($1)`, [events.rows.map((e) => e.seq), ctx.clock.now()]);
       return events.rowCount;
     });
     total += handled;
@@ -52,9 +49,7 @@ async function handleEvent(tx: Tx, ctx: RuntimeContext, functions: FunctionRow[]
   // 1. Triggers. Invocations and cron ticks start their one run directly, never by broadcast.
   if (event.name !== InternalEvent.FunctionInvoked && event.name !== InternalEvent.ScheduledTimer) {
     for (const fn of functions) {
-      const hit = fn.config.triggers.some(
-        (t) => "event" in t && eventNameMatches(t.event, event.name) && matches(t.expression ?? undefined, { event }),
-      );
+      const hit = fn.config.triggers.some((t) => "event" in t && eventNameMatches(t.event, event.name) && matches(t.expression ?? undefined, { event }));
       if (hit) {
         const run = await createRun(tx, ctx, fn, event);
         ctx.log.debug(`event ${event.name} -> ${fn.id} run ${run.id} (${run.status})`);
@@ -78,10 +73,11 @@ async function handleEvent(tx: Tx, ctx: RuntimeContext, functions: FunctionRow[]
   for (const fn of functions) {
     const rules = (fn.config.cancel ?? []).filter((c) => eventNameMatches(c.event, event.name));
     if (!rules.length) continue;
-    const runs = await tx.query<RunRow>(
-      `SELECT * FROM ${ctx.s}.runs WHERE function_id = $1 AND status <> ALL($2) AND created_at <= $3`,
-      [fn.id, TERMINAL_STATUSES, ev.received_at],
-    );
+    const runs = await tx.query<RunRow>(`SELECT * FROM ${ctx.s}.runs WHERE function_id = $1 AND status <> ALL($2) AND created_at <= $3`, [
+      fn.id,
+      TERMINAL_STATUSES,
+      ev.received_at,
+    ]);
     for (const run of runs.rows) {
       const hit = rules.some((rule) => {
         if (rule.timeout && run.created_at + parseDuration(rule.timeout) < ev.received_at) return false;
@@ -107,10 +103,7 @@ export async function syncCrons(tx: Tx, ctx: RuntimeContext, fns: FunctionRow[],
         ctx.log.warn(`${fn.id}: cron "${expr}" ignored: ${(err as Error).message}`);
         continue;
       }
-      await tx.query(
-        `INSERT INTO ${ctx.s}.crons (function_id, expression, next_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [fn.id, expr, next],
-      );
+      await tx.query(`INSERT INTO ${ctx.s}.crons (function_id, expression, next_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [fn.id, expr, next]);
     }
   }
 }
@@ -133,11 +126,7 @@ export async function fireDueCrons(ctx: RuntimeContext): Promise<number> {
         await tx.query(`DELETE FROM ${ctx.s}.crons WHERE function_id = $1 AND expression = $2`, [c.function_id, c.expression]);
         continue;
       }
-      await tx.query(`UPDATE ${ctx.s}.crons SET next_at = $3 WHERE function_id = $1 AND expression = $2`, [
-        c.function_id,
-        c.expression,
-        next,
-      ]);
+      await tx.query(`UPDATE ${ctx.s}.crons SET next_at = $3 WHERE function_id = $1 AND expression = $2`, [c.function_id, c.expression, next]);
       if (!fn) continue;
       const { payload } = await insertEvent(tx, ctx, {
         name: InternalEvent.ScheduledTimer,

@@ -2,14 +2,7 @@
 // (`POST <url>?fnId=..&stepId=step|<hashed step id>` with the run's memoized state), and the
 // classification of the SDK's answer: 200 = run finished, 206 = ops, 4xx/5xx = a failed attempt.
 import { parseRetryAfter } from "./duration";
-import {
-  outgoingOpsSchema,
-  toSerializedError,
-  type EventPayload,
-  type OutgoingOp,
-  type SerializedError,
-  type StepResult,
-} from "./protocol";
+import { outgoingOpsSchema, toSerializedError, type EventPayload, type OutgoingOp, type SerializedError, type StepResult } from "./protocol";
 
 export type ExecRequest = {
   url: string;

@@ -8,11 +8,7 @@ export class ExpressionError extends Error {
   override name = "ExpressionError";
 }
 
-type Token =
-  | { kind: "num"; value: number }
-  | { kind: "str"; value: string }
-  | { kind: "ident"; value: string }
-  | { kind: "op"; value: string };
+type Token = { kind: "num"; value: number } | { kind: "str"; value: string } | { kind: "ident"; value: string } | { kind: "op"; value: string };
 
 const OPERATORS = ["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "%", "(", ")", "[", "]", ".", ","];
 

@@ -144,7 +144,8 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
         const status = url.searchParams.get("status");
         const fn = url.searchParams.get("function");
         const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 100) || 100);
-        const runs = await query<RunRow>(ctx.db, 
+        const runs = await query<RunRow>(
+          ctx.db,
           `SELECT * FROM ${ctx.s}.runs WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR function_id = $2)
            ORDER BY created_at DESC, id DESC LIMIT $3`,
           [status, fn, limit],
@@ -208,7 +209,8 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
       async (_req, res, _p, url) => {
         const name = url.searchParams.get("name");
         const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 100) || 100);
-        const rows = await query<{ id: string; payload: unknown; received_at: number; processed_at: number | null }>(ctx.db, 
+        const rows = await query<{ id: string; payload: unknown; received_at: number; processed_at: number | null }>(
+          ctx.db,
           `SELECT id, payload, received_at, processed_at FROM ${ctx.s}.events WHERE ($1::text IS NULL OR name = $1)
            ORDER BY seq DESC LIMIT $2`,
           [name, limit],

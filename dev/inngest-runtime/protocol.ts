@@ -51,12 +51,18 @@ export const functionConfigSchema = z
         })
         .loose(),
     ),
-    concurrency: z.union([z.number(), concurrencyOptionSchema, z.array(concurrencyOptionSchema)]).optional().nullable(),
+    concurrency: z
+      .union([z.number(), concurrencyOptionSchema, z.array(concurrencyOptionSchema)])
+      .optional()
+      .nullable(),
     cancel: z
       .array(z.object({ event: z.string(), if: z.string().optional(), timeout: z.string().optional() }))
       .optional()
       .nullable(),
-    singleton: z.object({ key: z.string().optional(), mode: z.enum(["skip", "cancel"]) }).optional().nullable(),
+    singleton: z
+      .object({ key: z.string().optional(), mode: z.enum(["skip", "cancel"]) })
+      .optional()
+      .nullable(),
     idempotency: z.string().optional().nullable(),
   })
   .loose();

@@ -34,10 +34,7 @@ export async function registerApp(ctx: RuntimeContext, body: RegisterBody): Prom
        ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, sdk = EXCLUDED.sdk, framework = EXCLUDED.framework, synced_at = EXCLUDED.synced_at`,
       [appId, body.url, body.sdk ?? null, body.framework ?? null, now],
     );
-    const removed = await tx.query<{ id: string }>(
-      `DELETE FROM ${ctx.s}.functions WHERE app_id = $1 AND id <> ALL($2) RETURNING id`,
-      [appId, ids],
-    );
+    const removed = await tx.query<{ id: string }>(`DELETE FROM ${ctx.s}.functions WHERE app_id = $1 AND id <> ALL($2) RETURNING id`, [appId, ids]);
     const rows: FunctionRow[] = [];
     for (const fn of body.functions) {
       const url = Object.values(fn.steps)[0]?.runtime.url ?? body.url;
@@ -52,7 +49,12 @@ export async function registerApp(ctx: RuntimeContext, body: RegisterBody): Prom
       ).rows[0];
       rows.push(row);
     }
-    await syncCrons(tx, ctx, rows, removed.rows.map((r) => r.id));
+    await syncCrons(
+      tx,
+      ctx,
+      rows,
+      removed.rows.map((r) => r.id),
+    );
   });
   // Periodic re-syncs (dev) would repeat this line every few seconds: say it once per distinct set.
   const signature = `${appId}|${body.url}|${JSON.stringify(body.functions)}`;

@@ -4,13 +4,7 @@
 import { ulid } from "ulid";
 import type { RuntimeContext } from "./context";
 import { evaluate } from "./expr";
-import {
-  InternalEvent,
-  type ConcurrencyOption,
-  type EventPayload,
-  type SerializedError,
-  type StepResult,
-} from "./protocol";
+import { InternalEvent, type ConcurrencyOption, type EventPayload, type SerializedError, type StepResult } from "./protocol";
 import { json, TERMINAL_STATUSES, type ConcurrencySlot, type FunctionRow, type JobKind, type RunRow, type Tx } from "./store";
 
 export const DEFAULT_RETRIES = 3; // inngest helpers/consts.js `defaultMaxRetries`
@@ -43,10 +37,9 @@ export async function insertEvent(tx: Tx, ctx: RuntimeContext, input: NewEvent):
     [internalId, input.externalId ?? null, input.name, json(payload), now],
   );
   if (res.rowCount === 0) {
-    const existing = await tx.query<{ id: string; payload: EventPayload }>(
-      `SELECT id, payload FROM ${ctx.s}.events WHERE external_id = $1`,
-      [input.externalId],
-    );
+    const existing = await tx.query<{ id: string; payload: EventPayload }>(`SELECT id, payload FROM ${ctx.s}.events WHERE external_id = $1`, [
+      input.externalId,
+    ]);
     return existing.rows[0];
   }
   return { id: internalId, payload };
@@ -58,10 +51,14 @@ export async function enqueueJob(
   job: { runId: string; kind: JobKind; stepId?: string | null; availableAt?: number; attempt?: number },
 ): Promise<void> {
   const now = ctx.clock.now();
-  await tx.query(
-    `INSERT INTO ${ctx.s}.jobs (run_id, kind, step_id, attempt, available_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [job.runId, job.kind, job.stepId ?? null, job.attempt ?? 0, job.availableAt ?? now, now],
-  );
+  await tx.query(`INSERT INTO ${ctx.s}.jobs (run_id, kind, step_id, attempt, available_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    job.runId,
+    job.kind,
+    job.stepId ?? null,
+    job.attempt ?? 0,
+    job.availableAt ?? now,
+    now,
+  ]);
 }
 
 function keyValue(expression: string | undefined, event: EventPayload): string {
@@ -112,10 +109,10 @@ export async function createRun(
   let idempotencyKey: string | null = null;
   if (fn.config.idempotency) {
     idempotencyKey = `${fn.id}:${keyValue(fn.config.idempotency, event)}`;
-    const dup = await tx.query(
-      `SELECT 1 FROM ${ctx.s}.runs WHERE idempotency_key = $1 AND created_at > $2 LIMIT 1`,
-      [idempotencyKey, now - IDEMPOTENCY_WINDOW_MS],
-    );
+    const dup = await tx.query(`SELECT 1 FROM ${ctx.s}.runs WHERE idempotency_key = $1 AND created_at > $2 LIMIT 1`, [
+      idempotencyKey,
+      now - IDEMPOTENCY_WINDOW_MS,
+    ]);
     if (dup.rowCount) {
       ctx.log.debug(`${fn.id}: skipped duplicate run for idempotency key ${idempotencyKey}`);
       return { id, status: "Skipped", reason: "idempotency" };
@@ -125,10 +122,10 @@ export async function createRun(
   let status: "Queued" | "Skipped" = "Queued";
   if (fn.config.singleton) {
     singletonKey = `${fn.id}:${keyValue(fn.config.singleton.key, event)}`;
-    const active = await tx.query<RunRow>(
-      `SELECT * FROM ${ctx.s}.runs WHERE singleton_key = $1 AND status <> ALL($2) FOR UPDATE`,
-      [singletonKey, TERMINAL_STATUSES],
-    );
+    const active = await tx.query<RunRow>(`SELECT * FROM ${ctx.s}.runs WHERE singleton_key = $1 AND status <> ALL($2) FOR UPDATE`, [
+      singletonKey,
+      TERMINAL_STATUSES,
+    ]);
     if (active.rowCount) {
       if (fn.config.singleton.mode === "skip") status = "Skipped";
       else for (const run of active.rows) await finishRun(tx, ctx, run, { status: "Cancelled" });
@@ -192,20 +189,13 @@ export async function resolveStep(
   return true;
 }
 
-export type RunOutcome =
-  | { status: "Completed"; output: unknown }
-  | { status: "Failed"; error: SerializedError }
-  | { status: "Cancelled" };
+export type RunOutcome = { status: "Completed"; output: unknown } | { status: "Failed"; error: SerializedError } | { status: "Cancelled" };
 
 /** Moves a run to a terminal state. Returns false if it already was terminal. */
 export async function finishRun(tx: Tx, ctx: RuntimeContext, run: RunRow, outcome: RunOutcome): Promise<boolean> {
   const now = ctx.clock.now();
   const error: SerializedError | null =
-    outcome.status === "Failed"
-      ? outcome.error
-      : outcome.status === "Cancelled"
-        ? { name: "Error", message: "function cancelled" }
-        : null;
+    outcome.status === "Failed" ? outcome.error : outcome.status === "Cancelled" ? { name: "Error", message: "function cancelled" } : null;
   const res = await tx.query(
     `UPDATE ${ctx.s}.runs SET status = $2, output = $3, error = $4, ended_at = $5, updated_at = $5,
        lease_owner = NULL, lease_until = NULL, started_at = COALESCE(started_at, $5)

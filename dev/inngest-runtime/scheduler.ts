@@ -71,7 +71,8 @@ export class Scheduler {
   private async tick(): Promise<void> {
     const { ctx } = this;
     const now = ctx.clock.now();
-    const pending = await query<{ events: boolean; crons: boolean }>(ctx.db, 
+    const pending = await query<{ events: boolean; crons: boolean }>(
+      ctx.db,
       `SELECT EXISTS (SELECT 1 FROM ${ctx.s}.events WHERE processed_at IS NULL) AS events,
               EXISTS (SELECT 1 FROM ${ctx.s}.crons WHERE next_at <= $1) AS crons`,
       [now],
@@ -117,11 +118,7 @@ export class Scheduler {
         chosen.push(c.id);
       }
       if (chosen.length) {
-        await tx.query(`UPDATE ${ctx.s}.runs SET lease_owner = $2, lease_until = $3 WHERE id = ANY($1)`, [
-          chosen,
-          ctx.owner,
-          now + ctx.leaseMs,
-        ]);
+        await tx.query(`UPDATE ${ctx.s}.runs SET lease_owner = $2, lease_until = $3 WHERE id = ANY($1)`, [chosen, ctx.owner, now + ctx.leaseMs]);
       }
       return chosen;
     });
@@ -138,24 +135,24 @@ export class Scheduler {
   private async driveRun(runId: string, abort: AbortController): Promise<void> {
     const { ctx } = this;
     let lost = false;
-    const heartbeat = setInterval(() => {
-      query(ctx.db, `UPDATE ${ctx.s}.runs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`, [
-          runId,
-          ctx.owner,
-          ctx.clock.now() + ctx.leaseMs,
-        ])
-        .then((r) => {
-          if (!r.rowCount) {
-            lost = true;
-            abort.abort();
-          }
-        })
-        .catch(() => undefined);
-    }, Math.max(50, Math.floor(ctx.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        query(ctx.db, `UPDATE ${ctx.s}.runs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`, [runId, ctx.owner, ctx.clock.now() + ctx.leaseMs])
+          .then((r) => {
+            if (!r.rowCount) {
+              lost = true;
+              abort.abort();
+            }
+          })
+          .catch(() => undefined);
+      },
+      Math.max(50, Math.floor(ctx.leaseMs / 3)),
+    );
     try {
       while (!this.stopping && !lost && !abort.signal.aborted) {
         const job = (
-          await query<JobRow>(ctx.db, 
+          await query<JobRow>(
+            ctx.db,
             `SELECT * FROM ${ctx.s}.jobs WHERE run_id = $1 AND available_at <= $2
              ORDER BY (kind = 'discovery'), available_at, id LIMIT 1`,
             [runId, ctx.clock.now()],
@@ -173,11 +170,9 @@ export class Scheduler {
     } finally {
       clearInterval(heartbeat);
       if (!lost) {
-        await query(ctx.db, `UPDATE ${ctx.s}.runs SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [
-            runId,
-            ctx.owner,
-          ])
-          .catch(() => undefined);
+        await query(ctx.db, `UPDATE ${ctx.s}.runs SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [runId, ctx.owner]).catch(
+          () => undefined,
+        );
       }
     }
   }
@@ -186,9 +181,7 @@ export class Scheduler {
   private async underLease<T>(runId: string, fn: (tx: Tx, run: RunRow) => Promise<T>): Promise<T> {
     const { ctx } = this;
     return withTx(ctx.db, async (tx) => {
-      const run = (
-        await tx.query<RunRow>(`SELECT * FROM ${ctx.s}.runs WHERE id = $1 AND lease_owner = $2 FOR UPDATE`, [runId, ctx.owner])
-      ).rows[0];
+      const run = (await tx.query<RunRow>(`SELECT * FROM ${ctx.s}.runs WHERE id = $1 AND lease_owner = $2 FOR UPDATE`, [runId, ctx.owner])).rows[0];
       if (!run) throw new LeaseLostError(`lease on run ${runId} lost`);
       return fn(tx, run);
     });
@@ -230,10 +223,11 @@ export class Scheduler {
       }
       if (job.kind === "discovery") {
         // Coalesce: this request carries all state committed so far.
-        await tx.query(
-          `DELETE FROM ${ctx.s}.jobs WHERE run_id = $1 AND kind = 'discovery' AND id <> $2 AND available_at <= $3`,
-          [runId, job.id, ctx.clock.now()],
-        );
+        await tx.query(`DELETE FROM ${ctx.s}.jobs WHERE run_id = $1 AND kind = 'discovery' AND id <> $2 AND available_at <= $3`, [
+          runId,
+          job.id,
+          ctx.clock.now(),
+        ]);
       }
       const steps = await tx.query<{ step_id: string; result: StepResult }>(
         `SELECT step_id, result FROM ${ctx.s}.steps WHERE run_id = $1 AND result IS NOT NULL ORDER BY completion_seq`,
@@ -241,10 +235,7 @@ export class Scheduler {
       );
       const planned = await tx.query(`SELECT 1 FROM ${ctx.s}.jobs WHERE run_id = $1 AND kind = 'step' LIMIT 1`, [runId]);
       if (run.status === "Queued") {
-        await tx.query(`UPDATE ${ctx.s}.runs SET status = 'Running', started_at = $2, updated_at = $2 WHERE id = $1`, [
-          runId,
-          ctx.clock.now(),
-        ]);
+        await tx.query(`UPDATE ${ctx.s}.runs SET status = 'Running', started_at = $2, updated_at = $2 WHERE id = $1`, [runId, ctx.clock.now()]);
       }
       return { run, fn, steps: steps.rows, hasPlanned: Boolean(planned.rowCount) };
     });

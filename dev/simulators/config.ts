@@ -133,15 +133,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigIn
 
 /** Drops undefined leaves so env-derived input does not erase defaults. */
 export function compactInput(input: SimConfigInput): SimConfigInput {
-  const clean = <T extends object>(o: T | undefined) =>
-    o ? (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T) : undefined;
+  const clean = <T extends object>(o: T | undefined) => (o ? (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T) : undefined);
   return {
     ...clean(input),
     gong: clean(input.gong),
     salesloft: clean(input.salesloft),
     clari: clean(input.clari),
-    limits: input.limits
-      ? { gong: clean(input.limits.gong), salesloft: clean(input.limits.salesloft), clari: clean(input.limits.clari) }
-      : undefined,
+    limits: input.limits ? { gong: clean(input.limits.gong), salesloft: clean(input.limits.salesloft), clari: clean(input.limits.clari) } : undefined,
   };
 }

@@ -57,9 +57,18 @@ export interface SimCall {
 }
 
 const MEETING_TOPICS = [
-  "Discovery call", "Product demo", "Pricing review", "Security review", "Technical deep dive", "Kickoff",
-  "Quarterly business review", "Negotiation sync", "Implementation planning", "Executive alignment",
-  "Renewal discussion", "Proof of concept check-in",
+  "Discovery call",
+  "Product demo",
+  "Pricing review",
+  "Security review",
+  "Technical deep dive",
+  "Kickoff",
+  "Quarterly business review",
+  "Negotiation sync",
+  "Implementation planning",
+  "Executive alignment",
+  "Renewal discussion",
+  "Proof of concept check-in",
 ];
 const MEETING_SYSTEMS = ["Zoom", "Google Meet", "Microsoft Teams"];
 const PHONE_SYSTEMS = ["Dialer", "Outreach", "Aircall"];
@@ -77,7 +86,9 @@ const EXTRA_TITLES = ["Account Executive", "Sales Development Rep", "Senior Acco
  * Deterministic; the bench creates the matching workspace users.
  */
 export function extraWorkspaceUsers(count: number): Array<{ email: string; name: string; title: string }> {
-  const repNumbers = DEMO_USERS.map((u) => /^rep(\d+)@/.exec(u.email)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+  const repNumbers = DEMO_USERS.map((u) => /^rep(\d+)@/.exec(u.email)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number);
   const first = Math.max(0, ...repNumbers) + 1;
   return Array.from({ length: Math.max(0, Math.floor(count)) }, (_, k) => ({
     email: `rep${first + k}@acme.test`,
@@ -165,7 +176,13 @@ export function generateCall(config: SimConfig, users: SimUser[], idx: number, o
   const deal: DemoDeal | null = contactDealIdx === null ? null : DEMO_DEALS[contactDealIdx]!;
 
   const participants: SimParticipant[] = [
-    { userIdx: ownerIdx, person: { name: owner.name, email: owner.email, title: owner.title, phone: owner.phone }, internal: true, invitee: true, attendee: true },
+    {
+      userIdx: ownerIdx,
+      person: { name: owner.name, email: owner.email, title: owner.title, phone: owner.phone },
+      internal: true,
+      invitee: true,
+      attendee: true,
+    },
   ];
   const target = phone ? 2 : between(r, 2, 10);
   if (!phone) {
@@ -173,14 +190,26 @@ export function generateCall(config: SimConfig, users: SimUser[], idx: number, o
     for (let k = 0; k < extraInternal; k++) {
       const u = users[(ownerIdx + 1 + between(r, 0, users.length - 2)) % users.length]!;
       if (participants.some((p) => p.userIdx === u.idx)) continue;
-      participants.push({ userIdx: u.idx, person: { name: u.name, email: u.email, title: u.title, phone: null }, internal: true, invitee: r() < 0.9, attendee: r() < 0.85 });
+      participants.push({
+        userIdx: u.idx,
+        person: { name: u.name, email: u.email, title: u.title, phone: null },
+        internal: true,
+        invitee: r() < 0.9,
+        attendee: r() < 0.85,
+      });
     }
   }
   const internalOnly = !deal && !phone && r() < 0.15;
   if (deal) {
     const contacts = [...deal.contacts].sort(() => r() - 0.5).slice(0, Math.max(1, Math.min(target - participants.length, deal.contacts.length)));
     for (const c of contacts) {
-      participants.push({ userIdx: -1, person: { name: c.name, email: c.email, title: c.title, phone: null }, internal: false, invitee: !phone, attendee: true });
+      participants.push({
+        userIdx: -1,
+        person: { name: c.name, email: c.email, title: c.title, phone: null },
+        internal: false,
+        invitee: !phone,
+        attendee: true,
+      });
     }
   }
   const domain = deal ? deal.domain : `${pick(r, OTHER_COMPANIES)}.example`;
@@ -191,7 +220,13 @@ export function generateCall(config: SimConfig, users: SimUser[], idx: number, o
         if (participants.length >= users.length) break;
         continue;
       }
-      participants.push({ userIdx: u.idx, person: { name: u.name, email: u.email, title: u.title, phone: null }, internal: true, invitee: true, attendee: r() < 0.8 });
+      participants.push({
+        userIdx: u.idx,
+        person: { name: u.name, email: u.email, title: u.title, phone: null },
+        internal: true,
+        invitee: true,
+        attendee: r() < 0.8,
+      });
       continue;
     }
     const person = externalPerson(r, domain);
@@ -246,23 +281,39 @@ export function generateDataset(config: SimConfig): Dataset {
 // ---------------------------------------------------------------------------------------------
 
 const OPENERS = [
-  "Thanks everyone for joining today.", "Can everyone hear me okay?", "Let's get started, we have a lot to cover.",
-  "Great to see you again.", "I put a quick agenda in the invite.",
+  "Thanks everyone for joining today.",
+  "Can everyone hear me okay?",
+  "Let's get started, we have a lot to cover.",
+  "Great to see you again.",
+  "I put a quick agenda in the invite.",
 ];
 const LINES = [
-  "Our main goal this quarter is to shorten the sales cycle.", "How are you handling call recordings today?",
-  "We looked at two other vendors last year.", "The integration with Salesforce is a must-have for us.",
-  "Could you walk me through the pricing tiers?", "Security will want to see the SOC 2 report.",
-  "What does onboarding usually look like?", "We have about forty reps across three regions.",
-  "That makes sense, let me check with my team.", "The budget is approved for the second half.",
-  "Who else needs to be involved in the decision?", "I can send over a mutual action plan after this.",
-  "We need single sign-on from day one.", "The reporting piece is what sold me in the demo.",
-  "Let's schedule a technical deep dive next week.", "Our contract renews at the end of the quarter.",
-  "Can you share a customer reference in our industry?", "I'd like to loop in our procurement lead.",
-  "Timeline-wise we are aiming to go live in ninety days.", "What happens to our data if we cancel?",
-  "Okay, that answers my question.", "We saw a big lift in conversion after the pilot.",
-  "Do you support HubSpot as well?", "The admin console looks straightforward.",
-  "Let me recap what I heard so far.", "Are there any blockers on your side?",
+  "Our main goal this quarter is to shorten the sales cycle.",
+  "How are you handling call recordings today?",
+  "We looked at two other vendors last year.",
+  "The integration with Salesforce is a must-have for us.",
+  "Could you walk me through the pricing tiers?",
+  "Security will want to see the SOC 2 report.",
+  "What does onboarding usually look like?",
+  "We have about forty reps across three regions.",
+  "That makes sense, let me check with my team.",
+  "The budget is approved for the second half.",
+  "Who else needs to be involved in the decision?",
+  "I can send over a mutual action plan after this.",
+  "We need single sign-on from day one.",
+  "The reporting piece is what sold me in the demo.",
+  "Let's schedule a technical deep dive next week.",
+  "Our contract renews at the end of the quarter.",
+  "Can you share a customer reference in our industry?",
+  "I'd like to loop in our procurement lead.",
+  "Timeline-wise we are aiming to go live in ninety days.",
+  "What happens to our data if we cancel?",
+  "Okay, that answers my question.",
+  "We saw a big lift in conversion after the pilot.",
+  "Do you support HubSpot as well?",
+  "The admin console looks straightforward.",
+  "Let me recap what I heard so far.",
+  "Are there any blockers on your side?",
 ];
 const CLOSERS = ["I'll send the follow-up today.", "Thanks, talk soon.", "Great, let's reconnect next week.", "Appreciate the time today."];
 
@@ -277,7 +328,10 @@ export interface SimSentence {
 /** The whole transcript of a call, deterministic per (seed, call). ~one sentence per 6 s. */
 export function transcriptFor(seed: number, call: SimCall): SimSentence[] {
   const r = rng(hash32(`${seed}:transcript:${call.idx}`));
-  const speakers = call.participants.map((p, i) => ({ p, i })).filter(({ p }) => p.attendee).map(({ i }) => i);
+  const speakers = call.participants
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => p.attendee)
+    .map(({ i }) => i);
   if (speakers.length === 0) speakers.push(0);
   const total = call.durationSec * 1000;
   const out: SimSentence[] = [];
@@ -301,6 +355,9 @@ export function summaryFor(seed: number, call: SimCall): { brief: string; keyPoi
   return {
     brief: `${call.title}: the team reviewed goals, timeline and next steps with ${who}.`,
     keyPoints: [pick(r, LINES), pick(r, LINES)],
-    actionItems: [`Send follow-up email to ${who}`, pick(r, ["Share pricing proposal", "Schedule technical deep dive", "Loop in procurement", "Send security documentation"])],
+    actionItems: [
+      `Send follow-up email to ${who}`,
+      pick(r, ["Share pricing proposal", "Schedule technical deep dive", "Loop in procurement", "Send security documentation"]),
+    ],
   };
 }

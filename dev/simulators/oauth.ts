@@ -208,10 +208,13 @@ export function consentRoutes(o: ConsentRouteOptions): Route[] {
         if (!o.server.checkClient(q.get("client_id"))) return { status: 400, html: errorPage("Invalid request", "Unknown client_id.") };
         const redirectUri = q.get("redirect_uri");
         if (!redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "redirect_uri is missing or invalid.") };
-        if (o.checkResponseType && q.get("response_type") !== "code") return redirect(redirectWith(redirectUri, { error: "unsupported_response_type", ...stateOf(q) }));
+        if (o.checkResponseType && q.get("response_type") !== "code")
+          return redirect(redirectWith(redirectUri, { error: "unsupported_response_type", ...stateOf(q) }));
         const challenge = q.get("code_challenge");
         if (challenge && q.get("code_challenge_method") !== "S256") {
-          return redirect(redirectWith(redirectUri, { error: "invalid_request", error_description: "Only the S256 code_challenge_method is supported.", ...stateOf(q) }));
+          return redirect(
+            redirectWith(redirectUri, { error: "invalid_request", error_description: "Only the S256 code_challenge_method is supported.", ...stateOf(q) }),
+          );
         }
         return {
           status: 200,
@@ -237,8 +240,10 @@ export function consentRoutes(o: ConsentRouteOptions): Route[] {
         const p = params(req);
         const clientId = p.get("client_id");
         const redirectUri = p.get("redirect_uri");
-        if (!o.server.checkClient(clientId) || !redirectUri || !URL.canParse(redirectUri)) return { status: 400, html: errorPage("Invalid request", "Unknown client or redirect URI.") };
-        if (p.get("decision") !== "allow") return redirect(redirectWith(redirectUri, { error: "access_denied", error_description: o.deniedDescription, ...stateOf(p) }));
+        if (!o.server.checkClient(clientId) || !redirectUri || !URL.canParse(redirectUri))
+          return { status: 400, html: errorPage("Invalid request", "Unknown client or redirect URI.") };
+        if (p.get("decision") !== "allow")
+          return redirect(redirectWith(redirectUri, { error: "access_denied", error_description: o.deniedDescription, ...stateOf(p) }));
         const scope = p.get("scope") ?? "";
         const code = o.server.issueCode(clientId!, redirectUri, scope, p.get("code_challenge"));
         return redirect(redirectWith(redirectUri, { code, ...o.grantedParams?.(scope), ...stateOf(p) }));

@@ -122,7 +122,8 @@ export function createSimulatorHandler(state: SimState) {
         return finish({ ...r, headers: { ...r.headers, ...extraHeaders, "retry-after": String(f.retryAfterSec ?? state.config.faultRetryAfterSec) } });
       }
       if (f.kind === "server_error") return finish(sim.error(f.status ?? 500, "Internal server error"));
-      if (f.kind === "revoked") return finish(sim.error(endpoint === "GET /v2/users" && loc.provider === "gong" ? 403 : 401, "The access token has been revoked"));
+      if (f.kind === "revoked")
+        return finish(sim.error(endpoint === "GET /v2/users" && loc.provider === "gong" ? 403 : 401, "The access token has been revoked"));
       if (f.kind === "invalid_grant") {
         return finish({ status: 400, json: { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." } });
       }
@@ -182,7 +183,10 @@ export function createSimulatorHandler(state: SimState) {
         return send(res, { status: 201, json: state.idsOf(call) });
       }
       if (method === "POST" && path === "/transcripts/ready") {
-        const call = state.findCall({ index: typeof input.index === "number" ? input.index : undefined, id: typeof input.callId === "string" ? input.callId : undefined });
+        const call = state.findCall({
+          index: typeof input.index === "number" ? input.index : undefined,
+          id: typeof input.callId === "string" ? input.callId : undefined,
+        });
         if (!call) return send(res, { status: 404, json: { error: "call not found" } });
         state.makeTranscriptReady(call);
         return send(res, { status: 200, json: state.idsOf(call) });
@@ -201,7 +205,14 @@ export function createSimulatorHandler(state: SimState) {
             calls: state.dataset.calls.length,
             visible: state.dataset.calls.filter((c) => state.isVisible(c, now)).length,
             transcriptsReady: state.dataset.calls.filter((c) => state.isVisible(c, now) && state.transcriptReady(c, now)).length,
-            users: state.dataset.users.map((u) => ({ email: u.email, name: u.name, inWorkspace: u.inWorkspace, gongId: u.gongId, salesloftGuid: u.salesloftGuid, clariId: u.clariId })),
+            users: state.dataset.users.map((u) => ({
+              email: u.email,
+              name: u.name,
+              inWorkspace: u.inWorkspace,
+              gongId: u.gongId,
+              salesloftGuid: u.salesloftGuid,
+              clariId: u.clariId,
+            })),
           },
         });
       }

@@ -36,8 +36,16 @@ export class SimState {
     // One authorization server per OAuth provider; only the client app and the access-token lifetime differ.
     const server = (label: string, client: () => { clientId: string; clientSecret: string }, accessTtlSec: () => number) =>
       new OAuthServer({ label, client, accessTtlSec, codeTtlMs: () => this.config.codeTtlMs, now: () => this.now() });
-    this.gongOAuth = server("Gong", () => this.config.gong, () => this.config.gongTokenTtlSec);
-    this.salesloftOAuth = server("Salesloft", () => this.config.salesloft, () => this.config.salesloftTokenTtlSec);
+    this.gongOAuth = server(
+      "Gong",
+      () => this.config.gong,
+      () => this.config.gongTokenTtlSec,
+    );
+    this.salesloftOAuth = server(
+      "Salesloft",
+      () => this.config.salesloft,
+      () => this.config.salesloftTokenTtlSec,
+    );
     this.regenerate();
     this.resetLimiters();
   }
@@ -173,9 +181,7 @@ export class SimState {
   /** Adds a call that ended just now (or at the given time) and is listed from now on. */
   addCall(opts: GenerateCallOptions & { ownerEmail?: string; transcriptReady?: boolean; crmDealKey?: string } = {}): SimCall {
     const now = this.now();
-    const ownerIdx = opts.ownerEmail
-      ? this.dataset.users.findIndex((u) => u.email === opts.ownerEmail!.toLowerCase())
-      : opts.ownerIdx;
+    const ownerIdx = opts.ownerEmail ? this.dataset.users.findIndex((u) => u.email === opts.ownerEmail!.toLowerCase()) : opts.ownerIdx;
     if (opts.ownerEmail && ownerIdx === -1) throw new Error(`unknown owner ${opts.ownerEmail}`);
     const crmDealIdx = opts.crmDealKey ? DEMO_DEALS.findIndex((d) => d.key === opts.crmDealKey) : opts.crmDealIdx;
     if (opts.crmDealKey && crmDealIdx === -1) throw new Error(`unknown deal ${opts.crmDealKey}`);

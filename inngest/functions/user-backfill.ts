@@ -11,7 +11,10 @@ export const userBackfill = inngest.createFunction(
     retries: 4,
     // The shared rate limiter paces requests; this only bounds workers per provider account.
     // One worker per user, so a duplicate event waits and then finds the user done.
-    concurrency: [{ key: "event.data.integrationId", limit: 4 }, { key: "event.data.userSyncId", limit: 1 }],
+    concurrency: [
+      { key: "event.data.integrationId", limit: 4 },
+      { key: "event.data.userSyncId", limit: 1 },
+    ],
     cancelOn: cancelOnDisconnect,
     onFailure: async ({ event, error, step }) => {
       const { userSyncId, integrationId, runId, generation } = event.data.event.data;

@@ -43,9 +43,7 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       authorize: (raw) => authorizeCredentials(raw),
     }),
-    ...(googleAuthEnabled
-      ? [GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID!, clientSecret: env.GOOGLE_CLIENT_SECRET! })]
-      : []),
+    ...(googleAuthEnabled ? [GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID!, clientSecret: env.GOOGLE_CLIENT_SECRET! })] : []),
   ],
   callbacks: {
     // Google sign-in is for people already invited to a workspace (matched by email).

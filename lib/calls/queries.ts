@@ -160,9 +160,7 @@ export async function countDealCalls(viewer: Viewer, dealId: string): Promise<nu
 // ---------------------------------------------------------------------------------------------
 
 export type RecordingState =
-  | { state: "valid"; audioUrl: string | null; videoUrl: string | null; expiresAt: Date }
-  | { state: "expired"; expiresAt: Date | null }
-  | { state: "none" };
+  { state: "valid"; audioUrl: string | null; videoUrl: string | null; expiresAt: Date } | { state: "expired"; expiresAt: Date | null } | { state: "none" };
 
 /** Recording links are shown only while valid; an expired or unknown expiry never reaches the browser. */
 export function recordingState(c: { audioUrl: string | null; videoUrl: string | null; recordingExpiresAt: Date | null }, now = new Date()): RecordingState {
@@ -173,8 +171,7 @@ export function recordingState(c: { audioUrl: string | null; videoUrl: string | 
   return { state: "expired", expiresAt: c.recordingExpiresAt };
 }
 
-const jsonStrings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x.trim() !== "") : [];
+const jsonStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x.trim() !== "") : []);
 
 export async function getCall(viewer: Viewer, callId: string, now = new Date()) {
   if (!isId(callId)) return null;
@@ -234,7 +231,7 @@ export async function getCall(viewer: Viewer, callId: string, now = new Date()) 
           source: call.dealLink.source,
           matchedOn: call.dealLink.matchedOn,
           updatedAt: call.dealLink.updatedAt,
-          linkedBy: call.dealLink.linkedBy ? call.dealLink.linkedBy.name ?? call.dealLink.linkedBy.email : null,
+          linkedBy: call.dealLink.linkedBy ? (call.dealLink.linkedBy.name ?? call.dealLink.linkedBy.email) : null,
           deal: call.dealLink.deal,
         }
       : null,
@@ -255,11 +252,18 @@ export async function getTranscript(viewer: Viewer, callId: string): Promise<Tra
 /** The transcript of a call already loaded through the visibility rule (withCall); compact enough to ship as JSON. */
 export async function transcriptOf(call: Pick<VisibleCall, "id" | "transcriptStatus">): Promise<TranscriptData> {
   const [participants, sentences] = await Promise.all([
-    db.callParticipant.findMany({ where: { callId: call.id }, select: { speakerKey: true, name: true, email: true, affiliation: true }, orderBy: { position: "asc" } }),
+    db.callParticipant.findMany({
+      where: { callId: call.id },
+      select: { speakerKey: true, name: true, email: true, affiliation: true },
+      orderBy: { position: "asc" },
+    }),
     db.$queryRaw<Array<{ speakerKey: string | null; startMs: number; text: string }>>`
       SELECT "speakerKey", "startMs", text FROM "TranscriptSentence" WHERE "callId" = ${call.id} ORDER BY idx`,
   ]);
-  const speakers = buildSpeakers(sentences.map((s) => s.speakerKey), participants);
+  const speakers = buildSpeakers(
+    sentences.map((s) => s.speakerKey),
+    participants,
+  );
   return { status: call.transcriptStatus, speakers: speakers.list, turns: groupTurns(sentences, speakers.indexOf) };
 }
 

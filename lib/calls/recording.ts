@@ -13,9 +13,14 @@ export type FreshRecording = { audioUrl: string | null; videoUrl: string | null;
 const USABLE = new Set(["CONNECTED", "SYNCING"]);
 
 /** For a call already loaded through the visibility rule (withCall, or findVisibleCall): only its integration is read here. */
-export async function refreshRecording(call: Pick<VisibleCall, "id" | "workspaceId" | "provider" | "providerCallId" | "integrationId">): Promise<FreshRecording> {
+export async function refreshRecording(
+  call: Pick<VisibleCall, "id" | "workspaceId" | "provider" | "providerCallId" | "integrationId">,
+): Promise<FreshRecording> {
   const integration = call.integrationId
-    ? await db.integration.findFirst({ where: { id: call.integrationId, workspaceId: call.workspaceId }, select: { id: true, provider: true, apiBaseUrl: true, status: true } })
+    ? await db.integration.findFirst({
+        where: { id: call.integrationId, workspaceId: call.workspaceId },
+        select: { id: true, provider: true, apiBaseUrl: true, status: true },
+      })
     : null;
   const name = PROVIDER_NAMES[call.provider];
   if (!integration || !USABLE.has(integration.status)) {

@@ -13,7 +13,11 @@ import { buildSpeakers } from "@/lib/calls/transcript";
 export const SEARCH_PAGE_SIZE = 20;
 
 export const searchParamsSchema = z.object({
-  q: z.string().transform((v) => v.trim().slice(0, 200)).optional().catch(undefined),
+  q: z
+    .string()
+    .transform((v) => v.trim().slice(0, 200))
+    .optional()
+    .catch(undefined),
   page: z.coerce.number().int().min(1).max(50).default(1).catch(1),
 });
 export type SearchParams = z.infer<typeof searchParamsSchema>;
@@ -67,7 +71,9 @@ type Row = {
 };
 
 export async function searchTranscripts(viewer: Viewer, params: { q?: string; page?: number }): Promise<SearchResult> {
-  const query = sqlText(params.q ?? "").trim().slice(0, 200);
+  const query = sqlText(params.q ?? "")
+    .trim()
+    .slice(0, 200);
   const pageNo = Math.min(Math.max(params.page ?? 1, 1), 50);
   const empty: SearchResult = { query, searchable: false, hits: [], page: pageNo, hasNext: false, total: 0 };
   if (!query) return empty;

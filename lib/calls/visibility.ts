@@ -50,7 +50,14 @@ export function visibleCallWhere(viewer: Viewer): Prisma.CallWhereInput {
 }
 
 /** A call as the route wrapper (withCall) loaded it: already checked to be visible to the viewer. */
-export type VisibleCall = { id: string; workspaceId: string; provider: Provider; providerCallId: string; integrationId: string | null; transcriptStatus: TranscriptStatus };
+export type VisibleCall = {
+  id: string;
+  workspaceId: string;
+  provider: Provider;
+  providerCallId: string;
+  integrationId: string | null;
+  transcriptStatus: TranscriptStatus;
+};
 
 const VISIBLE_CALL_SELECT = { id: true, workspaceId: true, provider: true, providerCallId: true, integrationId: true, transcriptStatus: true } as const;
 

@@ -41,10 +41,30 @@ export type DemoDeal = {
 };
 
 const COMPANIES = [
-  "Globex", "Initech", "Umbrella", "Stark Industries", "Wayne Enterprises", "Hooli", "Pied Piper",
-  "Soylent", "Wonka Industries", "Tyrell", "Cyberdyne", "Massive Dynamic", "Vandelay Industries",
-  "Aperture Science", "Black Mesa", "Oscorp", "Gringotts", "Monarch Solutions", "Dunder Mifflin",
-  "Prestige Worldwide", "Nakatomi Trading", "Blue Sun", "Virtucon", "Bluth Company",
+  "Globex",
+  "Initech",
+  "Umbrella",
+  "Stark Industries",
+  "Wayne Enterprises",
+  "Hooli",
+  "Pied Piper",
+  "Soylent",
+  "Wonka Industries",
+  "Tyrell",
+  "Cyberdyne",
+  "Massive Dynamic",
+  "Vandelay Industries",
+  "Aperture Science",
+  "Black Mesa",
+  "Oscorp",
+  "Gringotts",
+  "Monarch Solutions",
+  "Dunder Mifflin",
+  "Prestige Worldwide",
+  "Nakatomi Trading",
+  "Blue Sun",
+  "Virtucon",
+  "Bluth Company",
 ];
 const PRODUCTS = ["Platform rollout", "Expansion", "Renewal", "Pilot", "Enterprise upgrade", "Analytics add-on"];
 const STAGES: Array<{ stage: string; isClosed: boolean }> = [
@@ -55,7 +75,24 @@ const STAGES: Array<{ stage: string; isClosed: boolean }> = [
   { stage: "Closed Won", isClosed: true },
   { stage: "Closed Lost", isClosed: true },
 ];
-const FIRST = ["Avery", "Blake", "Cameron", "Dana", "Elliot", "Frankie", "Harper", "Jamie", "Kendall", "Logan", "Parker", "Quinn", "Reese", "Sage", "Rowan", "Emerson"];
+const FIRST = [
+  "Avery",
+  "Blake",
+  "Cameron",
+  "Dana",
+  "Elliot",
+  "Frankie",
+  "Harper",
+  "Jamie",
+  "Kendall",
+  "Logan",
+  "Parker",
+  "Quinn",
+  "Reese",
+  "Sage",
+  "Rowan",
+  "Emerson",
+];
 const LAST = ["Shaw", "Ortiz", "Kim", "Patel", "Fischer", "Okafor", "Larsen", "Moreau", "Silva", "Tanaka", "Walsh", "Haddad"];
 const TITLES = ["VP of Sales", "Head of RevOps", "CFO", "Director of IT", "Procurement Manager", "CTO", "Sales Manager"];
 

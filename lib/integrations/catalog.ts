@@ -5,13 +5,15 @@ import { PROVIDER_LIST, type ProviderId, type ProviderSlug } from "@/lib/provide
 export type ProviderKey = ProviderId;
 
 /** The integration cards, in registry order. */
-export const PROVIDERS: Array<{ key: ProviderKey; slug: ProviderSlug; name: string; auth: "oauth" | "apiKey"; description: string }> = PROVIDER_LIST.map((p) => ({
-  key: p.id,
-  slug: p.slug,
-  name: p.displayName,
-  auth: p.auth,
-  description: p.description,
-}));
+export const PROVIDERS: Array<{ key: ProviderKey; slug: ProviderSlug; name: string; auth: "oauth" | "apiKey"; description: string }> = PROVIDER_LIST.map(
+  (p) => ({
+    key: p.id,
+    slug: p.slug,
+    name: p.displayName,
+    auth: p.auth,
+    description: p.description,
+  }),
+);
 
 export const STATUS_LABEL: Record<string, string> = {
   NOT_CONNECTED: "Not connected",
@@ -40,7 +42,12 @@ export const WIZARD_STEPS = [
 ] as const;
 export type WizardStepKey = (typeof WIZARD_STEPS)[number]["key"];
 
-export const BACKFILL_OPTIONS: Array<{ value: "DAYS_30" | "DAYS_60" | "DAYS_90" | "MONTHS_6" | "YEAR_1" | "ALL_TIME"; label: string; description: string; recommended?: boolean }> = [
+export const BACKFILL_OPTIONS: Array<{
+  value: "DAYS_30" | "DAYS_60" | "DAYS_90" | "MONTHS_6" | "YEAR_1" | "ALL_TIME";
+  label: string;
+  description: string;
+  recommended?: boolean;
+}> = [
   { value: "DAYS_30", label: "Last 30 days", description: "Quick setup – recent calls only" },
   { value: "DAYS_60", label: "Last 60 days", description: "2 months of history" },
   { value: "DAYS_90", label: "Last 90 days", description: "3 months of history" },
@@ -66,9 +73,14 @@ export const RUN_KIND_LABEL: Record<string, string> = {
  * What the card offers: the wizard while it is not finished, Manage once connected. A wizard that was
  * started (Authorize/Backfill/Sync) is "Continue setup".
  */
-export function cardAction(status: string, wizardStep: string | null | undefined): { label: "Connect" | "Continue setup" | "Manage"; target: "setup" | "manage" } {
+export function cardAction(
+  status: string,
+  wizardStep: string | null | undefined,
+): { label: "Connect" | "Continue setup" | "Manage"; target: "setup" | "manage" } {
   if (status === "CONNECTED" || status === "RECONNECT_REQUIRED") {
-    return wizardStep && wizardStep !== "COMPLETE" && wizardStep !== "CONNECT" ? { label: "Continue setup", target: "setup" } : { label: "Manage", target: "manage" };
+    return wizardStep && wizardStep !== "COMPLETE" && wizardStep !== "CONNECT"
+      ? { label: "Continue setup", target: "setup" }
+      : { label: "Manage", target: "manage" };
   }
   if (status === "SYNCING" && wizardStep !== "SYNC") return { label: "Manage", target: "manage" };
   if (status === "CONNECTING" || status === "SYNCING") return { label: "Continue setup", target: "setup" };

@@ -69,7 +69,13 @@ export async function startOAuth(actor: Actor, provider: Provider) {
     await transition(integration.id, { type: "authorizeStarted" }, { client: tx });
     const url = connectClient(provider).authorizationUrl({ state, codeVerifier });
     await tx.oAuthState.create({
-      data: { state, integrationId: integration.id, userId: actor.userId, codeVerifier: codeVerifier && encryptString(codeVerifier), expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS) },
+      data: {
+        state,
+        integrationId: integration.id,
+        userId: actor.userId,
+        codeVerifier: codeVerifier && encryptString(codeVerifier),
+        expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS),
+      },
     });
     return url;
   });
@@ -160,8 +166,18 @@ export async function oauthAttemptStatus(workspaceId: string, state: string) {
 // Key and secret travel in HTTP headers (X-Api-Key / X-Api-Password): printable ASCII only.
 const HEADER_SAFE = /^[\x20-\x7E]+$/;
 export const apiKeySchema = z.object({
-  apiKey: z.string({ error: "Enter your API Key." }).trim().min(1, "Enter your API Key.").max(500, "The API Key is too long.").regex(HEADER_SAFE, "The API Key can only contain letters, digits and symbols."),
-  apiSecret: z.string({ error: "Enter your API Secret." }).trim().min(1, "Enter your API Secret.").max(500, "The API Secret is too long.").regex(HEADER_SAFE, "The API Secret can only contain letters, digits and symbols."),
+  apiKey: z
+    .string({ error: "Enter your API Key." })
+    .trim()
+    .min(1, "Enter your API Key.")
+    .max(500, "The API Key is too long.")
+    .regex(HEADER_SAFE, "The API Key can only contain letters, digits and symbols."),
+  apiSecret: z
+    .string({ error: "Enter your API Secret." })
+    .trim()
+    .min(1, "Enter your API Secret.")
+    .max(500, "The API Secret is too long.")
+    .regex(HEADER_SAFE, "The API Secret can only contain letters, digits and symbols."),
 });
 
 /** Checks the key with the provider first; nothing is saved unless it works. */
@@ -219,9 +235,7 @@ export async function retryUser(actor: Actor, integration: IntegrationRef, userS
 export async function syncNow(actor: Actor, integration: IntegrationRef) {
   const integrationId = integration.id;
   if (integration.status !== "CONNECTED") {
-    throw new ConflictError(
-      integration.status === "SYNCING" ? "A sync is already running." : "Connect the integration before syncing.",
-    );
+    throw new ConflictError(integration.status === "SYNCING" ? "A sync is already running." : "Connect the integration before syncing.");
   }
   const running = await db.integration.findFirst({ where: { id: integrationId, syncLockedUntil: { gt: new Date() } }, select: { id: true } });
   if (running) throw new ConflictError("A sync is already running.");
@@ -242,7 +256,7 @@ export async function beginReconnect(_actor: Actor, integration: IntegrationRef)
   return { provider: integration.provider };
 }
 
-export const purgeConfirmSchema = z.object({ confirm: z.literal("DELETE", { message: 'Type DELETE to confirm.' }) });
+export const purgeConfirmSchema = z.object({ confirm: z.literal("DELETE", { message: "Type DELETE to confirm." }) });
 
 export async function purge(actor: Actor, integration: IntegrationRef, input: unknown) {
   parseInput(purgeConfirmSchema, input);

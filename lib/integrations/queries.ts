@@ -127,8 +127,19 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       orderBy: { startedAt: "desc" },
       take: 25,
       select: {
-        id: true, kind: true, status: true, startedAt: true, finishedAt: true, windowFrom: true, windowTo: true,
-        callsAdded: true, callsUpdated: true, callsDeleted: true, transcriptsAdded: true, requestsUsed: true, error: true,
+        id: true,
+        kind: true,
+        status: true,
+        startedAt: true,
+        finishedAt: true,
+        windowFrom: true,
+        windowTo: true,
+        callsAdded: true,
+        callsUpdated: true,
+        callsDeleted: true,
+        transcriptsAdded: true,
+        requestsUsed: true,
+        error: true,
       },
     }),
     db.providerRequestCount.findMany({
@@ -176,7 +187,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       lastSyncAt: iso(row.lastSyncAt),
       nextSyncAt: iso(row.nextSyncAt),
       syncLockedUntil: iso(row.syncLockedUntil),
-      connectedBy: row.connectedBy ? row.connectedBy.name ?? row.connectedBy.email : null,
+      connectedBy: row.connectedBy ? (row.connectedBy.name ?? row.connectedBy.email) : null,
     },
     status: row.status as string,
     wizardStep: row.wizardStep as string,
@@ -197,7 +208,12 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     usage: usage.map((u) => ({ bucketStart: u.bucketStart.toISOString(), requests: u.requests, throttled: u.throttled })),
     quota,
     purge: lastPurge
-      ? { status: lastPurge.status as string, callsDeleted: lastPurge.callsDeleted, startedAt: lastPurge.startedAt.toISOString(), finishedAt: iso(lastPurge.finishedAt) }
+      ? {
+          status: lastPurge.status as string,
+          callsDeleted: lastPurge.callsDeleted,
+          startedAt: lastPurge.startedAt.toISOString(),
+          finishedAt: iso(lastPurge.finishedAt),
+        }
       : null,
   };
 }

@@ -1,14 +1,6 @@
 // In-memory RequestGate and CredentialStore for tests and local development. The production versions
 // (Postgres-backed, shared across workers) implement the same interfaces.
-import type {
-  CredentialStore,
-  GateAcquire,
-  GateReport,
-  ProviderCredentials,
-  RateLimitPolicy,
-  RateLimitWindow,
-  RequestGate,
-} from "./types";
+import type { CredentialStore, GateAcquire, GateReport, ProviderCredentials, RateLimitPolicy, RateLimitWindow, RequestGate } from "./types";
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -31,7 +23,7 @@ function bucketStart(window: RateLimitWindow, now: number): number {
   if (window.align === "utcWeekSunday") {
     const day = Math.floor(now / 86_400_000);
     // 1970-01-01 was a Thursday: day 3 was the first Sunday.
-    const sunday = day - ((day - 3) % 7 + 7) % 7;
+    const sunday = day - ((((day - 3) % 7) + 7) % 7);
     return sunday * 86_400_000;
   }
   return now - window.windowMs;
@@ -57,10 +49,7 @@ export interface InMemoryGateStats {
  * honours Retry-After / a zero "remaining" header reported by responses. FIFO; priority is ignored
  * here (the shared limiter orders by it).
  */
-export function createInMemoryGate(
-  policy: RateLimitPolicy,
-  options: InMemoryGateOptions = {},
-): RequestGate & { stats: InMemoryGateStats } {
+export function createInMemoryGate(policy: RateLimitPolicy, options: InMemoryGateOptions = {}): RequestGate & { stats: InMemoryGateStats } {
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? abortableSleep;
   const log: Array<{ t: number; cost: number }> = [];
@@ -156,9 +145,7 @@ function createMutex() {
 }
 
 /** In-memory credential store; share one instance between clients to model one integration. */
-export function createInMemoryCredentialStore(
-  initial: ProviderCredentials,
-): CredentialStore & { current(): ProviderCredentials; updates: number } {
+export function createInMemoryCredentialStore(initial: ProviderCredentials): CredentialStore & { current(): ProviderCredentials; updates: number } {
   let creds = structuredClone(initial);
   const lock = createMutex();
   const store = {

@@ -77,21 +77,24 @@ export class OAuthSession {
 }
 
 /** Maps an OAuth error body ({error:"invalid_grant"} etc.) from a token endpoint. */
-export function classifyTokenError(
-  label: string,
-  phase: "exchange" | "refresh",
-  status: number,
-  body: unknown,
-): ProviderError | undefined {
+export function classifyTokenError(label: string, phase: "exchange" | "refresh", status: number, body: unknown): ProviderError | undefined {
   const error = typeof body === "object" && body !== null && "error" in body ? String((body as { error: unknown }).error) : "";
   const description =
-    typeof body === "object" && body !== null && "error_description" in body
-      ? String((body as { error_description: unknown }).error_description)
-      : "";
+    typeof body === "object" && body !== null && "error_description" in body ? String((body as { error_description: unknown }).error_description) : "";
   if (error === "invalid_grant") {
     return phase === "refresh"
-      ? new ProviderError("AUTH_REVOKED", label, `${label} refused the refresh token (invalid_grant${description ? `: ${description}` : ""}); reconnect required`, { status })
-      : new ProviderError("INVALID_CREDENTIALS", label, `${label} refused the authorization code (invalid_grant${description ? `: ${description}` : ""}); start the connection again`, { status });
+      ? new ProviderError(
+          "AUTH_REVOKED",
+          label,
+          `${label} refused the refresh token (invalid_grant${description ? `: ${description}` : ""}); reconnect required`,
+          { status },
+        )
+      : new ProviderError(
+          "INVALID_CREDENTIALS",
+          label,
+          `${label} refused the authorization code (invalid_grant${description ? `: ${description}` : ""}); start the connection again`,
+          { status },
+        );
   }
   if (error === "invalid_client" || error === "unauthorized_client") {
     return new ProviderError("CONFIG", label, `${label} rejected the OAuth client id/secret (${error})`, { status });
@@ -156,7 +159,11 @@ export class OAuthClient<T extends TokenFields> {
     const { oauthBaseUrl, clientId, clientSecret } = this.config;
     if (!oauthBaseUrl || !clientId || !clientSecret) {
       const env = providerSpec(this.provider).env;
-      throw new ProviderError("CONFIG", this.label, `${this.label} OAuth needs oauthBaseUrl, clientId and clientSecret (${env.clientId} / ${env.clientSecret})`);
+      throw new ProviderError(
+        "CONFIG",
+        this.label,
+        `${this.label} OAuth needs oauthBaseUrl, clientId and clientSecret (${env.clientId} / ${env.clientSecret})`,
+      );
     }
     return { base: trimSlash(oauthBaseUrl), clientId, clientSecret };
   }
@@ -242,13 +249,21 @@ export class OAuthClient<T extends TokenFields> {
     const response = await send(as, client, auth, options);
     let checked: oauth.TokenEndpointResponse;
     try {
-      checked = phase === "exchange" ? await oauth.processAuthorizationCodeResponse(as, client, response) : await oauth.processRefreshTokenResponse(as, client, response);
+      checked =
+        phase === "exchange"
+          ? await oauth.processAuthorizationCodeResponse(as, client, response)
+          : await oauth.processRefreshTokenResponse(as, client, response);
     } catch (e) {
       if (e instanceof ProviderError) throw e;
-      throw new ProviderError("INVALID_RESPONSE", this.label, `${this.label} returned an unexpected token response for ${endpoint}: ${e instanceof Error ? e.message : String(e)}`, {
-        field: "(body)",
-        cause: e,
-      });
+      throw new ProviderError(
+        "INVALID_RESPONSE",
+        this.label,
+        `${this.label} returned an unexpected token response for ${endpoint}: ${e instanceof Error ? e.message : String(e)}`,
+        {
+          field: "(body)",
+          cause: e,
+        },
+      );
     }
     return parsePayload(this.label, endpoint, this.tokenSchema, checked);
   }

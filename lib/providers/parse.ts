@@ -7,12 +7,7 @@ export function issuePath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Parses `data` or throws INVALID_RESPONSE with `field` set to the first offending path. */
-export function parsePayload<S extends z.ZodType>(
-  provider: string,
-  endpoint: string,
-  schema: S,
-  data: unknown,
-): z.output<S> {
+export function parsePayload<S extends z.ZodType>(provider: string, endpoint: string, schema: S, data: unknown): z.output<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

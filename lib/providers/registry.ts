@@ -70,8 +70,7 @@ interface ProviderSpecBase<Id extends string, Slug extends string> {
 }
 
 export type ProviderSpec<Id extends string = string, Slug extends string = string> =
-  | (ProviderSpecBase<Id, Slug> & { auth: "oauth"; oauth: OAuthSpec })
-  | (ProviderSpecBase<Id, Slug> & { auth: "apiKey"; oauth: null });
+  (ProviderSpecBase<Id, Slug> & { auth: "oauth"; oauth: OAuthSpec }) | (ProviderSpecBase<Id, Slug> & { auth: "apiKey"; oauth: null });
 
 const HOUR = 3_600_000;
 
@@ -85,7 +84,7 @@ function gongAccountLabel({ apiBaseUrl }: { apiBaseUrl: string | null }): string
   try {
     const u = new URL(apiBaseUrl);
     const tenant = u.pathname.split("/").filter(Boolean).pop();
-    return `Gong · ${u.hostname.includes("gong.io") ? u.hostname.split(".")[0] : tenant ?? u.hostname}`;
+    return `Gong · ${u.hostname.includes("gong.io") ? u.hostname.split(".")[0] : (tenant ?? u.hostname)}`;
   } catch {
     return "Gong";
   }
@@ -153,7 +152,12 @@ export const PROVIDER_LIST = [
       apiBaseUrlField: null,
       refreshTokenRotates: true,
     },
-    env: { apiBaseUrl: "SALESLOFT_API_BASE_URL", oauthBaseUrl: "SALESLOFT_OAUTH_BASE_URL", clientId: "SALESLOFT_CLIENT_ID", clientSecret: "SALESLOFT_CLIENT_SECRET" },
+    env: {
+      apiBaseUrl: "SALESLOFT_API_BASE_URL",
+      oauthBaseUrl: "SALESLOFT_OAUTH_BASE_URL",
+      clientId: "SALESLOFT_CLIENT_ID",
+      clientSecret: "SALESLOFT_CLIENT_SECRET",
+    },
     envDefaults: { apiBaseUrl: "https://api.salesloft.com", oauthBaseUrl: "https://accounts.salesloft.com" },
     facts: {
       rateLimit: {

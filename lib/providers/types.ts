@@ -1,13 +1,7 @@
 // The provider interface the sync engine programs against. Every provider difference (auth style,
 // paging, batching, rate limits, time units) lives behind it; the engine never branches on provider.
 // Types only: safe to import from anywhere.
-import type {
-  CanonicalCall,
-  CanonicalTranscript,
-  ProviderId,
-  ProviderUserRecord,
-  Recording,
-} from "./canonical";
+import type { CanonicalCall, CanonicalTranscript, ProviderId, ProviderUserRecord, Recording } from "./canonical";
 
 export type { ProviderId } from "./canonical";
 

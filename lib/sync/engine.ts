@@ -58,7 +58,14 @@ export async function isCurrent(integrationId: string, generation: number): Prom
 /** Counts one run's requests: plugged into the gate's onReport. */
 function runCounter() {
   let requests = 0;
-  return { onReport: (_r: GateReport) => void requests++, take: () => { const n = requests; requests = 0; return n; } };
+  return {
+    onReport: (_r: GateReport) => void requests++,
+    take: () => {
+      const n = requests;
+      requests = 0;
+      return n;
+    },
+  };
 }
 
 async function addRunCounts(runId: string | null, counts: { added?: number; updated?: number; transcripts?: number; requests?: number }) {
@@ -156,7 +163,13 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
   const us = await db.userSync.findUniqueOrThrow({
     where: { id: userSyncId },
     select: {
-      id: true, integrationId: true, status: true, checkpoint: true, windowFrom: true, windowTo: true, startedAt: true,
+      id: true,
+      integrationId: true,
+      status: true,
+      checkpoint: true,
+      windowFrom: true,
+      windowTo: true,
+      startedAt: true,
       providerUser: { select: { providerUserId: true, email: true } },
     },
   });
@@ -217,7 +230,10 @@ async function ingestPage(
   const res = await ingestCalls(ctx, calls);
   const needTranscript = res.kept.filter((k) => k.transcriptStatus === "PENDING").map((k) => k.providerCallId);
   const transcripts = await fetchAndStoreTranscripts(integration, client, needTranscript, priority, owner);
-  await linkCalls(integration.workspaceId, res.kept.map((k) => k.id));
+  await linkCalls(
+    integration.workspaceId,
+    res.kept.map((k) => k.id),
+  );
   return { kept: res.kept, added: res.added, updated: res.updated, transcripts };
 }
 
@@ -370,7 +386,13 @@ export async function refetchMissingTranscripts(integrationId: string, generatio
   if (pending.length === 0) return 0;
   const counter = runCounter();
   const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
-  const stored = await fetchAndStoreTranscripts(integration, client, pending.map((p) => p.providerCallId), "poll", `run:${runId}`);
+  const stored = await fetchAndStoreTranscripts(
+    integration,
+    client,
+    pending.map((p) => p.providerCallId),
+    "poll",
+    `run:${runId}`,
+  );
   await addRunCounts(runId, { transcripts: stored, requests: counter.take() });
   return stored;
 }
@@ -391,7 +413,10 @@ export async function dueIntegrations(now = new Date()) {
 export async function disconnectIntegration(integrationId: string) {
   const updated = await transition(integrationId, { type: "disconnected" });
   await db.syncRun.updateMany({ where: { integrationId, status: "RUNNING" }, data: { status: "CANCELLED", finishedAt: new Date(), error: "Disconnected" } });
-  await db.userSync.updateMany({ where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } }, data: { status: "FAILED", error: "Stopped: the integration was disconnected.", errorCode: "DISCONNECTED" } });
+  await db.userSync.updateMany({
+    where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } },
+    data: { status: "FAILED", error: "Stopped: the integration was disconnected.", errorCode: "DISCONNECTED" },
+  });
   return updated.generation;
 }
 
@@ -406,4 +431,3 @@ export async function purgeBatch(integrationId: string): Promise<number> {
   await db.call.deleteMany({ where: { id: { in: ids } } });
   return ids.length;
 }
-

@@ -31,7 +31,6 @@ export interface FailureRule {
   message: (name: string, error?: ProviderError) => string;
 }
 
-
 /** A wait of a rate limit whose response named none. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
 

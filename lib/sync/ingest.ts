@@ -142,9 +142,7 @@ export async function storeTranscripts(workspaceId: string, provider: CanonicalC
   let stored = 0;
   for (const group of groups) {
     const ids = group.map((t) => idOf.get(t.providerCallId)!);
-    const sentences = group.flatMap((t, g) =>
-      t.status === "AVAILABLE" ? t.sentences.map((s, idx) => ({ callId: ids[g]!, idx, s })) : [],
-    );
+    const sentences = group.flatMap((t, g) => (t.status === "AVAILABLE" ? t.sentences.map((s, idx) => ({ callId: ids[g]!, idx, s })) : []));
     const details = group.map((t) => t.details);
     await db.$transaction([
       // Two users' pages can carry the same call (Clari lists by participant): lock the calls, in id

@@ -16,7 +16,14 @@ import { db, type Prisma } from "@/lib/db";
 import { IllegalTransitionError } from "@/lib/errors";
 import type { BackfillPeriod, IntegrationStatus, WizardStep } from "@/lib/generated/prisma/enums";
 
-export const INTEGRATION_STATUSES = ["NOT_CONNECTED", "CONNECTING", "SYNCING", "CONNECTED", "RECONNECT_REQUIRED", "DISCONNECTED"] as const satisfies readonly IntegrationStatus[];
+export const INTEGRATION_STATUSES = [
+  "NOT_CONNECTED",
+  "CONNECTING",
+  "SYNCING",
+  "CONNECTED",
+  "RECONNECT_REQUIRED",
+  "DISCONNECTED",
+] as const satisfies readonly IntegrationStatus[];
 export const WIZARD_STEPS = ["CONNECT", "AUTHORIZE", "BACKFILL", "SYNC", "COMPLETE"] as const satisfies readonly WizardStep[];
 
 /** How often a connected integration is polled; the first poll is scheduled when the backfill completes. */
@@ -84,7 +91,12 @@ export const TRANSITIONS: { [T in LifecycleEventType]: Transition<EventOf<T>> } 
     rules: [
       // Re-authorizing a working integration: it keeps syncing until the new credentials arrive.
       { from: ["CONNECTED"], to: null, step: "AUTHORIZE", effects: () => ({ statusMessage: null }) },
-      { from: ["NOT_CONNECTED", "CONNECTING", "RECONNECT_REQUIRED", "DISCONNECTED"], to: "CONNECTING", step: "AUTHORIZE", effects: () => ({ statusMessage: null }) },
+      {
+        from: ["NOT_CONNECTED", "CONNECTING", "RECONNECT_REQUIRED", "DISCONNECTED"],
+        to: "CONNECTING",
+        step: "AUTHORIZE",
+        effects: () => ({ statusMessage: null }),
+      },
     ],
     illegal: "A sync is running for this integration. Wait for it to finish or disconnect first.",
   },
@@ -214,7 +226,11 @@ export async function tryTransition(integrationId: string, event: LifecycleEvent
 }
 
 /** Same, but an event that is not allowed in the row's state is an IllegalTransitionError (code CONFLICT). */
-export async function transition(integrationId: string, event: LifecycleEvent, opts: { client?: Client; now?: Date; message?: string } = {}): Promise<LifecycleState> {
+export async function transition(
+  integrationId: string,
+  event: LifecycleEvent,
+  opts: { client?: Client; now?: Date; message?: string } = {},
+): Promise<LifecycleState> {
   const state = await tryTransition(integrationId, event, opts);
   if (state) return state;
   const row = await (opts.client ?? db).integration.findUnique({ where: { id: integrationId }, select: { status: true, wizardStep: true } });

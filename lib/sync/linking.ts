@@ -50,10 +50,20 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
   const accountIds = [...new Set(calls.flatMap((c) => c.crmAccountIds))];
   const emails = [...new Set(calls.flatMap((c) => c.participants.map((p) => p.email!)))];
   const [byDeal, byAccount, byContact] = await Promise.all([
-    dealIds.length ? db.deal.findMany({ where: { workspaceId, crmDealId: { in: dealIds } }, select: { id: true, isClosed: true, updatedAt: true, crmDealId: true } }) : [],
-    accountIds.length ? db.deal.findMany({ where: { workspaceId, crmAccountId: { in: accountIds } }, select: { id: true, isClosed: true, updatedAt: true, crmAccountId: true } }) : [],
+    dealIds.length
+      ? db.deal.findMany({ where: { workspaceId, crmDealId: { in: dealIds } }, select: { id: true, isClosed: true, updatedAt: true, crmDealId: true } })
+      : [],
+    accountIds.length
+      ? db.deal.findMany({
+          where: { workspaceId, crmAccountId: { in: accountIds } },
+          select: { id: true, isClosed: true, updatedAt: true, crmAccountId: true },
+        })
+      : [],
     emails.length
-      ? db.dealContact.findMany({ where: { workspaceId, email: { in: emails } }, select: { email: true, deal: { select: { id: true, isClosed: true, updatedAt: true } } } })
+      ? db.dealContact.findMany({
+          where: { workspaceId, email: { in: emails } },
+          select: { email: true, deal: { select: { id: true, isClosed: true, updatedAt: true } } },
+        })
       : [],
   ]);
 
@@ -111,7 +121,10 @@ export async function relinkWorkspace(workspaceId: string): Promise<LinkSummary>
     where: { workspaceId, OR: [{ dealLink: null }, { dealLink: { source: { not: "MANUAL" } } }] },
     select: { id: true },
   });
-  return linkCalls(workspaceId, calls.map((c) => c.id));
+  return linkCalls(
+    workspaceId,
+    calls.map((c) => c.id),
+  );
 }
 
 /** A person's choice: move the call to a deal, or unlink it (dealId null). Kept by every later sync. */

@@ -174,9 +174,7 @@ export class SharedRateLimiter implements RequestGate {
         WHERE "integrationId" = ${this.integrationId} FOR UPDATE`;
       const row = rows[0]!;
       const state: LimiterState = row.state ?? {};
-      const tickets = Object.fromEntries(
-        Object.entries(state.tickets ?? {}).filter(([, t]) => now - t.seen < this.opts.ticketTtlMs),
-      );
+      const tickets = Object.fromEntries(Object.entries(state.tickets ?? {}).filter(([, t]) => now - t.seen < this.opts.ticketTtlMs));
       const mine = tickets[ticket] ?? { p: rank, t: now, seen: now };
       mine.seen = now;
       tickets[ticket] = mine;
@@ -239,4 +237,3 @@ export async function requestCounts(integrationId: string, since: Date) {
     select: { bucketStart: true, requests: true, throttled: true },
   });
 }
-

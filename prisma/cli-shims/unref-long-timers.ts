@@ -20,4 +20,3 @@ globalThis.setInterval = ((fn: (...a: unknown[]) => void, ms?: number, ...args: 
   unrefIfLong(originalSetInterval(fn, ms, ...args), ms)) as typeof setInterval;
 
 export {};
-

@@ -121,7 +121,8 @@ function minimumRequests(provider: ProviderKey, state: SimState, synced: Set<num
       perCall += 1;
       if (state.transcriptReady(c)) perCall += Math.max(1, ceil(transcriptFor(state.config.seed, c).length, 100));
     }
-    const crm = new Set(mine.map((c) => (c.crmDealIdx !== null ? `o${c.crmDealIdx}` : c.contactDealIdx !== null ? `a${c.contactDealIdx}` : "")).filter(Boolean)).size;
+    const crm = new Set(mine.map((c) => (c.crmDealIdx !== null ? `o${c.crmDealIdx}` : c.contactDealIdx !== null ? `a${c.contactDealIdx}` : "")).filter(Boolean))
+      .size;
     let perUser = usersPages + perCall + crm;
     for (const u of synced) perUser += Math.max(1, ceil(mine.filter((c) => c.ownerIdx === u).length, 100));
     return {
@@ -197,7 +198,9 @@ async function main() {
       for (const m of members) if (!keep.has(m.user.email)) await h.db.membership.delete({ where: { id: m.id } });
     }
     const memberEmails = new Set(
-      (await h.db.membership.findMany({ where: { workspaceId: h.actor.workspaceId }, select: { user: { select: { email: true } } } })).map((m) => m.user.email.toLowerCase()),
+      (await h.db.membership.findMany({ where: { workspaceId: h.actor.workspaceId }, select: { user: { select: { email: true } } } })).map((m) =>
+        m.user.email.toLowerCase(),
+      ),
     );
     const synced = new Set(state.dataset.users.filter((u) => memberEmails.has(u.email.toLowerCase())).map((u) => u.idx));
     if (synced.size !== users) throw new Error(`expected ${users} synced users, the simulator and workspace share ${synced.size}`);
@@ -236,9 +239,13 @@ async function main() {
     const started = Date.now();
     await connect.chooseBackfill(h.actor, await h.integration(integrationId), "ALL_TIME");
     progress = setInterval(() => {
-      void h.db.call.count({ where: { integrationId } }).then((n) =>
-        console.log(`[${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${n} calls, ${hits.filter((x) => x.isApi && x.provider === provider).length} requests`),
-      );
+      void h.db.call
+        .count({ where: { integrationId } })
+        .then((n) =>
+          console.log(
+            `[${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${n} calls, ${hits.filter((x) => x.isApi && x.provider === provider).length} requests`,
+          ),
+        );
     }, 30_000);
     for (;;) {
       const row = await h.db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { wizardStep: true, status: true, statusMessage: true } });
@@ -293,19 +300,37 @@ async function main() {
       const deals = await import("../../lib/deals/queries");
       const ws = h.actor.workspaceId;
       const viewer = { workspaceId: ws, userId: h.actor.userId, role: "ADMIN" as const };
-      const big = await h.db.callDealLink.groupBy({ by: ["dealId"], where: { workspaceId: ws, dealId: { not: null } }, _count: { _all: true }, orderBy: { _count: { callId: "desc" } }, take: 1 });
-      const longest = await h.db.call.findFirst({ where: { ...where, transcriptStatus: "AVAILABLE" }, orderBy: { sentenceCount: "desc" }, select: { id: true, sentenceCount: true, durationSec: true } });
+      const big = await h.db.callDealLink.groupBy({
+        by: ["dealId"],
+        where: { workspaceId: ws, dealId: { not: null } },
+        _count: { _all: true },
+        orderBy: { _count: { callId: "desc" } },
+        take: 1,
+      });
+      const longest = await h.db.call.findFirst({
+        where: { ...where, transcriptStatus: "AVAILABLE" },
+        orderBy: { sentenceCount: "desc" },
+        select: { id: true, sentenceCount: true, durationSec: true },
+      });
       const dealCount = await h.db.deal.count({ where: { workspaceId: ws } });
-      pages.push(await timed(`Deals list (${dealCount} deals), sort by last call`, pageRuns, () => deals.listDeals(ws, deals.dealListParamsSchema.parse({}), viewer)));
+      pages.push(
+        await timed(`Deals list (${dealCount} deals), sort by last call`, pageRuns, () => deals.listDeals(ws, deals.dealListParamsSchema.parse({}), viewer)),
+      );
       if (big[0]?.dealId) {
         const dealId = big[0].dealId;
-        pages.push(await timed(`Deal page (${big[0]._count._all} calls): deal + first page + count`, pageRuns, () =>
-          Promise.all([deals.getDeal(ws, dealId), q.listDealCalls(viewer, dealId), q.countDealCalls(viewer, dealId)])));
+        pages.push(
+          await timed(`Deal page (${big[0]._count._all} calls): deal + first page + count`, pageRuns, () =>
+            Promise.all([deals.getDeal(ws, dealId), q.listDealCalls(viewer, dealId), q.countDealCalls(viewer, dealId)]),
+          ),
+        );
       }
       if (longest) {
         pages.push(await timed(`Call page data (getCall)`, pageRuns, () => q.getCall(viewer, longest.id)));
-        pages.push(await timed(`Transcript: ${Math.round(longest.durationSec / 60)} min, ${longest.sentenceCount} sentences (+ JSON)`, pageRuns, async () =>
-          JSON.stringify(await q.getTranscript(viewer, longest.id))));
+        pages.push(
+          await timed(`Transcript: ${Math.round(longest.durationSec / 60)} min, ${longest.sentenceCount} sentences (+ JSON)`, pageRuns, async () =>
+            JSON.stringify(await q.getTranscript(viewer, longest.id)),
+          ),
+        );
       }
       for (const term of ["pricing", '"single sign-on"', "nonexistentword"]) {
         const first = await searchTranscripts(viewer, { q: term });
@@ -341,7 +366,11 @@ async function main() {
       phaseMs,
       floorMs: (cost / limit.limit) * limit.windowMs,
       rateFraction: cost / ((phaseMs / limit.windowMs) * limit.limit),
-      peakFraction: peakFraction(limit, times, costs.filter((c) => c.t >= started)),
+      peakFraction: peakFraction(
+        limit,
+        times,
+        costs.filter((c) => c.t >= started),
+      ),
       callsPerSec: calls / (wallMs / 1000),
       transcriptsPerSec: transcripts / (wallMs / 1000),
       sentencesPerSec: sentences / (wallMs / 1000),
@@ -357,8 +386,7 @@ async function main() {
     if (jsonOut) {
       fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
       fs.writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
-    }
-    else console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+    } else console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
   } finally {
     if (progress) clearInterval(progress);
     await h.close();

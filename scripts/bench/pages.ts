@@ -62,7 +62,18 @@ const PHRASES = [
   "We have about two hundred reps across three regions.",
   "Let me check the contract terms and get back to you tomorrow.",
 ];
-const TITLES = ["Discovery call", "Demo", "Pricing discussion", "Technical deep dive", "Security review", "Negotiation", "Kickoff", "Check-in", "Executive briefing", "Renewal planning"];
+const TITLES = [
+  "Discovery call",
+  "Demo",
+  "Pricing discussion",
+  "Technical deep dive",
+  "Security review",
+  "Negotiation",
+  "Kickoff",
+  "Check-in",
+  "Executive briefing",
+  "Renewal planning",
+];
 
 type Stat = Timing & { key?: string };
 
@@ -83,7 +94,8 @@ const measure = (name: string, fn: () => Promise<unknown>, note?: string): Promi
 async function generate(c: pg.Client, passwordHash: string) {
   const t0 = performance.now();
   await c.query("BEGIN");
-  const ws = (await c.query(`INSERT INTO "Workspace" (id, name, slug, "updatedAt") VALUES ('bench_ws_00000001', 'Bench', 'bench', now()) RETURNING id`)).rows[0].id as string;
+  const ws = (await c.query(`INSERT INTO "Workspace" (id, name, slug, "updatedAt") VALUES ('bench_ws_00000001', 'Bench', 'bench', now()) RETURNING id`)).rows[0]
+    .id as string;
   const users = [
     ["bench_admin_000001", "admin@bench.test", "Alex Admin", "ADMIN"],
     ["bench_rep_00000001", "rep1@bench.test", "Riley Park", "MEMBER"],
@@ -94,7 +106,10 @@ async function generate(c: pg.Client, passwordHash: string) {
     await c.query(`INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") VALUES ($1, $2, $3, $4, now())`, [id, email, name, passwordHash]);
     await c.query(`INSERT INTO "Membership" (id, "userId", "workspaceId", role) VALUES ($1, $2, $3, $4::"Role")`, [`m_${id}`, id, ws, role]);
   }
-  await c.query(`INSERT INTO "Integration" (id, "workspaceId", provider, status, "wizardStep", "updatedAt") VALUES ('bench_int_gong_001', $1, 'GONG', 'CONNECTED', 'COMPLETE', now())`, [ws]);
+  await c.query(
+    `INSERT INTO "Integration" (id, "workspaceId", provider, status, "wizardStep", "updatedAt") VALUES ('bench_int_gong_001', $1, 'GONG', 'CONNECTED', 'COMPLETE', now())`,
+    [ws],
+  );
 
   // 1,000 deals; deal 0 is the big one. Contacts: two per deal.
   await c.query(
@@ -182,9 +197,11 @@ async function generate(c: pg.Client, passwordHash: string) {
   );
   await c.query("COMMIT");
   await c.query("ANALYZE");
-  const counts = (await c.query(`SELECT (SELECT count(*) FROM "Deal")::int AS deals, (SELECT count(*) FROM "Call")::int AS calls,
+  const counts = (
+    await c.query(`SELECT (SELECT count(*) FROM "Deal")::int AS deals, (SELECT count(*) FROM "Call")::int AS calls,
     (SELECT count(*) FROM "CallParticipant")::int AS participants, (SELECT count(*) FROM "TranscriptSentence")::int AS sentences,
-    (SELECT count(*) FROM "CallDealLink")::int AS links`)).rows[0];
+    (SELECT count(*) FROM "CallDealLink")::int AS links`)
+  ).rows[0];
   console.log(`Generated in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
   return { workspaceId: ws, counts };
 }
@@ -223,7 +240,12 @@ async function main() {
     const longCall = "bench_call_0000000";
     // A cursor 100 calls before the end of the big deal's timeline (1,900 calls deep at 2,000).
     const deepOffset = Math.max(0, BIG_DEAL_CALLS - 101);
-    const deep = (await c.query(`SELECT "callId", "callStartedAt" FROM "CallDealLink" WHERE "dealId" = $1 ORDER BY "callStartedAt" DESC, "callId" DESC OFFSET ${deepOffset} LIMIT 1`, [bigDeal])).rows[0];
+    const deep = (
+      await c.query(
+        `SELECT "callId", "callStartedAt" FROM "CallDealLink" WHERE "dealId" = $1 ORDER BY "callStartedAt" DESC, "callId" DESC OFFSET ${deepOffset} LIMIT 1`,
+        [bigDeal],
+      )
+    ).rows[0];
     const deepCursor = calls.encodeCursor({ at: deep.callStartedAt, id: deep.callId });
 
     const transcript = await calls.getTranscript(member, longCall);
@@ -237,28 +259,59 @@ async function main() {
     const stats: Stat[] = [];
     const dealsParams = deals.dealListParamsSchema.parse({});
     stats.push(await measure("Deals list: 1,000 deals, sort by last call", () => deals.listDeals(workspaceId, dealsParams, member)));
-    stats.push(await measure("Deals list: sort by name, page 20", () => deals.listDeals(workspaceId, deals.dealListParamsSchema.parse({ sort: "name", page: "20" }), member)));
-    stats.push(await measure("Deals list: search \"renewal\"", () => deals.listDeals(workspaceId, deals.dealListParamsSchema.parse({ q: "renewal" }), member)));
+    stats.push(
+      await measure("Deals list: sort by name, page 20", () =>
+        deals.listDeals(workspaceId, deals.dealListParamsSchema.parse({ sort: "name", page: "20" }), member),
+      ),
+    );
+    stats.push(await measure('Deals list: search "renewal"', () => deals.listDeals(workspaceId, deals.dealListParamsSchema.parse({ q: "renewal" }), member)));
     const bigN = BIG_DEAL_CALLS.toLocaleString("en-US");
-    stats.push(await measure(`Deal page (${bigN} calls): deal + first page + count`, () =>
-      Promise.all([deals.getDeal(workspaceId, bigDeal), calls.listDealCalls(member, bigDeal), calls.countDealCalls(member, bigDeal)])));
-    stats.push(await measure(`Deal page (${bigN} calls): deep page (after ${(deepOffset + 1).toLocaleString("en-US")} calls)`, () =>
-      Promise.all([deals.getDeal(workspaceId, bigDeal), calls.listDealCalls(member, bigDeal, { before: deepCursor }), calls.countDealCalls(member, bigDeal)])));
+    stats.push(
+      await measure(`Deal page (${bigN} calls): deal + first page + count`, () =>
+        Promise.all([deals.getDeal(workspaceId, bigDeal), calls.listDealCalls(member, bigDeal), calls.countDealCalls(member, bigDeal)]),
+      ),
+    );
+    stats.push(
+      await measure(`Deal page (${bigN} calls): deep page (after ${(deepOffset + 1).toLocaleString("en-US")} calls)`, () =>
+        Promise.all([deals.getDeal(workspaceId, bigDeal), calls.listDealCalls(member, bigDeal, { before: deepCursor }), calls.countDealCalls(member, bigDeal)]),
+      ),
+    );
     stats.push(await measure("Deal page timeline only, admin, first page", () => calls.listDealCalls(admin, bigDeal)));
     stats.push(await measure("Call page data (getCall)", () => calls.getCall(member, longCall)));
-    stats.push(await measure(`Transcript load: 90 min, ${LONG_SENTENCES.toLocaleString("en-US")} sentences (+ JSON)`, async () => JSON.stringify(await calls.getTranscript(member, longCall)),
-      `${transcript?.turns.length} turns, ${(transcriptBytes / 1024).toFixed(0)} KiB JSON`));
+    stats.push(
+      await measure(
+        `Transcript load: 90 min, ${LONG_SENTENCES.toLocaleString("en-US")} sentences (+ JSON)`,
+        async () => JSON.stringify(await calls.getTranscript(member, longCall)),
+        `${transcript?.turns.length} turns, ${(transcriptBytes / 1024).toFixed(0)} KiB JSON`,
+      ),
+    );
     stats.push(await measure(`Search "pricing" (common: ${matched(common)})`, () => searchTranscripts(member, { q: "pricing" })));
     stats.push(await measure(`Search "pricing", page 10`, () => searchTranscripts(member, { q: "pricing", page: 10 })));
     stats.push(await measure(`Search phrase "security review" (${matched(phrase)})`, () => searchTranscripts(member, { q: '"security review"' })));
     stats.push(await measure(`Search "healthcare reference" (${matched(rare)})`, () => searchTranscripts(member, { q: "healthcare reference" })));
     stats.push(await measure(`Search "zanzibar initiative" (rare: ${matched(selective)})`, () => searchTranscripts(member, { q: "zanzibar initiative" })));
     stats.push(await measure(`Search "nonexistentword" (0 hits)`, () => searchTranscripts(member, { q: "nonexistentword" })));
-    stats.push(await measure("Search, admin viewer, \"pricing\"", () => searchTranscripts(admin, { q: "pricing" })));
+    stats.push(await measure('Search, admin viewer, "pricing"', () => searchTranscripts(admin, { q: "pricing" })));
     stats.push(await measure("Unlinked calls: first page + count", () => Promise.all([calls.listUnlinkedCalls(member), calls.countUnlinkedCalls(member)])));
     // Stable keys for the growth table in docs/benchmarks.md (same order as above).
-    const KEYS = ["deals-last-call", "deals-name-p20", "deals-search", "deal-page", "deal-deep", "deal-admin", "call-page", "transcript",
-      "search-common", "search-common-p10", "search-phrase", "search-two-words", "search-rare", "search-none", "search-admin", "unlinked"];
+    const KEYS = [
+      "deals-last-call",
+      "deals-name-p20",
+      "deals-search",
+      "deal-page",
+      "deal-deep",
+      "deal-admin",
+      "call-page",
+      "transcript",
+      "search-common",
+      "search-common-p10",
+      "search-phrase",
+      "search-two-words",
+      "search-rare",
+      "search-none",
+      "search-admin",
+      "unlinked",
+    ];
     stats.forEach((s, i) => (s.key = KEYS[i]));
 
     // Plans of the hot queries (same SQL shape as lib/calls), to show the indexes at work.
@@ -266,28 +319,52 @@ async function main() {
     const visible = `(c."workspaceId" = $2 AND (NOT c."isPrivate" OR EXISTS (SELECT 1 FROM "CallParticipant" vp WHERE vp."callId" = c.id AND vp."userId" = $3)))`;
     const visibleHashed = `(c."workspaceId" = $2 AND (NOT c."isPrivate" OR c.id IN (SELECT vp."callId" FROM "CallParticipant" vp WHERE vp."userId" = $3)))`;
     const plans: Array<[string, string]> = [
-      ["Deal timeline, deep keyset page (member)", await explain(c,
-        `SELECT c.id FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
+      [
+        "Deal timeline, deep keyset page (member)",
+        await explain(
+          c,
+          `SELECT c.id FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
          WHERE l."dealId" = $1 AND l."workspaceId" = $2 AND ${visible}
            AND l."callStartedAt" <= $4 AND (l."callStartedAt" < $4 OR l."callId" < $5)
-         ORDER BY l."callStartedAt" DESC, l."callId" DESC LIMIT 21`, [bigDeal, workspaceId, member.userId, deep.callStartedAt, deep.callId])],
+         ORDER BY l."callStartedAt" DESC, l."callId" DESC LIMIT 21`,
+          [bigDeal, workspaceId, member.userId, deep.callStartedAt, deep.callId],
+        ),
+      ],
       // The two shapes of lib/calls/search.ts: words walk the calls' word sets; AND/phrases start at sentences.
-      ["Search \"pricing\", first page (member): call word sets, newest first", await explain(c,
-        `WITH mc AS MATERIALIZED (SELECT c.id, c."startedAt" FROM "Call" c
+      [
+        'Search "pricing", first page (member): call word sets, newest first',
+        await explain(
+          c,
+          `WITH mc AS MATERIALIZED (SELECT c.id, c."startedAt" FROM "Call" c
            WHERE c."transcriptLexemes" @@ querytree(websearch_to_tsquery('english', $1))::tsquery AND ${visibleHashed})
          SELECT m.id, (SELECT count(*) FROM mc) FROM (SELECT * FROM mc ORDER BY "startedAt" DESC, id DESC) cl
          CROSS JOIN LATERAL (SELECT s.id FROM "TranscriptSentence" s WHERE s."callId" = cl.id
-           AND s.tsv @@ websearch_to_tsquery('english', $1) ORDER BY s.idx) m LIMIT 21`, ["pricing", workspaceId, member.userId])],
-      ["Search \"zanzibar initiative\" (member): sentences first", await explain(c,
-        `WITH m AS MATERIALIZED (SELECT s.id, s."callId", s.idx FROM "TranscriptSentence" s
+           AND s.tsv @@ websearch_to_tsquery('english', $1) ORDER BY s.idx) m LIMIT 21`,
+          ["pricing", workspaceId, member.userId],
+        ),
+      ],
+      [
+        'Search "zanzibar initiative" (member): sentences first',
+        await explain(
+          c,
+          `WITH m AS MATERIALIZED (SELECT s.id, s."callId", s.idx FROM "TranscriptSentence" s
            WHERE s.tsv @@ websearch_to_tsquery('english', $1)),
          matched AS (SELECT m.*, c."startedAt" FROM m JOIN "Call" c ON c.id = m."callId" WHERE ${visibleHashed})
          SELECT id, (SELECT count(DISTINCT "callId") FROM matched) FROM matched
-         ORDER BY "startedAt" DESC, "callId" DESC, idx ASC LIMIT 21`, ["zanzibar initiative", workspaceId, member.userId])],
-      ["Deals list sorted by last call (member)", await explain(c,
-        `SELECT d.id, (SELECT l."callStartedAt" FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
+         ORDER BY "startedAt" DESC, "callId" DESC, idx ASC LIMIT 21`,
+          ["zanzibar initiative", workspaceId, member.userId],
+        ),
+      ],
+      [
+        "Deals list sorted by last call (member)",
+        await explain(
+          c,
+          `SELECT d.id, (SELECT l."callStartedAt" FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
                        WHERE l."dealId" = d.id AND ${visible} ORDER BY l."callStartedAt" DESC LIMIT 1) AS "lastCallAt"
-         FROM "Deal" d WHERE d."workspaceId" = $2 AND $1::text IS NOT NULL ORDER BY "lastCallAt" DESC NULLS LAST, d.id LIMIT 25`, ["-", workspaceId, member.userId])],
+         FROM "Deal" d WHERE d."workspaceId" = $2 AND $1::text IS NOT NULL ORDER BY "lastCallAt" DESC NULLS LAST, d.id LIMIT 25`,
+          ["-", workspaceId, member.userId],
+        ),
+      ],
     ];
     await db.$disconnect();
 

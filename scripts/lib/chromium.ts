@@ -18,17 +18,13 @@ export type ChromiumHost = {
 // Only CHROMIUM_PATH is read; a plain record so tests need not build a whole ProcessEnv.
 type ChromiumEnv = Record<string, string | undefined>;
 
-export type ChromiumPlan =
-  | { action: "use"; path: string }
-  | { action: "install"; path: string; notice: string }
-  | { action: "fail"; message: string };
+export type ChromiumPlan = { action: "use"; path: string } | { action: "install"; path: string; notice: string } | { action: "fail"; message: string };
 
 export function chromiumPath(env: ChromiumEnv): string {
   return env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH;
 }
 
-const missing = (file: string) =>
-  `Chromium not found at ${file}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`;
+const missing = (file: string) => `Chromium not found at ${file}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`;
 
 export function planChromium(env: ChromiumEnv, host: ChromiumHost): ChromiumPlan {
   const file = chromiumPath(env);
@@ -80,7 +76,9 @@ export async function ensureChromium(
     await install();
   } catch (err) {
     // apt's own output (kept by run()) follows the one line, for whoever needs the detail.
-    throw new Error(`Installing Debian's chromium failed: install it (apt-get install chromium) or set CHROMIUM_PATH\n${(err as Error).message}`, { cause: err });
+    throw new Error(`Installing Debian's chromium failed: install it (apt-get install chromium) or set CHROMIUM_PATH\n${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (!host.isExecutable(plan.path)) throw new Error(`apt-get installed chromium, but still ${missing(plan.path)}`);
   return plan.path;

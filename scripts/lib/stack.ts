@@ -103,7 +103,13 @@ export async function startStack(opts: StackOptions): Promise<void> {
     // Also per port (.data/e2e-stack-<port>.json): two e2e runs on different ports never read each
     // other's stack; the app's output goes to .data/e2e-stack-<port>.log (the abuse suite greps it).
     const info = JSON.stringify(
-      { appUrl: env.APP_URL, simulatorUrl: extra.GONG_OAUTH_BASE_URL?.replace(/\/gong$/, "") ?? null, inngestUrl: extra.INNGEST_BASE_URL ?? null, databaseUrl, logFile: logFile ?? null },
+      {
+        appUrl: env.APP_URL,
+        simulatorUrl: extra.GONG_OAUTH_BASE_URL?.replace(/\/gong$/, "") ?? null,
+        inngestUrl: extra.INNGEST_BASE_URL ?? null,
+        databaseUrl,
+        logFile: logFile ?? null,
+      },
       null,
       2,
     );
@@ -138,6 +144,6 @@ export async function startStack(opts: StackOptions): Promise<void> {
 
   console.log(
     `\n  Callsync ${opts.mode === "dev" ? "(development)" : "(production)"} → ${env.APP_URL}\n` +
-      `${seeded ? "  Seeded the demo workspace \"Acme\".\n" : ""}${demoLoginsText()}\n`,
+      `${seeded ? '  Seeded the demo workspace "Acme".\n' : ""}${demoLoginsText()}\n`,
   );
 }

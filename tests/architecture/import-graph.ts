@@ -11,7 +11,11 @@ export const LAYERS = ["providers", "sync", "integrations"];
 /** Module specifiers of a TypeScript source: static imports and re-exports, side-effect imports, import() and require(). */
 export function importsOf(source: string): string[] {
   const out: string[] = [];
-  const patterns = [/\b(?:import|export)\s[^'"`;]*?\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\b(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/g];
+  const patterns = [
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*["']([^"']+)["']/g,
+    /\bimport\s*["']([^"']+)["']/g,
+    /\b(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ];
   for (const re of patterns) for (const m of source.matchAll(re)) out.push(m[1]!);
   return out;
 }
@@ -41,7 +45,8 @@ export function checkLib(files: Record<string, string>): { violations: Violation
   for (const [file, source] of Object.entries(files)) {
     const from = folderOf(file);
     for (const spec of importsOf(source)) {
-      if (FORBIDDEN_ALIASES.some((a) => spec === a || spec.startsWith(`${a}/`))) violations.push({ file, spec, rule: "lib/ must not import the app, components, Inngest functions or dev tools" });
+      if (FORBIDDEN_ALIASES.some((a) => spec === a || spec.startsWith(`${a}/`)))
+        violations.push({ file, spec, rule: "lib/ must not import the app, components, Inngest functions or dev tools" });
       if (spec.startsWith(".")) {
         const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
         if (!resolved.startsWith("lib/")) violations.push({ file, spec, rule: "relative import leaves lib/" });

@@ -46,12 +46,24 @@ describe("withIntegration", () => {
     sessionUser.id = w.member.id;
     expect((await answer(await route(post(ok), params({ provider: "gong" })))).body.error?.message).toMatch(/Only workspace admins/);
     sessionUser.id = w.admin.id;
-    expect(await answer(await route(post(ok), params({ provider: "zoom" })))).toMatchObject({ status: 404, body: { error: { message: "That provider was not found." } } });
-    expect(await answer(await route(post("{{"), params({ provider: "gong" })))).toMatchObject({ status: 400, body: { error: { message: "The request body must be valid JSON." } } });
+    expect(await answer(await route(post(ok), params({ provider: "zoom" })))).toMatchObject({
+      status: 404,
+      body: { error: { message: "That provider was not found." } },
+    });
+    expect(await answer(await route(post("{{"), params({ provider: "gong" })))).toMatchObject({
+      status: 400,
+      body: { error: { message: "The request body must be valid JSON." } },
+    });
     // Bad input is a 400 even where there is no integration (Clari is not connected here)…
-    expect(await answer(await route(post("{}"), params({ provider: "clari" })))).toMatchObject({ status: 400, body: { error: { message: "Choose a period." } } });
+    expect(await answer(await route(post("{}"), params({ provider: "clari" })))).toMatchObject({
+      status: 400,
+      body: { error: { message: "Choose a period." } },
+    });
     // …and good input on a provider without an integration is a 404.
-    expect(await answer(await route(post(ok), params({ provider: "clari" })))).toMatchObject({ status: 404, body: { error: { message: "That integration was not found." } } });
+    expect(await answer(await route(post(ok), params({ provider: "clari" })))).toMatchObject({
+      status: 404,
+      body: { error: { message: "That integration was not found." } },
+    });
     expect(seen).not.toHaveBeenCalled();
   });
 
@@ -74,8 +86,14 @@ describe("withIntegration", () => {
     sessionUser.id = w.member.id;
     expect((await actionNotFound(post("{}"), params({ provider: "gong" }))).status).toBe(403);
     sessionUser.id = w.admin.id;
-    expect(await answer(await actionNotFound(post("{}"), params({ provider: "gong" })))).toMatchObject({ status: 404, body: { error: { message: "That action was not found." } } });
-    expect(await answer(await actionNotFound(new Request("http://test/api"), params({ provider: "__proto__" })))).toMatchObject({ status: 404, body: { error: { message: "That provider was not found." } } });
+    expect(await answer(await actionNotFound(post("{}"), params({ provider: "gong" })))).toMatchObject({
+      status: 404,
+      body: { error: { message: "That action was not found." } },
+    });
+    expect(await answer(await actionNotFound(new Request("http://test/api"), params({ provider: "__proto__" })))).toMatchObject({
+      status: 404,
+      body: { error: { message: "That provider was not found." } },
+    });
   });
 });
 
@@ -85,12 +103,16 @@ describe("withCall", () => {
   it("loads the call through the visibility rule: someone else's private call, another workspace's call and a bad id are all 404", async () => {
     const w = await callsWorkspace();
     const other = await callsWorkspace();
-    const ids = await w.ingest([canonicalCall("open", [person(w.member.email, "INTERNAL")]), canonicalCall("secret", [person(w.rep.email, "INTERNAL")], { isPrivate: true })]);
+    const ids = await w.ingest([
+      canonicalCall("open", [person(w.member.email, "INTERNAL")]),
+      canonicalCall("secret", [person(w.rep.email, "INTERNAL")], { isPrivate: true }),
+    ]);
     const get = async (callId: string) => answer(await route(new Request("http://test/api"), params({ callId })));
     expect((await get(ids.open!)).status).toBe(401);
     sessionUser.id = w.member.id;
     expect(await get(ids.open!)).toEqual({ status: 200, body: { id: ids.open, workspaceId: w.workspace.id } });
-    for (const id of [ids.secret!, "x", "a".repeat(300)]) expect(await get(id)).toMatchObject({ status: 404, body: { error: { message: "That call was not found." } } });
+    for (const id of [ids.secret!, "x", "a".repeat(300)])
+      expect(await get(id)).toMatchObject({ status: 404, body: { error: { message: "That call was not found." } } });
     sessionUser.id = w.rep.id;
     expect((await get(ids.secret!)).status).toBe(200);
     sessionUser.id = w.admin.id;
@@ -108,7 +130,10 @@ describe("withCall", () => {
     });
     sessionUser.id = other.member.id;
     // Not this viewer's call: a bad body is still refused as input first.
-    expect(await answer(await withInput(post('{"n":"x"}'), params({ callId: ids.c! })))).toMatchObject({ status: 400, body: { error: { message: "n must be a number." } } });
+    expect(await answer(await withInput(post('{"n":"x"}'), params({ callId: ids.c! })))).toMatchObject({
+      status: 400,
+      body: { error: { message: "n must be a number." } },
+    });
     expect((await withInput(post('{"n":1}'), params({ callId: ids.c! }))).status).toBe(404);
     sessionUser.id = w.member.id;
     expect(await answer(await withInput(post('{"n":1}'), params({ callId: ids.c! })))).toEqual({ status: 200, body: { n: 1 } });

@@ -13,17 +13,40 @@ export const person = (
   speakerKey: string | null = null,
   extra: Partial<CanonicalParticipant> = {},
 ): CanonicalParticipant => ({
-  speakerKey, name: email ? email.split("@")[0]! : null, email, title: null, phone: null, affiliation,
-  isInvitee: true, isAttendee: true, providerUserId: null, ...extra,
+  speakerKey,
+  name: email ? email.split("@")[0]! : null,
+  email,
+  title: null,
+  phone: null,
+  affiliation,
+  isInvitee: true,
+  isAttendee: true,
+  providerUserId: null,
+  ...extra,
 });
 
 export function canonicalCall(id: string, participants: CanonicalParticipant[], extra: Partial<CanonicalCall> = {}): CanonicalCall {
   return {
-    provider: "GONG", providerCallId: id, title: `Call ${id}`, startedAt: new Date("2026-10-01T15:00:00Z"), durationSec: 1800,
-    direction: "CONFERENCE", platform: "Zoom", language: "eng", isPrivate: false, providerUrl: `https://app.gong.io/call?id=${id}`,
-    summary: null, keyPoints: null, actionItems: null,
-    crm: { system: null, dealIds: [], accountIds: [] }, recording: { audioUrl: null, videoUrl: null, expiresAt: null },
-    participants, ownerProviderUserId: null, transcriptStatus: "PENDING", providerUpdatedAt: null, ...extra,
+    provider: "GONG",
+    providerCallId: id,
+    title: `Call ${id}`,
+    startedAt: new Date("2026-10-01T15:00:00Z"),
+    durationSec: 1800,
+    direction: "CONFERENCE",
+    platform: "Zoom",
+    language: "eng",
+    isPrivate: false,
+    providerUrl: `https://app.gong.io/call?id=${id}`,
+    summary: null,
+    keyPoints: null,
+    actionItems: null,
+    crm: { system: null, dealIds: [], accountIds: [] },
+    recording: { audioUrl: null, videoUrl: null, expiresAt: null },
+    participants,
+    ownerProviderUserId: null,
+    transcriptStatus: "PENDING",
+    providerUpdatedAt: null,
+    ...extra,
   };
 }
 
@@ -39,7 +62,11 @@ export async function callsWorkspace() {
   const crmDealId = `006${uid()}`;
   const dealA = await db.deal.create({
     data: {
-      workspaceId: workspace.id, name: "Globex expansion", stage: "Discovery", crmSource: "SALESFORCE", crmDealId,
+      workspaceId: workspace.id,
+      name: "Globex expansion",
+      stage: "Discovery",
+      crmSource: "SALESFORCE",
+      crmDealId,
       contacts: { create: [{ workspaceId: workspace.id, name: "Grace Buyer", email: "grace@globex.example" }] },
     },
   });
@@ -52,7 +79,10 @@ export async function callsWorkspace() {
   const ctx = await loadIngestContext(workspace.id, integration.id);
   async function ingest(calls: CanonicalCall[]) {
     const { kept } = await ingestCalls(ctx, calls);
-    await linkCalls(workspace.id, kept.map((k) => k.id));
+    await linkCalls(
+      workspace.id,
+      kept.map((k) => k.id),
+    );
     return Object.fromEntries(kept.map((k) => [k.providerCallId, k.id])) as Record<string, string>;
   }
   async function transcript(providerCallId: string, sentences: CanonicalSentence[]) {

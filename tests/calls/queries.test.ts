@@ -34,9 +34,10 @@ async function timelineData(w: CallsWorkspace) {
   const onB = Array.from({ length: 3 }, (_, i) => canonicalCall(`b${i}`, [me], { startedAt: new Date(base + i * HOUR) }));
   const loose = [canonicalCall("u0", [me], { startedAt: new Date(base - HOUR) }), canonicalCall("u1", [me], { startedAt: new Date(base - 2 * HOUR) })];
   const ids = await w.ingest([...onA, ...onB, ...loose]);
-  for (let i = 0; i < 3; i++) await db.callDealLink.create({
-    data: { workspaceId: w.workspace.id, callId: ids[`b${i}`]!, dealId: w.dealB.id, source: "MANUAL", callStartedAt: new Date(base + i * HOUR) },
-  });
+  for (let i = 0; i < 3; i++)
+    await db.callDealLink.create({
+      data: { workspaceId: w.workspace.id, callId: ids[`b${i}`]!, dealId: w.dealB.id, source: "MANUAL", callStartedAt: new Date(base + i * HOUR) },
+    });
   // Expected timeline order for deal A: newest first, ties by call id descending.
   const expected = onA
     .map((c) => ({ id: ids[c.providerCallId]!, at: c.startedAt.getTime() }))
@@ -148,11 +149,15 @@ describe("call page", () => {
   it("returns metadata, participants grouped Internal / External / Unknown, and how the deal was linked", async () => {
     const w = await callsWorkspace();
     const ids = await w.ingest([
-      canonicalCall("c1", [
-        person(w.admin.email, "INTERNAL", "s1", { title: "AE", phone: "+1 555 0100" }),
-        person("grace@globex.example", "EXTERNAL", "s2", { isInvitee: true, isAttendee: false }),
-        person(null, "UNKNOWN", "s3", { name: "Dial-in", phone: "+1 555 0199" }),
-      ], { summary: "Pricing talk", actionItems: ["Send proposal", 42, ""] as unknown as string[], keyPoints: ["Budget approved"] }),
+      canonicalCall(
+        "c1",
+        [
+          person(w.admin.email, "INTERNAL", "s1", { title: "AE", phone: "+1 555 0100" }),
+          person("grace@globex.example", "EXTERNAL", "s2", { isInvitee: true, isAttendee: false }),
+          person(null, "UNKNOWN", "s3", { name: "Dial-in", phone: "+1 555 0199" }),
+        ],
+        { summary: "Pricing talk", actionItems: ["Send proposal", 42, ""] as unknown as string[], keyPoints: ["Budget approved"] },
+      ),
     ]);
     const call = await getCall(w.viewers.member, ids.c1!);
     expect(call).toMatchObject({ title: "Call c1", platform: "Zoom", language: "eng", direction: "CONFERENCE", isPrivate: false, summary: "Pricing talk" });
@@ -169,11 +174,20 @@ describe("call page", () => {
     const w = await callsWorkspace();
     const now = new Date("2026-10-02T12:00:00Z");
     const ids = await w.ingest([
-      canonicalCall("fresh", [person(w.admin.email, "INTERNAL")], { recording: { audioUrl: "https://r/a.mp3", videoUrl: null, expiresAt: new Date(now.getTime() + HOUR) } }),
-      canonicalCall("stale", [person(w.admin.email, "INTERNAL")], { recording: { audioUrl: "https://r/b.mp3", videoUrl: "https://r/b.mp4", expiresAt: new Date(now.getTime() - 1) } }),
+      canonicalCall("fresh", [person(w.admin.email, "INTERNAL")], {
+        recording: { audioUrl: "https://r/a.mp3", videoUrl: null, expiresAt: new Date(now.getTime() + HOUR) },
+      }),
+      canonicalCall("stale", [person(w.admin.email, "INTERNAL")], {
+        recording: { audioUrl: "https://r/b.mp3", videoUrl: "https://r/b.mp4", expiresAt: new Date(now.getTime() - 1) },
+      }),
       canonicalCall("none", [person(w.admin.email, "INTERNAL")]),
     ]);
-    expect((await getCall(w.viewers.admin, ids.fresh!, now))!.recording).toEqual({ state: "valid", audioUrl: "https://r/a.mp3", videoUrl: null, expiresAt: new Date(now.getTime() + HOUR) });
+    expect((await getCall(w.viewers.admin, ids.fresh!, now))!.recording).toEqual({
+      state: "valid",
+      audioUrl: "https://r/a.mp3",
+      videoUrl: null,
+      expiresAt: new Date(now.getTime() + HOUR),
+    });
     const stale = (await getCall(w.viewers.admin, ids.stale!, now))!.recording;
     expect(stale).toEqual({ state: "expired", expiresAt: new Date(now.getTime() - 1) });
     expect(JSON.stringify(stale)).not.toContain("https://r/b");
@@ -196,22 +210,41 @@ describe("transcript", () => {
   it("attributes speakers by speakerKey, numbers unknown speakers, and groups consecutive sentences into turns", async () => {
     const w = await callsWorkspace();
     await w.ingest([
-      canonicalCall("t", [person(w.admin.email, "INTERNAL", "s1", { name: "Alex Admin" }), person("grace@globex.example", "EXTERNAL", "s2", { name: "Grace Buyer" })]),
+      canonicalCall("t", [
+        person(w.admin.email, "INTERNAL", "s1", { name: "Alex Admin" }),
+        person("grace@globex.example", "EXTERNAL", "s2", { name: "Grace Buyer" }),
+      ]),
     ]);
     const s = (speakerKey: string | null, sec: number, text: string) => ({ speakerKey, startMs: sec * 1000, endMs: sec * 1000 + 900, text });
     await w.transcript("t", [
-      s("s1", 0, "Hi Grace."), s("s1", 2, "Thanks for joining."), s("s2", 5, "Happy to."), s("zz", 9, "Hello, I am new."),
-      s("s2", 3600, "An hour in."), s("yy", 3700, "Me too."), s("zz", 3720, "Back again."), s(null, 3725, "Static."),
+      s("s1", 0, "Hi Grace."),
+      s("s1", 2, "Thanks for joining."),
+      s("s2", 5, "Happy to."),
+      s("zz", 9, "Hello, I am new."),
+      s("s2", 3600, "An hour in."),
+      s("yy", 3700, "Me too."),
+      s("zz", 3720, "Back again."),
+      s(null, 3725, "Static."),
     ]);
     const id = (await db.call.findFirstOrThrow({ where: { workspaceId: w.workspace.id, providerCallId: "t" } })).id;
     const t = await getTranscript(w.viewers.member, id);
     expect(t!.status).toBe("AVAILABLE");
     expect(t!.speakers.map((x) => [x.label, x.affiliation, x.known])).toEqual([
-      ["Alex Admin", "INTERNAL", true], ["Grace Buyer", "EXTERNAL", true], ["Speaker 1", "UNKNOWN", false],
-      ["Speaker 2", "UNKNOWN", false], ["Unknown speaker", "UNKNOWN", false],
+      ["Alex Admin", "INTERNAL", true],
+      ["Grace Buyer", "EXTERNAL", true],
+      ["Speaker 1", "UNKNOWN", false],
+      ["Speaker 2", "UNKNOWN", false],
+      ["Unknown speaker", "UNKNOWN", false],
     ]);
     expect(t!.turns).toEqual([
-      { speaker: 0, startMs: 0, sentences: [[0, "Hi Grace."], [2000, "Thanks for joining."]] },
+      {
+        speaker: 0,
+        startMs: 0,
+        sentences: [
+          [0, "Hi Grace."],
+          [2000, "Thanks for joining."],
+        ],
+      },
       { speaker: 1, startMs: 5000, sentences: [[5000, "Happy to."]] },
       { speaker: 2, startMs: 9000, sentences: [[9000, "Hello, I am new."]] },
       { speaker: 1, startMs: 3_600_000, sentences: [[3_600_000, "An hour in."]] },

@@ -25,7 +25,12 @@ describe("reassign and unlink", () => {
     expect(await db.callDealLink.findUnique({ where: { callId: ids.c1! } })).toMatchObject({ dealId: w.dealA.id, source: "CRM_ID" });
     const r = await reassignCall(w.viewers.member, { callId: ids.c1, dealId: w.dealB.id });
     expect(r).toEqual({ callId: ids.c1, deal: { id: w.dealB.id, name: "Initech renewal" } });
-    expect(await db.callDealLink.findUnique({ where: { callId: ids.c1! } })).toMatchObject({ dealId: w.dealB.id, source: "MANUAL", linkedById: w.member.id, matchedOn: null });
+    expect(await db.callDealLink.findUnique({ where: { callId: ids.c1! } })).toMatchObject({
+      dealId: w.dealB.id,
+      source: "MANUAL",
+      linkedById: w.member.id,
+      matchedOn: null,
+    });
     expect(await linkCalls(w.workspace.id, [ids.c1!])).toMatchObject({ manualKept: 1, linked: 0 });
     expect((await getCall(w.viewers.admin, ids.c1!))!.dealLink).toMatchObject({ source: "MANUAL", linkedBy: "Member", deal: { id: w.dealB.id } });
   });

@@ -11,9 +11,13 @@ describe("fresh recording links", () => {
   it("says clearly when the integration is disconnected or needs reconnecting, and changes nothing", async () => {
     const w = await callsWorkspace();
     const expired = new Date(Date.now() - 60_000);
-    const ids = await w.ingest([canonicalCall("r", [person(w.admin.email, "INTERNAL")], { recording: { audioUrl: "https://r/old.mp3", videoUrl: null, expiresAt: expired } })]);
+    const ids = await w.ingest([
+      canonicalCall("r", [person(w.admin.email, "INTERNAL")], { recording: { audioUrl: "https://r/old.mp3", videoUrl: null, expiresAt: expired } }),
+    ]);
     await db.integration.update({ where: { id: w.integration.id }, data: { status: "DISCONNECTED" } });
-    const e = await findVisibleCall(w.viewers.admin, ids.r!).then(refreshRecording).catch((x: unknown) => x);
+    const e = await findVisibleCall(w.viewers.admin, ids.r!)
+      .then(refreshRecording)
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ConflictError);
     expect((e as Error).message).toBe(
       "The Gong integration is disconnected, so a fresh recording link cannot be fetched. Open the call in Gong instead, or ask an admin to reconnect Gong.",

@@ -11,11 +11,19 @@ async function searchData() {
   const w = await callsWorkspace();
   const crm = { system: "SALESFORCE", dealIds: [w.crmDealId], accountIds: [] };
   const ids = await w.ingest([
-    canonicalCall("pricing", [person(w.admin.email, "INTERNAL", "s1", { name: "Alex Admin" }), person("grace@globex.example", "EXTERNAL", "s2", { name: "Grace Buyer" })], {
-      crm, title: "Globex pricing review", startedAt: new Date("2026-09-10T10:00:00Z"),
-    }),
+    canonicalCall(
+      "pricing",
+      [person(w.admin.email, "INTERNAL", "s1", { name: "Alex Admin" }), person("grace@globex.example", "EXTERNAL", "s2", { name: "Grace Buyer" })],
+      {
+        crm,
+        title: "Globex pricing review",
+        startedAt: new Date("2026-09-10T10:00:00Z"),
+      },
+    ),
     canonicalCall("private", [person(w.rep.email, "INTERNAL", "s1", { name: "Rita Rep" })], {
-      isPrivate: true, title: "Private coaching", startedAt: new Date("2026-09-11T10:00:00Z"),
+      isPrivate: true,
+      title: "Private coaching",
+      startedAt: new Date("2026-09-11T10:00:00Z"),
     }),
     canonicalCall("anon", [person(w.admin.email, "INTERNAL", "s1")], { title: "Anonymous speakers", startedAt: new Date("2026-09-09T10:00:00Z") }),
   ]);
@@ -37,12 +45,20 @@ describe("transcript search", () => {
     expect(r.total).toBe(1);
     expect(r.hits).toHaveLength(1);
     expect(r.hits[0]).toMatchObject({
-      callId: ids.pricing, callTitle: "Globex pricing review", startedAt: new Date("2026-09-10T10:00:00Z"),
-      speaker: "Grace Buyer", speakerAffiliation: "EXTERNAL", second: 61, deal: { id: w.dealA.id, name: "Globex expansion" },
+      callId: ids.pricing,
+      callTitle: "Globex pricing review",
+      startedAt: new Date("2026-09-10T10:00:00Z"),
+      speaker: "Grace Buyer",
+      speakerAffiliation: "EXTERNAL",
+      second: 61,
+      deal: { id: w.dealA.id, name: "Globex expansion" },
     });
     expect(headlineParts(r.hits[0]!.headline)).toEqual([
-      { text: "Our budget ", hit: false }, { text: "approval", hit: true }, { text: " ", hit: false },
-      { text: "process", hit: true }, { text: " takes about six weeks.", hit: false },
+      { text: "Our budget ", hit: false },
+      { text: "approval", hit: true },
+      { text: " ", hit: false },
+      { text: "process", hit: true },
+      { text: " takes about six weeks.", hit: false },
     ]);
   });
 
@@ -70,7 +86,7 @@ describe("transcript search", () => {
     expect(stop).toMatchObject({ searchable: false, hits: [], total: 0 });
     expect((await searchTranscripts(w.viewers.admin, { q: "   " })).searchable).toBe(false);
     // Hostile input is just text.
-    expect((await searchTranscripts(w.viewers.admin, { q: "'); DROP TABLE \"Call\"; --" })).hits).toEqual([]);
+    expect((await searchTranscripts(w.viewers.admin, { q: '\'); DROP TABLE "Call"; --' })).hits).toEqual([]);
     expect(await db.call.count({ where: { workspaceId: w.workspace.id } })).toBe(3);
   });
 
@@ -80,7 +96,10 @@ describe("transcript search", () => {
     expect(await searchTranscripts(w.viewers.admin, { q: "budget rollout" })).toMatchObject({ hits: [], total: 0 });
     expect(await searchTranscripts(w.viewers.admin, { q: '"process approval"' })).toMatchObject({ hits: [], total: 0 });
     expect((await searchTranscripts(w.viewers.admin, { q: "budget or rollout" })).hits.map((h) => [h.callId, h.second])).toEqual([
-      [ids.private, 12], [ids.pricing, 61], [ids.pricing, 75], [ids.anon, 5],
+      [ids.private, 12],
+      [ids.pricing, 61],
+      [ids.pricing, 75],
+      [ids.anon, 5],
     ]);
     // Only an exclusion: nothing an index can find.
     expect((await searchTranscripts(w.viewers.admin, { q: "-budget" })).searchable).toBe(false);
@@ -102,7 +121,10 @@ describe("transcript search", () => {
   it("paginates", async () => {
     const w = await callsWorkspace();
     await w.ingest([canonicalCall("many", [person(w.admin.email, "INTERNAL", "s1")])]);
-    await w.transcript("many", Array.from({ length: SEARCH_PAGE_SIZE + 5 }, (_, i) => s("s1", i * 10, `Renewal point number ${i}.`)));
+    await w.transcript(
+      "many",
+      Array.from({ length: SEARCH_PAGE_SIZE + 5 }, (_, i) => s("s1", i * 10, `Renewal point number ${i}.`)),
+    );
     const p1 = await searchTranscripts(w.viewers.admin, { q: "renewal" });
     const p2 = await searchTranscripts(w.viewers.admin, { q: "renewal", page: 2 });
     expect(p1).toMatchObject({ total: 1, hasNext: true });

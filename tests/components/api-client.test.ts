@@ -12,7 +12,10 @@ function answer(status: number, body: string, contentType = "application/json") 
 }
 
 async function failure(p: Promise<unknown>): Promise<ApiError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ApiError);
   return e as ApiError;
 }
@@ -33,20 +36,33 @@ describe("apiClient", () => {
   it("turns the server's { error: { code, message, fields } } into one ApiError", async () => {
     answer(400, JSON.stringify({ error: { code: "VALIDATION", message: "Check the fields.", fields: { apiKey: "Required." } } }));
     const e = await failure(request("/api/x", { method: "POST", body: {} }));
-    expect({ message: e.message, status: e.status, code: e.code, fields: e.fields }).toEqual({ message: "Check the fields.", status: 400, code: "VALIDATION", fields: { apiKey: "Required." } });
+    expect({ message: e.message, status: e.status, code: e.code, fields: e.fields }).toEqual({
+      message: "Check the fields.",
+      status: 400,
+      code: "VALIDATION",
+      fields: { apiKey: "Required." },
+    });
   });
 
   it("words answers without a message by status, then by the caller's catch-all", async () => {
     answer(403, "<html>Forbidden</html>", "text/html");
     const forbidden = await failure(request("/api/x"));
-    expect({ message: forbidden.message, status: forbidden.status, code: forbidden.code, fields: forbidden.fields }).toEqual({ message: "Admins only.", status: 403, code: undefined, fields: {} });
+    expect({ message: forbidden.message, status: forbidden.status, code: forbidden.code, fields: forbidden.fields }).toEqual({
+      message: "Admins only.",
+      status: 403,
+      code: undefined,
+      fields: {},
+    });
     answer(502, JSON.stringify({ error: { code: "UPSTREAM" } }));
     const upstream = await failure(request("/api/x"));
     expect([upstream.message, upstream.code]).toEqual(["Failed (502).", "UPSTREAM"]);
   });
 
   it("says the request never got an answer when the network fails (status 0)", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     const e = await failure(request("/api/x"));
     expect([e.message, e.status]).toEqual(["No network.", 0]);
   });

@@ -104,7 +104,10 @@ async function simStats(p: P): Promise<SimStats> {
 
 /** Injects faults for one provider; returns their ids (to read how often each fired). */
 async function inject(p: P, faults: Fault[]): Promise<number[]> {
-  const added = (await h.control("/__sim/faults", faults.map((f) => ({ provider: SIM[p], ...f })))) as Array<{ id: number }>;
+  const added = (await h.control(
+    "/__sim/faults",
+    faults.map((f) => ({ provider: SIM[p], ...f })),
+  )) as Array<{ id: number }>;
   return added.map((f) => f.id);
 }
 
@@ -140,8 +143,7 @@ function expectedCalls(p: P): SimCall[] {
   const { users, calls } = h.sims.state.dataset;
   const now = h.sims.state.now();
   const { by, includePrivate } = SCOPE[p];
-  const mine = (c: SimCall) =>
-    by === "host" ? users[c.ownerIdx]!.inWorkspace : c.participants.some((x) => x.userIdx >= 0 && users[x.userIdx]!.inWorkspace);
+  const mine = (c: SimCall) => (by === "host" ? users[c.ownerIdx]!.inWorkspace : c.participants.some((x) => x.userIdx >= 0 && users[x.userIdx]!.inWorkspace));
   return calls.filter((c) => mine(c) && c.visibleAt <= now && (includePrivate || !c.isPrivate));
 }
 
@@ -350,7 +352,10 @@ function recoverable(name: string, providers: P[], faults: (p: P) => Fault[], ch
       await startBackfill(p, id);
       await completed(id);
       const fired = hits(ids);
-      expect(fired.every((n) => n > 0), `every injected fault fired (${fired})`).toBe(true);
+      expect(
+        fired.every((n) => n > 0),
+        `every injected fault fired (${fired})`,
+      ).toBe(true);
       await assertEqualsClean(p);
       // The provider's 429s are exactly the injected ones: our own pacing caused none.
       const injected429 = faults(p).reduce((n, f, i) => n + (String(f.kind) === "429" || f.kind === "rate_limit" ? fired[i]! : 0), 0);
@@ -371,10 +376,14 @@ async function callCount(integrationId: string) {
 
 /** Waits until the backfill has stored some calls but not all: the moment to break something. */
 async function midway(p: P, integrationId: string) {
-  const n = await eventually("some calls stored", async () => {
-    const c = await callCount(integrationId);
-    return c >= 1 ? c : null;
-  }, 60_000);
+  const n = await eventually(
+    "some calls stored",
+    async () => {
+      const c = await callCount(integrationId);
+      return c >= 1 ? c : null;
+    },
+    60_000,
+  );
   expect(n, "the fault hit the backfill mid-way").toBeLessThan(clean[p]!.length);
   return n;
 }
@@ -392,7 +401,10 @@ async function failedUsers(integrationId: string) {
 async function assertSubsetOfClean(p: P) {
   await assertIntegrity(p);
   const ids = new Set(clean[p]!.map((l) => l.split(" ")[0]));
-  const stored = await h.db.call.findMany({ where: { workspaceId: h.actor.workspaceId, provider: p }, select: { providerCallId: true, participants: { select: { id: true } } } });
+  const stored = await h.db.call.findMany({
+    where: { workspaceId: h.actor.workspaceId, provider: p },
+    select: { providerCallId: true, participants: { select: { id: true } } },
+  });
   expect(stored.filter((c) => !ids.has(c.providerCallId))).toEqual([]);
   const participants = new Map(clean[p]!.map((l) => [l.split(" ")[0], l.split(" ")[1]]));
   for (const c of stored) expect(`participants=${c.participants.length}`).toBe(participants.get(c.providerCallId));
@@ -455,18 +467,28 @@ function authLost(name: string, providers: P[], breakIt: (p: P) => Promise<numbe
 
 const SCENARIOS: Scenario[] = [
   // 1. 429 storms
-  recoverable("429 storm: 8 consecutive 429s with Retry-After", ["GONG", "CLARI"], () => [{ kind: "429", count: 8, retryAfterSec: 1 }], async (_p, fired) => {
-    expect(fired[0]).toBe(8);
-  }),
+  recoverable(
+    "429 storm: 8 consecutive 429s with Retry-After",
+    ["GONG", "CLARI"],
+    () => [{ kind: "429", count: 8, retryAfterSec: 1 }],
+    async (_p, fired) => {
+      expect(fired[0]).toBe(8);
+    },
+  ),
   // 2. 5xx bursts
-  recoverable("5xx burst: 500, 502 and 503 in a row", ["CLARI"], () => [
-    { kind: "500", count: 3, status: 500 },
-    { kind: "500", count: 3, status: 502 },
-    { kind: "500", count: 3, status: 503 },
-  ], async (p, _fired, before) => {
-    const after = await simStats(p);
-    for (const status of ["500", "502", "503"]) expect((after.byStatus[status] ?? 0) - (before.byStatus[status] ?? 0)).toBe(3);
-  }),
+  recoverable(
+    "5xx burst: 500, 502 and 503 in a row",
+    ["CLARI"],
+    () => [
+      { kind: "500", count: 3, status: 500 },
+      { kind: "500", count: 3, status: 502 },
+      { kind: "500", count: 3, status: 503 },
+    ],
+    async (p, _fired, before) => {
+      const after = await simStats(p);
+      for (const status of ["500", "502", "503"]) expect((after.byStatus[status] ?? 0) - (before.byStatus[status] ?? 0)).toBe(3);
+    },
+  ),
   // 3. timeouts
   recoverable("timeouts: listing and transcript requests hang past the client timeout", ["CLARI"], (p) => [
     { kind: "timeout", count: 2, hangMs: REQUEST_TIMEOUT_MS * 2, endpoint: ENDPOINT[p].list },
@@ -514,10 +536,14 @@ const SCENARIOS: Scenario[] = [
       const id = await fresh(p);
       const ids = await inject(p, [{ kind: "500", status: 503, endpoint: "GET /users" }]);
       await startBackfill(p, id);
-      const i = await eventually("the wizard to return to the Backfill step", async () => {
-        const row = await h.db.integration.findUniqueOrThrow({ where: { id } });
-        return row.status !== "SYNCING" ? row : null;
-      }, 60_000);
+      const i = await eventually(
+        "the wizard to return to the Backfill step",
+        async () => {
+          const row = await h.db.integration.findUniqueOrThrow({ where: { id } });
+          return row.status !== "SYNCING" ? row : null;
+        },
+        60_000,
+      );
       expect(hits(ids)[0]).toBeGreaterThan(0);
       expect(i).toMatchObject({ status: "CONNECTING", wizardStep: "BACKFILL" });
       assertReadable(i.statusMessage);
@@ -569,7 +595,9 @@ const SCENARIOS: Scenario[] = [
       const integration = await h.db.integration.findUniqueOrThrow({ where: { id } });
       await startBackfill(p, id);
       const { inngest, events } = inngestClient;
-      await inngest.send(events.backfillRequested.create({ integrationId: id, generation: integration.generation, period: "ALL_TIME", userId: h.actor.userId }));
+      await inngest.send(
+        events.backfillRequested.create({ integrationId: id, generation: integration.generation, period: "ALL_TIME", userId: h.actor.userId }),
+      );
       await completed(id);
       await assertEqualsClean(p);
       expect(await callsSynced(id)).toEqual(cleanCallsSynced[p]);
@@ -683,27 +711,35 @@ const SCENARIOS: Scenario[] = [
 // -------------------------------------------------------------------------------------------------
 
 describe.each(PROVIDERS)("%s", { concurrent: true }, (p) => {
-  it.sequential("clean backfill (the reference every scenario compares with)", async () => {
-    const id = await fresh(p);
-    const before = await simStats(p);
-    await startBackfill(p, id);
-    await completed(id);
-    await assertIntegrity(p);
-    clean[p] = await snapshot(p);
-    cleanCallsSynced[p] = await callsSynced(id);
-    const want = expectedCalls(p);
-    expect(clean[p]!.length).toBe(want.length);
-    expect(clean[p]!.length).toBeGreaterThan(10);
-    expect(clean[p]!.filter((l) => /transcript=AVAILABLE/.test(l)).length).toBeGreaterThan(5);
-    expect(clean[p]!.filter((l) => !/deal=-/.test(l)).length).toBeGreaterThan(5);
-    expect(await throttledSince(p, before)).toBe(0);
-  }, 90_000);
+  it.sequential(
+    "clean backfill (the reference every scenario compares with)",
+    async () => {
+      const id = await fresh(p);
+      const before = await simStats(p);
+      await startBackfill(p, id);
+      await completed(id);
+      await assertIntegrity(p);
+      clean[p] = await snapshot(p);
+      cleanCallsSynced[p] = await callsSynced(id);
+      const want = expectedCalls(p);
+      expect(clean[p]!.length).toBe(want.length);
+      expect(clean[p]!.length).toBeGreaterThan(10);
+      expect(clean[p]!.filter((l) => /transcript=AVAILABLE/.test(l)).length).toBeGreaterThan(5);
+      expect(clean[p]!.filter((l) => !/deal=-/.test(l)).length).toBeGreaterThan(5);
+      expect(await throttledSince(p, before)).toBe(0);
+    },
+    90_000,
+  );
 
   for (const s of SCENARIOS.filter((x) => x.providers.includes(p))) {
-    it.sequential(s.name, async () => {
-      expect(clean[p], "the clean reference run").toBeDefined();
-      await s.run(p);
-    }, s.timeoutMs ?? 120_000);
+    it.sequential(
+      s.name,
+      async () => {
+        expect(clean[p], "the clean reference run").toBeDefined();
+        await s.run(p);
+      },
+      s.timeoutMs ?? 120_000,
+    );
   }
 });
 
@@ -729,11 +765,15 @@ describe("killed mid-backfill (Gong and Clari at once)", () => {
     await killedMidway(() =>
       h.restartApp(async () => {
         // Down until the runtime has seen it gone (a request refused or cut off).
-        await eventually("the runtime to see the app gone", async () => {
-          const { data } = (await (await fetch(`${h.runtime.url}/v1/runs?status=Running&limit=100`)).json()) as { data: Array<{ last_error: unknown }> };
-          const errors = data.map((r) => JSON.stringify(r.last_error ?? "")).filter((e) => /ECONN|refused|reset|socket|fetch failed|closed/i.test(e));
-          return errors.length > 0;
-        }, 30_000);
+        await eventually(
+          "the runtime to see the app gone",
+          async () => {
+            const { data } = (await (await fetch(`${h.runtime.url}/v1/runs?status=Running&limit=100`)).json()) as { data: Array<{ last_error: unknown }> };
+            const errors = data.map((r) => JSON.stringify(r.last_error ?? "")).filter((e) => /ECONN|refused|reset|socket|fetch failed|closed/i.test(e));
+            return errors.length > 0;
+          },
+          30_000,
+        );
       }),
     );
   }, 180_000);

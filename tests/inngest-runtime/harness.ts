@@ -189,7 +189,11 @@ export async function startHarness(prefix: string, options: Partial<LocalInngest
 }
 
 /** Sends events straight to the runtime's intake, as `inngest.send()` does in dev mode. */
-export async function postEvents(runtimeUrl: string, body: unknown, raw = false): Promise<{ status: number; body: { ids?: string[]; status?: number; error?: string } }> {
+export async function postEvents(
+  runtimeUrl: string,
+  body: unknown,
+  raw = false,
+): Promise<{ status: number; body: { ids?: string[]; status?: number; error?: string } }> {
   return getJson(`${runtimeUrl}/e/test-key`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -89,7 +89,9 @@ describe("local Inngest runtime: intake and registration", () => {
             id: "ghost-app-ghost",
             name: "ghost",
             triggers: [{ event: "test/ghost" }],
-            steps: { step: { id: "step", name: "step", runtime: { type: "http", url: `${app.url}?fnId=ghost-app-ghost&stepId=step` }, retries: { attempts: 0 } } },
+            steps: {
+              step: { id: "step", name: "step", runtime: { type: "http", url: `${app.url}?fnId=ghost-app-ghost&stepId=step` }, retries: { attempts: 0 } },
+            },
           },
         ],
       }),

@@ -39,11 +39,7 @@ async function startRuntime(): Promise<void> {
   proc.stdout?.on("data", (d) => (output += d));
   proc.stderr?.on("data", (d) => (output += d));
   child = proc;
-  await eventually(
-    "the runtime to answer /health",
-    async () => (await fetch(`${base}/health`)).ok || undefined,
-    { timeoutMs: 20_000, intervalMs: 100 },
-  );
+  await eventually("the runtime to answer /health", async () => (await fetch(`${base}/health`)).ok || undefined, { timeoutMs: 20_000, intervalMs: 100 });
 }
 
 function kill(): Promise<void> {

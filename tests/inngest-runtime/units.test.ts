@@ -28,11 +28,7 @@ describe("cron", () => {
   });
 
   it("supports steps, ranges, lists and names", () => {
-    expect(next("*/15 9-10 * * *", "2026-01-01T10:40:00Z", 3)).toEqual([
-      "2026-01-01T10:45:00.000Z",
-      "2026-01-02T09:00:00.000Z",
-      "2026-01-02T09:15:00.000Z",
-    ]);
+    expect(next("*/15 9-10 * * *", "2026-01-01T10:40:00Z", 3)).toEqual(["2026-01-01T10:45:00.000Z", "2026-01-02T09:00:00.000Z", "2026-01-02T09:15:00.000Z"]);
     expect(next("0 12 * JAN,MAR MON-FRI", "2026-01-30T13:00:00Z", 2)).toEqual(["2026-03-02T12:00:00.000Z", "2026-03-03T12:00:00.000Z"]);
     expect(next("0 0 * * 7", "2026-01-01T00:00:00Z")).toEqual(["2026-01-04T00:00:00.000Z"]); // 7 = Sunday
     expect(next("@hourly", "2026-01-01T10:30:00Z")).toEqual(["2026-01-01T11:00:00.000Z"]);
@@ -40,11 +36,7 @@ describe("cron", () => {
 
   it("ORs day-of-month and day-of-week when both are restricted", () => {
     // 13th of the month or any Friday
-    expect(next("0 0 13 * 5", "2026-02-01T00:00:00Z", 3)).toEqual([
-      "2026-02-06T00:00:00.000Z",
-      "2026-02-13T00:00:00.000Z",
-      "2026-02-20T00:00:00.000Z",
-    ]);
+    expect(next("0 0 13 * 5", "2026-02-01T00:00:00Z", 3)).toEqual(["2026-02-06T00:00:00.000Z", "2026-02-13T00:00:00.000Z", "2026-02-20T00:00:00.000Z"]);
   });
 
   it("ANDs the day fields when one starts with *, and reads 5/10 as from 5 in steps of 10 (Vixie)", () => {
@@ -102,7 +94,15 @@ describe("expressions", () => {
   });
 
   it("derives concurrency keys from `event.data.x` expressions", () => {
-    const fn = { id: "app-f", config: { concurrency: [{ limit: 2, key: "event.data.userId" }, { limit: 5, scope: "env", key: "'shared'" }] } } as unknown as FunctionRow;
+    const fn = {
+      id: "app-f",
+      config: {
+        concurrency: [
+          { limit: 2, key: "event.data.userId" },
+          { limit: 5, scope: "env", key: "'shared'" },
+        ],
+      },
+    } as unknown as FunctionRow;
     expect(concurrencySlots(fn, { id: "1", name: "a", ts: 0, data: { userId: "u9" } })).toEqual([
       { key: "fn:app-f:u9", limit: 2 },
       { key: "env:shared", limit: 5 },

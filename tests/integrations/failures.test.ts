@@ -43,7 +43,9 @@ describe("the failure table", () => {
     const m = (kind: ProviderErrorKind, extra = {}) => describeSyncError("SALESLOFT", new ProviderError(kind, "salesloft", "client id missing", extra)).message;
     expect(m("AUTH_REVOKED")).toBe("Salesloft access was revoked or has expired. Reconnect the integration to resume syncing.");
     expect(m("RATE_LIMITED")).toBe("Salesloft's API limit was reached. Syncing resumes automatically; you can also Retry later.");
-    expect(m("INVALID_RESPONSE", { field: "calls.0.id" })).toBe('Salesloft returned data we could not read (field "calls.0.id"). Retry; if it keeps failing, contact support.');
+    expect(m("INVALID_RESPONSE", { field: "calls.0.id" })).toBe(
+      'Salesloft returned data we could not read (field "calls.0.id"). Retry; if it keeps failing, contact support.',
+    );
     expect(m("INVALID_RESPONSE")).toBe("Salesloft returned data we could not read. Retry; if it keeps failing, contact support.");
     expect(m("NOT_FOUND")).toBe("Salesloft could not find this user's calls. Check the user still exists in Salesloft, then Retry.");
     expect(m("INVALID_CREDENTIALS")).toBe("Salesloft rejected the credentials. Reconnect the integration.");

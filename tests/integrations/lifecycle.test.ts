@@ -4,7 +4,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ConflictError, IllegalTransitionError } from "@/lib/errors";
-import { INTEGRATION_STATUSES, POLL_INTERVAL_MS, TRANSITIONS, transition, tryTransition, type LifecycleEvent, type LifecycleEventType } from "@/lib/sync/lifecycle";
+import {
+  INTEGRATION_STATUSES,
+  POLL_INTERVAL_MS,
+  TRANSITIONS,
+  transition,
+  tryTransition,
+  type LifecycleEvent,
+  type LifecycleEventType,
+} from "@/lib/sync/lifecycle";
 import type { IntegrationStatus, WizardStep } from "@/lib/generated/prisma/enums";
 import { uid } from "../support/db";
 
@@ -21,10 +29,25 @@ async function row(status: IntegrationStatus, step: WizardStep) {
   const workspace = await db.workspace.create({ data: { name: "Lifecycle", slug: `lifecycle-${uid()}` } });
   return db.integration.create({
     data: {
-      workspaceId: workspace.id, provider: "GONG", status, wizardStep: step, statusMessage: "old message", credentialsEnc: "old-sealed",
-      accountName: "old account", apiBaseUrl: "https://old.example", tokenExpiresAt: BEFORE, connectedAt: BEFORE, disconnectedAt: BEFORE,
-      backfillPeriod: "DAYS_30", backfillFrom: BEFORE, generation: 5, lastSyncAt: BEFORE, lastSuccessfulSyncAt: BEFORE, nextSyncAt: BEFORE,
-      syncLockedUntil: BEFORE, syncLockRunId: "old-run",
+      workspaceId: workspace.id,
+      provider: "GONG",
+      status,
+      wizardStep: step,
+      statusMessage: "old message",
+      credentialsEnc: "old-sealed",
+      accountName: "old account",
+      apiBaseUrl: "https://old.example",
+      tokenExpiresAt: BEFORE,
+      connectedAt: BEFORE,
+      disconnectedAt: BEFORE,
+      backfillPeriod: "DAYS_30",
+      backfillFrom: BEFORE,
+      generation: 5,
+      lastSyncAt: BEFORE,
+      lastSuccessfulSyncAt: BEFORE,
+      nextSyncAt: BEFORE,
+      syncLockedUntil: BEFORE,
+      syncLockRunId: "old-run",
     },
   });
 }
@@ -48,8 +71,12 @@ const CASES: Record<LifecycleEventType, Case> = {
     event: () => ({ type: "authorizeStarted" }),
     step: "COMPLETE",
     outcome: {
-      NOT_CONNECTED: S("CONNECTING", "AUTHORIZE"), CONNECTING: S("CONNECTING", "AUTHORIZE"), SYNCING: X,
-      CONNECTED: S("CONNECTED", "AUTHORIZE"), RECONNECT_REQUIRED: S("CONNECTING", "AUTHORIZE"), DISCONNECTED: S("CONNECTING", "AUTHORIZE"),
+      NOT_CONNECTED: S("CONNECTING", "AUTHORIZE"),
+      CONNECTING: S("CONNECTING", "AUTHORIZE"),
+      SYNCING: X,
+      CONNECTED: S("CONNECTED", "AUTHORIZE"),
+      RECONNECT_REQUIRED: S("CONNECTING", "AUTHORIZE"),
+      DISCONNECTED: S("CONNECTING", "AUTHORIZE"),
     },
     effects: () => ({ statusMessage: null }),
   },
@@ -60,23 +87,45 @@ const CASES: Record<LifecycleEventType, Case> = {
     effects: () => ({}),
   },
   credentialsAccepted: {
-    event: () => ({ type: "credentialsAccepted", credentialsEnc: "new-sealed", accountName: "Gong · acme", connectedById: userId, apiBaseUrl: "https://new.example", tokenExpiresAt: NOW }),
+    event: () => ({
+      type: "credentialsAccepted",
+      credentialsEnc: "new-sealed",
+      accountName: "Gong · acme",
+      connectedById: userId,
+      apiBaseUrl: "https://new.example",
+      tokenExpiresAt: NOW,
+    }),
     step: "AUTHORIZE",
     outcome: {
-      NOT_CONNECTED: S("CONNECTING", "BACKFILL"), CONNECTING: S("CONNECTING", "BACKFILL"), SYNCING: S("CONNECTING", "BACKFILL"),
-      CONNECTED: S("CONNECTING", "BACKFILL"), RECONNECT_REQUIRED: S("CONNECTING", "BACKFILL"), DISCONNECTED: S("CONNECTING", "BACKFILL"),
+      NOT_CONNECTED: S("CONNECTING", "BACKFILL"),
+      CONNECTING: S("CONNECTING", "BACKFILL"),
+      SYNCING: S("CONNECTING", "BACKFILL"),
+      CONNECTED: S("CONNECTING", "BACKFILL"),
+      RECONNECT_REQUIRED: S("CONNECTING", "BACKFILL"),
+      DISCONNECTED: S("CONNECTING", "BACKFILL"),
     },
     effects: () => ({
-      credentialsEnc: "new-sealed", accountName: "Gong · acme", apiBaseUrl: "https://new.example", tokenExpiresAt: NOW, statusMessage: null,
-      connectedAt: NOW, connectedById: userId, disconnectedAt: null, generation: 6,
+      credentialsEnc: "new-sealed",
+      accountName: "Gong · acme",
+      apiBaseUrl: "https://new.example",
+      tokenExpiresAt: NOW,
+      statusMessage: null,
+      connectedAt: NOW,
+      connectedById: userId,
+      disconnectedAt: null,
+      generation: 6,
     }),
   },
   backfillChosen: {
     event: () => ({ type: "backfillChosen", period: "DAYS_90" }),
     step: "BACKFILL",
     outcome: {
-      NOT_CONNECTED: S("SYNCING", "SYNC"), CONNECTING: S("SYNCING", "SYNC"), SYNCING: S("SYNCING", "SYNC"),
-      CONNECTED: S("SYNCING", "SYNC"), RECONNECT_REQUIRED: S("SYNCING", "SYNC"), DISCONNECTED: X,
+      NOT_CONNECTED: S("SYNCING", "SYNC"),
+      CONNECTING: S("SYNCING", "SYNC"),
+      SYNCING: S("SYNCING", "SYNC"),
+      CONNECTED: S("SYNCING", "SYNC"),
+      RECONNECT_REQUIRED: S("SYNCING", "SYNC"),
+      DISCONNECTED: X,
     },
     effects: () => ({ backfillPeriod: "DAYS_90" }),
   },
@@ -84,8 +133,12 @@ const CASES: Record<LifecycleEventType, Case> = {
     event: () => ({ type: "backfillPlanned", period: "DAYS_60", backfillFrom: BEFORE, windowTo: NOW }),
     step: "SYNC",
     outcome: {
-      NOT_CONNECTED: S("SYNCING", "SYNC"), CONNECTING: S("SYNCING", "SYNC"), SYNCING: S("SYNCING", "SYNC"),
-      CONNECTED: S("SYNCING", "SYNC"), RECONNECT_REQUIRED: S("SYNCING", "SYNC"), DISCONNECTED: X,
+      NOT_CONNECTED: S("SYNCING", "SYNC"),
+      CONNECTING: S("SYNCING", "SYNC"),
+      SYNCING: S("SYNCING", "SYNC"),
+      CONNECTED: S("SYNCING", "SYNC"),
+      RECONNECT_REQUIRED: S("SYNCING", "SYNC"),
+      DISCONNECTED: X,
     },
     effects: () => ({ backfillPeriod: "DAYS_60", backfillFrom: BEFORE, statusMessage: null, lastSuccessfulSyncAt: NOW }),
   },
@@ -104,15 +157,26 @@ const CASES: Record<LifecycleEventType, Case> = {
   userRetryStarted: {
     event: () => ({ type: "userRetryStarted" }),
     step: "COMPLETE",
-    outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: X, CONNECTED: S("SYNCING", "COMPLETE"), RECONNECT_REQUIRED: S("SYNCING", "COMPLETE"), DISCONNECTED: X },
+    outcome: {
+      NOT_CONNECTED: X,
+      CONNECTING: X,
+      SYNCING: X,
+      CONNECTED: S("SYNCING", "COMPLETE"),
+      RECONNECT_REQUIRED: S("SYNCING", "COMPLETE"),
+      DISCONNECTED: X,
+    },
     effects: () => ({ statusMessage: null }),
   },
   reconnectRequired: {
     event: () => ({ type: "reconnectRequired", message: "Gong access was revoked or has expired. Reconnect the integration to resume syncing." }),
     step: "COMPLETE",
     outcome: {
-      NOT_CONNECTED: S("RECONNECT_REQUIRED", "COMPLETE"), CONNECTING: S("RECONNECT_REQUIRED", "COMPLETE"), SYNCING: S("RECONNECT_REQUIRED", "COMPLETE"),
-      CONNECTED: S("RECONNECT_REQUIRED", "COMPLETE"), RECONNECT_REQUIRED: S("RECONNECT_REQUIRED", "COMPLETE"), DISCONNECTED: X,
+      NOT_CONNECTED: S("RECONNECT_REQUIRED", "COMPLETE"),
+      CONNECTING: S("RECONNECT_REQUIRED", "COMPLETE"),
+      SYNCING: S("RECONNECT_REQUIRED", "COMPLETE"),
+      CONNECTED: S("RECONNECT_REQUIRED", "COMPLETE"),
+      RECONNECT_REQUIRED: S("RECONNECT_REQUIRED", "COMPLETE"),
+      DISCONNECTED: X,
     },
     effects: () => ({ statusMessage: "Gong access was revoked or has expired. Reconnect the integration to resume syncing.", nextSyncAt: null }),
   },
@@ -120,8 +184,12 @@ const CASES: Record<LifecycleEventType, Case> = {
     event: () => ({ type: "reconnectStarted" }),
     step: "COMPLETE",
     outcome: {
-      NOT_CONNECTED: S("NOT_CONNECTED", "CONNECT"), CONNECTING: S("CONNECTING", "CONNECT"), SYNCING: S("SYNCING", "CONNECT"),
-      CONNECTED: S("CONNECTED", "CONNECT"), RECONNECT_REQUIRED: S("RECONNECT_REQUIRED", "CONNECT"), DISCONNECTED: S("DISCONNECTED", "CONNECT"),
+      NOT_CONNECTED: S("NOT_CONNECTED", "CONNECT"),
+      CONNECTING: S("CONNECTING", "CONNECT"),
+      SYNCING: S("SYNCING", "CONNECT"),
+      CONNECTED: S("CONNECTED", "CONNECT"),
+      RECONNECT_REQUIRED: S("RECONNECT_REQUIRED", "CONNECT"),
+      DISCONNECTED: S("DISCONNECTED", "CONNECT"),
     },
     effects: () => ({}),
   },
@@ -129,15 +197,25 @@ const CASES: Record<LifecycleEventType, Case> = {
     event: () => ({ type: "disconnected" }),
     step: "SYNC",
     outcome: {
-      NOT_CONNECTED: S("DISCONNECTED", "CONNECT"), CONNECTING: S("DISCONNECTED", "CONNECT"), SYNCING: S("DISCONNECTED", "CONNECT"),
-      CONNECTED: S("DISCONNECTED", "CONNECT"), RECONNECT_REQUIRED: S("DISCONNECTED", "CONNECT"), DISCONNECTED: S("DISCONNECTED", "CONNECT"),
+      NOT_CONNECTED: S("DISCONNECTED", "CONNECT"),
+      CONNECTING: S("DISCONNECTED", "CONNECT"),
+      SYNCING: S("DISCONNECTED", "CONNECT"),
+      CONNECTED: S("DISCONNECTED", "CONNECT"),
+      RECONNECT_REQUIRED: S("DISCONNECTED", "CONNECT"),
+      DISCONNECTED: S("DISCONNECTED", "CONNECT"),
     },
     effects: () => ({
-      generation: 6, credentialsEnc: null, tokenExpiresAt: null, disconnectedAt: NOW, nextSyncAt: null, syncLockedUntil: null, syncLockRunId: null, statusMessage: null,
+      generation: 6,
+      credentialsEnc: null,
+      tokenExpiresAt: null,
+      disconnectedAt: NOW,
+      nextSyncAt: null,
+      syncLockedUntil: null,
+      syncLockRunId: null,
+      statusMessage: null,
     }),
   },
 };
-
 
 it("the test covers every event of the table", () => {
   expect(Object.keys(CASES).sort()).toEqual(Object.keys(TRANSITIONS).sort());

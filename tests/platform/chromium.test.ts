@@ -81,7 +81,12 @@ describe("ensureChromium", () => {
   });
 
   it("fails when apt-get succeeded but the browser is still not at the path", async () => {
-    const err = (await ensureChromium({}, host({ root: true, apt: true }), async () => {}, () => {}).catch((e: Error) => e)) as Error;
+    const err = (await ensureChromium(
+      {},
+      host({ root: true, apt: true }),
+      async () => {},
+      () => {},
+    ).catch((e: Error) => e)) as Error;
     expect(err.message).toBe(`apt-get installed chromium, but still ${MISSING_LINE}`);
   });
 });

@@ -10,7 +10,14 @@ async function dealsFixture() {
   for (const [i, name] of names.entries()) {
     deals.push(
       await db.deal.create({
-        data: { workspaceId: workspace.id, name, stage: i % 2 ? "Proposal" : "Discovery", amount: 1000 * (i + 1), ownerId: admin.id, accountName: name.split(" ")[0] },
+        data: {
+          workspaceId: workspace.id,
+          name,
+          stage: i % 2 ? "Proposal" : "Discovery",
+          amount: 1000 * (i + 1),
+          ownerId: admin.id,
+          accountName: name.split(" ")[0],
+        },
       }),
     );
   }

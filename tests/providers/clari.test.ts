@@ -12,8 +12,7 @@ const TO = new Date(Date.parse(NOW) + 1);
 const creds = { kind: "apiKey" as const, ...SIM_CLARI_CREDENTIALS };
 const stats = async () => (await control(sims, "/stats", undefined, "GET")) as SimStats;
 const client = () => clientFor("CLARI", sims, { credentials: createInMemoryCredentialStore(creds) });
-const raw = (query: string) =>
-  fetch(`${sims.url}/clari-api/calls?${query}`, { headers: { "x-api-key": creds.apiKey, "x-api-password": creds.apiSecret } });
+const raw = (query: string) => fetch(`${sims.url}/clari-api/calls?${query}`, { headers: { "x-api-key": creds.apiKey, "x-api-password": creds.apiSecret } });
 
 beforeAll(async () => {
   sims = await startTestSimulators({ callsPerUser: 20 });

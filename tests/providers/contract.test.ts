@@ -54,7 +54,13 @@ const CONTRACTS: Record<string, Contract> = {
     map: (p: z.infer<typeof gong.gongCallsExtensiveResponseSchema>) => {
       const call = canonicalCallSchema.parse(mapGongCall(p.calls[0]!, AT));
       expect(call.crm).toEqual({ system: "SALESFORCE", dealIds: ["0013601230sV7grAAC"], accountIds: [] });
-      expect(call.participants[0]).toMatchObject({ speakerKey: "6432345678555530067", email: "test@test.com", affiliation: "INTERNAL", isInvitee: true, providerUserId: "234599484848423" });
+      expect(call.participants[0]).toMatchObject({
+        speakerKey: "6432345678555530067",
+        email: "test@test.com",
+        affiliation: "INTERNAL",
+        isInvitee: true,
+        providerUserId: "234599484848423",
+      });
       expect(call.actionItems).toEqual(["And I'll send you an invite with a link that you can use at that time as well."]);
       expect(call.direction).toBe("INBOUND");
       expect(call.startedAt.toISOString()).toBe("2018-02-17T10:30:00.000Z");
@@ -70,7 +76,9 @@ const CONTRACTS: Record<string, Contract> = {
     schema: gong.gongTranscriptResponseSchema,
     map: (p: z.infer<typeof gong.gongTranscriptResponseSchema>) => {
       const t = canonicalTranscriptSchema.parse(mapGongTranscript(p.callTranscripts[0]!));
-      expect(t.sentences).toEqual([{ speakerKey: "6432345678555530067", startMs: 460230, endMs: 462343, text: "No wait, I think we should check that out first." }]);
+      expect(t.sentences).toEqual([
+        { speakerKey: "6432345678555530067", startMs: 460230, endMs: 462343, text: "No wait, I think we should check that out first." },
+      ]);
     },
   },
   "gong/derived/users_list_GET_v2_users.spec-examples.json": {
@@ -140,18 +148,30 @@ const CONTRACTS: Record<string, Contract> = {
     schema: sl.salesloftSentencesResponseSchema,
     map: (p: z.infer<typeof sl.salesloftSentencesResponseSchema>) => {
       const t = canonicalTranscriptSchema.parse(mapSalesloftSentences("conv", p.data));
-      expect(t.sentences.map((s) => [s.startMs, s.endMs])).toEqual([[480, 3120], [3500, 7020]]);
+      expect(t.sentences.map((s) => [s.startMs, s.endMs])).toEqual([
+        [480, 3120],
+        [3500, 7020],
+      ]);
     },
   },
   "salesloft/derived/transcriptions_list_GET_v2_transcriptions.field-skeleton.json": { schema: sl.salesloftTranscriptionsResponseSchema },
   "salesloft/error_422_shape_signals.amp-labs.json": { schema: sl.salesloftErrorSchema },
   "salesloft/list_envelope_empty_page.amp-labs.json": { schema: anyList },
-  "salesloft/list_envelope_first_page_paging.amp-labs.json": { schema: anyList, check: (d) => expect((d as { metadata: { paging: { next_page: number } } }).metadata.paging.next_page).toBe(2) },
+  "salesloft/list_envelope_first_page_paging.amp-labs.json": {
+    schema: anyList,
+    check: (d) => expect((d as { metadata: { paging: { next_page: number } } }).metadata.paging.next_page).toBe(2),
+  },
   "salesloft/list_envelope_last_page_paging.amp-labs.json": { schema: anyList },
   "salesloft/users_list_GET_v2_users.amp-labs.json": {
     schema: sl.salesloftUsersResponseSchema,
     map: (p: z.infer<typeof sl.salesloftUsersResponseSchema>) =>
-      expect(providerUserSchema.parse(mapSalesloftUser(p.data[0]!))).toEqual({ providerUserId: "0863ed13-7120-479b-8650-206a3679e2fb", email: "somebody@withampersand.com", name: "Int User", title: null, active: true }),
+      expect(providerUserSchema.parse(mapSalesloftUser(p.data[0]!))).toEqual({
+        providerUserId: "0863ed13-7120-479b-8650-206a3679e2fb",
+        email: "somebody@withampersand.com",
+        name: "Int User",
+        title: null,
+        active: true,
+      }),
   },
   "clari/calls_list_full.amp-labs.json": {
     schema: clari.clariCallsResponseSchema,
@@ -170,11 +190,11 @@ const CONTRACTS: Record<string, Contract> = {
   "clari/calls_list_page2_last.amp-labs.json": { schema: clari.clariCallsResponseSchema },
   "clari/derived/call_details_GET_call-details.schema-skeleton.json": {
     schema: clari.clariCallDetailsResponseSchema,
-    expectFailure: { field: "call.time", why: "schema skeleton with \"<string>\" placeholders" },
+    expectFailure: { field: "call.time", why: 'schema skeleton with "<string>" placeholders' },
   },
   "clari/derived/calls_list_GET_calls.schema-skeleton.json": {
     schema: clari.clariCallsResponseSchema,
-    expectFailure: { field: "calls.0.time", why: "schema skeleton with \"<string>\" placeholders" },
+    expectFailure: { field: "calls.0.time", why: 'schema skeleton with "<string>" placeholders' },
   },
   "clari/derived/deal_GET_get-deal.schema-skeleton.json": {
     // Not consumed: crm_info on the call already carries the CRM ids, so no /get-deal lookups.
@@ -183,7 +203,8 @@ const CONTRACTS: Record<string, Contract> = {
   "clari/derived/users_GET_users.schema-skeleton.json": { schema: clari.clariUsersResponseSchema },
   "clari/users_list_GET_users.amp-labs.json": {
     schema: clari.clariUsersResponseSchema,
-    map: (p: z.infer<typeof clari.clariUsersResponseSchema>) => expect(providerUserSchema.parse(mapClariUser(p.users[0]!)).email).toBe("integration.user+clari@withampersand.com"),
+    map: (p: z.infer<typeof clari.clariUsersResponseSchema>) =>
+      expect(providerUserSchema.parse(mapClariUser(p.users[0]!)).email).toBe("integration.user+clari@withampersand.com"),
   },
 };
 
@@ -240,19 +261,50 @@ describe("simulator responses pass the same schemas", () => {
 
   it("Gong", async () => {
     const token = await connectOAuth("GONG", sims);
-    gong.gongTokenResponseSchema.parse({ ...token, access_token: token.accessToken, refresh_token: token.refreshToken, expires_in: 1, api_base_url_for_customer: token.apiBaseUrl });
+    gong.gongTokenResponseSchema.parse({
+      ...token,
+      access_token: token.accessToken,
+      refresh_token: token.refreshToken,
+      expires_in: 1,
+      api_base_url_for_customer: token.apiBaseUrl,
+    });
     const headers = { authorization: `Bearer ${token.accessToken}`, "content-type": "application/json" };
     const base = `${sims.url}/gong-api/acme`;
     parsePayload("sim", "users", gong.gongUsersResponseSchema, await get(`${base}/v2/users`, { headers }));
-    const body = { filter: { fromDateTime: "2020-01-01T00:00:00Z", toDateTime: NOW }, contentSelector: { context: "Extended", exposedFields: { parties: true, content: { brief: true, keyPoints: true, pointsOfInterest: true }, media: true } } };
-    const ext = parsePayload("sim", "extensive", gong.gongCallsExtensiveResponseSchema, await get(`${base}/v2/calls/extensive`, { method: "POST", headers, body: JSON.stringify(body) }));
+    const body = {
+      filter: { fromDateTime: "2020-01-01T00:00:00Z", toDateTime: NOW },
+      contentSelector: {
+        context: "Extended",
+        exposedFields: { parties: true, content: { brief: true, keyPoints: true, pointsOfInterest: true }, media: true },
+      },
+    };
+    const ext = parsePayload(
+      "sim",
+      "extensive",
+      gong.gongCallsExtensiveResponseSchema,
+      await get(`${base}/v2/calls/extensive`, { method: "POST", headers, body: JSON.stringify(body) }),
+    );
     ext.calls.forEach((c) => canonicalCallSchema.parse(mapGongCall(c, AT)));
     const ids = ext.calls.map((c) => c.metaData.id);
-    const tr = parsePayload("sim", "transcript", gong.gongTranscriptResponseSchema, await get(`${base}/v2/calls/transcript`, { method: "POST", headers, body: JSON.stringify({ filter: { callIds: ids } }) }));
+    const tr = parsePayload(
+      "sim",
+      "transcript",
+      gong.gongTranscriptResponseSchema,
+      await get(`${base}/v2/calls/transcript`, { method: "POST", headers, body: JSON.stringify({ filter: { callIds: ids } }) }),
+    );
     tr.callTranscripts.forEach((t) => canonicalTranscriptSchema.parse(mapGongTranscript(t)));
-    parsePayload("sim", "calls", gong.gongCallsListResponseSchema, await get(`${base}/v2/calls?fromDateTime=2020-01-01T00:00:00Z&toDateTime=${NOW}`, { headers }));
+    parsePayload(
+      "sim",
+      "calls",
+      gong.gongCallsListResponseSchema,
+      await get(`${base}/v2/calls?fromDateTime=2020-01-01T00:00:00Z&toDateTime=${NOW}`, { headers }),
+    );
     parsePayload("sim", "call", gongCallEnvelope, await get(`${base}/v2/calls/${ids[0]}`, { headers }));
-    const empty = await fetch(`${base}/v2/calls/extensive`, { method: "POST", headers, body: JSON.stringify({ filter: { fromDateTime: "2001-01-01T00:00:00Z", toDateTime: "2001-02-01T00:00:00Z" } }) });
+    const empty = await fetch(`${base}/v2/calls/extensive`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ filter: { fromDateTime: "2001-01-01T00:00:00Z", toDateTime: "2001-02-01T00:00:00Z" } }),
+    });
     expect(empty.status).toBe(404);
     expect(gong.gongErrorSchema.parse(await empty.json()).errors).toEqual([gong.GONG_NO_CALLS_MESSAGE]);
   });
@@ -261,15 +313,33 @@ describe("simulator responses pass the same schemas", () => {
     const token = await connectOAuth("SALESLOFT", sims);
     const headers = { authorization: `Bearer ${token.accessToken}` };
     const base = `${sims.url}/salesloft-api/v2`;
-    parsePayload("sim", "users", sl.salesloftUsersResponseSchema, await get(`${base}/users?per_page=100`, { headers })).data.forEach((u) => providerUserSchema.parse(mapSalesloftUser(u)));
-    const list = parsePayload("sim", "conversations", sl.salesloftConversationsResponseSchema, await get(`${base}/conversations?per_page=100&sort_by=updated_at&sort_direction=ASC`, { headers }));
+    parsePayload("sim", "users", sl.salesloftUsersResponseSchema, await get(`${base}/users?per_page=100`, { headers })).data.forEach((u) =>
+      providerUserSchema.parse(mapSalesloftUser(u)),
+    );
+    const list = parsePayload(
+      "sim",
+      "conversations",
+      sl.salesloftConversationsResponseSchema,
+      await get(`${base}/conversations?per_page=100&sort_by=updated_at&sort_direction=ASC`, { headers }),
+    );
     const conv = list.data.find((c) => c.transcription)!;
-    const ext = parsePayload("sim", "extensive", sl.salesloftConversationExtensiveResponseSchema, await get(`${base}/conversations/${conv.id}/extensive`, { headers }));
+    const ext = parsePayload(
+      "sim",
+      "extensive",
+      sl.salesloftConversationExtensiveResponseSchema,
+      await get(`${base}/conversations/${conv.id}/extensive`, { headers }),
+    );
     canonicalCallSchema.parse(mapSalesloftConversation(ext.data, noCrm, "https://app.salesloft.com"));
-    const sentences = parsePayload("sim", "sentences", sl.salesloftSentencesResponseSchema, await get(`${base}/transcriptions/${conv.transcription!.id}/sentences?per_page=100`, { headers }));
+    const sentences = parsePayload(
+      "sim",
+      "sentences",
+      sl.salesloftSentencesResponseSchema,
+      await get(`${base}/transcriptions/${conv.transcription!.id}/sentences?per_page=100`, { headers }),
+    );
     canonicalTranscriptSchema.parse(mapSalesloftSentences(conv.id, sentences.data));
     parsePayload("sim", "transcriptions", sl.salesloftTranscriptionsResponseSchema, await get(`${base}/transcriptions?per_page=10`, { headers }));
-    if (ext.data.opportunity) parsePayload("sim", "opportunity", sl.salesloftOpportunityResponseSchema, await get(`${base}/opportunities/${ext.data.opportunity.id}`, { headers }));
+    if (ext.data.opportunity)
+      parsePayload("sim", "opportunity", sl.salesloftOpportunityResponseSchema, await get(`${base}/opportunities/${ext.data.opportunity.id}`, { headers }));
     parsePayload("sim", "account", sl.salesloftAccountResponseSchema, await get(`${base}/accounts/2000`, { headers }));
     const bad = await fetch(`${base}/conversations?per_page=500`, { headers });
     expect(bad.status).toBe(422);
@@ -282,7 +352,12 @@ describe("simulator responses pass the same schemas", () => {
     parsePayload("sim", "users", clari.clariUsersResponseSchema, await get(`${base}/users`, { headers }));
     const calls = parsePayload("sim", "calls", clari.clariCallsResponseSchema, await get(`${base}/calls?limit=25&includeAudio=true`, { headers }));
     calls.calls.forEach((c) => canonicalCallSchema.parse(mapClariCall(c, AT)));
-    const details = parsePayload("sim", "details", clari.clariCallDetailsResponseSchema, await get(`${base}/call-details?id=${calls.calls[0]!.id}`, { headers }));
+    const details = parsePayload(
+      "sim",
+      "details",
+      clari.clariCallDetailsResponseSchema,
+      await get(`${base}/call-details?id=${calls.calls[0]!.id}`, { headers }),
+    );
     canonicalTranscriptSchema.parse(mapClariTranscript(details.call));
   });
 });

@@ -286,7 +286,9 @@ describe("Gong auth, limits and faults", () => {
     expect((await stats()).gong.throttled).toBe(0);
     // Without pacing the simulator throttles, and the client waits out Retry-After.
     const raw = await fetch(`${sims.url}/gong-api/acme/v2/users`, { headers: { authorization: `Bearer ${creds.accessToken}` } });
-    const burst = await Promise.all([1, 2, 3, 4].map(() => fetch(`${sims.url}/gong-api/acme/v2/users`, { headers: { authorization: `Bearer ${creds.accessToken}` } })));
+    const burst = await Promise.all(
+      [1, 2, 3, 4].map(() => fetch(`${sims.url}/gong-api/acme/v2/users`, { headers: { authorization: `Bearer ${creds.accessToken}` } })),
+    );
     const limited = [raw, ...burst].find((r) => r.status === 429)!;
     expect(limited).toBeTruthy();
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
@@ -358,7 +360,11 @@ describe("Gong auth, limits and faults", () => {
     const { client } = await connectedClient("GONG", sims);
     const from = new Date(Date.parse(NOW) - 6 * 3_600_000);
     const before = await client.listCalls({ from, to: new Date(Date.parse(NOW) + 1) });
-    const added = (await control(sims, "/calls", { ownerEmail: "rep3@acme.test", startedAt: new Date(Date.parse(NOW) - 4 * 3_600_000).toISOString(), durationSec: 1800 })) as { gong: string };
+    const added = (await control(sims, "/calls", {
+      ownerEmail: "rep3@acme.test",
+      startedAt: new Date(Date.parse(NOW) - 4 * 3_600_000).toISOString(),
+      durationSec: 1800,
+    })) as { gong: string };
     const after = await client.listCalls({ from, to: new Date(Date.parse(NOW) + 1) });
     expect(before.calls.map((c) => c.providerCallId)).not.toContain(added.gong);
     expect(after.calls.map((c) => c.providerCallId)).toContain(added.gong);

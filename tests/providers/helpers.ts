@@ -39,7 +39,13 @@ export function configFor(provider: ProviderId, sims: RunningSimulators): Provid
   const env = simulatorEnv(sims.url);
   const names = providerSpec(provider).env;
   if (!names.oauthBaseUrl) return { apiBaseUrl: env[names.apiBaseUrl]! };
-  return { apiBaseUrl: env[names.apiBaseUrl]!, oauthBaseUrl: env[names.oauthBaseUrl], clientId: env[names.clientId!], clientSecret: env[names.clientSecret!], redirectUri: REDIRECT_URI };
+  return {
+    apiBaseUrl: env[names.apiBaseUrl]!,
+    oauthBaseUrl: env[names.oauthBaseUrl],
+    clientId: env[names.clientId!],
+    clientSecret: env[names.clientSecret!],
+    redirectUri: REDIRECT_URI,
+  };
 }
 
 /** The simulated clock, so token expiry computed by the client matches the simulator's. */
@@ -58,7 +64,15 @@ export async function consent(authorizationUrl: string, decision: "allow" | "den
   expect(action).toBeTruthy();
   const fields = new URLSearchParams();
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields.set(m[1]!, m[2]!.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
+    fields.set(
+      m[1]!,
+      m[2]!
+        .replace(/&amp;/g, "&")
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">"),
+    );
   }
   fields.set("decision", decision);
   const res = await fetch(action!, { method: "POST", body: fields, redirect: "manual" });

@@ -102,14 +102,28 @@ describe("simulator PKCE", () => {
     const config = configFor("SALESLOFT", sims);
     const verifier = newCodeVerifier();
     const authorize = new URL(`${config.oauthBaseUrl}/oauth/authorize`);
-    for (const [k, v] of Object.entries({ client_id: config.clientId!, redirect_uri: REDIRECT_URI, response_type: "code", state: "raw-state", code_challenge: s256(verifier), code_challenge_method: "S256" })) {
+    for (const [k, v] of Object.entries({
+      client_id: config.clientId!,
+      redirect_uri: REDIRECT_URI,
+      response_type: "code",
+      state: "raw-state",
+      code_challenge: s256(verifier),
+      code_challenge_method: "S256",
+    })) {
       authorize.searchParams.set(k, v);
     }
     const back = await consent(authorize.toString(), "allow");
     const res = await fetch(`${config.oauthBaseUrl}/oauth/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "authorization_code", code: back.searchParams.get("code")!, redirect_uri: REDIRECT_URI, client_id: config.clientId!, client_secret: config.clientSecret!, code_verifier: `${verifier}x` }),
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code: back.searchParams.get("code")!,
+        redirect_uri: REDIRECT_URI,
+        client_id: config.clientId!,
+        client_secret: config.clientSecret!,
+        code_verifier: `${verifier}x`,
+      }),
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "invalid_grant", error_description: "The code verifier does not match the code challenge." });

@@ -103,7 +103,11 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
   const integration = (integrationId: string) => findIntegrationById(workspaceId, integrationId);
 
   const control = async (path: string, body?: unknown, method = body === undefined ? "GET" : "POST") => {
-    const res = await fetch(`${sims.url}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${sims.url}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return text ? JSON.parse(text) : null;
   };
@@ -159,7 +163,8 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
     integration,
     control,
     consent,
-    runs: async () => (await (await fetch(`${runtime.url}/v1/runs?limit=1000`)).json()) as { runs?: Array<{ function_id: string; status: string; error: unknown }> },
+    runs: async () =>
+      (await (await fetch(`${runtime.url}/v1/runs?limit=1000`)).json()) as { runs?: Array<{ function_id: string; status: string; error: unknown }> },
     close: async () => {
       await stopApp();
       await runtime.stop();

@@ -122,7 +122,12 @@ describe("sync engine", () => {
       expect(s).toMatchObject({ status: "COMPLETED", callsSynced: owned, error: null });
     }
     const unmatched = await h.db.providerUser.findMany({ where: { integrationId: gongId, workspaceUserId: null } });
-    expect(unmatched.map((u) => u.email).sort()).toEqual(users.filter((u) => !u.inWorkspace).map((u) => u.email).sort());
+    expect(unmatched.map((u) => u.email).sort()).toEqual(
+      users
+        .filter((u) => !u.inWorkspace)
+        .map((u) => u.email)
+        .sort(),
+    );
 
     // The run is recorded, and our own pacing caused no 429.
     const run = await h.db.syncRun.findFirstOrThrow({ where: { integrationId: gongId, kind: "BACKFILL" } });
@@ -144,7 +149,9 @@ describe("sync engine", () => {
     const after = await callsOf("GONG");
     expect(after.length).toBe(before.length);
     expect(await h.db.transcriptSentence.count({ where: { call: { workspaceId: h.actor.workspaceId } } })).toBe(sentencesBefore);
-    expect(await h.db.callParticipant.count({ where: { call: { provider: "GONG", workspaceId: h.actor.workspaceId } } })).toBe(before.reduce((n, c) => n + c.participants.length, 0));
+    expect(await h.db.callParticipant.count({ where: { call: { provider: "GONG", workspaceId: h.actor.workspaceId } } })).toBe(
+      before.reduce((n, c) => n + c.participants.length, 0),
+    );
   });
 
   it("late calls and late transcripts arrive on later polls", async () => {
@@ -153,7 +160,10 @@ describe("sync engine", () => {
     const minute = (ms: number) => Math.floor(ms / 60_000) * 60_000;
     const fresh = h.sims.state.addCall({ ownerEmail: "rep1@acme.test", startedAt: minute(Date.now() - 40 * 60_000), durationSec: 30 * 60 });
     await connect.syncNow(h.actor, await h.integration(gongId));
-    await eventually("second manual sync", async () => (await h.db.syncRun.count({ where: { integrationId: gongId, kind: "MANUAL", status: "SUCCEEDED" } })) === 2);
+    await eventually(
+      "second manual sync",
+      async () => (await h.db.syncRun.count({ where: { integrationId: gongId, kind: "MANUAL", status: "SUCCEEDED" } })) === 2,
+    );
     const stored = await h.db.call.findFirstOrThrow({ where: { integrationId: gongId, title: fresh.title, startedAt: new Date(fresh.startedAt) } });
     expect(stored.transcriptStatus).toBe("PENDING");
 
@@ -161,7 +171,10 @@ describe("sync engine", () => {
     const late = h.sims.state.addCall({ ownerEmail: "rep3@acme.test", startedAt: minute(Date.now() - 3 * 3_600_000), durationSec: 20 * 60 });
     await h.control("/__sim/clock", { advanceMs: 25 * 3_600_000 });
     await connect.syncNow(h.actor, await h.integration(gongId));
-    await eventually("third manual sync", async () => (await h.db.syncRun.count({ where: { integrationId: gongId, kind: "MANUAL", status: "SUCCEEDED" } })) === 3);
+    await eventually(
+      "third manual sync",
+      async () => (await h.db.syncRun.count({ where: { integrationId: gongId, kind: "MANUAL", status: "SUCCEEDED" } })) === 3,
+    );
     expect((await h.db.call.findUniqueOrThrow({ where: { id: stored.id } })).transcriptStatus).toBe("AVAILABLE");
     expect(await h.db.transcriptSentence.count({ where: { callId: stored.id } })).toBeGreaterThan(0);
     expect(await h.db.call.count({ where: { integrationId: gongId, title: late.title, startedAt: new Date(late.startedAt) } })).toBe(1);
@@ -179,8 +192,9 @@ describe("sync engine", () => {
     );
     expect(failed.providerUser.email).toBe(victim.email);
     expect(failed.error).toMatch(/Reconnect/);
-    await eventually("others to complete", async () =>
-      (await h.db.userSync.count({ where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } } })) === 0,
+    await eventually(
+      "others to complete",
+      async () => (await h.db.userSync.count({ where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } } })) === 0,
     );
     expect(await h.db.userSync.count({ where: { integrationId, status: "COMPLETED" } })).toBe(5);
 
@@ -233,11 +247,15 @@ describe("sync engine", () => {
     await connect.disconnect(h.actor, await h.integration(gongId));
     const stopped = Date.now();
     // Requests already in flight may finish; after that, silence.
-    await eventually("requests to stop", async () => {
-      const a = (await stats()).gong!.total;
-      await new Promise((r) => setTimeout(r, 1_500));
-      return (await stats()).gong!.total === a;
-    }, 15_000);
+    await eventually(
+      "requests to stop",
+      async () => {
+        const a = (await stats()).gong!.total;
+        await new Promise((r) => setTimeout(r, 1_500));
+        return (await stats()).gong!.total === a;
+      },
+      15_000,
+    );
     expect(Date.now() - stopped).toBeLessThan(10_000);
     const kept = await h.db.call.count({ where: { integrationId: gongId } });
     expect(kept).toBeGreaterThanOrEqual(1);

@@ -6,16 +6,39 @@ import { linkCalls, relinkWorkspace, setManualLink } from "@/lib/sync/linking";
 import { createWorkspace, uid } from "../support/db";
 
 const person = (email: string | null, affiliation: CanonicalParticipant["affiliation"], speakerKey: string | null = null): CanonicalParticipant => ({
-  speakerKey, name: email?.split("@")[0] ?? "Caller", email, title: null, phone: null, affiliation, isInvitee: true, isAttendee: true, providerUserId: null,
+  speakerKey,
+  name: email?.split("@")[0] ?? "Caller",
+  email,
+  title: null,
+  phone: null,
+  affiliation,
+  isInvitee: true,
+  isAttendee: true,
+  providerUserId: null,
 });
 
 function call(id: string, participants: CanonicalParticipant[], extra: Partial<CanonicalCall> = {}): CanonicalCall {
   return {
-    provider: "GONG", providerCallId: id, title: `Call ${id}`, startedAt: new Date("2026-10-01T15:00:00Z"), durationSec: 1800,
-    direction: "CONFERENCE", platform: "Zoom", language: "eng", isPrivate: false, providerUrl: `https://x.app.gong.io/call?id=${id}`,
-    summary: "Talked pricing", keyPoints: ["Budget approved"], actionItems: ["Send proposal"],
-    crm: { system: null, dealIds: [], accountIds: [] }, recording: { audioUrl: null, videoUrl: null, expiresAt: null },
-    participants, ownerProviderUserId: null, transcriptStatus: "PENDING", providerUpdatedAt: null, ...extra,
+    provider: "GONG",
+    providerCallId: id,
+    title: `Call ${id}`,
+    startedAt: new Date("2026-10-01T15:00:00Z"),
+    durationSec: 1800,
+    direction: "CONFERENCE",
+    platform: "Zoom",
+    language: "eng",
+    isPrivate: false,
+    providerUrl: `https://x.app.gong.io/call?id=${id}`,
+    summary: "Talked pricing",
+    keyPoints: ["Budget approved"],
+    actionItems: ["Send proposal"],
+    crm: { system: null, dealIds: [], accountIds: [] },
+    recording: { audioUrl: null, videoUrl: null, expiresAt: null },
+    participants,
+    ownerProviderUserId: null,
+    transcriptStatus: "PENDING",
+    providerUpdatedAt: null,
+    ...extra,
   };
 }
 
@@ -25,8 +48,13 @@ async function setup() {
   const mk = (name: string, extra: { crmDealId?: string; crmAccountId?: string; isClosed?: boolean; contacts?: string[] }) =>
     db.deal.create({
       data: {
-        workspaceId: workspace.id, name, stage: extra.isClosed ? "Closed Lost" : "Discovery", isClosed: extra.isClosed ?? false,
-        crmSource: "SALESFORCE", crmDealId: extra.crmDealId, crmAccountId: extra.crmAccountId,
+        workspaceId: workspace.id,
+        name,
+        stage: extra.isClosed ? "Closed Lost" : "Discovery",
+        isClosed: extra.isClosed ?? false,
+        crmSource: "SALESFORCE",
+        crmDealId: extra.crmDealId,
+        crmAccountId: extra.crmAccountId,
         contacts: { create: (extra.contacts ?? []).map((email) => ({ workspaceId: workspace.id, name: email, email })) },
       },
     });
@@ -49,7 +77,11 @@ describe("ingest", () => {
     expect(first).toMatchObject({ added: 2, updated: 0, skipped: 1 });
     const second = await ingestCalls(ctx, calls);
     expect(second).toMatchObject({ added: 0, updated: 2 });
-    const stored = await db.call.findMany({ where: { workspaceId: workspace.id }, include: { participants: { orderBy: { position: "asc" } } }, orderBy: { providerCallId: "asc" } });
+    const stored = await db.call.findMany({
+      where: { workspaceId: workspace.id },
+      include: { participants: { orderBy: { position: "asc" } } },
+      orderBy: { providerCallId: "asc" },
+    });
     expect(stored.map((c) => c.providerCallId)).toEqual(["1", "3"]);
     expect(stored[0]!.participants).toHaveLength(2);
     expect(stored[0]!.participants[0]).toMatchObject({ email: admin.email, userId: admin.id, affiliation: "INTERNAL", speakerKey: "s1" });
@@ -60,8 +92,18 @@ describe("ingest", () => {
     const { workspace, admin, integration } = await setup();
     const ctx = await loadIngestContext(workspace.id, integration.id);
     await ingestCalls(ctx, [call("t1", [person(admin.email, "INTERNAL", "a")], { summary: null })]);
-    const sentences = Array.from({ length: 2_500 }, (_, i) => ({ speakerKey: i % 2 ? "a" : "b", startMs: i * 1000, endMs: i * 1000 + 900, text: `sentence ${i}` }));
-    const t = { providerCallId: "t1", status: "AVAILABLE" as const, sentences, details: { summary: "From details", keyPoints: null, actionItems: ["Follow up"] } };
+    const sentences = Array.from({ length: 2_500 }, (_, i) => ({
+      speakerKey: i % 2 ? "a" : "b",
+      startMs: i * 1000,
+      endMs: i * 1000 + 900,
+      text: `sentence ${i}`,
+    }));
+    const t = {
+      providerCallId: "t1",
+      status: "AVAILABLE" as const,
+      sentences,
+      details: { summary: "From details", keyPoints: null, actionItems: ["Follow up"] },
+    };
     expect(await storeTranscripts(workspace.id, "GONG", [t])).toBe(1);
     expect(await storeTranscripts(workspace.id, "GONG", [t, { ...t, providerCallId: "unknown" }])).toBe(1);
     await ingestCalls(ctx, [call("t1", [person(admin.email, "INTERNAL", "a")], { summary: null, actionItems: null, transcriptStatus: "PENDING" })]);
@@ -74,31 +116,53 @@ describe("ingest", () => {
     const { workspace, admin, integration } = await setup();
     const ctx = await loadIngestContext(workspace.id, integration.id);
     const ids = Array.from({ length: 12 }, (_, i) => `b${i}`);
-    await ingestCalls(ctx, ids.map((id) => call(id, [person(admin.email, "INTERNAL", "a")], { summary: "Listed", keyPoints: ["kept"] })));
+    await ingestCalls(
+      ctx,
+      ids.map((id) => call(id, [person(admin.email, "INTERNAL", "a")], { summary: "Listed", keyPoints: ["kept"] })),
+    );
     // 12 x 4,000 sentences is more than one write's worth, so the batch is split between calls.
-    const sentences = (id: string) => Array.from({ length: 4_000 }, (_, i) => ({ speakerKey: "a", startMs: i * 500, endMs: i * 500 - 1, text: `${id} says ${i}` }));
+    const sentences = (id: string) =>
+      Array.from({ length: 4_000 }, (_, i) => ({ speakerKey: "a", startMs: i * 500, endMs: i * 500 - 1, text: `${id} says ${i}` }));
     const batch = ids.map((id, i) =>
       i === 11
         ? { providerCallId: id, status: "UNAVAILABLE" as const, sentences: [], details: null }
-        : { providerCallId: id, status: "AVAILABLE" as const, sentences: sentences(id), details: i === 0 ? { summary: "New", keyPoints: null, actionItems: ["Call back"] } : null },
+        : {
+            providerCallId: id,
+            status: "AVAILABLE" as const,
+            sentences: sentences(id),
+            details: i === 0 ? { summary: "New", keyPoints: null, actionItems: ["Call back"] } : null,
+          },
     );
     expect(await storeTranscripts(workspace.id, "GONG", batch)).toBe(11);
     expect(await storeTranscripts(workspace.id, "GONG", batch)).toBe(11); // a retry rewrites, never duplicates
     const stored = await db.call.findMany({ where: { workspaceId: workspace.id }, orderBy: { providerCallId: "asc" } });
     const byId = new Map(stored.map((c) => [c.providerCallId, c]));
-    expect(byId.get("b0")).toMatchObject({ transcriptStatus: "AVAILABLE", sentenceCount: 4_000, summary: "New", keyPoints: ["kept"], actionItems: ["Call back"] });
+    expect(byId.get("b0")).toMatchObject({
+      transcriptStatus: "AVAILABLE",
+      sentenceCount: 4_000,
+      summary: "New",
+      keyPoints: ["kept"],
+      actionItems: ["Call back"],
+    });
     expect(byId.get("b5")).toMatchObject({ transcriptStatus: "AVAILABLE", sentenceCount: 4_000, summary: "Listed" });
     expect(byId.get("b11")).toMatchObject({ transcriptStatus: "UNAVAILABLE", sentenceCount: 0 });
     for (const c of stored) expect(c.transcriptFetchedAt).not.toBeNull();
     expect(await db.transcriptSentence.count({ where: { call: { workspaceId: workspace.id } } })).toBe(44_000);
     const b7 = await db.transcriptSentence.findMany({ where: { callId: byId.get("b7")!.id }, orderBy: { idx: "asc" }, take: 3 });
-    expect(b7.map((s) => [s.idx, s.text, s.endMs >= s.startMs])).toEqual([[0, "b7 says 0", true], [1, "b7 says 1", true], [2, "b7 says 2", true]]);
+    expect(b7.map((s) => [s.idx, s.text, s.endMs >= s.startMs])).toEqual([
+      [0, "b7 says 0", true],
+      [1, "b7 says 1", true],
+      [2, "b7 says 2", true],
+    ]);
   });
 
   it("a transcript being fetched by one worker is left to it; own, released and lapsed claims can be taken", async () => {
     const { workspace, admin, integration } = await setup();
     const ctx = await loadIngestContext(workspace.id, integration.id);
-    await ingestCalls(ctx, ["k1", "k2", "k3"].map((id) => call(id, [person(admin.email, "INTERNAL", "a")])));
+    await ingestCalls(
+      ctx,
+      ["k1", "k2", "k3"].map((id) => call(id, [person(admin.email, "INTERNAL", "a")])),
+    );
     const claim = (ids: string[], owner: string) => claimTranscripts(workspace.id, "GONG", ids, owner);
     expect(await claim(["k1", "k2"], "user:a")).toEqual(["k1", "k2"]);
     // Another user's page lists k1..k3 meanwhile: only k3 is its to fetch.
@@ -106,7 +170,9 @@ describe("ingest", () => {
     // A retried step of the first worker keeps its claims.
     expect(await claim(["k1"], "user:a")).toEqual(["k1"]);
     // Stored transcripts are no longer pending; a released one (fetch failed) is free again.
-    await storeTranscripts(workspace.id, "GONG", [{ providerCallId: "k1", status: "AVAILABLE", sentences: [{ speakerKey: "a", startMs: 0, endMs: 1, text: "hi" }], details: null }]);
+    await storeTranscripts(workspace.id, "GONG", [
+      { providerCallId: "k1", status: "AVAILABLE", sentences: [{ speakerKey: "a", startMs: 0, endMs: 1, text: "hi" }], details: null },
+    ]);
     await releaseTranscripts(workspace.id, "GONG", ["k1", "k2"], "user:a");
     expect(await claim(["k1", "k2"], "user:b")).toEqual(["k2"]);
     // A crashed worker's claim lapses.
@@ -120,9 +186,14 @@ describe("ingest", () => {
     const { workspace, admin, integration } = await setup();
     const ctx = await loadIngestContext(workspace.id, integration.id);
     const ids = Array.from({ length: 6 }, (_, i) => `c${i}`);
-    await ingestCalls(ctx, ids.map((id) => call(id, [person(admin.email, "INTERNAL", "a")])));
+    await ingestCalls(
+      ctx,
+      ids.map((id) => call(id, [person(admin.email, "INTERNAL", "a")])),
+    );
     const batch = ids.map((id) => ({
-      providerCallId: id, status: "AVAILABLE" as const, details: null,
+      providerCallId: id,
+      status: "AVAILABLE" as const,
+      details: null,
       sentences: Array.from({ length: 3_000 }, (_, i) => ({ speakerKey: "a", startMs: i, endMs: i + 1, text: `${id} ${i}` })),
     }));
     // Different order in each, as two users' listings would have them.
@@ -147,7 +218,10 @@ describe("deal linking", () => {
       call("c", [me, person("CFO@initech.example", "EXTERNAL")]),
       call("d", [me, person("nobody@nowhere.example", "EXTERNAL")]),
     ]);
-    const summary = await linkCalls(workspace.id, kept.map((k) => k.id));
+    const summary = await linkCalls(
+      workspace.id,
+      kept.map((k) => k.id),
+    );
     expect(summary.linked).toBe(3);
     const links = await db.callDealLink.findMany({ where: { workspaceId: workspace.id }, include: { call: true } });
     const byCall = Object.fromEntries(links.map((l) => [l.call.providerCallId, l]));
@@ -155,7 +229,14 @@ describe("deal linking", () => {
     expect(byCall.b).toMatchObject({ dealId: open.id, source: "CRM_ID" });
     expect(byCall.c).toMatchObject({ dealId: byMail.id, source: "EMAIL", matchedOn: "cfo@initech.example" });
     expect(byCall.d).toBeUndefined();
-    expect((await linkCalls(workspace.id, kept.map((k) => k.id))).unchanged).toBe(3);
+    expect(
+      (
+        await linkCalls(
+          workspace.id,
+          kept.map((k) => k.id),
+        )
+      ).unchanged,
+    ).toBe(3);
   });
 
   it("never overwrites a manual choice, including a manual unlink, and relinks when deals change", async () => {

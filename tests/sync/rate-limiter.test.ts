@@ -103,7 +103,10 @@ describe("shared rate limiter", () => {
     const { id } = await integration();
     const policy: RateLimitPolicy = {
       unit: "request",
-      windows: [{ limit: 1_000, windowMs: 1_000, align: "rolling" }, { limit: 20, windowMs: 86_400_000, align: "utcDay" }],
+      windows: [
+        { limit: 1_000, windowMs: 1_000, align: "rolling" },
+        { limit: 20, windowMs: 86_400_000, align: "utcDay" },
+      ],
       headers: { retryAfter: "retry-after" },
     };
     const gate = new SharedRateLimiter(id, policy, { maxWaitMs: 1_000 });

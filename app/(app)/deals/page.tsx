@@ -24,7 +24,8 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Deals</h1>
           <p className="mt-1 text-sm text-slate-600">
-            {result.total} {result.total === 1 ? "deal" : "deals"}{filtered ? " match your filters" : ""}
+            {result.total} {result.total === 1 ? "deal" : "deals"}
+            {filtered ? " match your filters" : ""}
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
@@ -35,7 +36,9 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
           <ButtonLink href="/calls/unlinked" variant="secondary">
             <Unlink aria-hidden className="h-4 w-4" />
             Unlinked calls
-            <span className="rounded-full bg-slate-100 px-2 text-xs tabular-nums text-slate-700" aria-label={`${unlinked} unlinked`}>{unlinked}</span>
+            <span className="rounded-full bg-slate-100 px-2 text-xs tabular-nums text-slate-700" aria-label={`${unlinked} unlinked`}>
+              {unlinked}
+            </span>
           </ButtonLink>
         </div>
       </div>

@@ -32,12 +32,14 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
       <header>
         <h1 className="text-2xl font-semibold tracking-tight">Search transcripts</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Every call transcript you can see in {session.workspaceName}. Use quotes for a phrase, <code>or</code> for either word, and{" "}
-          <code>-word</code> to leave a word out.
+          Every call transcript you can see in {session.workspaceName}. Use quotes for a phrase, <code>or</code> for either word, and <code>-word</code> to
+          leave a word out.
         </p>
       </header>
       <form method="get" action="/search" role="search" aria-label="Search transcripts" className="flex flex-col gap-2 sm:flex-row">
-        <label htmlFor="search-q" className="sr-only">Search transcripts</label>
+        <label htmlFor="search-q" className="sr-only">
+          Search transcripts
+        </label>
         <input
           id="search-q"
           name="q"
@@ -48,18 +50,27 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
           placeholder='e.g. "security review" or pricing -discount'
           className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
         />
-        <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">Search</button>
+        <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          Search
+        </button>
       </form>
 
       {!result ? (
         <EmptyState title="Search what was said on calls">Type a word or phrase: results show the call, its deal, who said it and when.</EmptyState>
       ) : !result.searchable ? (
         <EmptyState title="Nothing to search for">
-          <strong>{result.query}</strong> has no word to look for: very common words (like “the” or “and”) are not indexed, and a word with a minus only excludes. Add a more specific word.
+          <strong>{result.query}</strong> has no word to look for: very common words (like “the” or “and”) are not indexed, and a word with a minus only
+          excludes. Add a more specific word.
         </EmptyState>
       ) : result.hits.length === 0 ? (
         <EmptyState title={result.page > 1 ? "No more matches" : `No matches for ${result.query}`}>
-          {result.page > 1 ? <Link href={pageHref(1)} className="text-brand-700 hover:underline">Back to the first page</Link> : "Try fewer or different words. Search matches word forms too (price, prices, pricing)."}
+          {result.page > 1 ? (
+            <Link href={pageHref(1)} className="text-brand-700 hover:underline">
+              Back to the first page
+            </Link>
+          ) : (
+            "Try fewer or different words. Search matches word forms too (price, prices, pricing)."
+          )}
         </EmptyState>
       ) : (
         <>
@@ -71,11 +82,21 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
             {groups.map(({ call, hits }) => (
               <li key={`${call.callId}-${hits[0]!.sentenceId}`} className="rounded-lg border border-slate-200 bg-white">
                 <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-100 px-4 py-2.5">
-                  <Link href={`/calls/${call.callId}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">{call.callTitle}</Link>
+                  <Link href={`/calls/${call.callId}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                    {call.callTitle}
+                  </Link>
                   {call.isPrivate ? <PrivateBadge /> : null}
-                  <span className="text-xs text-slate-600"><time dateTime={new Date(call.startedAt).toISOString()}>{formatDate(call.startedAt)}</time></span>
                   <span className="text-xs text-slate-600">
-                    {call.deal ? <Link href={`/deals/${call.deal.id}`} className="hover:underline">{call.deal.name}</Link> : <span className="italic">No deal</span>}
+                    <time dateTime={new Date(call.startedAt).toISOString()}>{formatDate(call.startedAt)}</time>
+                  </span>
+                  <span className="text-xs text-slate-600">
+                    {call.deal ? (
+                      <Link href={`/deals/${call.deal.id}`} className="hover:underline">
+                        {call.deal.name}
+                      </Link>
+                    ) : (
+                      <span className="italic">No deal</span>
+                    )}
                   </span>
                 </div>
                 <ul className="divide-y divide-slate-50">
@@ -87,7 +108,15 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
                           <span className="tabular-nums text-slate-500">{formatTimestamp(h.startMs)}</span>
                         </span>
                         <span className="mt-0.5 block text-sm text-slate-800">
-                          {headlineParts(h.headline).map((p, i) => (p.hit ? <mark key={i} className="rounded-sm bg-yellow-200 px-0.5">{p.text}</mark> : <span key={i}>{p.text}</span>))}
+                          {headlineParts(h.headline).map((p, i) =>
+                            p.hit ? (
+                              <mark key={i} className="rounded-sm bg-yellow-200 px-0.5">
+                                {p.text}
+                              </mark>
+                            ) : (
+                              <span key={i}>{p.text}</span>
+                            ),
+                          )}
                         </span>
                       </Link>
                     </li>
@@ -99,8 +128,16 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
           <nav aria-label="Search result pages" className="flex items-center justify-between text-sm">
             <span className="text-slate-600">Page {result.page}</span>
             <div className="flex gap-2">
-              {result.page > 1 ? <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" href={pageHref(result.page - 1)} rel="prev">Previous</Link> : null}
-              {result.hasNext && result.page < 50 ? <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" href={pageHref(result.page + 1)} rel="next">Next</Link> : null}
+              {result.page > 1 ? (
+                <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" href={pageHref(result.page - 1)} rel="prev">
+                  Previous
+                </Link>
+              ) : null}
+              {result.hasNext && result.page < 50 ? (
+                <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" href={pageHref(result.page + 1)} rel="next">
+                  Next
+                </Link>
+              ) : null}
             </div>
           </nav>
         </>

@@ -81,14 +81,14 @@ export function AuthorizeStep({
   const message = !loaded
     ? null
     : !attempt
-    ? "This authorization was started in another tab or has been lost. Start it again."
-    : status === "timeout"
-      ? TIMEOUT_MESSAGE
-      : failed
-        ? messages[status] ?? messages.failed
-        : tabClosed
-          ? CLOSED_MESSAGE
-          : null;
+      ? "This authorization was started in another tab or has been lost. Start it again."
+      : status === "timeout"
+        ? TIMEOUT_MESSAGE
+        : failed
+          ? (messages[status] ?? messages.failed)
+          : tabClosed
+            ? CLOSED_MESSAGE
+            : null;
 
   const retry = () =>
     start((next) => {
@@ -108,7 +108,17 @@ export function AuthorizeStep({
         <div className="space-y-4">
           <ErrorAlert>
             <p className="font-medium">
-              {status === "denied" ? "Access denied" : status === "expired" ? "Session expired" : status === "timeout" ? "Connection timeout" : status === "invalid" ? "Authorization link not valid" : status === "failed" ? "Authorization failed" : "Authorization cancelled"}
+              {status === "denied"
+                ? "Access denied"
+                : status === "expired"
+                  ? "Session expired"
+                  : status === "timeout"
+                    ? "Connection timeout"
+                    : status === "invalid"
+                      ? "Authorization link not valid"
+                      : status === "failed"
+                        ? "Authorization failed"
+                        : "Authorization cancelled"}
             </p>
             <p className="mt-1">{message}</p>
           </ErrorAlert>
@@ -136,7 +146,11 @@ export function AuthorizeStep({
           {slow ? (
             <div className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">
               <p>Still waiting. If you closed the {detail.name} tab or it shows an error, start again.</p>
-              {startError ? <div className="mt-2"><ErrorAlert>{startError}</ErrorAlert></div> : null}
+              {startError ? (
+                <div className="mt-2">
+                  <ErrorAlert>{startError}</ErrorAlert>
+                </div>
+              ) : null}
               <Button variant="secondary" className="mt-3" onClick={retry} disabled={busy}>
                 Try again
               </Button>

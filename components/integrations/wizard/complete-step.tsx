@@ -19,7 +19,9 @@ export function CompleteStep({ detail, headingRef, onRetried }: StepProps & { on
       <dl className="grid gap-4 sm:grid-cols-3">
         <div className="rounded-md border border-slate-200 p-4">
           <dt className="text-xs text-slate-500">Total calls synced</dt>
-          <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid="total-calls">{detail.totalCalls.toLocaleString("en-US")}</dd>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid="total-calls">
+            {detail.totalCalls.toLocaleString("en-US")}
+          </dd>
         </div>
         <div className="rounded-md border border-slate-200 p-4">
           <dt className="text-xs text-slate-500">Next automatic sync</dt>
@@ -34,14 +36,22 @@ export function CompleteStep({ detail, headingRef, onRetried }: StepProps & { on
         </div>
       </dl>
       <section aria-labelledby="complete-users" className="space-y-3">
-        <h3 id="complete-users" className="text-sm font-semibold text-slate-800">Calls synced per user</h3>
+        <h3 id="complete-users" className="text-sm font-semibold text-slate-800">
+          Calls synced per user
+        </h3>
         <UserSyncList detail={detail} onRetry={retry} retrying={retrying} />
       </section>
-      <p className="text-sm text-slate-600">Your call data now syncs automatically every 2 hours. New calls appear as they become available from {detail.name}.</p>
+      <p className="text-sm text-slate-600">
+        Your call data now syncs automatically every 2 hours. New calls appear as they become available from {detail.name}.
+      </p>
       <div className="flex flex-wrap gap-2">
         <ButtonLink href="/deals">Go to Deals</ButtonLink>
-        <ButtonLink href={`/settings/integrations/${detail.slug}`} variant="secondary">Manage Integration</ButtonLink>
-        <ButtonLink href="/settings/integrations" variant="secondary">Connect Another Integration</ButtonLink>
+        <ButtonLink href={`/settings/integrations/${detail.slug}`} variant="secondary">
+          Manage Integration
+        </ButtonLink>
+        <ButtonLink href="/settings/integrations" variant="secondary">
+          Connect Another Integration
+        </ButtonLink>
       </div>
     </div>
   );

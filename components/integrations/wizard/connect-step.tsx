@@ -25,8 +25,14 @@ export function OAuthConnectStep({ detail, headingRef, onStarted }: StepProps & 
       >
         Connect your {detail.name} account
       </StepHeading>
-      {detail.status === "RECONNECT_REQUIRED" && detail.integration?.statusMessage ? <p className="mb-4 text-sm text-red-700">{detail.integration.statusMessage}</p> : null}
-      {error ? <div className="mb-4"><ErrorAlert>{error}</ErrorAlert></div> : null}
+      {detail.status === "RECONNECT_REQUIRED" && detail.integration?.statusMessage ? (
+        <p className="mb-4 text-sm text-red-700">{detail.integration.statusMessage}</p>
+      ) : null}
+      {error ? (
+        <div className="mb-4">
+          <ErrorAlert>{error}</ErrorAlert>
+        </div>
+      ) : null}
       <Button disabled={busy} onClick={() => start(onStarted)}>
         {busy ? <Loader2 aria-hidden className="h-4 w-4 animate-spin" /> : <ExternalLink aria-hidden className="h-4 w-4" />}
         Connect with {detail.name}
@@ -66,8 +72,8 @@ export function ApiKeyStep({ detail, headingRef, onDone }: StepProps & { onDone:
         headingRef={headingRef}
         description={
           <>
-            In Clari Copilot, go to Workspace Settings → Integrations → Clari Copilot API and copy your API Key and API Secret. They look similar but are
-            not interchangeable. We check them with Clari Copilot before saving anything.
+            In Clari Copilot, go to Workspace Settings → Integrations → Clari Copilot API and copy your API Key and API Secret. They look similar but are not
+            interchangeable. We check them with Clari Copilot before saving anything.
           </>
         }
       >
@@ -87,7 +93,9 @@ export function ApiKeyStep({ detail, headingRef, onDone }: StepProps & { onDone:
 function Field({ id, label, error, type, autoComplete }: { id: string; label: string; error?: string; type: string; autoComplete: string }) {
   return (
     <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">{label}</label>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
       <input
         id={id}
         name={id}
@@ -99,7 +107,11 @@ function Field({ id, label, error, type, autoComplete }: { id: string; label: st
         aria-describedby={error ? `${id}-error` : undefined}
         className={`mt-1 block w-full rounded-md border px-3 py-2 text-sm shadow-sm ${error ? "border-red-500" : "border-slate-300"}`}
       />
-      {error ? <p id={`${id}-error`} className="mt-1 text-sm text-red-700">{error}</p> : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -22,7 +22,10 @@ export function SyncStep({
   const running = detail.users.some((u) => u.status === "PENDING" || u.status === "IN_PROGRESS");
   return (
     <div className="space-y-5">
-      <StepHeading headingRef={headingRef} description={`Callsync is importing calls from ${detail.name}, user by user. You can leave this page; syncing continues in the background.`}>
+      <StepHeading
+        headingRef={headingRef}
+        description={`Callsync is importing calls from ${detail.name}, user by user. You can leave this page; syncing continues in the background.`}
+      >
         Syncing your calls
       </StepHeading>
       <SyncProgress detail={detail} />
@@ -31,20 +34,30 @@ export function SyncStep({
       ) : null}
       {finished && !running ? (
         failed ? (
-          <div role="status" className="flex flex-col gap-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 sm:flex-row sm:items-center sm:justify-between">
+          <div
+            role="status"
+            className="flex flex-col gap-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 sm:flex-row sm:items-center sm:justify-between"
+          >
             <p>
-              Sync finished, but {failed} user{failed === 1 ? "" : "s"} failed. Click Retry on each failed user; if they were rate limited, wait a few minutes first.
+              Sync finished, but {failed} user{failed === 1 ? "" : "s"} failed. Click Retry on each failed user; if they were rate limited, wait a few minutes
+              first.
             </p>
-            <Button variant="secondary" onClick={onContinue}>Continue</Button>
+            <Button variant="secondary" onClick={onContinue}>
+              Continue
+            </Button>
           </div>
         ) : (
           <div className="flex items-center justify-between gap-3 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
             <p role="status">Sync complete.</p>
-            <Button variant="secondary" onClick={onContinue}>Continue</Button>
+            <Button variant="secondary" onClick={onContinue}>
+              Continue
+            </Button>
           </div>
         )
       ) : (
-        <p role="status" className="sr-only">{detail.progress.done} of {detail.progress.total} users done</p>
+        <p role="status" className="sr-only">
+          {detail.progress.done} of {detail.progress.total} users done
+        </p>
       )}
       <UserSyncList detail={detail} onRetry={retry} retrying={retrying} />
     </div>

@@ -8,7 +8,14 @@ import { summaryFor, transcriptFor } from "../data";
 import { takeAll } from "../limits";
 import type { SimState } from "../state";
 
-const TYPES: Record<string, string> = { Zoom: "ZOOM", "Google Meet": "GOOGLE_MEET", "Microsoft Teams": "MS_TEAMS", Dialer: "DIALPAD", Outreach: "OUTREACH", Aircall: "AIRCALL_RECORDING" };
+const TYPES: Record<string, string> = {
+  Zoom: "ZOOM",
+  "Google Meet": "GOOGLE_MEET",
+  "Microsoft Teams": "MS_TEAMS",
+  Dialer: "DIALPAD",
+  Outreach: "OUTREACH",
+  Aircall: "AIRCALL_RECORDING",
+};
 const MEDIA_TTL_MS = 4 * 3_600_000;
 
 const bad = (message: string): SimResponse => json(400, { message });
@@ -41,7 +48,10 @@ export function clariSim(state: SimState): ProviderSim {
         ...(p.attendee ? { personId: i } : {}),
       })),
       externalParticipants: external.filter(({ p }) => p.invitee).map(({ p, i }) => person(p, i)),
-      joinedParticipants: c.participants.map((p, i) => ({ p, i })).filter(({ p }) => p.attendee).map(({ p, i }) => person(p, i)),
+      joinedParticipants: c.participants
+        .map((p, i) => ({ p, i }))
+        .filter(({ p }) => p.attendee)
+        .map(({ p, i }) => person(p, i)),
       status: ready ? "POST_PROCESSING_DONE" : "PROCESSING",
       bot_not_join_reason: [],
       type: TYPES[c.system] ?? "RECORDING",
@@ -139,7 +149,12 @@ export function clariSim(state: SimState): ProviderSim {
         }
         const includePrivate = req.query.get("includePrivate");
         if (includePrivate !== null && !["true", "false", "0", "1"].includes(includePrivate)) return bad("Invalid value for includePrivate");
-        const userEmails = new Set(req.query.getAll("filterUser").concat(req.query.getAll("filterUser[]")).map((e) => e.toLowerCase()));
+        const userEmails = new Set(
+          req.query
+            .getAll("filterUser")
+            .concat(req.query.getAll("filterUser[]"))
+            .map((e) => e.toLowerCase()),
+        );
         const statuses = new Set(req.query.getAll("filterStatus").concat(req.query.getAll("filterStatus[]")));
         const now = state.now();
         const mod = (c: SimCall) => state.updatedAt(c, now);
@@ -190,13 +205,31 @@ export function clariSim(state: SimState): ProviderSim {
           call: {
             ...base,
             ...(deal ? { deal_stage_live: deal.stage } : {}),
-            transcript: ready ? transcriptFor(state.config.seed, c).map((t) => ({ text: t.text, start: t.startMs / 1000, end: t.endMs / 1000, personId: t.speaker, annotations: [] })) : [],
+            transcript: ready
+              ? transcriptFor(state.config.seed, c).map((t) => ({
+                  text: t.text,
+                  start: t.startMs / 1000,
+                  end: t.endMs / 1000,
+                  personId: t.speaker,
+                  annotations: [],
+                }))
+              : [],
             ...(s
               ? {
                   summary: {
                     full_summary: s.brief,
-                    topics_discussed: s.keyPoints.map((k, i) => ({ name: `Topic ${i + 1}`, start_timestamp: String(60 * i), end_timestamp: String(60 * i + 45), summary: k })),
-                    key_action_items: s.actionItems.map((a, i) => ({ action_item: a, speaker_name: users()[c.ownerIdx]!.name, start_timestamp: String(120 * (i + 1)), end_timestamp: String(120 * (i + 1) + 10) })),
+                    topics_discussed: s.keyPoints.map((k, i) => ({
+                      name: `Topic ${i + 1}`,
+                      start_timestamp: String(60 * i),
+                      end_timestamp: String(60 * i + 45),
+                      summary: k,
+                    })),
+                    key_action_items: s.actionItems.map((a, i) => ({
+                      action_item: a,
+                      speaker_name: users()[c.ownerIdx]!.name,
+                      start_timestamp: String(120 * (i + 1)),
+                      end_timestamp: String(120 * (i + 1) + 10),
+                    })),
                   },
                 }
               : {}),

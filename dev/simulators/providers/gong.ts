@@ -98,7 +98,15 @@ export function gongSim(state: SimState): ProviderSim {
       {
         system: d.crmSource === "HUBSPOT" ? "HubSpot" : "Salesforce",
         objects: [
-          { objectType: "Opportunity", objectId: d.crmDealId, fields: fields([["Name", d.name], ["StageName", d.stage]]), timing: "Now" },
+          {
+            objectType: "Opportunity",
+            objectId: d.crmDealId,
+            fields: fields([
+              ["Name", d.name],
+              ["StageName", d.stage],
+            ]),
+            timing: "Now",
+          },
           { objectType: "Account", objectId: d.crmAccountId, fields: fields([["Name", d.accountName]]), timing: "Now" },
         ],
       },
@@ -130,9 +138,7 @@ export function gongSim(state: SimState): ProviderSim {
     const to = filter.toDateTime ? Date.parse(filter.toDateTime) : Number.POSITIVE_INFINITY;
     const ids = filter.callIds ? new Set(filter.callIds) : null;
     const owners = filter.primaryUserIds ? new Set(filter.primaryUserIds) : null;
-    const source = ids
-      ? [...ids].map((id) => state.callByGongId(id)).filter((c): c is SimCall => Boolean(c))
-      : state.dataset.calls;
+    const source = ids ? [...ids].map((id) => state.callByGongId(id)).filter((c): c is SimCall => Boolean(c)) : state.dataset.calls;
     return source
       .filter((c) => state.isVisible(c, now) && c.startedAt >= from && c.startedAt < to && (!owners || owners.has(owner(c).gongId)))
       .sort((a, b) => a.startedAt - b.startedAt || a.idx - b.idx);
@@ -160,14 +166,22 @@ export function gongSim(state: SimState): ProviderSim {
   const oauth = state.gongOAuth;
 
   const routes: Route[] = [
-    ...consentRoutes({ server: oauth, provider: "GONG", baseUrl: () => state.baseUrl, checkResponseType: true, deniedDescription: "The user denied the request" }),
+    ...consentRoutes({
+      server: oauth,
+      provider: "GONG",
+      baseUrl: () => state.baseUrl,
+      checkResponseType: true,
+      deniedDescription: "The user denied the request",
+    }),
     tokenRoute({
       server: oauth,
       provider: "GONG",
       // Basic client authentication only.
       authenticate: (req) => {
         const basic = basicAuth(req);
-        return basic && oauth.checkClient(basic.user, basic.pass) ? basic.user : json(401, { error: "invalid_client", error_description: "Client authentication failed" });
+        return basic && oauth.checkClient(basic.user, basic.pass)
+          ? basic.user
+          : json(401, { error: "invalid_client", error_description: "Client authentication failed" });
       },
       onRefresh: () => state.stats.refresh("gong"),
       unsupported: (grant) => `grant_type ${grant ?? "(missing)"} is not supported`,
@@ -187,7 +201,9 @@ export function gongSim(state: SimState): ProviderSim {
       endpoint: "GET /call",
       handle: (req) => {
         const c = state.callByGongId(req.query.get("id") ?? "");
-        return c ? { status: 200, html: errorPage(c.title, `Simulated Gong call ${state.gongCallId(c)}`) } : { status: 404, html: errorPage("Not found", "No such call") };
+        return c
+          ? { status: 200, html: errorPage(c.title, `Simulated Gong call ${state.gongCallId(c)}`) }
+          : { status: 404, html: errorPage("Not found", "No such call") };
       },
     },
     {
@@ -217,7 +233,15 @@ export function gongSim(state: SimState): ProviderSim {
             phoneNumber: u.phone,
             extension: null,
             personalMeetingUrls: [],
-            settings: { webConferencesRecorded: true, preventWebConferenceRecording: false, telephonyCallsImported: true, emailsImported: false, preventEmailImport: false, nonRecordedMeetingsImported: false, gongConnectEnabled: true },
+            settings: {
+              webConferencesRecorded: true,
+              preventWebConferenceRecording: false,
+              telephonyCallsImported: true,
+              emailsImported: false,
+              preventEmailImport: false,
+              nonRecordedMeetingsImported: false,
+              gongConnectEnabled: true,
+            },
             managerId: null,
             meetingConsentPageUrl: null,
             spokenLanguages: [],
@@ -265,7 +289,16 @@ export function gongSim(state: SimState): ProviderSim {
                       ...(content.brief && s ? { brief: s.brief } : {}),
                       ...(content.keyPoints && s ? { keyPoints: s.keyPoints.map((text) => ({ text })) } : {}),
                       ...(content.pointsOfInterest && s
-                        ? { pointsOfInterest: { actionItems: s.actionItems.map((snippet, i) => ({ snippetStartTime: 60 * (i + 1), snippetEndTime: 60 * (i + 1) + 5, speakerID: state.gongSpeakerId(c, 0), snippet })) } }
+                        ? {
+                            pointsOfInterest: {
+                              actionItems: s.actionItems.map((snippet, i) => ({
+                                snippetStartTime: 60 * (i + 1),
+                                snippetEndTime: 60 * (i + 1) + 5,
+                                speakerID: state.gongSpeakerId(c, 0),
+                                snippet,
+                              })),
+                            },
+                          }
                         : {}),
                     },
                   }
@@ -367,7 +400,13 @@ export function gongSim(state: SimState): ProviderSim {
       const l = state.gongLimiter(req.tenant ?? "");
       const r = takeAll([l.second, l.day], 1);
       if (r.ok) return { blocked: null, headers: {} };
-      return { blocked: { ...err(429, "Too many requests. Please retry after the time given in the Retry-After header."), headers: { "retry-after": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))) } }, headers: {} };
+      return {
+        blocked: {
+          ...err(429, "Too many requests. Please retry after the time given in the Retry-After header."),
+          headers: { "retry-after": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))) },
+        },
+        headers: {},
+      };
     },
   };
 }

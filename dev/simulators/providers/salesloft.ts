@@ -95,7 +95,13 @@ export function salesloftSim(state: SimState): ProviderSim {
       action_items: s
         ? {
             status: "completed",
-            items: s.actionItems.map((t, i) => ({ id: uuidFrom(`${state.config.seed}:sl-ai:${c.idx}:${i}`), original_text: t, edited_text: null, created_at: ts(c.transcriptReadyAt), updated_at: ts(c.transcriptReadyAt) })),
+            items: s.actionItems.map((t, i) => ({
+              id: uuidFrom(`${state.config.seed}:sl-ai:${c.idx}:${i}`),
+              original_text: t,
+              edited_text: null,
+              created_at: ts(c.transcriptReadyAt),
+              updated_at: ts(c.transcriptReadyAt),
+            })),
           }
         : { status: now < c.transcriptReadyAt ? "processing" : "completed", items: [] },
       key_moments: s ? { status: "completed", items: s.keyPoints.map((name) => ({ name, categories: [] })) } : { status: "processing", items: [] },
@@ -149,7 +155,10 @@ export function salesloftSim(state: SimState): ProviderSim {
       authenticate: (_req, p) =>
         oauth.checkClient(p.get("client_id"), p.get("client_secret"))
           ? p.get("client_id")!
-          : json(401, { error: "invalid_client", error_description: "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method." }),
+          : json(401, {
+              error: "invalid_client",
+              error_description: "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.",
+            }),
       onRefresh: () => state.stats.refresh("salesloft"),
       unsupported: () => "The authorization grant type is not supported by the authorization server.",
       body: (t) => ({
@@ -173,26 +182,34 @@ export function salesloftSim(state: SimState): ProviderSim {
         if ("status" in pg) return pg;
         const all = users();
         const slice = all.slice((pg.page - 1) * pg.perPage, pg.page * pg.perPage);
-        return json(200, envelope(
-          slice.map((u) => ({
-            id: u.salesloftId,
-            guid: u.salesloftGuid,
-            created_at: ts(Date.parse("2024-02-20T20:03:20Z")),
-            updated_at: ts(Date.parse("2024-04-27T07:18:23Z")),
-            name: u.name,
-            first_name: u.firstName,
-            last_name: u.lastName,
-            job_role: u.title,
-            active: true,
-            time_zone: "US/Eastern",
-            email: u.email,
-            team: { _href: `${API}/v2/team`, id: 111_855 },
-            role: { id: u.idx === 0 ? "Admin" : "User" },
-            group: null,
-            phone_client: { id: 46_000 + u.idx },
-          })),
-          pg.page, pg.perPage, all.length, "id", "DESC NULLS LAST", req.query.get("include_paging_counts") === "true",
-        ));
+        return json(
+          200,
+          envelope(
+            slice.map((u) => ({
+              id: u.salesloftId,
+              guid: u.salesloftGuid,
+              created_at: ts(Date.parse("2024-02-20T20:03:20Z")),
+              updated_at: ts(Date.parse("2024-04-27T07:18:23Z")),
+              name: u.name,
+              first_name: u.firstName,
+              last_name: u.lastName,
+              job_role: u.title,
+              active: true,
+              time_zone: "US/Eastern",
+              email: u.email,
+              team: { _href: `${API}/v2/team`, id: 111_855 },
+              role: { id: u.idx === 0 ? "Admin" : "User" },
+              group: null,
+              phone_client: { id: 46_000 + u.idx },
+            })),
+            pg.page,
+            pg.perPage,
+            all.length,
+            "id",
+            "DESC NULLS LAST",
+            req.query.get("include_paging_counts") === "true",
+          ),
+        );
       },
     },
     {
@@ -222,7 +239,18 @@ export function salesloftSim(state: SimState): ProviderSim {
           .filter((c) => ids.size === 0 || ids.has(state.salesloftId(c)))
           .sort((a, b) => dir * (key(a) - key(b)) || a.idx - b.idx);
         const slice = all.slice((pg.page - 1) * pg.perPage, pg.page * pg.perPage);
-        return json(200, envelope(slice.map(conversation), pg.page, pg.perPage, all.length, sortBy, dir === 1 ? "ASC" : "DESC", req.query.get("include_paging_counts") === "true"));
+        return json(
+          200,
+          envelope(
+            slice.map(conversation),
+            pg.page,
+            pg.perPage,
+            all.length,
+            sortBy,
+            dir === 1 ? "ASC" : "DESC",
+            req.query.get("include_paging_counts") === "true",
+          ),
+        );
       },
     },
     {
@@ -276,22 +304,30 @@ export function salesloftSim(state: SimState): ProviderSim {
           .filter((c) => state.isVisible(c, now) && state.transcriptReady(c, now) && updated(c.transcriptReadyAt))
           .sort((a, b) => a.transcriptReadyAt - b.transcriptReadyAt || a.idx - b.idx);
         const slice = all.slice((pg.page - 1) * pg.perPage, pg.page * pg.perPage);
-        return json(200, envelope(
-          slice.map((c) => {
-            const tid = state.salesloftTranscriptionId(c);
-            const cid = state.salesloftId(c);
-            return {
-              id: tid,
-              language_code: "en-US",
-              created_at: ts(c.transcriptReadyAt),
-              updated_at: ts(c.transcriptReadyAt),
-              conversation: { id: cid, _href: `${API}/v2/conversations/${cid}` },
-              transcription_sentences: { id: tid, _href: `${API}/v2/transcriptions/${tid}/sentences` },
-              transcription_artifact: { id: tid, _href: `${API}/v2/transcriptions/${tid}/artifact` },
-            };
-          }),
-          pg.page, pg.perPage, all.length, "updated_at", "ASC", false,
-        ));
+        return json(
+          200,
+          envelope(
+            slice.map((c) => {
+              const tid = state.salesloftTranscriptionId(c);
+              const cid = state.salesloftId(c);
+              return {
+                id: tid,
+                language_code: "en-US",
+                created_at: ts(c.transcriptReadyAt),
+                updated_at: ts(c.transcriptReadyAt),
+                conversation: { id: cid, _href: `${API}/v2/conversations/${cid}` },
+                transcription_sentences: { id: tid, _href: `${API}/v2/transcriptions/${tid}/sentences` },
+                transcription_artifact: { id: tid, _href: `${API}/v2/transcriptions/${tid}/artifact` },
+              };
+            }),
+            pg.page,
+            pg.perPage,
+            all.length,
+            "updated_at",
+            "ASC",
+            false,
+          ),
+        );
       },
     },
     {
@@ -311,19 +347,27 @@ export function salesloftSim(state: SimState): ProviderSim {
         const cid = state.salesloftId(c);
         const slice = all.slice((pg.page - 1) * pg.perPage, pg.page * pg.perPage);
         const base = (pg.page - 1) * pg.perPage;
-        return json(200, envelope(
-          slice.map((s, i) => ({
-            id: m[1],
-            start_time: s.startMs / 1000,
-            end_time: s.endMs / 1000,
-            // Older data has no order_number.
-            ...(c.idx % 5 === 0 ? {} : { order_number: base + i }),
-            recording_attendee_id: state.salesloftAttendeeId(c, s.speaker),
-            text: s.text,
-            conversation: { id: cid, _href: `${API}/v2/conversations/${cid}` },
-          })),
-          pg.page, pg.perPage, all.length, "order_number", "ASC", false,
-        ));
+        return json(
+          200,
+          envelope(
+            slice.map((s, i) => ({
+              id: m[1],
+              start_time: s.startMs / 1000,
+              end_time: s.endMs / 1000,
+              // Older data has no order_number.
+              ...(c.idx % 5 === 0 ? {} : { order_number: base + i }),
+              recording_attendee_id: state.salesloftAttendeeId(c, s.speaker),
+              text: s.text,
+              conversation: { id: cid, _href: `${API}/v2/conversations/${cid}` },
+            })),
+            pg.page,
+            pg.perPage,
+            all.length,
+            "order_number",
+            "ASC",
+            false,
+          ),
+        );
       },
     },
     {
@@ -358,7 +402,13 @@ export function salesloftSim(state: SimState): ProviderSim {
         const d = DEMO_DEALS[Number(m[1]) - 2_000];
         if (!d) return notFound();
         return json(200, {
-          data: { id: Number(m[1]), name: d.accountName, domain: d.domain, crm_id: d.crmAccountId, crm_type: d.crmSource === "HUBSPOT" ? "hubspot" : "salesforce" },
+          data: {
+            id: Number(m[1]),
+            name: d.accountName,
+            domain: d.domain,
+            crm_id: d.crmAccountId,
+            crm_type: d.crmSource === "HUBSPOT" ? "hubspot" : "salesforce",
+          },
         });
       },
     },

@@ -23,13 +23,7 @@ import type {
 } from "../types";
 import type { AuthHeaders } from "../http";
 import { CLARI_MEDIA_TTL_MS, mapClariCall, mapClariTranscript, mapClariUser } from "./mapper";
-import {
-  CLARI_MAX_SKIP,
-  CLARI_PAGE_SIZE,
-  clariCallDetailsResponseSchema,
-  clariCallsResponseSchema,
-  clariUsersResponseSchema,
-} from "./schemas";
+import { CLARI_MAX_SKIP, CLARI_PAGE_SIZE, clariCallDetailsResponseSchema, clariCallsResponseSchema, clariUsersResponseSchema } from "./schemas";
 
 const LABEL = providerName("CLARI");
 
@@ -183,7 +177,11 @@ export class ClariClient implements ProviderClient {
 
   async fetchRecording(providerCallId: string, options: CallOptions = {}): Promise<Recording> {
     const data = await this.get("/call-details", "GET /call-details", clariCallDetailsResponseSchema, {
-      query: [["id", providerCallId], ["includeAudio", "true"], ["includeVideo", "true"]],
+      query: [
+        ["id", providerCallId],
+        ["includeAudio", "true"],
+        ["includeVideo", "true"],
+      ],
       priority: options.priority ?? "interactive",
     });
     const call = data!.call;

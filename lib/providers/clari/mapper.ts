@@ -9,13 +9,7 @@ import {
   normalizeCrmSystem,
   normalizeEmail,
 } from "../canonical";
-import {
-  CLARI_READY_STATUSES,
-  CLARI_TERMINAL_STATUSES,
-  type ClariCall,
-  type ClariCallDetails,
-  type ClariUser,
-} from "./schemas";
+import { CLARI_READY_STATUSES, CLARI_TERMINAL_STATUSES, type ClariCall, type ClariCallDetails, type ClariUser } from "./schemas";
 import { PROVIDER_SPECS } from "../registry";
 
 /** Signed audio/video URLs are valid for 4 hours. */
@@ -169,9 +163,7 @@ export function mapClariCall(c: ClariCall, fetchedAt: Date): CanonicalCall {
 export function mapClariDetails(c: ClariCallDetails): CallDetailsPatch | null {
   if (!c.summary) return null;
   const actionItems = (c.summary.key_action_items ?? []).map((a) => a.action_item?.trim() ?? "").filter(Boolean);
-  const keyPoints = (c.summary.topics_discussed ?? [])
-    .map((t) => [t.name, t.summary].filter(Boolean).join(": ").trim())
-    .filter(Boolean);
+  const keyPoints = (c.summary.topics_discussed ?? []).map((t) => [t.name, t.summary].filter(Boolean).join(": ").trim()).filter(Boolean);
   return { summary: c.summary.full_summary ?? null, keyPoints, actionItems };
 }
 

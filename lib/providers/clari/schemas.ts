@@ -5,11 +5,12 @@ import { z } from "zod";
 import { PROVIDER_SPECS } from "../registry";
 
 const str = z.string().nullish();
-export const isoDateTime = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected an ISO-8601 date-time" });
+export const isoDateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected an ISO-8601 date-time" });
 /** dust's client accepts personId as string or number; so do we. */
-const personId = z.union([z.number(), z.string()]).transform((v) => String(v)).nullish();
+const personId = z
+  .union([z.number(), z.string()])
+  .transform((v) => String(v))
+  .nullish();
 
 export const clariCallUserSchema = z.object({
   userId: str,
@@ -71,12 +72,8 @@ export const clariCallDetailsSchema = clariCallSchema.extend({
   summary: z
     .object({
       full_summary: str,
-      topics_discussed: z
-        .array(z.object({ name: str, summary: str, start_timestamp: looseTimestamp, end_timestamp: looseTimestamp }))
-        .nullish(),
-      key_action_items: z
-        .array(z.object({ action_item: str, speaker_name: str, start_timestamp: looseTimestamp, end_timestamp: looseTimestamp }))
-        .nullish(),
+      topics_discussed: z.array(z.object({ name: str, summary: str, start_timestamp: looseTimestamp, end_timestamp: looseTimestamp })).nullish(),
+      key_action_items: z.array(z.object({ action_item: str, speaker_name: str, start_timestamp: looseTimestamp, end_timestamp: looseTimestamp })).nullish(),
     })
     .nullish(),
 });

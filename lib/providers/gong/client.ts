@@ -7,7 +7,17 @@ import { ProviderError } from "@/lib/errors";
 import type { CanonicalTranscript, ProviderUserRecord, Recording } from "../canonical";
 import { OAuthProviderClient } from "../oauth";
 import { describeProvider, oauthSpec, providerName } from "../registry";
-import type { CallOptions, CallPage, CallsCheckpoint, ListCallsParams, ProviderClient, ProviderClientConfig, ProviderDeps, ProviderDescription, RequestPriority } from "../types";
+import type {
+  CallOptions,
+  CallPage,
+  CallsCheckpoint,
+  ListCallsParams,
+  ProviderClient,
+  ProviderClientConfig,
+  ProviderDeps,
+  ProviderDescription,
+  RequestPriority,
+} from "../types";
 import { GONG_MEDIA_TTL_MS, mapGongCall, mapGongTranscript, mapGongUser } from "./mapper";
 import {
   GONG_NO_CALLS_MESSAGE,
@@ -129,9 +139,7 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
     }
     if (data === "EMPTY" || data === "CURSOR_EXPIRED") return { calls: [], checkpoint: null };
     const fetchedAt = this.now();
-    const next: CallsCheckpoint | null = data.records.cursor
-      ? { provider: "GONG", v: 1, state: { cursor: data.records.cursor } }
-      : null;
+    const next: CallsCheckpoint | null = data.records.cursor ? { provider: "GONG", v: 1, state: { cursor: data.records.cursor } } : null;
     return { calls: data.calls.map((c) => mapGongCall(c, fetchedAt)), checkpoint: next };
   }
 
@@ -163,9 +171,7 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
         cursor = data.records.cursor ?? null;
       } while (cursor);
     }
-    return providerCallIds.map(
-      (id) => byId.get(id) ?? { providerCallId: id, status: "PENDING", sentences: [], details: null },
-    );
+    return providerCallIds.map((id) => byId.get(id) ?? { providerCallId: id, status: "PENDING", sentences: [], details: null });
   }
 
   async fetchRecording(providerCallId: string, options: CallOptions = {}): Promise<Recording> {

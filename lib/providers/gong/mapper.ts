@@ -81,9 +81,7 @@ export function mapGongCall(call: GongCallData, fetchedAt: Date): CanonicalCall 
   const media = call.media;
   const hasMedia = Boolean(media?.audioUrl || media?.videoUrl);
   const keyPoints = (call.content?.keyPoints ?? []).map((k) => k.text ?? "").filter((t) => t.length > 0);
-  const actionItems = (call.content?.pointsOfInterest?.actionItems ?? [])
-    .map((a) => a.snippet ?? "")
-    .filter((t) => t.length > 0);
+  const actionItems = (call.content?.pointsOfInterest?.actionItems ?? []).map((a) => a.snippet ?? "").filter((t) => t.length > 0);
   return {
     provider: "GONG",
     providerCallId: md.id,

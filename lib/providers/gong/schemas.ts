@@ -3,9 +3,7 @@
 // tests parse simulator responses with these too.
 import { z } from "zod";
 
-export const isoDateTime = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected an ISO-8601 date-time" });
+export const isoDateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected an ISO-8601 date-time" });
 
 const str = z.string().nullish();
 

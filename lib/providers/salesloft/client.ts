@@ -8,7 +8,16 @@ import { ProviderError } from "@/lib/errors";
 import { type CanonicalTranscript, type CrmContext, type ProviderUserRecord, type Recording, normalizeCrmSystem } from "../canonical";
 import { OAuthProviderClient } from "../oauth";
 import { describeProvider, oauthSpec, providerName } from "../registry";
-import type { CallOptions, CallPage, ListCallsParams, ProviderClient, ProviderClientConfig, ProviderDeps, ProviderDescription, RequestPriority } from "../types";
+import type {
+  CallOptions,
+  CallPage,
+  ListCallsParams,
+  ProviderClient,
+  ProviderClientConfig,
+  ProviderDeps,
+  ProviderDescription,
+  RequestPriority,
+} from "../types";
 import { mapSalesloftConversation, mapSalesloftSentences, mapSalesloftUser } from "./mapper";
 import {
   salesloftAccountResponseSchema,
@@ -85,7 +94,10 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
     const users: ProviderUserRecord[] = [];
     for (let page = 1; ; page++) {
       const data = await this.get("/v2/users", "GET /v2/users", salesloftUsersResponseSchema, {
-        query: [["per_page", String(SALESLOFT_PAGE_SIZE)], ["page", String(page)]],
+        query: [
+          ["per_page", String(SALESLOFT_PAGE_SIZE)],
+          ["page", String(page)],
+        ],
         priority: options.priority ?? "interactive",
         cost: salesloftPageCost(page),
       });
@@ -180,7 +192,8 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
     }
 
     const nextPage = list?.metadata?.paging?.next_page;
-    const more = items.length > 0 && (nextPage !== null && nextPage !== undefined ? true : nextPage === undefined && items.length === SALESLOFT_CONVERSATIONS_PAGE_SIZE);
+    const more =
+      items.length > 0 && (nextPage !== null && nextPage !== undefined ? true : nextPage === undefined && items.length === SALESLOFT_CONVERSATIONS_PAGE_SIZE);
     if (!more) return { calls, checkpoint: null };
     const last = items[items.length - 1]!;
     let next: CheckpointState;
@@ -199,12 +212,10 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
       const cached = this.transcriptionIds.get(conversationId);
       if (cached) return cached;
     }
-    const conv = await this.get(
-      `/v2/conversations/${encodeURIComponent(conversationId)}`,
-      "GET /v2/conversations/:id",
-      salesloftConversationResponseSchema,
-      { priority, notFoundAsNull: true },
-    );
+    const conv = await this.get(`/v2/conversations/${encodeURIComponent(conversationId)}`, "GET /v2/conversations/:id", salesloftConversationResponseSchema, {
+      priority,
+      notFoundAsNull: true,
+    });
     const id = conv?.data.transcription?.id ?? null;
     this.transcriptionIds.set(conversationId, id);
     return id;
@@ -225,7 +236,15 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
           `/v2/transcriptions/${encodeURIComponent(transcriptionId)}/sentences`,
           "GET /v2/transcriptions/:id/sentences",
           salesloftSentencesResponseSchema,
-          { query: [["per_page", String(SALESLOFT_PAGE_SIZE)], ["page", String(page)]], priority, cost: salesloftPageCost(page), notFoundAsNull: true },
+          {
+            query: [
+              ["per_page", String(SALESLOFT_PAGE_SIZE)],
+              ["page", String(page)],
+            ],
+            priority,
+            cost: salesloftPageCost(page),
+            notFoundAsNull: true,
+          },
         );
         if (!data) break;
         sentences.push(...data.data);

@@ -26,8 +26,7 @@ export function mapSalesloftUser(u: SalesloftUser): ProviderUserRecord {
   };
 }
 
-const affiliation = (internal: boolean | null | undefined): Affiliation =>
-  internal === true ? "INTERNAL" : internal === false ? "EXTERNAL" : "UNKNOWN";
+const affiliation = (internal: boolean | null | undefined): Affiliation => (internal === true ? "INTERNAL" : internal === false ? "EXTERNAL" : "UNKNOWN");
 
 function isExtensive(c: SalesloftConversation | SalesloftConversationExtensive): c is SalesloftConversationExtensive {
   return "attendees" in c || "invitees" in c || "owner_email" in c;
@@ -78,19 +77,10 @@ export function mapSalesloftParticipants(c: SalesloftConversationExtensive): Can
   return out;
 }
 
-export function mapSalesloftConversation(
-  c: SalesloftConversation | SalesloftConversationExtensive,
-  crm: CrmContext,
-  appUrl: string,
-): CanonicalCall {
-  const startedAt =
-    typeof c.started_recording_at === "number"
-      ? epochToDate(c.started_recording_at)
-      : new Date(c.event_start_date ?? c.created_at);
+export function mapSalesloftConversation(c: SalesloftConversation | SalesloftConversationExtensive, crm: CrmContext, appUrl: string): CanonicalCall {
+  const startedAt = typeof c.started_recording_at === "number" ? epochToDate(c.started_recording_at) : new Date(c.event_start_date ?? c.created_at);
   const ext = isExtensive(c) ? c : null;
-  const actionItems = ext?.action_items?.items
-    ?.map((i) => (i.edited_text ?? i.original_text ?? "").trim())
-    .filter((t) => t.length > 0);
+  const actionItems = ext?.action_items?.items?.map((i) => (i.edited_text ?? i.original_text ?? "").trim()).filter((t) => t.length > 0);
   const keyPoints = ext?.key_moments?.items?.map((i) => (i.name ?? "").trim()).filter((t) => t.length > 0);
   return {
     provider: "SALESLOFT",
@@ -119,9 +109,7 @@ export function mapSalesloftConversation(
 
 /** Sentences (float seconds) -> ms, ordered by order_number, then start time. */
 export function mapSalesloftSentences(providerCallId: string, sentences: SalesloftSentence[]): CanonicalTranscript {
-  const ordered = sentences
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => (a.s.order_number ?? a.i) - (b.s.order_number ?? b.i) || a.s.start_time - b.s.start_time);
+  const ordered = sentences.map((s, i) => ({ s, i })).sort((a, b) => (a.s.order_number ?? a.i) - (b.s.order_number ?? b.i) || a.s.start_time - b.s.start_time);
   return {
     providerCallId,
     status: ordered.length > 0 ? "AVAILABLE" : "PENDING",

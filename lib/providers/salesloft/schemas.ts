@@ -2,9 +2,7 @@
 import { z } from "zod";
 
 const str = z.string().nullish();
-export const isoDateTime = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected an ISO-8601 date-time" });
+export const isoDateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected an ISO-8601 date-time" });
 
 /** Salesloft ids are integers on most objects and UUIDs on conversations; keep them as strings. */
 const anyId = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
@@ -37,10 +35,7 @@ export function salesloftOne<T extends z.ZodType>(item: T) {
   return z.object({ data: item });
 }
 
-export const salesloftErrorSchema = z.union([
-  z.object({ errors: z.record(z.string(), z.array(z.string())) }),
-  z.object({ error: z.string() }),
-]);
+export const salesloftErrorSchema = z.union([z.object({ errors: z.record(z.string(), z.array(z.string())) }), z.object({ error: z.string() })]);
 
 export const salesloftTokenResponseSchema = z.object({
   access_token: z.string().min(1),
@@ -115,9 +110,7 @@ export const salesloftConversationExtensiveSchema = salesloftConversationSchema.
       items: z.array(z.object({ id: str, original_text: str, edited_text: str })).nullish(),
     })
     .nullish(),
-  key_moments: z
-    .object({ status: str, items: z.array(z.object({ name: str })).nullish() })
-    .nullish(),
+  key_moments: z.object({ status: str, items: z.array(z.object({ name: str })).nullish() }).nullish(),
   attendees: z.array(salesloftAttendeeSchema).nullish(),
   invitees: z.array(salesloftInviteeSchema).nullish(),
 });
@@ -162,10 +155,7 @@ export const salesloftAccountSchema = z.object({
 });
 
 /** GET /v2/conversations/{id}/recording: a redirect to the signed URL, or JSON data.url. */
-export const salesloftRecordingSchema = z.union([
-  z.object({ location: z.string().min(1) }),
-  z.object({ data: z.object({ url: z.string().min(1) }) }),
-]);
+export const salesloftRecordingSchema = z.union([z.object({ location: z.string().min(1) }), z.object({ data: z.object({ url: z.string().min(1) }) })]);
 
 export const salesloftUsersResponseSchema = salesloftList(salesloftUserSchema);
 export const salesloftConversationsResponseSchema = salesloftList(salesloftConversationSchema);

@@ -16,7 +16,18 @@ import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
 export const metadata: Metadata = { title: "Call" };
 
 const DIRECTION: Record<string, string> = { INBOUND: "Inbound", OUTBOUND: "Outbound", CONFERENCE: "Conference", UNKNOWN: "Unknown" };
-const LANGUAGES: Record<string, string> = { eng: "English", en: "English", "en-us": "English (US)", "en-gb": "English (UK)", fra: "French", fr: "French", deu: "German", de: "German", spa: "Spanish", es: "Spanish" };
+const LANGUAGES: Record<string, string> = {
+  eng: "English",
+  en: "English",
+  "en-us": "English (US)",
+  "en-gb": "English (UK)",
+  fra: "French",
+  fr: "French",
+  deu: "German",
+  de: "German",
+  spa: "Spanish",
+  es: "Spanish",
+};
 
 export default async function CallPage({ params }: { params: Promise<{ callId: string }> }) {
   const { callId } = await params;
@@ -31,7 +42,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
     ["Duration", formatDuration(call.durationSec)],
     ["Direction", DIRECTION[call.direction] ?? call.direction],
     ["Platform", call.platform ?? "—"],
-    ["Language", call.language ? LANGUAGES[call.language.toLowerCase()] ?? call.language : "—"],
+    ["Language", call.language ? (LANGUAGES[call.language.toLowerCase()] ?? call.language) : "—"],
   ];
   const integrationUsable = call.integrationStatus === "CONNECTED" || call.integrationStatus === "SYNCING";
 
@@ -40,11 +51,18 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
         {link?.deal ? (
           <>
-            <Link href="/deals" className="hover:underline">Deals</Link> <span aria-hidden>/</span>{" "}
-            <Link href={`/deals/${link.deal.id}`} className="hover:underline">{link.deal.name}</Link>
+            <Link href="/deals" className="hover:underline">
+              Deals
+            </Link>{" "}
+            <span aria-hidden>/</span>{" "}
+            <Link href={`/deals/${link.deal.id}`} className="hover:underline">
+              {link.deal.name}
+            </Link>
           </>
         ) : (
-          <Link href="/calls/unlinked" className="hover:underline">Unlinked calls</Link>
+          <Link href="/calls/unlinked" className="hover:underline">
+            Unlinked calls
+          </Link>
         )}{" "}
         <span aria-hidden>/</span> <span>{call.title}</span>
       </nav>
@@ -74,36 +92,52 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
         <div className="min-w-0 space-y-6 lg:col-span-2">
           {call.summary || call.keyPoints.length || call.actionItems.length ? (
             <section aria-labelledby="summary-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-              <h2 id="summary-heading" className="text-sm font-semibold text-slate-900">Summary</h2>
+              <h2 id="summary-heading" className="text-sm font-semibold text-slate-900">
+                Summary
+              </h2>
               {call.summary ? <p className="whitespace-pre-line text-sm leading-relaxed text-slate-800">{call.summary}</p> : null}
               {call.keyPoints.length ? (
                 <div>
                   <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Key points</h3>
-                  <ul className="mt-1 list-disc space-y-1 pl-5 text-sm text-slate-800">{call.keyPoints.map((k, i) => <li key={i}>{k}</li>)}</ul>
+                  <ul className="mt-1 list-disc space-y-1 pl-5 text-sm text-slate-800">
+                    {call.keyPoints.map((k, i) => (
+                      <li key={i}>{k}</li>
+                    ))}
+                  </ul>
                 </div>
               ) : null}
               {call.actionItems.length ? (
                 <div>
                   <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Action items</h3>
-                  <ul className="mt-1 list-disc space-y-1 pl-5 text-sm text-slate-800">{call.actionItems.map((k, i) => <li key={i}>{k}</li>)}</ul>
+                  <ul className="mt-1 list-disc space-y-1 pl-5 text-sm text-slate-800">
+                    {call.actionItems.map((k, i) => (
+                      <li key={i}>{k}</li>
+                    ))}
+                  </ul>
                 </div>
               ) : null}
             </section>
           ) : null}
 
           <section aria-labelledby="transcript-heading" className="space-y-2">
-            <h2 id="transcript-heading" className="text-lg font-semibold">Transcript</h2>
+            <h2 id="transcript-heading" className="text-lg font-semibold">
+              Transcript
+            </h2>
             <TranscriptViewer callId={call.id} status={call.transcriptStatus} sentenceCount={call.sentenceCount} />
           </section>
         </div>
 
         <aside className="space-y-6" aria-label="Call details">
           <section aria-labelledby="deal-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-            <h2 id="deal-heading" className="text-sm font-semibold text-slate-900">Deal</h2>
+            <h2 id="deal-heading" className="text-sm font-semibold text-slate-900">
+              Deal
+            </h2>
             {link?.deal ? (
               <div className="space-y-1 text-sm">
                 <div className="flex flex-wrap items-center gap-2">
-                  <Link href={`/deals/${link.deal.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">{link.deal.name}</Link>
+                  <Link href={`/deals/${link.deal.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                    {link.deal.name}
+                  </Link>
                   <Badge tone={stageTone(link.deal.stage, link.deal.isClosed)}>{link.deal.stage}</Badge>
                 </div>
                 {link.deal.accountName ? <div className="text-slate-600">{link.deal.accountName}</div> : null}
@@ -111,7 +145,11 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
                   {LINK_SOURCE_LABEL[link.source]}
                   {link.source === "CRM_ID" && link.matchedOn ? <> ({link.matchedOn})</> : null}
                   {link.source === "EMAIL" && link.matchedOn ? <> ({link.matchedOn})</> : null}
-                  {link.source === "MANUAL" ? <>{link.linkedBy ? ` by ${link.linkedBy}` : ""} on {formatDateTime(link.updatedAt)}</> : null}
+                  {link.source === "MANUAL" ? (
+                    <>
+                      {link.linkedBy ? ` by ${link.linkedBy}` : ""} on {formatDateTime(link.updatedAt)}
+                    </>
+                  ) : null}
                 </p>
               </div>
             ) : (
@@ -124,13 +162,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
             <ReassignControls callId={call.id} callTitle={call.title} currentDeal={link?.deal ? { id: link.deal.id, name: link.deal.name } : null} />
           </section>
 
-          <RecordingPanel
-            callId={call.id}
-            providerName={providerName}
-            providerUrl={call.providerUrl}
-            initial={call.recording}
-            canRefresh={integrationUsable}
-          />
+          <RecordingPanel callId={call.id} providerName={providerName} providerUrl={call.providerUrl} initial={call.recording} canRefresh={integrationUsable} />
 
           <Participants groups={call.participants} />
         </aside>

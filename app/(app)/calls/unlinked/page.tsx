@@ -21,7 +21,10 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/deals" className="hover:underline">Deals</Link> <span aria-hidden>/</span> <span>Unlinked calls</span>
+        <Link href="/deals" className="hover:underline">
+          Deals
+        </Link>{" "}
+        <span aria-hidden>/</span> <span>Unlinked calls</span>
       </nav>
       <header>
         <h1 className="text-2xl font-semibold tracking-tight">Unlinked calls</h1>
@@ -32,9 +35,23 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
       </header>
       {calls.items.length === 0 ? (
         total > 0 ? (
-          <EmptyState title="No calls on this page" action={<Link href="/calls/unlinked" className="text-sm text-brand-700 hover:underline">Back to the newest</Link>} />
+          <EmptyState
+            title="No calls on this page"
+            action={
+              <Link href="/calls/unlinked" className="text-sm text-brand-700 hover:underline">
+                Back to the newest
+              </Link>
+            }
+          />
         ) : (
-          <EmptyState title="Every call is on a deal" action={<Link href="/deals" className="text-sm text-brand-700 hover:underline">Go to deals</Link>}>
+          <EmptyState
+            title="Every call is on a deal"
+            action={
+              <Link href="/deals" className="text-sm text-brand-700 hover:underline">
+                Go to deals
+              </Link>
+            }
+          >
             Nothing to triage. Calls that match no deal will show up here after a sync.
           </EmptyState>
         )
@@ -49,7 +66,9 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
                 <div className="flex flex-col items-start gap-1 sm:items-end">
                   <ReassignControls callId={c.id} callTitle={c.title} currentDeal={null} allowUnlink={false} />
                   {item?.unlinkedAt ? (
-                    <span className="text-xs text-slate-500">Unlinked{item.unlinkedBy ? ` by ${item.unlinkedBy}` : ""} on {formatDate(item.unlinkedAt)}</span>
+                    <span className="text-xs text-slate-500">
+                      Unlinked{item.unlinkedBy ? ` by ${item.unlinkedBy}` : ""} on {formatDate(item.unlinkedAt)}
+                    </span>
                   ) : null}
                 </div>
               );

@@ -38,7 +38,10 @@ export default async function DealPage({
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/deals" className="hover:underline">Deals</Link> <span aria-hidden>/</span> <span>{deal.name}</span>
+        <Link href="/deals" className="hover:underline">
+          Deals
+        </Link>{" "}
+        <span aria-hidden>/</span> <span>{deal.name}</span>
       </nav>
       <header className="flex flex-wrap items-start justify-between gap-4">
         <div>
@@ -61,16 +64,28 @@ export default async function DealPage({
             <h2 id="calls-heading" className="text-lg font-semibold">
               Calls <span className="font-normal text-slate-500">({callCount})</span>
             </h2>
-            <Link href="/search" className="text-sm text-brand-700 hover:underline">Search transcripts</Link>
+            <Link href="/search" className="text-sm text-brand-700 hover:underline">
+              Search transcripts
+            </Link>
           </div>
           {calls.items.length === 0 ? (
             callCount > 0 ? (
-              <EmptyState title="No calls on this page" action={<Link href={`/deals/${deal.id}`} className="text-sm text-brand-700 hover:underline">Back to the newest calls</Link>} />
+              <EmptyState
+                title="No calls on this page"
+                action={
+                  <Link href={`/deals/${deal.id}`} className="text-sm text-brand-700 hover:underline">
+                    Back to the newest calls
+                  </Link>
+                }
+              />
             ) : (
               <EmptyState title="No calls on this deal yet">
-                Calls appear here once a call recorder is connected and a synced call matches this deal by CRM id or
-                by a contact&apos;s email. You can also move a call here from its page or from{" "}
-                <Link href="/calls/unlinked" className="text-brand-700 hover:underline">Unlinked calls</Link>.
+                Calls appear here once a call recorder is connected and a synced call matches this deal by CRM id or by a contact&apos;s email. You can also
+                move a call here from its page or from{" "}
+                <Link href="/calls/unlinked" className="text-brand-700 hover:underline">
+                  Unlinked calls
+                </Link>
+                .
               </EmptyState>
             )
           ) : (
@@ -81,7 +96,9 @@ export default async function DealPage({
           )}
         </section>
         <section aria-labelledby="contacts-heading">
-          <h2 id="contacts-heading" className="mb-3 text-lg font-semibold">Contacts</h2>
+          <h2 id="contacts-heading" className="mb-3 text-lg font-semibold">
+            Contacts
+          </h2>
           {deal.contacts.length === 0 ? (
             <p className="text-sm text-slate-600">No contacts on this deal.</p>
           ) : (
@@ -90,7 +107,9 @@ export default async function DealPage({
                 <li key={c.id} className="px-4 py-3 text-sm">
                   <div className="font-medium text-slate-900">{c.name}</div>
                   {c.title ? <div className="text-slate-600">{c.title}</div> : null}
-                  <a href={`mailto:${c.email}`} className="break-all text-brand-700 hover:underline">{c.email}</a>
+                  <a href={`mailto:${c.email}`} className="break-all text-brand-700 hover:underline">
+                    {c.email}
+                  </a>
                 </li>
               ))}
             </ul>

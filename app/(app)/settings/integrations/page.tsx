@@ -14,15 +14,19 @@ export default async function IntegrationsPage() {
         <p className="text-sm text-slate-500">Settings</p>
         <h1 className="text-2xl font-semibold tracking-tight">Integrations</h1>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">
-          Connect your call recorder to bring calls, transcripts and summaries into your deals. New calls sync every
-          2 hours. Callsync only reads from your providers; it never writes back.
+          Connect your call recorder to bring calls, transcripts and summaries into your deals. New calls sync every 2 hours. Callsync only reads from your
+          providers; it never writes back.
         </p>
       </div>
       <section aria-labelledby="call-recording" className="space-y-3">
-        <h2 id="call-recording" className="text-lg font-semibold">Call recording</h2>
+        <h2 id="call-recording" className="text-lg font-semibold">
+          Call recording
+        </h2>
         <ul className="grid gap-4 md:grid-cols-3">
           {cards.map((card) => (
-            <li key={card.key}><IntegrationCard card={card} /></li>
+            <li key={card.key}>
+              <IntegrationCard card={card} />
+            </li>
           ))}
         </ul>
       </section>

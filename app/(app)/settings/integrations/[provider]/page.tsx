@@ -18,7 +18,10 @@ export default async function ManagePage({ params }: { params: Promise<{ provide
   const detail = await getIntegrationDetail(session.workspaceId, provider);
   if (!detail.integration) {
     return (
-      <EmptyState title={`${detail.name} is not connected`} action={<ButtonLink href={`/settings/integrations/${slug}/setup`}>Connect {detail.name}</ButtonLink>}>
+      <EmptyState
+        title={`${detail.name} is not connected`}
+        action={<ButtonLink href={`/settings/integrations/${slug}/setup`}>Connect {detail.name}</ButtonLink>}
+      >
         Connect {detail.name} to bring its calls, transcripts and summaries into your deals.
       </EmptyState>
     );

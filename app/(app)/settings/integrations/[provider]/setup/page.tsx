@@ -9,7 +9,13 @@ import { providerFromSlug } from "@/lib/providers/registry";
 export const metadata: Metadata = { title: "Set up integration" };
 export const dynamic = "force-dynamic";
 
-export default async function SetupPage({ params, searchParams }: { params: Promise<{ provider: string }>; searchParams: Promise<{ step?: string | string[] }> }) {
+export default async function SetupPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ provider: string }>;
+  searchParams: Promise<{ step?: string | string[] }>;
+}) {
   const { provider: slug } = await params;
   const session = await requirePageAdmin(`/settings/integrations/${encodeURIComponent(slug)}/setup`);
   const provider = providerFromSlug(slug);
