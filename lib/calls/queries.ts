@@ -4,6 +4,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
+import type { ProviderId } from "@/lib/providers/registry";
 import { sqlText } from "@/lib/validation";
 import { isId, visibleCall, visibleCallSql, visibleCallWhere, type Viewer, type VisibleCall } from "@/lib/calls/visibility";
 import { buildSpeakers, groupTurns, type TranscriptData } from "@/lib/calls/transcript";
@@ -109,7 +110,7 @@ export type CallRow = {
   title: string;
   startedAt: Date;
   durationSec: number;
-  provider: "GONG" | "SALESLOFT" | "CLARI";
+  provider: ProviderId;
   isPrivate: boolean;
   summary: string | null;
   participants: ParticipantBrief[];

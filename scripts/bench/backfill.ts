@@ -21,9 +21,9 @@ import { createScratchDatabase } from "../lib/database";
 import { argValue, machine, timed, type Machine, type Timing } from "./common";
 import type { SimState } from "../../dev/simulators/state";
 import { transcriptFor } from "../../dev/simulators/data";
+import { PROVIDER_SLUGS, providerFromSlug } from "../../lib/providers/registry";
 
 type ProviderKey = "gong" | "salesloft" | "clari";
-const PROVIDER_ENUM = { gong: "GONG", salesloft: "SALESLOFT", clari: "CLARI" } as const;
 const DEMO_WORKSPACE_USERS = 6;
 
 export interface RateLimit {
@@ -163,7 +163,8 @@ function peakFraction(limit: RateLimit, times: number[], costs: Array<{ t: numbe
 async function main() {
   const args = process.argv.slice(2);
   const provider = (argValue(args, "--provider") ?? "gong") as ProviderKey;
-  if (!(provider in PROVIDER_ENUM)) throw new Error(`--provider must be gong, salesloft or clari`);
+  const providerId = providerFromSlug(provider);
+  if (!providerId) throw new Error(`--provider must be one of ${PROVIDER_SLUGS.join(", ")}`);
   const users = Math.trunc(Number(argValue(args, "--users") ?? DEMO_WORKSPACE_USERS));
   if (!(users >= 1 && users <= 50)) throw new Error("--users must be 1..50");
   const callsTarget = Math.trunc(Number(argValue(args, "--calls") ?? 1_000));
@@ -210,7 +211,7 @@ async function main() {
     if (provider === "clari") {
       ({ integrationId } = await connect.connectWithApiKey(h.actor, "CLARI", { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" }));
     } else {
-      const started = await connect.startOAuth(h.actor, PROVIDER_ENUM[provider]);
+      const started = await connect.startOAuth(h.actor, providerId);
       const params = await h.consent(started.authorizationUrl, "allow");
       const done = await connect.completeOAuth(params, h.actor.userId);
       if (done.outcome !== "ok") throw new Error(`OAuth failed: ${done.outcome}`);
