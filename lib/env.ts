@@ -18,6 +18,10 @@ const schema = z
     ENCRYPTION_KEY: z.string().refine((v) => Buffer.from(v, "base64").length === 32, "ENCRYPTION_KEY must be 32 bytes, base64-encoded"),
     GOOGLE_CLIENT_ID: optional,
     GOOGLE_CLIENT_SECRET: optional,
+    // Outgoing email (invitations, password resets): an SMTP URL such as smtps://user:pass@smtp.example.com:465.
+    // Unset: messages go to the local outbox (the OutboxEmail table), shown at /dev/outbox in development.
+    SMTP_URL: optional,
+    EMAIL_FROM: z.string().default("Callsync <no-reply@callsync.local>"),
 
     // Every provider's base URLs and OAuth app (GONG_API_BASE_URL, GONG_CLIENT_ID, ...): names and
     // defaults come from its registry entry.
