@@ -1,7 +1,25 @@
 import { defineConfig } from "@playwright/test";
 
+// Two production stacks, each a production build on a throwaway database with the simulators and the
+// local Inngest runtime, started by one script:
+//  - the demo stack (E2E_PORT, default 3100): DEMO=1, the seeded "Acme" workspace; every spec but onboarding/;
+//  - the empty stack (E2E_PORT + 1): no demo data, as `npm start` on a new database, with the simulators;
+//    the first-run, members and invitation specs in e2e/onboarding/.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+const EMPTY_PORT = PORT + 1;
 const baseURL = `http://localhost:${PORT}`;
+const emptyURL = `http://localhost:${EMPTY_PORT}`;
+
+const server = (port: number, env: Record<string, string>) => ({
+  command: `node_modules/.bin/tsx scripts/start.ts --fresh --port ${port}`,
+  url: `http://localhost:${port}/api/health`,
+  env: { ...(process.env as Record<string, string>), ...env },
+  reuseExistingServer: false,
+  timeout: 180_000,
+  stdout: "pipe" as const,
+  stderr: "pipe" as const,
+  gracefulShutdown: { signal: "SIGTERM" as const, timeout: 15_000 },
+});
 
 export default defineConfig({
   testDir: "e2e",
@@ -31,15 +49,17 @@ export default defineConfig({
       ],
     },
   },
-  // The production build, a throwaway database, and (as they land) the simulators and the local
-  // Inngest runtime, all started by one script.
-  webServer: {
-    command: `node_modules/.bin/tsx scripts/start.ts --fresh --port ${PORT}`,
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-  },
+  projects: [
+    { name: "demo", testIgnore: "onboarding/**", use: { baseURL } },
+    // The first run must see the empty database before any other onboarding spec creates a workspace.
+    { name: "first-run", testMatch: "onboarding/first-run.spec.ts", use: { baseURL: emptyURL } },
+    {
+      name: "empty",
+      testMatch: "onboarding/**/*.spec.ts",
+      testIgnore: "onboarding/first-run.spec.ts",
+      dependencies: ["first-run"],
+      use: { baseURL: emptyURL },
+    },
+  ],
+  webServer: [server(PORT, { DEMO: "1", USE_SIMULATORS: "1" }), server(EMPTY_PORT, { DEMO: "0", USE_SIMULATORS: "1" })],
 });

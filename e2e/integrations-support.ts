@@ -1,5 +1,5 @@
 // Helpers for the integration e2e tests: the stack's simulator control API (the URL comes from
-// .data/e2e-stack.json, written by scripts/lib/stack.ts in --fresh mode), the OAuth consent tab, and
+// .data/e2e-stack-<port>.json, written by scripts/lib/stack.ts in --fresh mode), the OAuth consent tab, and
 // axe scans.
 import fs from "node:fs";
 import path from "node:path";
@@ -9,7 +9,7 @@ import { expect, type BrowserContext, type Page } from "@playwright/test";
 type StackInfo = { appUrl: string; simulatorUrl: string | null; inngestUrl: string | null; databaseUrl: string };
 
 export function stackInfo(): StackInfo {
-  const file = path.join(process.cwd(), ".data", "e2e-stack.json");
+  const file = path.join(process.cwd(), ".data", `e2e-stack-${process.env.E2E_PORT ?? "3100"}.json`);
   return JSON.parse(fs.readFileSync(file, "utf8")) as StackInfo;
 }
 

@@ -5,7 +5,8 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { requireAdmin, requireSession, type SessionContext } from "@/lib/auth/session";
-import { DomainError, ValidationError } from "@/lib/errors";
+import { env } from "@/lib/env";
+import { DomainError, ForbiddenError, ValidationError } from "@/lib/errors";
 
 const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
@@ -68,10 +69,48 @@ export { parseInput } from "@/lib/validation";
 
 type Handler<P> = (req: Request, ctx: { session: SessionContext; params: P }) => Promise<Response>;
 
-/** Wraps a route handler: requires a session in a workspace, and the ADMIN role when asked. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cross-site request forgery guard for state-changing requests: a browser always says where a request
+ * comes from (Sec-Fetch-Site, Origin); anything not from our own origin is refused before any work.
+ * Requests without either header (curl, server-to-server) carry no ambient browser cookies' intent and pass.
+ */
+export function assertSameOrigin(req: Request): void {
+  if (SAFE_METHODS.has(req.method.toUpperCase())) return;
+  const site = req.headers.get("sec-fetch-site");
+  const refuse = () => {
+    throw new ForbiddenError("This request came from another site and was refused. Use Callsync itself to make changes.");
+  };
+  if (site && site !== "same-origin" && site !== "none") refuse();
+  const origin = req.headers.get("origin");
+  if (!origin) return;
+  const allowed = new Set([new URL(env.APP_URL).origin]);
+  try {
+    allowed.add(new URL(req.url).origin);
+  } catch {
+    // a relative URL in tests: APP_URL only
+  }
+  if (origin === "null" || !allowed.has(origin)) refuse();
+}
+
+/** Wraps a route handler that needs no session (sign-up, invitation acceptance, password reset): CSRF guard and typed errors. */
+export function withPublicRoute<P = Record<string, string>>(handler: (req: Request, ctx: { params: P }) => Promise<Response>) {
+  return async (req: Request, routeCtx: { params: Promise<P> }): Promise<Response> => {
+    try {
+      assertSameOrigin(req);
+      return await handler(req, { params: await routeCtx.params });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** Wraps a route handler: same-origin for changes, requires a session in a workspace, and the ADMIN role when asked. */
 export function withWorkspace<P = Record<string, string>>(handler: Handler<P>, opts: { role?: "ADMIN" } = {}) {
   return async (req: Request, routeCtx: { params: Promise<P> }): Promise<Response> => {
     try {
+      assertSameOrigin(req);
       const session = opts.role === "ADMIN" ? await requireAdmin() : await requireSession();
       return await handler(req, { session, params: await routeCtx.params });
     } catch (error) {

@@ -4,6 +4,8 @@ import { NavLinks } from "@/components/layout/nav-links";
 export function TopNav({ name, email, workspaceName, isAdmin }: { name: string | null; email: string; workspaceName: string; isAdmin: boolean }) {
   const links = [{ href: "/deals", label: "Deals" }];
   if (isAdmin) links.push({ href: "/settings/integrations", label: "Integrations" });
+  links.push({ href: "/settings/members", label: "Members" });
+  if (isAdmin) links.push({ href: "/settings/activity", label: "Activity" });
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -20,6 +22,9 @@ export function TopNav({ name, email, workspaceName, isAdmin }: { name: string |
           <span className="hidden text-slate-600 md:inline" title={email}>
             {name ?? email}
           </span>
+          <Link href="/settings/account" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+            Account
+          </Link>
           <Link href="/signout" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
             Sign out
           </Link>

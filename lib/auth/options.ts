@@ -24,11 +24,11 @@ export async function authorizeCredentials(raw: unknown) {
   if (!parsed.success) return null;
   const user = await db.user.findUnique({
     where: { email: parsed.data.email },
-    select: { id: true, email: true, name: true, passwordHash: true },
+    select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
   });
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !user.passwordHash || !ok) return null;
-  return { id: user.id, email: user.email, name: user.name };
+  return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }
 
 export const authOptions: NextAuthOptions = {
@@ -53,13 +53,23 @@ export const authOptions: NextAuthOptions = {
       const existing = await db.user.findUnique({ where: { email: user.email.toLowerCase() }, select: { id: true } });
       return existing ? true : "/signin?error=NotInvited";
     },
+    // The token carries the user's session version at sign-in; lib/auth/session.ts refuses it once the
+    // version moves on (password change, sign out everywhere, deactivation).
     async jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      if (user) {
+        token.sub = user.id;
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+      }
       return token;
     },
     async session({ session, token }) {
-      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      if (session.user && token.sub) Object.assign(session.user, { id: token.sub, sv: typeof token.sv === "number" ? token.sv : 0 });
       return session;
+    },
+  },
+  events: {
+    async signIn({ user }) {
+      if (user.id) await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } }).catch(() => undefined);
     },
   },
 };

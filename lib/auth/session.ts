@@ -1,7 +1,15 @@
 // Who is asking, in which workspace, with which role. Every page, server action and route handler
 // goes through these helpers; the role always comes from the database, never from the client.
+//
+// A session is refused (treated as signed out) when:
+//  - its token's session version is older than the user's (password change, "sign out of all sessions",
+//    deactivation bump User.sessionVersion), so revocation takes effect on the very next request;
+//  - the user has no ACTIVE membership left.
+// The current workspace is the one in the `callsync-workspace` cookie (set by the workspace switcher),
+// else the user's last workspace, else their oldest active membership.
 import "server-only";
 import { cache } from "react";
+import { cookies } from "next/headers";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { authOptions } from "@/lib/auth/options";
@@ -9,6 +17,8 @@ import { db } from "@/lib/db";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/errors";
 
 export type Role = "ADMIN" | "MEMBER";
+
+export const WORKSPACE_COOKIE = "callsync-workspace";
 
 export type SessionContext = {
   userId: string;
@@ -19,32 +29,75 @@ export type SessionContext = {
   role: Role;
 };
 
-/** The signed-in user's context, or null. Memoized per request. */
-export const getSessionContext = cache(async (): Promise<SessionContext | null> => {
+export type WorkspaceChoice = { id: string; name: string; role: Role };
+
+type SessionUser = { id?: string; sv?: number };
+
+/** The signed-in user's id and token session version as next-auth verified them, or null. */
+export const getSessionIdentity = cache(async (): Promise<{ userId: string; sessionVersion: number } | null> => {
   const session = await getServerSession(authOptions);
-  const userId = (session?.user as { id?: string } | undefined)?.id;
-  if (!userId) return null;
-  const membership = await db.membership.findFirst({
-    where: { userId },
-    orderBy: { createdAt: "asc" },
+  const user = session?.user as SessionUser | undefined;
+  if (!user?.id) return null;
+  return { userId: user.id, sessionVersion: user.sv ?? 0 };
+});
+
+/** Active memberships of the signed-in user (switcher), or null when the session is not valid any more. */
+export const getMyWorkspaces = cache(async (): Promise<WorkspaceChoice[] | null> => {
+  const identity = await getSessionIdentity();
+  if (!identity) return null;
+  const user = await db.user.findUnique({
+    where: { id: identity.userId },
     select: {
-      role: true,
-      workspace: { select: { id: true, name: true } },
-      user: { select: { email: true, name: true } },
+      sessionVersion: true,
+      memberships: {
+        where: { status: "ACTIVE" },
+        orderBy: { createdAt: "asc" },
+        select: { role: true, workspace: { select: { id: true, name: true } } },
+      },
     },
   });
-  if (!membership) return null;
+  if (!user || user.sessionVersion !== identity.sessionVersion) return null;
+  return user.memberships.map((m) => ({ id: m.workspace.id, name: m.workspace.name, role: m.role }));
+});
+
+/** The signed-in user's context in the current workspace, or null. Memoized per request. */
+export const getSessionContext = cache(async (): Promise<SessionContext | null> => {
+  const identity = await getSessionIdentity();
+  if (!identity) return null;
+  const user = await db.user.findUnique({
+    where: { id: identity.userId },
+    select: {
+      email: true,
+      name: true,
+      sessionVersion: true,
+      lastWorkspaceId: true,
+      memberships: {
+        where: { status: "ACTIVE" },
+        orderBy: { createdAt: "asc" },
+        select: { role: true, workspace: { select: { id: true, name: true } } },
+      },
+    },
+  });
+  if (!user || user.sessionVersion !== identity.sessionVersion || user.memberships.length === 0) return null;
+  let wanted: string | undefined;
+  try {
+    wanted = (await cookies()).get(WORKSPACE_COOKIE)?.value;
+  } catch {
+    wanted = undefined; // outside a request scope (tests)
+  }
+  const membership =
+    user.memberships.find((m) => m.workspace.id === wanted) ?? user.memberships.find((m) => m.workspace.id === user.lastWorkspaceId) ?? user.memberships[0]!;
   return {
-    userId,
-    email: membership.user.email,
-    name: membership.user.name,
+    userId: identity.userId,
+    email: user.email,
+    name: user.name,
     workspaceId: membership.workspace.id,
     workspaceName: membership.workspace.name,
     role: membership.role,
   };
 });
 
-/** For pages: redirect to sign-in when there is no session. */
+/** For pages: redirect to sign-in when there is no (valid) session. */
 export async function requirePageSession(callbackPath?: string): Promise<SessionContext> {
   const ctx = await getSessionContext();
   if (!ctx) redirect(callbackPath ? `/signin?callbackUrl=${encodeURIComponent(callbackPath)}` : "/signin");

@@ -1,5 +1,5 @@
 // Starts everything the product needs, in one process tree: the database (DATABASE_URL or embedded),
-// migrations, the demo seed on an empty database, background services, and the Next.js server.
+// migrations, the demo seed on an empty database (development, or DEMO=1), background services, and the Next.js server.
 // Used by `npm run dev`, `npm start` and Playwright's webServer.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -56,16 +56,19 @@ export async function startStack(opts: StackOptions): Promise<void> {
     console.log(`[stack] embedded PostgreSQL (PGlite) at ${embedded.url}, data in .data/pglite`);
     await migrate(databaseUrl);
   }
-  if (await isEmpty(databaseUrl)) {
+  // Development: the demo seed on an empty database and the simulators, unless turned off (DEMO=0,
+  // USE_SIMULATORS=0). Production: neither, unless the operator asks (DEMO=1 seeds and implies the
+  // simulators the demo data lines up with; USE_SIMULATORS=1 alone starts the simulators).
+  const { demo, useSimulators } = stackChoices(opts.mode);
+  if (demo && (await isEmpty(databaseUrl))) {
     const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
     await seedDemo(db);
     await db.$disconnect();
     seeded = true;
   }
 
-  // 2. Provider simulators (unless USE_SIMULATORS=0: then the real provider hosts and your OAuth apps).
+  // 2. Provider simulators (or the real provider hosts and your OAuth apps).
   const extra: Record<string, string> = {};
-  const useSimulators = process.env.USE_SIMULATORS !== "0";
   if (useSimulators) {
     const simPort = opts.fresh ? await freePort() : Number(process.env.SIMULATOR_PORT ?? 4010);
     const sims = await startSimulators({ port: simPort });
@@ -114,7 +117,7 @@ export async function startStack(opts: StackOptions): Promise<void> {
       2,
     );
     fs.mkdirSync(dataDir, { recursive: true });
-    for (const file of [path.join(dataDir, "e2e-stack.json"), path.join(dataDir, `e2e-stack-${opts.port}.json`)]) {
+    for (const file of [path.join(dataDir, `e2e-stack-${opts.port}.json`)]) {
       fs.writeFileSync(file, info);
       cleanups.push(async () => fs.rmSync(file, { force: true }));
     }
@@ -142,8 +145,30 @@ export async function startStack(opts: StackOptions): Promise<void> {
     }
   });
 
-  console.log(
-    `\n  Callsync ${opts.mode === "dev" ? "(development)" : "(production)"} → ${env.APP_URL}\n` +
-      `${seeded ? '  Seeded the demo workspace "Acme".\n' : ""}${demoLoginsText()}\n`,
+  const lines = [`\n  Callsync ${opts.mode === "dev" ? "(development)" : "(production)"} → ${env.APP_URL}`];
+  if (seeded) lines.push('  Seeded the demo workspace "Acme".');
+  lines.push(
+    demo
+      ? demoLoginsText()
+      : `  No demo data${opts.mode === "prod" ? " (set DEMO=1 to seed the demo workspace)" : " (DEMO=0)"}: open the app to create your workspace.`,
   );
+  lines.push(
+    useSimulators
+      ? "  Provider simulators: ON (USE_SIMULATORS=0 for the real Gong, Salesloft and Clari Copilot)."
+      : `  Provider simulators: off, talking to the real providers${opts.mode === "prod" ? " (USE_SIMULATORS=1 to use the simulators)" : ""}.`,
+  );
+  console.log(`${lines.join("\n")}\n`);
+}
+
+const flag = (name: string): boolean | undefined => {
+  const v = process.env[name];
+  if (v === undefined || v === "") return undefined;
+  return v !== "0" && v.toLowerCase() !== "false";
+};
+
+/** What a start brings besides the app: the demo seed and the provider simulators (see startStack). */
+export function stackChoices(mode: "dev" | "prod"): { demo: boolean; useSimulators: boolean } {
+  const demo = flag("DEMO") ?? mode === "dev";
+  const useSimulators = flag("USE_SIMULATORS") ?? (mode === "dev" || demo);
+  return { demo, useSimulators };
 }
