@@ -21,6 +21,17 @@ const schema = z
     // Outgoing email (invitations, password resets): an SMTP URL such as smtps://user:pass@smtp.example.com:465.
     // Unset: messages go to the local outbox (the OutboxEmail table), shown at /dev/outbox in development.
     SMTP_URL: optional,
+    // Whether anyone may create another workspace from the sign-up page once one exists (0 for single-tenant
+    // installs: then new people join by invitation only). The first workspace can always be created.
+    // Behind a proxy we run that sets X-Forwarded-For (1): login throttling counts per client address from it.
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v) => v === "1" || v?.toLowerCase() === "true"),
+    ALLOW_WORKSPACE_SIGNUP: z
+      .string()
+      .optional()
+      .transform((v) => v === undefined || v === "" || !["0", "false", "no", "off"].includes(v.toLowerCase())),
     EMAIL_FROM: z.string().default("Callsync <no-reply@callsync.local>"),
 
     // Every provider's base URLs and OAuth app (GONG_API_BASE_URL, GONG_CLIENT_ID, ...): names and

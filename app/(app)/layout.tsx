@@ -1,8 +1,14 @@
 import type { ReactNode } from "react";
 import { TopNav } from "@/components/layout/top-nav";
+import { redirect } from "next/navigation";
+import { connection } from "next/server";
+import { hasAnyWorkspace } from "@/lib/accounts/signup";
 import { requirePageSession } from "@/lib/auth/session";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
+  // First run: a database without any workspace leads every page to "Create your workspace".
+  await connection(); // per request, never at build time
+  if (!(await hasAnyWorkspace())) redirect("/signup");
   const session = await requirePageSession();
   return (
     <>

@@ -1,10 +1,21 @@
 "use client";
 
+import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 
-export function SignInForm({ callbackUrl, initialError, googleEnabled }: { callbackUrl: string; initialError?: string; googleEnabled: boolean }) {
+export function SignInForm({
+  callbackUrl,
+  initialError,
+  googleEnabled,
+  signupEnabled,
+}: {
+  callbackUrl: string;
+  initialError?: string;
+  googleEnabled: boolean;
+  signupEnabled: boolean;
+}) {
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
 
@@ -21,6 +32,13 @@ export function SignInForm({ callbackUrl, initialError, googleEnabled }: { callb
     setError(undefined);
     try {
       const res = await signIn("credentials", { email, password, redirect: false });
+      if (res?.status === 429 || res?.error?.startsWith("TooManyAttempts")) {
+        const seconds = Number(res?.error?.split(":")[1]) || 900;
+        const wait =
+          seconds < 60 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? "" : "s"}`;
+        setError(`Too many failed sign-ins. Try again in ${wait}, or reset your password.`);
+        return;
+      }
       if (!res || res.error) {
         setError("Wrong email or password. Check both and try again.");
         return;
@@ -83,6 +101,14 @@ export function SignInForm({ callbackUrl, initialError, googleEnabled }: { callb
             Continue with Google
           </Button>
         </>
+      ) : null}
+      {signupEnabled ? (
+        <p className="mt-4 text-center text-sm text-slate-600">
+          New to Callsync?{" "}
+          <Link href="/signup" className="font-medium text-brand-700 hover:underline">
+            Create a workspace
+          </Link>
+        </p>
       ) : null}
     </div>
   );

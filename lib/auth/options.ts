@@ -1,4 +1,4 @@
-// next-auth 4 configuration: email + password (bcrypt) credentials with JWT sessions, plus Google OIDC
+// next-auth 4 configuration: email + password (scrypt; legacy bcrypt hashes still verify) credentials with JWT sessions, plus Google OIDC
 // when GOOGLE_CLIENT_ID/SECRET are set (accounts stored through the Prisma adapter).
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
@@ -8,7 +8,8 @@ import { PrismaAdapter } from "@auth/prisma-adapter";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { env, googleAuthEnabled } from "@/lib/env";
-import { verifyPassword } from "@/lib/auth/password";
+import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
+import { clientAddress, recordLoginFailure, recordLoginSuccess } from "@/lib/auth/throttle";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -16,18 +17,35 @@ const credentialsSchema = z.object({
 });
 
 // Compared against when the email is unknown, so response time does not reveal which accounts exist.
-const DUMMY_HASH = "$2b$10$CwTycUXWue0Thq9StjUM0uJ8VnBKaJ3lQ2i5GJk8D2bE1yWQ3/1e.";
+const DUMMY_HASH = "scrypt$15$8$1$cv4gB3YuqYU8RZyzWqR7bA$tIj22Z-ChVYihmzCSpTr2apnYmt2oSLmpnE5YoWXDfQ";
 
-/** Email + password check. Returns the user, or null for any mismatch (never says which part). */
-export async function authorizeCredentials(raw: unknown) {
+/**
+ * Email + password check. Returns the user, or null for any mismatch (never says which part). Each failure
+ * counts against the account and the client address (lib/auth/throttle.ts; the route refuses with 429 once over).
+ */
+export async function authorizeCredentials(raw: unknown, headers?: Record<string, string | string[] | undefined>) {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return null;
+  const user = await checkPassword(parsed.data.email, parsed.data.password);
+  if (!user) {
+    await recordLoginFailure(parsed.data.email, clientAddress(headers));
+    return null;
+  }
+  await recordLoginSuccess(parsed.data.email);
+  return user;
+}
+
+async function checkPassword(email: string, password: string) {
+  const parsed = { data: { email, password } };
   const user = await db.user.findUnique({
     where: { email: parsed.data.email },
     select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
   });
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !user.passwordHash || !ok) return null;
+  if (needsRehash(user.passwordHash)) {
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(parsed.data.password) } }).catch(() => undefined);
+  }
   return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }
 
@@ -41,7 +59,7 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: (raw) => authorizeCredentials(raw),
+      authorize: (raw, req) => authorizeCredentials(raw, req?.headers),
     }),
     ...(googleAuthEnabled ? [GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID!, clientSecret: env.GOOGLE_CLIENT_SECRET! })] : []),
   ],

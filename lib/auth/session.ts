@@ -41,6 +41,15 @@ export const getSessionIdentity = cache(async (): Promise<{ userId: string; sess
   return { userId: user.id, sessionVersion: user.sv ?? 0 };
 });
 
+/** The signed-in user whatever their memberships (accepting an invitation), or null when the session was revoked. */
+export const getSignedInUser = cache(async (): Promise<{ userId: string; email: string; name: string | null } | null> => {
+  const identity = await getSessionIdentity();
+  if (!identity) return null;
+  const user = await db.user.findUnique({ where: { id: identity.userId }, select: { email: true, name: true, sessionVersion: true } });
+  if (!user || user.sessionVersion !== identity.sessionVersion) return null;
+  return { userId: identity.userId, email: user.email, name: user.name };
+});
+
 /** Active memberships of the signed-in user (switcher), or null when the session is not valid any more. */
 export const getMyWorkspaces = cache(async (): Promise<WorkspaceChoice[] | null> => {
   const identity = await getSessionIdentity();

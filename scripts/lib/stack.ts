@@ -4,12 +4,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../../lib/generated/prisma/client";
-import { demoLoginsText, seedDemo } from "../../prisma/seed";
+import { demoLoginsText } from "../../prisma/seed";
 import { startLocalInngest } from "../../dev/inngest-runtime";
 import { simulatorEnv, startSimulators } from "../../dev/simulators";
-import { createScratchDatabase, isEmpty, migrate, root } from "./database";
+import { seedIfAsked, stackChoices } from "./choices";
+import { createScratchDatabase, migrate, root } from "./database";
 import { freePort, startEmbeddedPostgres } from "./embedded-postgres";
 import { appEnv, dataDir, localSecrets } from "./runtime-env";
 
@@ -40,7 +39,6 @@ export async function startStack(opts: StackOptions): Promise<void> {
 
   // 1. Database
   let databaseUrl: string;
-  let seeded = false;
   if (opts.fresh) {
     const scratch = await createScratchDatabase("callsync_e2e");
     cleanups.push(scratch.drop);
@@ -60,12 +58,7 @@ export async function startStack(opts: StackOptions): Promise<void> {
   // USE_SIMULATORS=0). Production: neither, unless the operator asks (DEMO=1 seeds and implies the
   // simulators the demo data lines up with; USE_SIMULATORS=1 alone starts the simulators).
   const { demo, useSimulators } = stackChoices(opts.mode);
-  if (demo && (await isEmpty(databaseUrl))) {
-    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
-    await seedDemo(db);
-    await db.$disconnect();
-    seeded = true;
-  }
+  const seeded = await seedIfAsked(databaseUrl, demo);
 
   // 2. Provider simulators (or the real provider hosts and your OAuth apps).
   const extra: Record<string, string> = {};
@@ -158,17 +151,4 @@ export async function startStack(opts: StackOptions): Promise<void> {
       : `  Provider simulators: off, talking to the real providers${opts.mode === "prod" ? " (USE_SIMULATORS=1 to use the simulators)" : ""}.`,
   );
   console.log(`${lines.join("\n")}\n`);
-}
-
-const flag = (name: string): boolean | undefined => {
-  const v = process.env[name];
-  if (v === undefined || v === "") return undefined;
-  return v !== "0" && v.toLowerCase() !== "false";
-};
-
-/** What a start brings besides the app: the demo seed and the provider simulators (see startStack). */
-export function stackChoices(mode: "dev" | "prod"): { demo: boolean; useSimulators: boolean } {
-  const demo = flag("DEMO") ?? mode === "dev";
-  const useSimulators = flag("USE_SIMULATORS") ?? (mode === "dev" || demo);
-  return { demo, useSimulators };
 }

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/signin-form";
+import { hasAnyWorkspace } from "@/lib/accounts/signup";
 import { getSessionContext } from "@/lib/auth/session";
-import { googleAuthEnabled } from "@/lib/env";
+import { env, googleAuthEnabled } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -20,7 +21,8 @@ function safeCallback(url: string | undefined) {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = safeCallback(params.callbackUrl);
+  if (!(await hasAnyWorkspace())) redirect("/signup");
   if (await getSessionContext()) redirect(callbackUrl);
   const error = params.error ? (ERRORS[params.error] ?? "Sign-in failed. Please try again.") : undefined;
-  return <SignInForm callbackUrl={callbackUrl} initialError={error} googleEnabled={googleAuthEnabled} />;
+  return <SignInForm callbackUrl={callbackUrl} initialError={error} googleEnabled={googleAuthEnabled} signupEnabled={env.ALLOW_WORKSPACE_SIGNUP} />;
 }
