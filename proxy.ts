@@ -16,12 +16,15 @@ function malformed(pathname: string): boolean {
   }
 }
 
+// Pages a signed-out person may open: sign-in/out, creating a workspace, accepting an invitation, password reset.
+const PUBLIC_PAGES = ["/signin", "/signout", "/signup", "/invite", "/forgot-password", "/reset-password"];
+
 export async function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
   if (malformed(pathname)) {
     return NextResponse.json({ error: { code: "VALIDATION", message: "The address is not valid (malformed URL encoding)." } }, { status: 400 });
   }
-  if (pathname.startsWith("/api/") || pathname === "/signin" || pathname === "/signout") return NextResponse.next();
+  if (pathname.startsWith("/api/") || PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return NextResponse.next();
   const token = await getToken({ req, secret: env.NEXTAUTH_SECRET });
   if (token) return NextResponse.next();
   const url = req.nextUrl.clone();
@@ -33,7 +36,7 @@ export async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Everything except Next internals and static files (API routes and sign-in/out pages only get the
+  // Everything except Next internals and static files (API routes and the public pages only get the
   // URL check).
   matcher: ["/((?!_next/|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
 };

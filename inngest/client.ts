@@ -10,6 +10,7 @@ export const events = {
   backfillRequested: eventType(EVENT_SCHEMAS.backfillRequested.name, { schema: EVENT_SCHEMAS.backfillRequested.schema }),
   userBackfill: eventType(EVENT_SCHEMAS.userBackfill.name, { schema: EVENT_SCHEMAS.userBackfill.schema }),
   userRetry: eventType(EVENT_SCHEMAS.userRetry.name, { schema: EVENT_SCHEMAS.userRetry.schema }),
+  userBackfillRequested: eventType(EVENT_SCHEMAS.userBackfillRequested.name, { schema: EVENT_SCHEMAS.userBackfillRequested.schema }),
   syncRequested: eventType(EVENT_SCHEMAS.syncRequested.name, { schema: EVENT_SCHEMAS.syncRequested.schema }),
   integrationDisconnected: eventType(EVENT_SCHEMAS.integrationDisconnected.name, { schema: EVENT_SCHEMAS.integrationDisconnected.schema }),
   purgeRequested: eventType(EVENT_SCHEMAS.purgeRequested.name, { schema: EVENT_SCHEMAS.purgeRequested.schema }),

@@ -45,3 +45,32 @@ export async function recordAudit(entry: AuditEntry, client: Client = db): Promi
     },
   });
 }
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** One page of the workspace's activity, newest first (Settings → Activity). */
+export async function listAuditEvents(workspaceId: string, page = 1) {
+  const total = await db.auditEvent.count({ where: { workspaceId } });
+  const pageCount = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
+  const rows = await db.auditEvent.findMany({
+    where: { workspaceId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: (current - 1) * AUDIT_PAGE_SIZE,
+    take: AUDIT_PAGE_SIZE,
+    select: { id: true, action: true, summary: true, createdAt: true, actor: { select: { name: true, email: true } } },
+  });
+  return {
+    total,
+    page: current,
+    pageCount,
+    items: rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      summary: r.summary,
+      at: r.createdAt.toISOString(),
+      actor: r.actor ? (r.actor.name ?? r.actor.email) : "Callsync",
+      actorEmail: r.actor?.email ?? null,
+    })),
+  };
+}

@@ -20,6 +20,11 @@ export const EVENT_SCHEMAS = {
     schema: z.object({ integrationId: z.string(), generation: z.number().int(), userSyncId: z.string(), runId: z.string() }),
   },
   userRetry: { name: "callsync/user.retry", schema: z.object({ integrationId: z.string(), userSyncId: z.string() }) },
+  // An admin's Backfill of one "Needs sync" user (a member who joined after the integration's backfill).
+  userBackfillRequested: {
+    name: "callsync/user.backfill-requested",
+    schema: z.object({ integrationId: z.string(), userSyncId: z.string(), period: backfillPeriod.exclude(["SKIP"]), userId: z.string() }),
+  },
   syncRequested: {
     name: "callsync/sync.requested",
     schema: z.object({ integrationId: z.string(), generation: z.number().int(), kind: z.enum(["POLL", "MANUAL"]), userId: z.string().nullable().optional() }),

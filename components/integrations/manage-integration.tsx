@@ -149,7 +149,7 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
           Users
         </h2>
         {d.users.length ? <SyncProgress detail={d} /> : null}
-        <UserSyncList detail={d} onRetry={retry} retrying={retrying} />
+        <UserSyncList detail={d} onRetry={retry} retrying={retrying} onBackfillStarted={refresh} />
       </section>
 
       <section aria-labelledby="usage" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">

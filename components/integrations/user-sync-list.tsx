@@ -1,12 +1,19 @@
 "use client";
-// Per-user sync status (Pending / In Progress / Completed (N calls) / Failed (error) + Retry), the
+// Per-user sync status (Needs sync + Backfill / Pending / In Progress / Completed (N calls) / Failed (error) + Retry), the
 // overall progress bar, and the provider users who have no Callsync user (listed apart, never synced).
-import { CheckCircle2, Clock, Loader2, RotateCw, XCircle } from "lucide-react";
+import { CheckCircle2, Clock, History, Loader2, RotateCw, UserPlus, XCircle } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { BACKFILL_OPTIONS } from "@/lib/integrations/catalog";
 import type { IntegrationDetail, UserSyncRow } from "@/lib/integrations/queries";
+import { integrationAction } from "./api";
+import { Dialog } from "./dialog";
 
-const STATUS: Record<UserSyncRow["status"], { label: string; tone: "gray" | "blue" | "green" | "red"; Icon: typeof Clock }> = {
+const STATUS: Record<UserSyncRow["status"], { label: string; tone: "gray" | "blue" | "green" | "red" | "amber"; Icon: typeof Clock }> = {
+  NEEDS_SYNC: { label: "Needs sync", tone: "amber", Icon: History },
   PENDING: { label: "Pending", tone: "gray", Icon: Clock },
   IN_PROGRESS: { label: "In Progress", tone: "blue", Icon: Loader2 },
   COMPLETED: { label: "Completed", tone: "green", Icon: CheckCircle2 },
@@ -40,14 +47,85 @@ export function SyncProgress({ detail }: { detail: IntegrationDetail }) {
   );
 }
 
+/** "Backfill <name>" for a Needs-sync user: a period chooser (default 30 days), then the per-user backfill. */
+function BackfillUser({ slug, userSyncId, label, onStarted }: { slug: string; userSyncId: string; label: string; onStarted: () => unknown }) {
+  const [open, setOpen] = useState(false);
+  const [period, setPeriod] = useState<string>("DAYS_30");
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+  const start = async () => {
+    setPending(true);
+    setError(undefined);
+    try {
+      await integrationAction(slug, "user-backfill", { userSyncId, period });
+      setOpen(false);
+      toast.success(`Backfilling ${label}`);
+      await onStarted();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : "Could not start the backfill. Try again.");
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <>
+      <Button variant="secondary" className="px-2.5 py-1 text-xs" onClick={() => setOpen(true)} aria-label={`Backfill ${label}`}>
+        <History aria-hidden className="h-3.5 w-3.5" /> Backfill
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Backfill ${label}`}
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button onClick={start} disabled={pending}>
+              {pending ? "Starting…" : "Start backfill"}
+            </Button>
+          </>
+        }
+      >
+        <p>Bring in {label}&apos;s calls from before they joined. New calls arrive with every automatic sync.</p>
+        <div>
+          <label htmlFor={`period-${userSyncId}`} className="block font-medium text-slate-800">
+            Backfill period
+          </label>
+          <select
+            id={`period-${userSyncId}`}
+            value={period}
+            onChange={(e) => setPeriod(e.target.value)}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+          >
+            {BACKFILL_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {error ? (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-700">
+            {error}
+          </p>
+        ) : null}
+      </Dialog>
+    </>
+  );
+}
+
 export function UserSyncList({
   detail,
   onRetry,
   retrying,
+  onBackfillStarted,
 }: {
   detail: IntegrationDetail;
   onRetry: (userSyncId: string, label: string) => void;
   retrying: string | null;
+  /** Given on the Manage page: Needs-sync users get a Backfill button. */
+  onBackfillStarted?: () => unknown;
 }) {
   return (
     <div className="space-y-5">
@@ -79,6 +157,9 @@ export function UserSyncList({
                           : s.label}
                     </Badge>
                   </span>
+                  {u.status === "NEEDS_SYNC" && onBackfillStarted ? (
+                    <BackfillUser slug={detail.slug} userSyncId={u.id} label={label} onStarted={onBackfillStarted} />
+                  ) : null}
                   {u.status === "FAILED" ? (
                     <Button
                       variant="secondary"
@@ -107,6 +188,15 @@ export function UserSyncList({
                 <span className="font-medium">{u.name ?? u.email ?? "Unknown user"}</span>
                 {u.email && u.name ? <span className="text-slate-600"> · {u.email}</span> : null}
                 <span className="block text-xs text-amber-900">No Callsync user with this email — invite them to sync their calls</span>
+                {u.email ? (
+                  <Link
+                    href={`/settings/members?invite=${encodeURIComponent(u.email)}`}
+                    aria-label={`Invite ${u.email}`}
+                    className="mt-0.5 inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline"
+                  >
+                    <UserPlus aria-hidden className="h-3.5 w-3.5" /> Invite
+                  </Link>
+                ) : null}
               </li>
             ))}
           </ul>

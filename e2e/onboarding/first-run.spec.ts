@@ -33,7 +33,7 @@ test("a new installation leads every page to Create your workspace, and the crea
 
   await fill(STRONG_PASSWORD);
   await expect(page).toHaveURL(/\/deals/);
-  await expect(page.getByRole("heading", { name: "Deals" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Deals", exact: true })).toBeVisible();
   await expect(page.getByLabel("Workspace")).toHaveText(`Northwind ${id}`);
   // The creator is the admin: the admin-only Integrations page opens.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Integrations" }).click();

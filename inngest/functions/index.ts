@@ -7,8 +7,9 @@ import { pollScheduler } from "./poll-scheduler";
 import { purge } from "./purge";
 import { relinkDeals } from "./relink-deals";
 import { userBackfill } from "./user-backfill";
+import { userNeedsSyncBackfill } from "./user-needs-sync";
 import { userRetry } from "./user-retry";
 
-export const syncFunctions = [backfill, userBackfill, userRetry, pollScheduler, poll, purge, relinkDeals];
+export const syncFunctions = [backfill, userBackfill, userRetry, userNeedsSyncBackfill, pollScheduler, poll, purge, relinkDeals];
 
 export const functions = [heartbeat, ...syncFunctions];

@@ -13,6 +13,7 @@ import "server-only";
 import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { sqlText } from "@/lib/validation";
 
 export const ACCOUNT_FAILURES = 5;
 export const ADDRESS_FAILURES = 50;
@@ -50,12 +51,14 @@ export function clientAddress(headers: HeaderSource): string {
   return forwarded || header(headers, "x-real-ip") || "direct";
 }
 
-const accountKey = (email: string) => email.trim().toLowerCase().slice(0, 254);
+// Keys are whatever the client sent: NUL (which PostgreSQL text refuses) dropped, length capped.
+const accountKey = (email: string) => sqlText(email).trim().toLowerCase().slice(0, 254);
+const addressKey = (address: string) => sqlText(address).slice(0, 64);
 
 /** Seconds until this account or address may try again, or 0 when a sign-in may be attempted now. */
 export async function loginWaitSeconds(email: string, address: string): Promise<number> {
   const { account, address: byAddress } = limiters();
-  const [a, b] = await Promise.all([account.get(accountKey(email)), byAddress.get(address)]);
+  const [a, b] = await Promise.all([account.get(accountKey(email)), byAddress.get(addressKey(address))]);
   const wait = (res: RateLimiterRes | null, points: number) => (res && res.consumedPoints >= points ? Math.ceil(res.msBeforeNext / 1000) : 0);
   return Math.max(wait(a, ACCOUNT_FAILURES), wait(b, ADDRESS_FAILURES));
 }
@@ -64,7 +67,7 @@ export async function loginWaitSeconds(email: string, address: string): Promise<
 export async function recordLoginFailure(email: string, address: string): Promise<void> {
   const { account, address: byAddress } = limiters();
   const count = (l: RateLimiterPrisma, key: string) => l.penalty(key, 1);
-  await Promise.all([count(account, accountKey(email)), count(byAddress, address)]);
+  await Promise.all([count(account, accountKey(email)), count(byAddress, addressKey(address))]);
 }
 
 /** A successful sign-in: the account starts afresh (the address keeps its count). */

@@ -66,6 +66,7 @@ export const RUN_KIND_LABEL: Record<string, string> = {
   POLL: "Automatic sync",
   MANUAL: "Sync now",
   USER_RETRY: "User retry",
+  USER_BACKFILL: "User backfill",
   PURGE: "Delete synced data",
 };
 

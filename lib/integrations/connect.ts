@@ -4,6 +4,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { recordAudit, type AuditAction } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError, ProviderError, ValidationError } from "@/lib/errors";
 import { appEvent, type SendEvents } from "@/lib/events";
@@ -140,6 +141,15 @@ export async function completeOAuth(
       accountName: providerSpec(row.integration.provider).accountLabel({ apiBaseUrl: result.apiBaseUrl }),
       connectedById: row.userId,
     });
+    const name = providerSpec(row.integration.provider).displayName;
+    await recordAudit({
+      workspaceId: row.integration.workspaceId,
+      actorId: row.userId,
+      action: "integration.connected",
+      summary: `Connected ${name}`,
+      targetType: "integration",
+      targetId: row.integrationId,
+    });
     return finish("ok");
   } catch (e) {
     console.error("[oauth] code exchange failed:", e instanceof Error ? e.message : e);
@@ -205,12 +215,22 @@ export async function connectWithApiKey(actor: Actor, provider: Provider, input:
     accountName: providerSpec(provider).accountLabel({ apiBaseUrl: null, apiKey }),
     connectedById: actor.userId,
   });
+  await audit(actor, "integration.connected", `Connected ${providerSpec(provider).displayName}`, integration.id);
   return { integrationId: integration.id };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Backfill, retry, sync now, disconnect, purge
 // ---------------------------------------------------------------------------------------------
+
+const PERIOD_TEXT: Record<string, string> = {
+  DAYS_30: "30-day",
+  DAYS_60: "60-day",
+  DAYS_90: "90-day",
+  MONTHS_6: "6-month",
+  YEAR_1: "1-year",
+  ALL_TIME: "full-history",
+};
 
 export async function chooseBackfill(actor: Actor, integration: IntegrationRef, period: BackfillPeriod) {
   const integrationId = integration.id;
@@ -220,7 +240,18 @@ export async function chooseBackfill(actor: Actor, integration: IntegrationRef, 
   // Compare-and-set on the Backfill step: of two clicks (or tabs), one starts the backfill, the other gets a Conflict.
   await transition(integrationId, { type: "backfillChosen", period }, { message: "The backfill was already started." });
   await actor.send(appEvent("backfillRequested", { integrationId, generation: integration.generation, period, userId: actor.userId }));
+  const name = providerSpec(integration.provider).displayName;
+  await audit(
+    actor,
+    "integration.backfill_started",
+    period === "SKIP" ? `Skipped the backfill of ${name}` : `Started a ${PERIOD_TEXT[period]} backfill of ${name}`,
+    integrationId,
+  );
   return { integrationId };
+}
+
+function audit(actor: Actor, action: AuditAction, summary: string, integrationId: string) {
+  return recordAudit({ workspaceId: actor.workspaceId, actorId: actor.userId, action, summary, targetType: "integration", targetId: integrationId });
 }
 
 export async function retryUser(actor: Actor, integration: IntegrationRef, userSyncId: string) {
@@ -232,6 +263,41 @@ export async function retryUser(actor: Actor, integration: IntegrationRef, userS
   return { ok: true };
 }
 
+export const userBackfillSchema = z.object({
+  userSyncId: z.string({ error: "userSyncId is required." }).regex(TOKEN_PATTERN, "userSyncId is not a valid id.").max(64, "userSyncId is not a valid id."),
+  period: backfillPeriodSchema.exclude(["SKIP"], { message: "Choose a backfill period." }),
+});
+
+/** Backfill of one "Needs sync" user (a member who joined after the integration's backfill). */
+export async function backfillUser(actor: Actor, integration: IntegrationRef, input: z.infer<typeof userBackfillSchema>) {
+  if (integration.status !== "CONNECTED") {
+    throw new ConflictError(
+      integration.status === "SYNCING"
+        ? "A backfill is running. Backfill this user when it has finished."
+        : "Connect the integration before backfilling a user.",
+    );
+  }
+  const us = await db.userSync.findFirst({
+    where: { id: input.userSyncId, integrationId: integration.id },
+    select: { status: true, providerUser: { select: { name: true, email: true } } },
+  });
+  if (!us) throw new NotFoundError("That user");
+  if (us.status !== "NEEDS_SYNC")
+    throw new ConflictError(us.status === "FAILED" ? "This user failed; use Retry instead." : "This user is already synced or syncing.");
+  await actor.send(
+    appEvent("userBackfillRequested", { integrationId: integration.id, userSyncId: input.userSyncId, period: input.period, userId: actor.userId }),
+  );
+  await recordAudit({
+    workspaceId: actor.workspaceId,
+    actorId: actor.userId,
+    action: "user.backfill_started",
+    summary: `Started a ${PERIOD_TEXT[input.period]} backfill for ${us.providerUser.name ?? us.providerUser.email ?? "a user"} on ${providerSpec(integration.provider).displayName}`,
+    targetType: "userSync",
+    targetId: input.userSyncId,
+  });
+  return { ok: true };
+}
+
 export async function syncNow(actor: Actor, integration: IntegrationRef) {
   const integrationId = integration.id;
   if (integration.status !== "CONNECTED") {
@@ -240,6 +306,7 @@ export async function syncNow(actor: Actor, integration: IntegrationRef) {
   const running = await db.integration.findFirst({ where: { id: integrationId, syncLockedUntil: { gt: new Date() } }, select: { id: true } });
   if (running) throw new ConflictError("A sync is already running.");
   await actor.send(appEvent("syncRequested", { integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId }));
+  await audit(actor, "integration.sync_requested", `Started a sync of ${providerSpec(integration.provider).displayName}`, integrationId);
   return { ok: true };
 }
 
@@ -247,6 +314,7 @@ export async function disconnect(actor: Actor, integration: IntegrationRef) {
   const integrationId = integration.id;
   const generation = await disconnectIntegration(integrationId);
   await actor.send(appEvent("integrationDisconnected", { integrationId, generation }));
+  await audit(actor, "integration.disconnected", `Disconnected ${providerSpec(integration.provider).displayName}`, integrationId);
   return { ok: true };
 }
 
@@ -268,5 +336,6 @@ export async function purge(actor: Actor, integration: IntegrationRef, input: un
   }
   const run = await startRun(integrationId, "PURGE", {}, actor.userId);
   await actor.send(appEvent("purgeRequested", { integrationId, runId: run.id }));
+  await audit(actor, "integration.purged", `Deleted the calls synced from ${providerSpec(integration.provider).displayName}`, integrationId);
   return { runId: run.id };
 }

@@ -35,7 +35,7 @@ export type UserSyncRow = {
   id: string;
   name: string | null;
   email: string | null;
-  status: "PENDING" | "IN_PROGRESS" | "COMPLETED" | "FAILED";
+  status: "NEEDS_SYNC" | "PENDING" | "IN_PROGRESS" | "COMPLETED" | "FAILED";
   callsSynced: number;
   error: string | null;
 };
@@ -161,8 +161,11 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       error: u.userSync!.error,
     }));
   const unmatched = providerUsers.filter((u) => !u.workspaceUserId).map((u) => ({ id: u.id, name: u.name, email: u.email }));
-  const done = users.filter((u) => u.status === "COMPLETED" || u.status === "FAILED").length;
-  const failed = users.filter((u) => u.status === "FAILED").length;
+  // "Needs sync" users (members who joined after the backfill) wait for an admin's Backfill: not part of the
+  // backfill's progress.
+  const tracked = users.filter((u) => u.status !== "NEEDS_SYNC");
+  const done = tracked.filter((u) => u.status === "COMPLETED" || u.status === "FAILED").length;
+  const failed = tracked.filter((u) => u.status === "FAILED").length;
   const locked = !!row.syncLockedUntil && row.syncLockedUntil.getTime() > now.getTime();
   const lastPurge = runs.find((r) => r.kind === "PURGE");
 
@@ -194,7 +197,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     syncing: locked || row.status === "SYNCING",
     users,
     unmatched,
-    progress: { total: users.length, done, failed, percent: users.length ? Math.round((done / users.length) * 100) : 0 },
+    progress: { total: tracked.length, done, failed, percent: tracked.length ? Math.round((done / tracked.length) * 100) : 0 },
     totalCalls,
     runs: runs.map((r) => ({
       ...r,

@@ -306,12 +306,35 @@ export async function completeBackfillIfDone(integrationId: string, runId: strin
   // Every other backfill or retry run of the integration is over too (a duplicate backfill event, or a
   // retry whose user another run finished, would otherwise stay Running).
   await db.syncRun.updateMany({
-    where: { integrationId, status: "RUNNING", kind: { in: ["BACKFILL", "USER_RETRY"] } },
+    where: { integrationId, status: "RUNNING", kind: { in: ["BACKFILL", "USER_RETRY", "USER_BACKFILL"] } },
     data: { status, finishedAt: new Date(), error },
   });
   // Only a syncing integration completes (not one disconnected or needing a reconnect meanwhile).
   await tryTransition(integrationId, { type: "backfillCompleted", now });
   return true;
+}
+
+/**
+ * Backfill of one "Needs sync" user (a member who joined after the integration's backfill): the user's window
+ * is the chosen period, then the same per-user backfill as the wizard's runs. Null when the user is not waiting.
+ */
+export async function prepareUserBackfill(
+  userSyncId: string,
+  integrationId: string,
+  period: Exclude<BackfillPeriod, "SKIP">,
+  triggeredById: string | null,
+  now = new Date(),
+) {
+  const { from, to } = backfillWindow(period, now);
+  const updated = await db.userSync.updateMany({
+    where: { id: userSyncId, integrationId, status: "NEEDS_SYNC" },
+    data: { status: "PENDING", callsSynced: 0, windowFrom: from, windowTo: to, error: null, errorCode: null, startedAt: null, finishedAt: null, attempts: 0 },
+  });
+  if (updated.count === 0) return null;
+  await db.$executeRaw`UPDATE "UserSync" SET checkpoint = NULL WHERE id = ${userSyncId}`;
+  await tryTransition(integrationId, { type: "userRetryStarted" });
+  const run = await startRun(integrationId, "USER_BACKFILL", { from, to }, triggeredById);
+  return run.id;
 }
 
 /** Retry of one failed user: resumes from its checkpoint. */

@@ -113,6 +113,11 @@ describe("login throttling (PostgreSQL)", () => {
     expect(rows).toHaveLength(1);
   });
 
+  it("takes any key a client sends (NUL bytes, 10 KB) without an error", async () => {
+    expect(await loginWaitSeconds("a\u0000b@test.local", "x".repeat(10_000))).toBe(0);
+    await recordLoginFailure(`${"e".repeat(10_000)}\u0000@test.local`, "\u0000");
+  });
+
   it("counts wrong passwords through sign-in, and a successful sign-in clears the account", async () => {
     const email = `user-${uid()}@test.local`;
     await db.user.create({ data: { email, passwordHash: await hashPassword(STRONG) } });
