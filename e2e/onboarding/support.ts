@@ -81,3 +81,6 @@ export async function signInAs(page: Page, email: string, password = STRONG_PASS
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/deals/);
 }
+
+/** The page's own alerts with text (Next's route announcer also has role="alert"; it is not ours). */
+export const pageAlert = (page: Page) => page.locator('[role="alert"]:not(#__next-route-announcer__)').filter({ hasText: /\S/ });

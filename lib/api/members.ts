@@ -18,7 +18,7 @@ export const memberActor = (s: SessionContext): MemberActor => ({
 export function withMemberAdmin<P extends Record<string, string>>(handler: (req: Request, ctx: { actor: MemberActor; params: P }) => Promise<Response>) {
   return withWorkspace<P>(
     async (req, { session, params }) => {
-      for (const [key, value] of Object.entries(params)) {
+      for (const [key, value] of Object.entries(params ?? {})) {
         if (!TOKEN_PATTERN.test(value) || value.length > 64) throw new NotFoundError(key === "invitationId" ? "That invitation" : "That member");
       }
       return handler(req, { actor: memberActor(session), params });
