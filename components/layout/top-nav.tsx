@@ -1,7 +1,22 @@
 import Link from "next/link";
 import { NavLinks } from "@/components/layout/nav-links";
+import { WorkspaceSwitcher } from "@/components/layout/workspace-switcher";
 
-export function TopNav({ name, email, workspaceName, isAdmin }: { name: string | null; email: string; workspaceName: string; isAdmin: boolean }) {
+export function TopNav({
+  name,
+  email,
+  workspaceId,
+  workspaceName,
+  workspaces,
+  isAdmin,
+}: {
+  name: string | null;
+  email: string;
+  workspaceId: string;
+  workspaceName: string;
+  workspaces: Array<{ id: string; name: string }>;
+  isAdmin: boolean;
+}) {
   const links = [{ href: "/deals", label: "Deals" }];
   if (isAdmin) links.push({ href: "/settings/integrations", label: "Integrations" });
   links.push({ href: "/settings/members", label: "Members" });
@@ -12,9 +27,13 @@ export function TopNav({ name, email, workspaceName, isAdmin }: { name: string |
         <Link href="/deals" className="text-lg font-bold tracking-tight text-slate-900">
           Call<span className="text-brand-600">sync</span>
         </Link>
-        <span className="hidden text-sm text-slate-500 sm:inline" aria-label="Workspace">
-          {workspaceName}
-        </span>
+        {workspaces.length > 1 ? (
+          <WorkspaceSwitcher current={workspaceId} workspaces={workspaces} />
+        ) : (
+          <span className="hidden text-sm text-slate-500 sm:inline" aria-label="Workspace">
+            {workspaceName}
+          </span>
+        )}
         <nav aria-label="Main" className="order-3 w-full sm:order-none sm:w-auto">
           <NavLinks links={links} />
         </nav>
