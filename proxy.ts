@@ -16,8 +16,9 @@ function malformed(pathname: string): boolean {
   }
 }
 
-// Pages a signed-out person may open: sign-in/out, creating a workspace, accepting an invitation, password reset.
-const PUBLIC_PAGES = ["/signin", "/signout", "/signup", "/invite", "/forgot-password", "/reset-password"];
+// Pages a signed-out person may open: sign-in/out, creating a workspace, accepting an invitation, password reset,
+// and the development outbox (404 outside `npm run dev`), where an invitee finds their link.
+const PUBLIC_PAGES = ["/signin", "/signout", "/signup", "/invite", "/forgot-password", "/reset-password", "/dev/outbox"];
 
 export async function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
