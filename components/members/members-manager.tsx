@@ -30,7 +30,7 @@ type Invitation = {
   invitedBy: string | null;
   expiresAt: string;
 };
-type Outcome = { email: string; result: "invited" | "already_member" | "already_invited"; message: string };
+type Outcome = { email: string; result: "invited" | "not_sent" | "already_member" | "already_invited" | "deactivated"; message: string };
 
 const request = apiClient({
   network: "We could not reach Callsync. Check your connection and try again.",
@@ -89,7 +89,7 @@ export function MembersManager(props: {
         body: { emails: String(form.get("emails") ?? ""), role: String(form.get("role") ?? "MEMBER") },
       });
       setOutcomes(res.outcomes);
-      if (res.outcomes.some((o) => o.result === "invited")) (e.target as HTMLFormElement).reset();
+      if (res.outcomes.some((o) => o.result === "invited" || o.result === "not_sent")) (e.target as HTMLFormElement).reset();
       refresh();
     } catch (err) {
       setInviteError(err instanceof ApiError ? (err.fields.emails ?? err.message) : "We could not reach Callsync. Check your connection and try again.");
@@ -331,9 +331,12 @@ export function MembersManager(props: {
                 {props.integrations.length ? <td className="px-4 py-3" /> : null}
                 {props.isAdmin ? (
                   <td className="px-4 py-3 text-right whitespace-nowrap">
-                    <Button variant="ghost" aria-label={`Copy link for ${inv.email}`} disabled={busy !== null} onClick={() => copyLink(inv)}>
-                      Copy link
-                    </Button>
+                    {/* An expired link no longer works, so there is nothing to copy until it is resent. */}
+                    {inv.status === "INVITED" ? (
+                      <Button variant="ghost" aria-label={`Copy link for ${inv.email}`} disabled={busy !== null} onClick={() => copyLink(inv)}>
+                        Copy link
+                      </Button>
+                    ) : null}
                     <Button
                       variant="ghost"
                       aria-label={`Resend ${inv.email}`}

@@ -129,7 +129,12 @@ export function splitEmails(text: string): string[] {
   ];
 }
 
-export type InviteOutcome = { email: string; result: "invited" | "already_member" | "already_invited"; message: string; link?: string };
+export type InviteOutcome = {
+  email: string;
+  result: "invited" | "not_sent" | "already_member" | "already_invited" | "deactivated";
+  message: string;
+  link?: string;
+};
 
 async function sendInvitationEmail(actor: MemberActor, email: string, role: Role, token: string, expiresAt: Date) {
   const inviter = actor.name ?? actor.email;
@@ -166,52 +171,73 @@ export async function invite(actor: MemberActor, raw: unknown, now = new Date())
     const message = `Not a valid email address: ${invalid.join(", ")}. Fix ${invalid.length === 1 ? "it" : "them"} and send again; nobody was invited.`;
     throw new ValidationError(message, { emails: message });
   }
-  const [members, pending] = await Promise.all([
-    db.membership.findMany({ where: { workspaceId: actor.workspaceId, user: { email: { in: emails } } }, select: { user: { select: { email: true } } } }),
-    db.invitation.findMany({
-      where: { workspaceId: actor.workspaceId, email: { in: emails }, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
-      select: { email: true },
-    }),
-  ]);
-  const memberEmails = new Set(members.map((m) => m.user.email));
-  const pendingEmails = new Set(pending.map((p) => p.email));
   const outcomes: InviteOutcome[] = [];
   for (const email of emails) {
-    if (memberEmails.has(email)) {
-      outcomes.push({ email, result: "already_member", message: `${email} is already a member of this workspace.` });
-      continue;
-    }
-    if (pendingEmails.has(email)) {
-      outcomes.push({ email, result: "already_invited", message: `${email} already has a pending invitation. Resend it instead.` });
-      continue;
-    }
     const { token, tokenHash } = newLinkToken();
     const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
-    // Earlier expired invitations for the address are superseded (revoked) by the new one.
-    await db.invitation.updateMany({ where: { workspaceId: actor.workspaceId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
-    const created = await db.invitation.create({
-      data: {
-        workspaceId: actor.workspaceId,
+    // One transaction per address, serialised per (workspace, address) by an advisory lock: two admins (or two
+    // tabs) inviting the same person at once create one invitation, and the second is told it is pending.
+    const refused = await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`invite:${actor.workspaceId}:${email}`}, 0))`;
+      const member = await tx.membership.findFirst({ where: { workspaceId: actor.workspaceId, user: { email } }, select: { status: true } });
+      if (member?.status === "DEACTIVATED") {
+        return {
+          email,
+          result: "deactivated",
+          message: `${email} is a deactivated member of this workspace. Reactivate them in the list below instead.`,
+        } as const;
+      }
+      if (member) return { email, result: "already_member", message: `${email} is already a member of this workspace.` } as const;
+      const pending = await tx.invitation.findFirst({
+        where: { workspaceId: actor.workspaceId, email, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+        select: { id: true },
+      });
+      if (pending) return { email, result: "already_invited", message: `${email} already has a pending invitation. Resend it instead.` } as const;
+      // Earlier expired invitations for the address are superseded (revoked) by the new one.
+      await tx.invitation.updateMany({ where: { workspaceId: actor.workspaceId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+      const created = await tx.invitation.create({
+        data: {
+          workspaceId: actor.workspaceId,
+          email,
+          role: input.role,
+          tokenHash,
+          tokenCiphertext: encryptString(token),
+          invitedById: actor.userId,
+          lastSentAt: now,
+          expiresAt,
+        },
+        select: { id: true },
+      });
+      await recordAudit(
+        {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: "invitation.sent",
+          summary: `Invited ${email} as ${ROLE_LABEL[input.role]}`,
+          targetType: "invitation",
+          targetId: created.id,
+        },
+        tx,
+      );
+      return null;
+    });
+    if (refused) {
+      outcomes.push(refused);
+      continue;
+    }
+    // The invitation stands even when the mail server refuses: the admin is told, and can copy the link or resend.
+    try {
+      const link = await sendInvitationEmail(actor, email, input.role, token, expiresAt);
+      outcomes.push({ email, result: "invited", message: `Invitation sent to ${email}.`, link });
+    } catch (error) {
+      console.warn(`[members] invitation email to ${email} failed: ${(error as Error).message}`);
+      outcomes.push({
         email,
-        role: input.role,
-        tokenHash,
-        tokenCiphertext: encryptString(token),
-        invitedById: actor.userId,
-        lastSentAt: now,
-        expiresAt,
-      },
-      select: { id: true },
-    });
-    await recordAudit({
-      workspaceId: actor.workspaceId,
-      actorId: actor.userId,
-      action: "invitation.sent",
-      summary: `Invited ${email} as ${ROLE_LABEL[input.role]}`,
-      targetType: "invitation",
-      targetId: created.id,
-    });
-    const link = await sendInvitationEmail(actor, email, input.role, token, expiresAt);
-    outcomes.push({ email, result: "invited", message: `Invitation sent to ${email}.`, link });
+        result: "not_sent",
+        message: `Invitation created for ${email}, but the email could not be sent. Copy the link and send it yourself, or resend it later.`,
+        link: inviteLink(token),
+      });
+    }
   }
   return outcomes;
 }
@@ -219,7 +245,7 @@ export async function invite(actor: MemberActor, raw: unknown, now = new Date())
 async function pendingInvitation(workspaceId: string, invitationId: string) {
   const inv = await db.invitation.findFirst({
     where: { id: invitationId, workspaceId, acceptedAt: null, revokedAt: null },
-    select: { id: true, email: true, role: true, tokenCiphertext: true },
+    select: { id: true, email: true, role: true, tokenCiphertext: true, expiresAt: true },
   });
   if (!inv) throw new NotFoundError("That invitation");
   return inv;
@@ -244,8 +270,10 @@ export async function resendInvitation(actor: MemberActor, invitationId: string,
 }
 
 /** The invitation's link, for an admin to copy (works until it is accepted, revoked or expired). */
-export async function invitationLink(actor: MemberActor, invitationId: string) {
+export async function invitationLink(actor: MemberActor, invitationId: string, now = new Date()) {
   const inv = await pendingInvitation(actor.workspaceId, invitationId);
+  if (inv.expiresAt <= now)
+    throw new ConflictError("This invitation has expired, so its link no longer works. Resend it: the same link then works for 7 more days.");
   if (!inv.tokenCiphertext) throw new ConflictError("This invitation's link cannot be shown. Resend or revoke it.");
   return { email: inv.email, link: inviteLink(decryptString(inv.tokenCiphertext)) };
 }

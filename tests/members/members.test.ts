@@ -2,7 +2,20 @@
 // lifecycle (resend, revoke, expiry, single use, bound to the email), role changes, the last-admin rule,
 // deactivation / reactivation / removal, workspace scoping and the activity log. Real PostgreSQL; other files run
 // in parallel on the same database, so every assertion is about rows this file created.
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+
+// Addresses whose invitation email the "mail server" refuses (everything else goes to the outbox as usual).
+const mailFailures = vi.hoisted(() => new Set<string>());
+vi.mock("@/lib/mail", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/mail")>();
+  return {
+    ...actual,
+    sendEmail: async (message: Parameters<typeof actual.sendEmail>[0]) => {
+      if (mailFailures.has(message.to)) throw new Error("554 5.7.1 Relay access denied");
+      return actual.sendEmail(message);
+    },
+  };
+});
 import { verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -150,12 +163,60 @@ describe("inviting", () => {
     expect((await audits(ws.workspace.id, "invitation.sent")).map((e) => e.summary)).toEqual([`Invited ${pending} as Member`, `Invited ${fresh} as Admin`]);
   });
 
-  it("a deactivated member is still a member, not invited again", async () => {
+  it("a deactivated member is still a member, not invited again: the admin is told to reactivate them", async () => {
     const ws = await createWorkspace();
     await deactivateMember(actorOf(ws), (await membershipOf(ws, ws.member)).id);
     const [outcome] = await invite(actorOf(ws), { emails: ws.member.email, role: "MEMBER" });
-    expect(outcome).toMatchObject({ result: "already_member" });
+    expect(outcome).toMatchObject({
+      result: "deactivated",
+      message: `${ws.member.email} is a deactivated member of this workspace. Reactivate them in the list below instead.`,
+    });
     expect(await emailsTo(ws.member.email)).toHaveLength(0);
+    expect(await db.invitation.count({ where: { workspaceId: ws.workspace.id, email: ws.member.email } })).toBe(0);
+  });
+
+  it("two admins inviting the same address at the same moment create one invitation; the other is told it is pending", async () => {
+    const ws = await createWorkspace();
+    const to = email("twice");
+    const outcomes = (await Promise.all([1, 2, 3].map(() => invite(actorOf(ws), { emails: to, role: "MEMBER" })))).flat();
+    expect(outcomes.map((o) => o.result).sort()).toEqual(["already_invited", "already_invited", "invited"]);
+    expect(await db.invitation.count({ where: { workspaceId: ws.workspace.id, email: to } })).toBe(1);
+    expect(await emailsTo(to)).toHaveLength(1);
+    expect(await audits(ws.workspace.id, "invitation.sent")).toHaveLength(1);
+  });
+
+  it("a mail server that refuses one address mid-batch: every invitation stands, the failed one says so and keeps its link", async () => {
+    const ws = await createWorkspace();
+    const [first, bounced, last] = [email("first"), email("bounced"), email("last")];
+    mailFailures.add(bounced);
+    try {
+      const outcomes = await invite(actorOf(ws), { emails: `${first}, ${bounced}, ${last}`, role: "MEMBER" });
+      expect(outcomes.map((o) => [o.email, o.result])).toEqual([
+        [first, "invited"],
+        [bounced, "not_sent"],
+        [last, "invited"],
+      ]);
+      expect(outcomes[1]!.message).toBe(
+        `Invitation created for ${bounced}, but the email could not be sent. Copy the link and send it yourself, or resend it later.`,
+      );
+      const stored = await db.invitation.findFirstOrThrow({ where: { workspaceId: ws.workspace.id, email: bounced } });
+      expect(await invitationLink(actorOf(ws), stored.id)).toEqual({ email: bounced, link: outcomes[1]!.link });
+      expect(await emailsTo(bounced)).toHaveLength(0);
+      expect(await emailsTo(last)).toHaveLength(1);
+    } finally {
+      mailFailures.delete(bounced);
+    }
+  });
+
+  it("the link of an expired invitation is not handed out: the admin is told to resend it", async () => {
+    const ws = await createWorkspace();
+    const to = email("late");
+    const { invitation } = await inviteOne(ws, to, "MEMBER", new Date(Date.now() - 8 * DAY));
+    await expect(invitationLink(actorOf(ws), invitation.id)).rejects.toThrow(
+      "This invitation has expired, so its link no longer works. Resend it: the same link then works for 7 more days.",
+    );
+    await resendInvitation(actorOf(ws), invitation.id);
+    expect((await invitationLink(actorOf(ws), invitation.id)).email).toBe(to);
   });
 
   it("emails the link with the workspace name, the inviter and the role; the link leads to a valid invitation", async () => {
@@ -411,6 +472,32 @@ describe("accepting an invitation", () => {
     expect(user.lastWorkspaceId).toBe(ws.workspace.id);
     expect(await db.user.count({ where: { email: person.email } })).toBe(1);
     expect(await audits(ws.workspace.id, "invitation.accepted")).toEqual([expect.objectContaining({ actorId: person.id, targetId: person.id })]);
+  });
+
+  it("the activity entry of a signed-in acceptance names the person", async () => {
+    const ws = await createWorkspace();
+    const other = await createWorkspace();
+    const person = other.admin;
+    const { token } = await inviteOne(ws, person.email);
+    await acceptInvitation({ token }, { userId: person.id, email: person.email, name: person.name });
+    expect((await audits(ws.workspace.id, "invitation.accepted")).map((e) => e.summary)).toEqual([`${person.name} joined the workspace (${person.email})`]);
+  });
+
+  it("a new address accepting invitations to two workspaces at the same moment: one account, the other told to sign in", async () => {
+    const [a, b] = [await createWorkspace(), await createWorkspace()];
+    const to = email("double");
+    const [ta, tb] = [(await inviteOne(a, to)).token, (await inviteOne(b, to)).token];
+    const results = await Promise.allSettled([
+      acceptInvitation({ token: ta, name: "Dee Double", password: STRONG }, null),
+      acceptInvitation({ token: tb, name: "Dee Double", password: STRONG }, null),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(ConflictError);
+    expect(refused.reason.message).toBe(`${to} already has a Callsync account. Sign in with it, then open the link again.`);
+    expect(await db.user.count({ where: { email: to } })).toBe(1);
+    expect(await db.membership.count({ where: { user: { email: to } } })).toBe(1);
+    expect(await db.invitation.count({ where: { email: to, acceptedAt: { not: null } } })).toBe(1);
   });
 
   it("someone who is already a member is refused and the invitation stays unused (the claim is rolled back)", async () => {
