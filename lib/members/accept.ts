@@ -72,14 +72,14 @@ export const acceptSchema = z.object({
  * from name + password. Exactly one acceptance wins even when two tabs submit at once; a refused acceptance writes
  * nothing.
  */
-export async function acceptInvitation(raw: unknown, signedIn: { userId: string; email: string } | null, now = new Date()) {
+export async function acceptInvitation(raw: unknown, signedIn: { userId: string; email: string; name?: string | null } | null, now = new Date()) {
   const input = parseInput(acceptSchema, raw);
   const view = await inspectInvitation(input.token, now);
   if (view.state !== "valid") throw new ConflictError(STATE_MESSAGE[view.state]);
   const email = view.email!;
   if (signedIn && signedIn.email !== email) throw new ConflictError(`This invitation is for ${email}. Sign out, then open the link again.`);
   let passwordHash: string | null = null;
-  let name: string | null = null;
+  let name: string | null = signedIn?.name ?? null;
   if (!signedIn) {
     if (view.accountExists) throw new ConflictError(`${email} already has a Callsync account. Sign in with it, then open the link again.`);
     name = input.name?.trim() || null;
@@ -88,33 +88,41 @@ export async function acceptInvitation(raw: unknown, signedIn: { userId: string;
     if (problem) throw new ValidationError(problem, { password: problem });
     passwordHash = await hashPassword(input.password!);
   }
-  const result = await db.$transaction(async (tx) => {
-    const claimed = await tx.invitation.updateMany({
-      where: { tokenHash: hashLinkToken(input.token), acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
-      data: { acceptedAt: now, tokenCiphertext: null },
+  const result = await db
+    .$transaction(async (tx) => {
+      const claimed = await tx.invitation.updateMany({
+        where: { tokenHash: hashLinkToken(input.token), acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+        data: { acceptedAt: now, tokenCiphertext: null },
+      });
+      if (claimed.count !== 1) throw new ConflictError(STATE_MESSAGE.used);
+      const userId = signedIn
+        ? signedIn.userId
+        : (await tx.user.create({ data: { email, name, passwordHash, lastWorkspaceId: view.workspaceId! }, select: { id: true } })).id;
+      await tx.invitation.updateMany({ where: { tokenHash: hashLinkToken(input.token) }, data: { acceptedById: userId } });
+      const existing = await tx.membership.findUnique({ where: { userId_workspaceId: { userId, workspaceId: view.workspaceId! } }, select: { id: true } });
+      if (existing) throw new ConflictError("You are already a member of this workspace. Sign in to open it.");
+      await tx.membership.create({ data: { userId, workspaceId: view.workspaceId!, role: view.role!, status: "ACTIVE" } });
+      await tx.user.update({ where: { id: userId }, data: { lastWorkspaceId: view.workspaceId! } });
+      await recordAudit(
+        {
+          workspaceId: view.workspaceId!,
+          actorId: userId,
+          action: "invitation.accepted",
+          summary: `${name ?? email} joined the workspace (${email})`,
+          targetType: "user",
+          targetId: userId,
+        },
+        tx,
+      );
+      return { userId, workspaceId: view.workspaceId!, email };
+    })
+    .catch((error: unknown) => {
+      // The same address accepting two invitations (two workspaces) at once as a new account: the user's unique
+      // email decides, and the loser is told to sign in, with nothing written for it.
+      if ((error as { code?: string }).code === "P2002")
+        throw new ConflictError(`${email} already has a Callsync account. Sign in with it, then open the link again.`);
+      throw error;
     });
-    if (claimed.count !== 1) throw new ConflictError(STATE_MESSAGE.used);
-    const userId = signedIn
-      ? signedIn.userId
-      : (await tx.user.create({ data: { email, name, passwordHash, lastWorkspaceId: view.workspaceId! }, select: { id: true } })).id;
-    await tx.invitation.updateMany({ where: { tokenHash: hashLinkToken(input.token) }, data: { acceptedById: userId } });
-    const existing = await tx.membership.findUnique({ where: { userId_workspaceId: { userId, workspaceId: view.workspaceId! } }, select: { id: true } });
-    if (existing) throw new ConflictError("You are already a member of this workspace. Sign in to open it.");
-    await tx.membership.create({ data: { userId, workspaceId: view.workspaceId!, role: view.role!, status: "ACTIVE" } });
-    await tx.user.update({ where: { id: userId }, data: { lastWorkspaceId: view.workspaceId! } });
-    await recordAudit(
-      {
-        workspaceId: view.workspaceId!,
-        actorId: userId,
-        action: "invitation.accepted",
-        summary: `${name ?? email} joined the workspace (${email})`,
-        targetType: "user",
-        targetId: userId,
-      },
-      tx,
-    );
-    return { userId, workspaceId: view.workspaceId!, email };
-  });
   await onMemberJoined(result.workspaceId, result.userId);
   return result;
 }
