@@ -101,6 +101,7 @@ test("invite two people, one joins, role change, deactivation ends their session
   await page.goto("/settings/members");
   await expect(memberRow(page, riley.email)).toContainText("Active");
   await expect(memberRow(page, jordan.email)).toContainText("Invitation expired");
+  await expect(page.getByRole("button", { name: `Copy link for ${jordan.email}` })).toHaveCount(0);
   await page.getByRole("button", { name: `Revoke ${jordan.email}` }).click();
   await confirmDialog(page, "Revoke");
   await expect(memberRow(page, jordan.email)).toHaveCount(0);
@@ -126,7 +127,21 @@ test("invite two people, one joins, role change, deactivation ends their session
   await rileyPage.goto("/deals");
   await expect(rileyPage).toHaveURL(/\/signin/);
   expect((await rileyPage.request.post("/api/members/invitations", { data: { emails: `y-${id}@contoso.test`, role: "MEMBER" } })).status()).toBe(401);
+  // Signing in again with the right password says why there is no way in, instead of showing the form again.
+  await rileyPage.getByLabel("Email").fill(riley.email);
+  await rileyPage.getByLabel("Password").fill(STRONG_PASSWORD);
+  await rileyPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(rileyPage.getByRole("heading", { name: "No active workspace" })).toBeVisible();
+  await expect(rileyPage.getByText(`You are signed in as ${riley.email}, but you are not an active member of any workspace`)).toBeVisible();
   await rileyContext.close();
+
+  // Inviting the deactivated member again points the admin to Reactivate, and writes nothing.
+  await page.getByLabel("Email addresses").fill(riley.email);
+  await page.getByRole("button", { name: "Send invitations" }).click();
+  await expect(page.getByRole("list", { name: "Invitation results" })).toHaveText(
+    `${riley.email} is a deactivated member of this workspace. Reactivate them in the list below instead.`,
+  );
+  expect(await invitations()).toBe(2);
 
   // The activity log has it all.
   const actions = await withDb(async (db) =>
