@@ -14,7 +14,14 @@ const request = apiClient({
 const INPUT = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600";
 
 /** Accepting an invitation: a new person sets name and password; a signed-in invitee just joins. */
-export function AcceptInvitationForm(props: { token: string; workspace: string; email: string; invitedBy: string | null; signedIn: boolean }) {
+export function AcceptInvitationForm(props: {
+  token: string;
+  workspace: string;
+  email: string;
+  invitedBy: string | null;
+  signedIn: boolean;
+  googleEnabled?: boolean;
+}) {
   const [error, setError] = useState<string>();
   const [fields, setFields] = useState<Record<string, string>>({});
   const [pending, setPending] = useState(false);
@@ -113,6 +120,16 @@ export function AcceptInvitationForm(props: { token: string; workspace: string; 
           {pending ? "Joining…" : "Join workspace"}
         </Button>
       </form>
+      {props.googleEnabled && !props.signedIn ? (
+        <>
+          <div className="my-4 text-center text-xs tracking-wide text-slate-400 uppercase">or</div>
+          {/* Google signs in as the invited address (if it is that Google account), then this page accepts it signed in. */}
+          <Button variant="secondary" className="w-full" onClick={() => signIn("google", { callbackUrl: `/invite/${props.token}` })}>
+            Continue with Google
+          </Button>
+          <p className="mt-2 text-center text-xs text-slate-500">Use the Google account for {props.email}.</p>
+        </>
+      ) : null}
     </div>
   );
 }

@@ -49,6 +49,21 @@ async function checkPassword(email: string, password: string) {
   return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }
 
+/**
+ * Whether a Google account may sign in: its email must be verified by Google, and belong to an existing user or
+ * to someone with an open invitation (who then accepts it on /invite/<token>, signed in). Anyone else is sent
+ * back to sign-in with "not invited".
+ */
+export async function googleSignInAllowed(email: string | null | undefined, emailVerified: boolean | undefined): Promise<true | string> {
+  if (!email || emailVerified === false) return "/signin?error=NotInvited";
+  const address = email.trim().toLowerCase();
+  const [existing, invited] = await Promise.all([
+    db.user.findUnique({ where: { email: address }, select: { id: true } }),
+    db.invitation.findFirst({ where: { email: address, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } }),
+  ]);
+  return existing || invited ? true : "/signin?error=NotInvited";
+}
+
 export const authOptions: NextAuthOptions = {
   // The adapter's types target @auth/core; next-auth 4 accepts it at runtime.
   adapter: PrismaAdapter(db) as NextAuthOptions["adapter"],
@@ -64,13 +79,9 @@ export const authOptions: NextAuthOptions = {
     ...(googleAuthEnabled ? [GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID!, clientSecret: env.GOOGLE_CLIENT_SECRET! })] : []),
   ],
   callbacks: {
-    // Google sign-in is for people already invited to a workspace (matched by email).
-    async signIn({ user, account }) {
-      if (account?.provider === "credentials") return true;
-      if (!user.email) return false;
-      const existing = await db.user.findUnique({ where: { email: user.email.toLowerCase() }, select: { id: true } });
-      return existing ? true : "/signin?error=NotInvited";
-    },
+    // Google sign-in is for people who have an account or an open invitation (matched by verified email).
+    signIn: ({ user, account, profile }) =>
+      account?.provider === "credentials" ? true : googleSignInAllowed(user.email, (profile as { email_verified?: boolean } | undefined)?.email_verified),
     // The token carries the user's session version at sign-in; lib/auth/session.ts refuses it once the
     // version moves on (password change, sign out everywhere, deactivation).
     async jwt({ token, user }) {

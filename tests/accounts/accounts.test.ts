@@ -3,14 +3,14 @@ import bcrypt from "bcryptjs";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
-import { authorizeCredentials } from "@/lib/auth/options";
+import { authorizeCredentials, googleSignInAllowed } from "@/lib/auth/options";
 import { ACCOUNT_FAILURES, loginWaitSeconds, recordLoginFailure, recordLoginSuccess, waitText } from "@/lib/auth/throttle";
 import { signUp } from "@/lib/accounts/signup";
 import { db } from "@/lib/db";
 import { ValidationError } from "@/lib/errors";
 import { seedIfAsked, stackChoices } from "../../scripts/lib/choices";
 import { createScratchDatabase } from "../../scripts/lib/database";
-import { uid } from "../support/db";
+import { createWorkspace, uid } from "../support/db";
 
 afterAll(() => db.$disconnect());
 
@@ -94,6 +94,35 @@ describe("sign-up", () => {
     expect(await db.user.count({ where: { email: { in: emails.filter((e) => e !== taken) } } })).toBe(0);
     expect(await db.auditEvent.count({ where: { summary: { contains: second } } })).toBe(0);
     expect(await db.membership.count({ where: { user: { email: taken } } })).toBe(1);
+  });
+});
+
+describe("continue with Google", () => {
+  it("lets in existing users and people with an open invitation (verified email only); anyone else is 'not invited'", async () => {
+    const ws = await createWorkspace();
+    const invite = async (email: string, data: { expiresAt?: Date; revokedAt?: Date; acceptedAt?: Date } = {}) =>
+      db.invitation.create({
+        data: {
+          workspaceId: ws.workspace.id,
+          email,
+          role: "MEMBER",
+          tokenHash: `hash-${uid()}`,
+          invitedById: ws.admin.id,
+          expiresAt: new Date(Date.now() + 86_400_000),
+          ...data,
+        },
+      });
+    const [open, expired, revoked] = [`open-${uid()}@test.local`, `expired-${uid()}@test.local`, `revoked-${uid()}@test.local`];
+    await invite(open);
+    await invite(expired, { expiresAt: new Date(Date.now() - 1000) });
+    await invite(revoked, { revokedAt: new Date() });
+    expect(await googleSignInAllowed(ws.admin.email, true)).toBe(true);
+    expect(await googleSignInAllowed(open.toUpperCase(), true)).toBe(true);
+    expect(await googleSignInAllowed(open, false)).toBe("/signin?error=NotInvited");
+    expect(await googleSignInAllowed(expired, true)).toBe("/signin?error=NotInvited");
+    expect(await googleSignInAllowed(revoked, true)).toBe("/signin?error=NotInvited");
+    expect(await googleSignInAllowed(`stranger-${uid()}@test.local`, true)).toBe("/signin?error=NotInvited");
+    expect(await googleSignInAllowed(null, true)).toBe("/signin?error=NotInvited");
   });
 });
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AcceptInvitationForm } from "@/components/members/accept-invitation-form";
 import { getSignedInUser } from "@/lib/auth/session";
+import { googleAuthEnabled } from "@/lib/env";
 import { inspectInvitation, STATE_MESSAGE } from "@/lib/members/accept";
 
 export const metadata: Metadata = { title: "Invitation" };
@@ -63,5 +64,14 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       </Card>
     );
   }
-  return <AcceptInvitationForm token={token} workspace={workspace} email={view.email!} invitedBy={view.invitedBy ?? null} signedIn={Boolean(user)} />;
+  return (
+    <AcceptInvitationForm
+      token={token}
+      workspace={workspace}
+      email={view.email!}
+      invitedBy={view.invitedBy ?? null}
+      signedIn={Boolean(user)}
+      googleEnabled={googleAuthEnabled}
+    />
+  );
 }
