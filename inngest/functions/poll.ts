@@ -2,7 +2,7 @@
 import { events, inngest } from "@/inngest/client";
 import { db } from "@/lib/db";
 import type { CallsCheckpoint } from "@/lib/providers/types";
-import { acquireSyncLease, applyFailureLifecycle, pollPage, refetchMissingTranscripts, releaseSyncLease } from "@/lib/sync/engine";
+import { acquireSyncLease, applyFailureLifecycle, pollPage, recheckProviderUsers, refetchMissingTranscripts, releaseSyncLease } from "@/lib/sync/engine";
 import { failureOf } from "@/lib/sync/failures";
 import { cancelOnDisconnect, providerCall, providerOf } from "./provider-step";
 
@@ -32,6 +32,8 @@ export const poll = inngest.createFunction(
     });
     if (!lease) return { skipped: "another sync of this integration is running, or it is not connected" };
     const window = { from: new Date(lease.from), to: new Date(lease.to) };
+    // Once a day: provider users added since the backfill who match a member become "Needs sync".
+    await providerCall(step, "recheck-users", provider, () => recheckProviderUsers(integrationId, generation, lease.runId));
     let checkpoint: CallsCheckpoint | null = null;
     for (let page = 0; ; page++) {
       const r: { done: boolean; cancelled: boolean; checkpoint: CallsCheckpoint | null } = await providerCall(step, `page-${page}`, provider, () =>

@@ -123,7 +123,59 @@ export async function discoverUsers(integrationId: string) {
       await db.userSync.deleteMany({ where: { providerUserId: pu.id, status: { in: ["PENDING"] } } });
     }
   }
+  await db.integration.update({ where: { id: integrationId }, data: { usersCheckedAt: new Date() } });
   return { total: users.length, matched, unmatched: users.length - matched };
+}
+
+/** How often a poll re-reads the provider's user list (one listing: a request per 100 users on Gong). */
+export const USERS_RECHECK_MS = 24 * 3_600_000;
+
+/**
+ * The daily re-check of provider users, run at the start of a poll: a provider user added since (or given an
+ * email that now matches an active member) is matched to that member and listed as "Needs sync", with the
+ * per-user Backfill, exactly as when a member joins (lib/integrations/member-sync.ts). Existing matches and
+ * their statuses are left alone. Skipped when the list was read less than USERS_RECHECK_MS ago.
+ */
+export async function recheckProviderUsers(integrationId: string, generation: number, runId: string, now = new Date()) {
+  if (!(await isCurrent(integrationId, generation))) return { checked: false, newlyMatched: 0 };
+  const integration = await loadIntegration(integrationId);
+  const { usersCheckedAt } = await db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { usersCheckedAt: true } });
+  if (usersCheckedAt && now.getTime() - usersCheckedAt.getTime() < USERS_RECHECK_MS) return { checked: false, newlyMatched: 0 };
+  const counter = runCounter();
+  const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
+  const users = await client.listUsers({ priority: "poll" });
+  const [members, known] = await Promise.all([
+    db.membership.findMany({ where: { workspaceId: integration.workspaceId, status: "ACTIVE" }, select: { user: { select: { id: true, email: true } } } }),
+    db.providerUser.findMany({ where: { integrationId }, select: { providerUserId: true, workspaceUserId: true } }),
+  ]);
+  const byEmail = new Map(members.map((m) => [m.user.email.toLowerCase(), m.user.id]));
+  const matchedBefore = new Map(known.map((k) => [k.providerUserId, k.workspaceUserId]));
+  const taken = new Set(known.map((k) => k.workspaceUserId).filter(Boolean));
+  let newlyMatched = 0;
+  for (const u of users) {
+    const email = u.email?.trim().toLowerCase() || null;
+    const previous = matchedBefore.get(u.providerUserId) ?? null;
+    const candidate = email ? byEmail.get(email) : undefined;
+    const match = previous ?? (candidate && !taken.has(candidate) ? candidate : null);
+    const pu = await db.providerUser.upsert({
+      where: { integrationId_providerUserId: { integrationId, providerUserId: u.providerUserId } },
+      create: { integrationId, providerUserId: u.providerUserId, email, name: u.name, title: u.title, active: u.active, workspaceUserId: match },
+      update: { email, name: u.name, title: u.title, active: u.active, ...(previous ? {} : { workspaceUserId: match }) },
+      select: { id: true },
+    });
+    if (!previous && match) {
+      newlyMatched++;
+      taken.add(match);
+      await db.userSync.upsert({
+        where: { providerUserId: pu.id },
+        create: { integrationId, providerUserId: pu.id, status: "NEEDS_SYNC" },
+        update: { status: "NEEDS_SYNC", callsSynced: 0, error: null, errorCode: null, finishedAt: null },
+      });
+    }
+  }
+  await addRunCounts(runId, { requests: counter.take() });
+  await db.integration.update({ where: { id: integrationId }, data: { usersCheckedAt: now } });
+  return { checked: true, newlyMatched };
 }
 
 // -------------------------------------------------------------------------------------------------

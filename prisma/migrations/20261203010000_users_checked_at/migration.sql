@@ -1,0 +1,1 @@
+ALTER TABLE "Integration" ADD COLUMN "usersCheckedAt" TIMESTAMP(3);
