@@ -18,7 +18,8 @@ export type AuditAction =
   | "integration.purged"
   | "integration.sync_requested"
   | "integration.backfill_started"
-  | "user.backfill_started";
+  | "user.backfill_started"
+  | "account.password_reset";
 
 export type AuditEntry = {
   workspaceId: string;
