@@ -40,6 +40,16 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** Too many failed attempts (passwords): wait, then try again. */
+export class TooManyAttemptsError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("TOO_MANY_ATTEMPTS", message);
+  }
+}
+
 export class ConflictError extends DomainError {
   constructor(message: string) {
     super("CONFLICT", message);

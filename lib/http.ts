@@ -15,6 +15,7 @@ const STATUS: Record<string, number> = {
   VALIDATION: 400,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_ATTEMPTS: 429,
 };
 
 /** Route handlers take small JSON bodies only; anything bigger is refused before it is buffered. */

@@ -8,10 +8,10 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
-import { recordLoginSuccess } from "@/lib/auth/throttle";
+import { loginWaitSeconds, recordLoginFailure, recordLoginSuccess, waitText } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, NotFoundError, TooManyAttemptsError, ValidationError } from "@/lib/errors";
 import { sendEmail } from "@/lib/mail";
 import { hashLinkToken, newLinkToken } from "@/lib/tokens";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
@@ -178,7 +178,7 @@ export const changePasswordSchema = z.object({
  * Changes the signed-in user's password after checking the current one, and ends every session (the browser
  * that asked signs in again with the new password). A wrong current password or a weak new one writes nothing.
  */
-export async function changePassword(userId: string, raw: unknown): Promise<{ email: string }> {
+export async function changePassword(userId: string, raw: unknown, address = "direct"): Promise<{ email: string }> {
   const input = parseInput(changePasswordSchema, raw);
   const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, name: true, passwordHash: true } });
   if (!user) throw new NotFoundError("Your account");
@@ -186,7 +186,12 @@ export async function changePassword(userId: string, raw: unknown): Promise<{ em
     const message = "Your account has no password yet (you sign in with Google). Use “Forgot password?” on the sign-in page to set one.";
     throw new ValidationError(message, { currentPassword: message });
   }
+  // Wrong current passwords count like failed sign-ins (lib/auth/throttle.ts), so a stolen session cannot be
+  // used to guess the password here without limit.
+  const wait = await loginWaitSeconds(user.email, address);
+  if (wait > 0) throw new TooManyAttemptsError(`Too many wrong passwords. Try again in ${waitText(wait)}, or reset your password.`, wait);
   if (!input.currentPassword || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    await recordLoginFailure(user.email, address);
     throw new ValidationError(WRONG_CURRENT_PASSWORD, { currentPassword: WRONG_CURRENT_PASSWORD });
   }
   const problem = passwordProblem(input.newPassword, { email: user.email, name: user.name });

@@ -16,7 +16,7 @@ import { authorizeCredentials } from "@/lib/auth/options";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { ACCOUNT_FAILURES, loginWaitSeconds, recordLoginFailure } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
-import { ConflictError, ValidationError } from "@/lib/errors";
+import { ConflictError, TooManyAttemptsError, ValidationError } from "@/lib/errors";
 import { hashLinkToken } from "@/lib/tokens";
 import { uid } from "../support/db";
 
@@ -230,6 +230,19 @@ describe("change password and sign out everywhere", () => {
     expect((wrong as ValidationError).fields).toEqual({ currentPassword: WRONG_CURRENT_PASSWORD });
     const weak = await refusal(changePassword(user.id, { currentPassword: OLD, newPassword: "short" }));
     expect((weak as ValidationError).fields).toEqual({ newPassword: "Use at least 12 characters." });
+    expect(await stored(user.id)).toEqual(before);
+  });
+
+  it("wrong current passwords count like failed sign-ins: after the limit even the right one waits, and nothing changes", async () => {
+    const { user, email } = await person();
+    const before = await stored(user.id);
+    for (let i = 0; i < ACCOUNT_FAILURES; i++) {
+      expect(await refusal(changePassword(user.id, { currentPassword: `Wrong-guess-number-${i}`, newPassword: NEW }))).toBeInstanceOf(ValidationError);
+    }
+    expect(await loginWaitSeconds(email, "direct")).toBeGreaterThan(0);
+    const locked = await refusal(changePassword(user.id, { currentPassword: OLD, newPassword: NEW }));
+    expect(locked).toBeInstanceOf(TooManyAttemptsError);
+    expect((locked as Error).message).toMatch(/^Too many wrong passwords\. Try again in 1[45] minutes, or reset your password\.$/);
     expect(await stored(user.id)).toEqual(before);
   });
 
