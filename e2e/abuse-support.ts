@@ -296,3 +296,103 @@ export async function consent(authorizationUrl: string, decision: "allow" | "den
 
 /** The callback URL as a path for an API context (same origin as the app). */
 export const pathOf = (u: URL) => `${u.pathname}${u.search}`;
+
+// ---------------------------------------------------------------------------------------------
+// Onboarding routes (e2e/abuse-onboarding.spec.ts): members, invitations, sign-up, workspace switch
+// ---------------------------------------------------------------------------------------------
+
+export type MembershipSpec = { workspaceId: string; role: "ADMIN" | "MEMBER"; status?: "ACTIVE" | "DEACTIVATED" };
+
+/** A user (password PASSWORD) with memberships created in the order given (the first is their default workspace). */
+export async function createUser(
+  db: pg.Client,
+  email: string,
+  memberships: MembershipSpec[],
+): Promise<{ id: string; email: string; name: string; membershipIds: string[] }> {
+  const user = { id: id(), email, name: `Abuse ${email.split("@")[0]}` };
+  const now = new Date();
+  await db.query(`INSERT INTO "User"(id, name, email, "passwordHash", "emailVerified", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5)`, [
+    user.id,
+    user.name,
+    email,
+    await bcrypt.hash(PASSWORD, 4),
+    now,
+  ]);
+  const membershipIds: string[] = [];
+  for (const [i, m] of memberships.entries()) {
+    const membershipId = id();
+    const status = m.status ?? "ACTIVE";
+    await db.query(`INSERT INTO "Membership"(id, "userId", "workspaceId", role, status, "deactivatedAt", "createdAt") VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      membershipId,
+      user.id,
+      m.workspaceId,
+      m.role,
+      status,
+      status === "DEACTIVATED" ? now : null,
+      new Date(now.getTime() - 60_000 + i * 1000),
+    ]);
+    membershipIds.push(membershipId);
+  }
+  return { ...user, membershipIds };
+}
+
+export async function membershipIdOf(db: pg.Client, userId: string, workspaceId: string): Promise<string> {
+  const { rows } = await db.query(`SELECT id FROM "Membership" WHERE "userId" = $1 AND "workspaceId" = $2`, [userId, workspaceId]);
+  return String(rows[0]!.id);
+}
+
+/** snapshot() plus what the members routes change: invitations, audit entries and the members' users (session version, last workspace). */
+export async function membersSnapshot(db: pg.Client, workspaceId: string): Promise<unknown> {
+  const { rows } = await db.query(
+    `SELECT json_build_object(
+       'invitations', (SELECT json_agg(v ORDER BY v.id) FROM "Invitation" v WHERE v."workspaceId" = $1),
+       'audit', (SELECT json_agg(a ORDER BY a.id) FROM "AuditEvent" a WHERE a."workspaceId" = $1),
+       'users', (SELECT json_agg(json_build_object('id', u.id, 'sv', u."sessionVersion", 'last', u."lastWorkspaceId", 'hash', u."passwordHash") ORDER BY u.id)
+                 FROM "User" u WHERE u.id IN (SELECT "userId" FROM "Membership" m WHERE m."workspaceId" = $1))
+     ) AS doc`,
+    [workspaceId],
+  );
+  return { ...((await snapshot(db, workspaceId)) as object), ...(rows[0].doc as object) };
+}
+
+/** Row counts of what a refused onboarding request must not create anywhere. */
+export async function rowCounts(db: pg.Client): Promise<Record<string, number>> {
+  const { rows } = await db.query(
+    `SELECT (SELECT count(*) FROM "User")::int AS users, (SELECT count(*) FROM "Workspace")::int AS workspaces,
+            (SELECT count(*) FROM "Membership")::int AS memberships, (SELECT count(*) FROM "Invitation")::int AS invitations,
+            (SELECT count(*) FROM "OutboxEmail")::int AS outbox`,
+  );
+  return rows[0] as Record<string, number>;
+}
+
+/** One sign-in through next-auth's credentials endpoint (like signedIn, without asserting success), in a context of its own. */
+export async function credentialsAttempt(
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string>; body: string; session: { user?: { email?: string } } }> {
+  const ctx = await anonymous();
+  try {
+    const { csrfToken } = (await (await ctx.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const res = await ctx.post("/api/auth/callback/credentials", {
+      form: { email, password, csrfToken, callbackUrl: `${stack().appUrl}/deals`, json: "true" },
+      headers,
+    });
+    const body = await res.text();
+    const session = (await (await ctx.get("/api/auth/session")).json()) as { user?: { email?: string } };
+    return { status: res.status(), headers: res.headers(), body, session };
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+/** A copy of a signed-in context whose workspace cookie (callsync-workspace) names `workspaceId`. */
+export async function withWorkspaceCookie(ctx: APIRequestContext, workspaceId: string): Promise<APIRequestContext> {
+  const state = await ctx.storageState();
+  const host = new URL(stack().appUrl).hostname;
+  const cookies = [
+    ...state.cookies.filter((c) => c.name !== "callsync-workspace"),
+    { name: "callsync-workspace", value: workspaceId, domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" as const },
+  ];
+  return request.newContext({ baseURL: stack().appUrl, maxRedirects: 0, storageState: { cookies, origins: [] } });
+}
