@@ -9,7 +9,7 @@ import { passwordProblem } from "@/lib/auth/password-policy";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
-import { parseInput } from "@/lib/validation";
+import { isOneLine, parseInput } from "@/lib/validation";
 
 /** True once any workspace exists (first run is over). */
 export async function hasAnyWorkspace(): Promise<boolean> {
@@ -23,11 +23,16 @@ export async function signupOpen(): Promise<boolean> {
 
 export const SIGNUP_CLOSED_MESSAGE = "Creating workspaces is turned off on this installation. Ask an admin of your workspace for an invitation.";
 
-const workspaceName = z.string().trim().min(2, "Give your workspace a name of at least 2 characters.").max(80, "Use at most 80 characters.");
+const workspaceName = z
+  .string()
+  .trim()
+  .min(2, "Give your workspace a name of at least 2 characters.")
+  .max(80, "Use at most 80 characters.")
+  .refine(isOneLine, "Use a name without control characters.");
 
 export const signupSchema = z.object({
   workspaceName,
-  name: z.string().trim().min(1, "Enter your name.").max(120, "Use at most 120 characters."),
+  name: z.string().trim().min(1, "Enter your name.").max(120, "Use at most 120 characters.").refine(isOneLine, "Use a name without control characters."),
   email: z.string().trim().toLowerCase().max(254, "Use at most 254 characters.").email("Enter a valid email address, like you@company.com."),
   password: z.string().max(1024, "Use at most 72 bytes."),
 });

@@ -9,7 +9,7 @@ import { db } from "@/lib/db";
 import { ConflictError, ValidationError } from "@/lib/errors";
 import { onMemberJoined } from "@/lib/integrations/member-sync";
 import { hashLinkToken } from "@/lib/tokens";
-import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
+import { isOneLine, parseInput, TOKEN_PATTERN } from "@/lib/validation";
 
 export type InvitationState = "valid" | "expired" | "revoked" | "used" | "invalid";
 
@@ -63,7 +63,7 @@ export const STATE_MESSAGE: Record<Exclude<InvitationState, "valid">, string> = 
 
 export const acceptSchema = z.object({
   token: z.string().regex(TOKEN_PATTERN, "This invitation link is not valid.").max(100, "This invitation link is not valid."),
-  name: z.string().trim().max(120, "Use at most 120 characters.").optional(),
+  name: z.string().trim().max(120, "Use at most 120 characters.").refine(isOneLine, "Use a name without control characters.").optional(),
   password: z.string().max(1024, "Use at most 72 bytes.").optional(),
 });
 

@@ -68,6 +68,20 @@ describe("sign-up", () => {
     ]);
   });
 
+  it("refuses control characters (a NUL PostgreSQL cannot store) in the names with a field message, writing nothing", async () => {
+    const email = `nul-${uid()}@test.local`;
+    const name = `Nul ${uid()}`;
+    await expect(signUp({ workspaceName: name, name: "Sam\u0000Signup", email, password: STRONG })).rejects.toMatchObject({
+      fields: { name: "Use a name without control characters." },
+    });
+    await expect(signUp({ workspaceName: `${name}\u0000Inc`, name: "Sam", email, password: STRONG })).rejects.toMatchObject({
+      fields: { workspaceName: "Use a name without control characters." },
+    });
+    await expect(signUp("not an object")).rejects.toThrow("The request body must be a JSON object with the fields this form sends.");
+    expect(await db.user.count({ where: { email } })).toBe(0);
+    expect(await db.workspace.count({ where: { name: { startsWith: name } } })).toBe(0);
+  });
+
   it("refuses a weak password, a bad email, a missing name and a taken email, writing nothing", async () => {
     const taken = `taken-${uid()}@test.local`;
     await signUp({ workspaceName: "First", name: "Fay", email: taken, password: STRONG });
