@@ -8,6 +8,7 @@ import { useState, type FormEvent } from "react";
 import { Dialog } from "@/components/integrations/dialog";
 import { ApiError, apiClient } from "@/components/lib/api-client";
 import { Button } from "@/components/ui/button";
+import { formFailure, NEW_PASSWORD_HINT, TextField } from "@/components/ui/form";
 
 const request = apiClient({
   network: "We could not reach Callsync. Check your connection and try again.",
@@ -15,41 +16,7 @@ const request = apiClient({
   other: (status) => `That did not work (HTTP ${status}). Please try again.`,
 });
 
-const INPUT =
-  "mt-1 block w-full max-w-sm rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600 aria-[invalid=true]:border-red-500";
 const CARD = "rounded-xl border border-slate-200 bg-white p-6 shadow-sm";
-
-function PasswordField(props: { id: string; label: string; autoComplete: string; hint?: string; error?: string }) {
-  const describedBy = [props.hint ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div>
-      <label htmlFor={props.id} className="block text-sm font-medium text-slate-700">
-        {props.label}
-      </label>
-      <input
-        id={props.id}
-        name={props.id}
-        type="password"
-        autoComplete={props.autoComplete}
-        required
-        maxLength={200}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy}
-        className={INPUT}
-      />
-      {props.hint ? (
-        <p id={`${props.id}-hint`} className="mt-1 text-xs text-slate-500">
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p id={`${props.id}-error`} className="mt-1 text-sm text-red-700">
-          {props.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 function ChangePasswordForm({ email }: { email: string }) {
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -78,24 +45,25 @@ function ChangePasswordForm({ email }: { email: string }) {
       formEl.reset();
       setNotice("Password changed. Other sessions have been signed out.");
     } catch (err) {
-      if (err instanceof ApiError) {
-        setFields(err.fields);
-        setError(Object.keys(err.fields).length ? undefined : err.message);
-      } else setError("We could not reach Callsync. Check your connection and try again.");
+      const failure = formFailure(err, "We could not reach Callsync. Check your connection and try again.");
+      setFields(failure.fields);
+      setError(failure.message);
     } finally {
       setPending(false);
     }
   }
 
   return (
-    <form className="mt-4 space-y-4" onSubmit={onSubmit} noValidate aria-label="Change password">
+    <form className="mt-4 max-w-sm space-y-4" onSubmit={onSubmit} noValidate aria-label="Change password">
       <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
-      <PasswordField id="currentPassword" label="Current password" autoComplete="current-password" error={fields.currentPassword} />
-      <PasswordField
+      <TextField id="currentPassword" label="Current password" type="password" autoComplete="current-password" maxLength={200} error={fields.currentPassword} />
+      <TextField
         id="newPassword"
         label="New password"
+        type="password"
         autoComplete="new-password"
-        hint="At least 12 characters; not a common password."
+        maxLength={200}
+        hint={NEW_PASSWORD_HINT}
         error={fields.newPassword}
       />
       {error ? (

@@ -2,16 +2,14 @@
 
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { ApiError, apiClient } from "@/components/lib/api-client";
-import { Button } from "@/components/ui/button";
+import { apiClient } from "@/components/lib/api-client";
+import { FormAlert, formFailure, SubmitButton, TextField } from "@/components/ui/form";
 
 const request = apiClient({
   network: "We could not reach the server. Check your connection and try again.",
   status: {},
   other: (status) => `Sending the reset link failed (HTTP ${status}). Please try again.`,
 });
-
-const INPUT = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600 aria-[invalid=true]:border-red-500";
 
 /** "Forgot password?": asks for the email; the answer never says whether the account exists. */
 export function ForgotPasswordForm() {
@@ -34,8 +32,9 @@ export function ForgotPasswordForm() {
       const res = await request<{ message: string }>("/api/account/forgot-password", { method: "POST", body: { email } });
       setSent(res.message);
     } catch (err) {
-      if (err instanceof ApiError && err.fields.email) setFieldError(err.fields.email);
-      else setError(err instanceof ApiError ? err.message : "We could not reach the server. Check your connection and try again.");
+      const failure = formFailure(err, "We could not reach the server. Check your connection and try again.");
+      setFieldError(failure.fields.email);
+      setError(failure.fields.email ? undefined : (failure.message ?? Object.values(failure.fields)[0]));
     } finally {
       setPending(false);
     }
@@ -55,35 +54,9 @@ export function ForgotPasswordForm() {
         <>
           <p className="mt-1 text-sm text-slate-600">Enter the email you sign in with and we will send you a link to choose a new password.</p>
           <form className="mt-5 space-y-4" onSubmit={onSubmit} noValidate>
-            <div>
-              <label htmlFor="email" className="block text-sm font-medium text-slate-700">
-                Email
-              </label>
-              <input
-                id="email"
-                name="email"
-                type="email"
-                autoComplete="email"
-                required
-                maxLength={254}
-                aria-invalid={fieldError ? true : undefined}
-                aria-describedby={fieldError ? "email-error" : undefined}
-                className={INPUT}
-              />
-              {fieldError ? (
-                <p id="email-error" className="mt-1 text-sm text-red-700">
-                  {fieldError}
-                </p>
-              ) : null}
-            </div>
-            {error ? (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-                {error}
-              </p>
-            ) : null}
-            <Button type="submit" className="w-full" disabled={pending}>
-              {pending ? "Sending…" : "Send reset link"}
-            </Button>
+            <TextField id="email" label="Email" type="email" autoComplete="email" maxLength={254} error={fieldError} />
+            <FormAlert message={error} />
+            <SubmitButton pending={pending} label="Send reset link" pendingLabel="Sending…" />
           </form>
         </>
       )}

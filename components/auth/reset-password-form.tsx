@@ -2,16 +2,14 @@
 
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { ApiError, apiClient } from "@/components/lib/api-client";
-import { Button } from "@/components/ui/button";
+import { apiClient } from "@/components/lib/api-client";
+import { FormAlert, formFailure, NEW_PASSWORD_HINT, SubmitButton, TextField } from "@/components/ui/form";
 
 const request = apiClient({
   network: "We could not reach the server. Check your connection and try again.",
   status: {},
   other: (status) => `Setting the password failed (HTTP ${status}). Please try again.`,
 });
-
-const INPUT = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600 aria-[invalid=true]:border-red-500";
 
 /** The page a reset link opens: choose a new password, then sign in with it. */
 export function ResetPasswordForm({ token, email }: { token: string; email: string }) {
@@ -30,8 +28,9 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
       await request("/api/account/reset-password", { method: "POST", body: { token, password } });
       setDone(true);
     } catch (err) {
-      if (err instanceof ApiError && err.fields.password) setFieldError(err.fields.password);
-      else setError(err instanceof ApiError ? err.message : "We could not reach the server. Check your connection and try again.");
+      const failure = formFailure(err, "We could not reach the server. Check your connection and try again.");
+      setFieldError(failure.fields.password);
+      setError(failure.fields.password ? undefined : (failure.message ?? Object.values(failure.fields)[0]));
     } finally {
       setPending(false);
     }
@@ -60,38 +59,9 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
       </p>
       <form className="mt-5 space-y-4" onSubmit={onSubmit} noValidate>
         <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
-        <div>
-          <label htmlFor="password" className="block text-sm font-medium text-slate-700">
-            New password
-          </label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            maxLength={200}
-            aria-invalid={fieldError ? true : undefined}
-            aria-describedby={fieldError ? "password-hint password-error" : "password-hint"}
-            className={INPUT}
-          />
-          <p id="password-hint" className="mt-1 text-xs text-slate-500">
-            At least 12 characters; not a common password.
-          </p>
-          {fieldError ? (
-            <p id="password-error" className="mt-1 text-sm text-red-700">
-              {fieldError}
-            </p>
-          ) : null}
-        </div>
-        {error ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
-        <Button type="submit" className="w-full" disabled={pending}>
-          {pending ? "Setting…" : "Set password"}
-        </Button>
+        <TextField id="password" label="New password" type="password" autoComplete="new-password" maxLength={200} hint={NEW_PASSWORD_HINT} error={fieldError} />
+        <FormAlert message={error} />
+        <SubmitButton pending={pending} label="Set password" pendingLabel="Setting…" />
       </form>
     </div>
   );

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { FormAlert, SubmitButton, TextField } from "@/components/ui/form";
 
 export function SignInForm({
   callbackUrl,
@@ -57,47 +58,16 @@ export function SignInForm({
     <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
       <h1 className="text-lg font-semibold">Sign in to your workspace</h1>
       <form className="mt-5 space-y-4" onSubmit={onSubmit} noValidate>
-        <div>
-          <label htmlFor="email" className="block text-sm font-medium text-slate-700">
-            Email
-          </label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            maxLength={254}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600"
-          />
-        </div>
-        <div>
-          <label htmlFor="password" className="block text-sm font-medium text-slate-700">
-            Password
-          </label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            maxLength={200}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600"
-          />
+        <TextField id="email" label="Email" type="email" autoComplete="email" maxLength={254} />
+        <TextField id="password" label="Password" type="password" autoComplete="current-password" maxLength={200}>
           <p className="mt-1 text-right text-sm">
             <Link href="/forgot-password" className="font-medium text-brand-700 hover:underline">
               Forgot password?
             </Link>
           </p>
-        </div>
-        {error ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
-        <Button type="submit" className="w-full" disabled={pending}>
-          {pending ? "Signing in…" : "Sign in"}
-        </Button>
+        </TextField>
+        <FormAlert message={error} />
+        <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
       </form>
       {googleEnabled ? (
         <>

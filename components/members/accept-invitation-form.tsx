@@ -2,16 +2,15 @@
 
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
-import { ApiError, apiClient } from "@/components/lib/api-client";
+import { apiClient } from "@/components/lib/api-client";
 import { Button } from "@/components/ui/button";
+import { enterApp, FormAlert, formFailure, NEW_PASSWORD_HINT, SubmitButton, TextField } from "@/components/ui/form";
 
 const request = apiClient({
   network: "We could not reach Callsync. Check your connection and try again.",
   status: {},
   other: (status) => `Joining failed (HTTP ${status}). Please try again.`,
 });
-
-const INPUT = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600";
 
 /** Accepting an invitation: a new person sets name and password; a signed-in invitee just joins. */
 export function AcceptInvitationForm(props: {
@@ -36,20 +35,13 @@ export function AcceptInvitationForm(props: {
     setFields({});
     try {
       await request("/api/invitations/accept", { method: "POST", body: props.signedIn ? { token: props.token } : { token: props.token, name, password } });
-      if (!props.signedIn) {
-        const res = await signIn("credentials", { email: props.email, password, redirect: false });
-        if (!res || res.error) {
-          setError("You joined the workspace, but signing in failed. Sign in with your email and new password.");
-          return;
-        }
+      if (!(await enterApp(props.signedIn ? null : { email: props.email, password }))) {
+        setError("You joined the workspace, but signing in failed. Sign in with your email and new password.");
       }
-      // A full navigation: the app renders with the new session and workspace.
-      window.location.assign(new URL("/deals", window.location.origin).href);
     } catch (err) {
-      if (err instanceof ApiError) {
-        setFields(err.fields);
-        setError(Object.keys(err.fields).length ? undefined : err.message);
-      } else setError("We could not reach Callsync. Check your connection and try again.");
+      const failure = formFailure(err, "We could not reach Callsync. Check your connection and try again.");
+      setFields(failure.fields);
+      setError(failure.message);
     } finally {
       setPending(false);
     }
@@ -65,60 +57,20 @@ export function AcceptInvitationForm(props: {
       <form className="mt-5 space-y-4" onSubmit={onSubmit} noValidate>
         {props.signedIn ? null : (
           <>
-            <div>
-              <label htmlFor="name" className="block text-sm font-medium text-slate-700">
-                Your name
-              </label>
-              <input
-                id="name"
-                name="name"
-                autoComplete="name"
-                required
-                maxLength={120}
-                aria-invalid={fields.name ? true : undefined}
-                aria-describedby={fields.name ? "name-error" : undefined}
-                className={INPUT}
-              />
-              {fields.name ? (
-                <p id="name-error" className="mt-1 text-sm text-red-700">
-                  {fields.name}
-                </p>
-              ) : null}
-            </div>
-            <div>
-              <label htmlFor="password" className="block text-sm font-medium text-slate-700">
-                Password
-              </label>
-              <input
-                id="password"
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                required
-                maxLength={200}
-                aria-invalid={fields.password ? true : undefined}
-                aria-describedby={fields.password ? "password-hint password-error" : "password-hint"}
-                className={INPUT}
-              />
-              <p id="password-hint" className="mt-1 text-xs text-slate-500">
-                At least 12 characters; not a common password.
-              </p>
-              {fields.password ? (
-                <p id="password-error" className="mt-1 text-sm text-red-700">
-                  {fields.password}
-                </p>
-              ) : null}
-            </div>
+            <TextField id="name" label="Your name" autoComplete="name" maxLength={120} error={fields.name} />
+            <TextField
+              id="password"
+              label="Password"
+              type="password"
+              autoComplete="new-password"
+              maxLength={200}
+              hint={NEW_PASSWORD_HINT}
+              error={fields.password}
+            />
           </>
         )}
-        {error ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
-        <Button type="submit" className="w-full" disabled={pending}>
-          {pending ? "Joining…" : "Join workspace"}
-        </Button>
+        <FormAlert message={error} />
+        <SubmitButton pending={pending} label="Join workspace" pendingLabel="Joining…" />
       </form>
       {props.googleEnabled && !props.signedIn ? (
         <>
