@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_DEALS } from "../lib/demo/data";
+import { DEMO_DEALS, DEMO_PASSWORD } from "../lib/demo/data";
 import { signIn } from "./support";
 
 test("pages require a session", async ({ page }) => {
@@ -64,4 +64,25 @@ test("signing out ends the session", async ({ page }) => {
   await expect(page).toHaveURL(/\/signin/);
   await page.goto("/deals");
   await expect(page).toHaveURL(/\/signin/);
+});
+
+test("callbackUrl never leaves our origin: backslash, encoded and foreign targets land on Deals", async ({ page, baseURL }) => {
+  await signIn(page, "admin@acme.test");
+  for (const target of ["/\\evil.example", "/%5Cevil.example", "//evil.example", "https://evil.example/deals", "/%09/evil.example"]) {
+    const res = await page.request.get(`/signin?callbackUrl=${encodeURIComponent(target)}`, { maxRedirects: 0 });
+    expect(res.status(), target).toBe(307);
+    const location = new URL(res.headers()["location"]!, baseURL);
+    expect(location.origin, target).toBe(new URL(baseURL!).origin);
+    expect(location.pathname, target).toBe("/deals");
+  }
+  // A path of ours is kept.
+  const ok = await page.request.get(`/signin?callbackUrl=${encodeURIComponent("/settings/integrations")}`, { maxRedirects: 0 });
+  expect(new URL(ok.headers()["location"]!, baseURL).pathname).toBe("/settings/integrations");
+  // And signing in through the form with a hostile callbackUrl lands here, not there.
+  await page.context().clearCookies();
+  await page.goto(`/signin?callbackUrl=${encodeURIComponent("/\\evil.example")}`);
+  await page.getByLabel("Email").fill("admin@acme.test");
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${new URL(baseURL!).origin}/deals`);
 });

@@ -8,6 +8,7 @@ import { PrismaAdapter } from "@auth/prisma-adapter";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { env, googleAuthEnabled } from "@/lib/env";
+import { safeRedirectPath } from "@/lib/redirects";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import { clientAddress, recordLoginFailure, recordLoginSuccess } from "@/lib/auth/throttle";
 
@@ -79,6 +80,8 @@ export const authOptions: NextAuthOptions = {
     ...(googleAuthEnabled ? [GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID!, clientSecret: env.GOOGLE_CLIENT_SECRET! })] : []),
   ],
   callbacks: {
+    // Every redirect next-auth makes (after sign-in, sign-out, OAuth) stays on APP_URL's origin.
+    redirect: ({ url }) => new URL(safeRedirectPath(url, env.APP_URL), env.APP_URL).toString(),
     // Google sign-in is for people who have an account or an open invitation (matched by verified email).
     signIn: ({ user, account, profile }) =>
       account?.provider === "credentials" ? true : googleSignInAllowed(user.email, (profile as { email_verified?: boolean } | undefined)?.email_verified),

@@ -5,6 +5,7 @@ import { SignInForm } from "@/components/auth/signin-form";
 import { hasAnyWorkspace } from "@/lib/accounts/signup";
 import { getSessionContext, getSignedInUser } from "@/lib/auth/session";
 import { env, googleAuthEnabled } from "@/lib/env";
+import { safeRedirectPath } from "@/lib/redirects";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -15,13 +16,9 @@ const ERRORS: Record<string, string> = {
   SessionRequired: "Please sign in to continue.",
 };
 
-function safeCallback(url: string | undefined) {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/deals";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const callbackUrl = safeRedirectPath(params.callbackUrl, env.APP_URL);
   if (!(await hasAnyWorkspace())) redirect("/signup");
   if (await getSessionContext()) redirect(callbackUrl);
   // Signed in with a valid password, but no active membership left (deactivated or removed everywhere): say so,
