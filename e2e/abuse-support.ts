@@ -8,6 +8,7 @@ import { createDecipheriv, randomBytes, randomInt } from "node:crypto";
 import bcrypt from "bcryptjs";
 import pg from "pg";
 import { expect, request, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { browserLike } from "./support";
 
 export type StackInfo = { appUrl: string; simulatorUrl: string | null; inngestUrl: string | null; databaseUrl: string; logFile: string | null };
 
@@ -231,8 +232,17 @@ export async function integrationRow(db: pg.Client, workspaceId: string, provide
 // HTTP
 // ---------------------------------------------------------------------------------------------
 
+/** A signed-out API context that sends, on every change, the Origin and content type a browser page of the app sends (e2e/support.ts browserLike). */
 export async function anonymous(): Promise<APIRequestContext> {
-  return request.newContext({ baseURL: stack().appUrl, maxRedirects: 0 });
+  return browserLike(await request.newContext({ baseURL: stack().appUrl, maxRedirects: 0 }), stack().appUrl);
+}
+
+/**
+ * A context with `from`'s cookies (its session) that sends only what each request says: no Origin, no
+ * Sec-Fetch-Site, no content type of its own. What a script outside any browser, or a forged request, sends.
+ */
+export async function bareCopy(from?: APIRequestContext, baseURL = stack().appUrl): Promise<APIRequestContext> {
+  return request.newContext({ baseURL, maxRedirects: 0, storageState: from ? await from.storageState() : undefined });
 }
 
 /** An API context signed in through next-auth's credentials endpoint, exactly like the sign-in form. */
@@ -394,5 +404,5 @@ export async function withWorkspaceCookie(ctx: APIRequestContext, workspaceId: s
     ...state.cookies.filter((c) => c.name !== "callsync-workspace"),
     { name: "callsync-workspace", value: workspaceId, domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" as const },
   ];
-  return request.newContext({ baseURL: stack().appUrl, maxRedirects: 0, storageState: { cookies, origins: [] } });
+  return browserLike(await request.newContext({ baseURL: stack().appUrl, maxRedirects: 0, storageState: { cookies, origins: [] } }), stack().appUrl);
 }

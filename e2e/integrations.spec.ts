@@ -2,7 +2,7 @@
 // build, the provider simulators and the local Inngest runtime (the sync engine runs for real).
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_USERS } from "../lib/demo/data";
-import { signIn } from "./support";
+import { browserLike, signIn } from "./support";
 import { authorizeInNewTab, clearFaults, expectAccessible, firstDealCallCount, injectFault, userRow, wizardStep } from "./integrations-support";
 
 test.describe.configure({ mode: "serial" });
@@ -28,7 +28,7 @@ test("a member cannot reach integration settings, the wizard, or its route handl
     await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
     await expect(page.getByRole("button", { name: /Connect with|Sync now|Disconnect/ })).toHaveCount(0);
   }
-  const api = page.request;
+  const api = browserLike(page.request, page.url());
   expect((await api.get("/api/integrations/gong")).status()).toBe(403);
   expect((await api.get("/api/integrations/gong/oauth-status?state=aaaaaaaaaaaaaaaaaaaa")).status()).toBe(403);
   for (const [action, body] of [

@@ -3,7 +3,7 @@
 // next request); expired, reused, revoked, unknown and wrong-email links, the last-admin rule, duplicate
 // invitations and weak passwords each say what happened, and nothing is written for a refused action.
 import { expect, test, type Page } from "@playwright/test";
-import { STRONG_PASSWORD, latestEmail, pageAlert, signUp, tag, withDb } from "./support";
+import { STRONG_PASSWORD, latestEmail, pageAlert, pageApi, signUp, tag, withDb } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -113,7 +113,7 @@ test("invite two people, one joins, role change, deactivation ends their session
   await rileyPage.goto("/settings/members");
   await expect(rileyPage.getByRole("heading", { name: "Members" })).toBeVisible();
   await expect(rileyPage.getByLabel("Email addresses")).toHaveCount(0);
-  const refused = await rileyPage.request.post("/api/members/invitations", { data: { emails: `x-${id}@contoso.test`, role: "ADMIN" } });
+  const refused = await pageApi(rileyPage).post("/api/members/invitations", { data: { emails: `x-${id}@contoso.test`, role: "ADMIN" } });
   expect(refused.status()).toBe(403);
   expect(await invitations()).toBe(2);
 
@@ -126,7 +126,7 @@ test("invite two people, one joins, role change, deactivation ends their session
   await expect(memberRow(page, riley.email)).toContainText("Deactivated");
   await rileyPage.goto("/deals");
   await expect(rileyPage).toHaveURL(/\/signin/);
-  expect((await rileyPage.request.post("/api/members/invitations", { data: { emails: `y-${id}@contoso.test`, role: "MEMBER" } })).status()).toBe(401);
+  expect((await pageApi(rileyPage).post("/api/members/invitations", { data: { emails: `y-${id}@contoso.test`, role: "MEMBER" } })).status()).toBe(401);
   // Signing in again with the right password says why there is no way in, instead of showing the form again.
   await rileyPage.getByLabel("Email").fill(riley.email);
   await rileyPage.getByLabel("Password").fill(STRONG_PASSWORD);
@@ -186,12 +186,12 @@ test("cross-site requests and another workspace's ids are refused, with nothing 
     ["POST", `/api/members/invitations/nope/resend`],
     ["GET", `/api/members/invitations/nope/link`],
   ] as const) {
-    const res = await page.request.fetch(url, { method, data: method === "PATCH" ? { role: "MEMBER" } : undefined });
+    const res = await pageApi(page).fetch(url, { method, data: method === "PATCH" ? { role: "MEMBER" } : undefined });
     expect(res.status(), `${method} ${url}`).toBe(404);
   }
   expect(await count(`SELECT count(*) AS n FROM "Membership" WHERE id = $1 AND status = 'ACTIVE'`, [otherMembership])).toBe(1);
   // Malformed input: a readable 400.
-  const bad = await page.request.post("/api/members/invitations", { data: { emails: 42, role: "OWNER" } });
+  const bad = await pageApi(page).post("/api/members/invitations", { data: { emails: 42, role: "OWNER" } });
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.message).toMatch(/\w{3,}/);
 });

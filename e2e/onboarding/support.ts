@@ -5,7 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { browserLike } from "../support";
 
 export type StackInfo = { appUrl: string; simulatorUrl: string | null; inngestUrl: string | null; databaseUrl: string; logFile: string | null };
 
@@ -84,3 +85,6 @@ export async function signInAs(page: Page, email: string, password = STRONG_PASS
 
 /** The page's own alerts with text (Next's route announcer also has role="alert"; it is not ours). */
 export const pageAlert = (page: Page) => page.locator('[role="alert"]:not(#__next-route-announcer__)').filter({ hasText: /\S/ });
+
+/** The page's request context, sending Origin and a JSON content type on changes like the app's own pages (e2e/support.ts browserLike). */
+export const pageApi = (page: Page): APIRequestContext => browserLike(page.request, emptyStack().appUrl);

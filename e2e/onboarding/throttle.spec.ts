@@ -2,7 +2,7 @@
 // minutes the sign-in answers 429 with Retry-After, the form says how long to wait, and even the right password
 // is refused until then; another account is not affected.
 import { expect, test } from "@playwright/test";
-import { STRONG_PASSWORD, pageAlert, signInAs, signUp, tag, withDb } from "./support";
+import { STRONG_PASSWORD, pageAlert, pageApi, signInAs, signUp, tag, withDb } from "./support";
 
 test("repeated wrong passwords lock the account for a while, and the form says how long", async ({ page, browser }) => {
   const id = tag();
@@ -34,7 +34,7 @@ test("repeated wrong passwords lock the account for a while, and the form says h
 
   // The endpoint itself answers 429 with Retry-After.
   const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const res = await page.request.post("/api/auth/callback/credentials", { form: { email, password: STRONG_PASSWORD, csrfToken, json: "true" } });
+  const res = await pageApi(page).post("/api/auth/callback/credentials", { form: { email, password: STRONG_PASSWORD, csrfToken, json: "true" } });
   expect(res.status()).toBe(429);
   expect(Number(res.headers()["retry-after"])).toBeGreaterThan(800);
 

@@ -2,7 +2,7 @@
 // while signed in joins it; the switcher appears and every page follows the chosen workspace; a workspace they
 // are not in can be neither switched to nor forced through the cookie.
 import { expect, test } from "@playwright/test";
-import { latestEmail, signUp, tag, withDb } from "./support";
+import { latestEmail, pageApi, signUp, tag, withDb } from "./support";
 
 test("join a second workspace while signed in, switch between them, and nothing leaks across", async ({ page, browser }) => {
   const id = tag();
@@ -52,7 +52,7 @@ test("join a second workspace while signed in, switch between them, and nothing 
 
   // Eve's workspace: refused by the switch route, and a forged cookie is ignored.
   const evil = await workspaceId(eve.workspace);
-  const res = await page.request.post("/api/workspace/current", { data: { workspaceId: evil } });
+  const res = await pageApi(page).post("/api/workspace/current", { data: { workspaceId: evil } });
   expect(res.status()).toBe(404);
   await page.context().addCookies([{ name: "callsync-workspace", value: evil, url: new URL(page.url()).origin }]);
   await page.goto("/settings/members");
