@@ -15,6 +15,7 @@ const STATUS: Record<string, number> = {
   VALIDATION: 400,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_ATTEMPTS: 429,
 };
 
@@ -72,34 +73,60 @@ type Handler<P> = (req: Request, ctx: { session: SessionContext; params: P }) =>
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+const isChange = (req: Request) => !SAFE_METHODS.has(req.method.toUpperCase());
+
 /**
- * Cross-site request forgery guard for state-changing requests: a browser always says where a request
- * comes from (Sec-Fetch-Site, Origin); anything not from our own origin is refused before any work.
- * Requests without either header (curl, server-to-server) carry no ambient browser cookies' intent and pass.
+ * Cross-site request forgery guard for state-changing requests, even from the same site (another port or
+ * subdomain of our host, which SameSite=Lax cookies do not tell apart): the request must say it comes from a
+ * page of ours. `Origin` must be APP_URL's origin exactly (the request's own Host does not count: a proxy or
+ * a second host name could make it anything); without an Origin, `Sec-Fetch-Site` must be `same-origin`. Every
+ * browser sends one of them on a POST; a request with neither (a script, a form from a browser that omits
+ * both) is refused too, so nothing changes without proof of where it came from.
+ *
+ * Exempt, and why (e2e/abuse-guards.spec.ts checks this list against app/api): `/api/inngest` (the Inngest
+ * executor is a server: it sends no Origin and is checked by its own key or signature, inngest/serve-guard.ts).
+ * next-auth's POST endpoints run this check themselves (app/api/auth/[...nextauth]/route.ts) but keep their
+ * form bodies. OAuth callbacks are GETs.
  */
 export function assertSameOrigin(req: Request): void {
-  if (SAFE_METHODS.has(req.method.toUpperCase())) return;
-  const site = req.headers.get("sec-fetch-site");
+  if (!isChange(req)) return;
   const refuse = () => {
     throw new ForbiddenError("This request came from another site and was refused. Use Callsync itself to make changes.");
   };
-  if (site && site !== "same-origin" && site !== "none") refuse();
+  const site = req.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin") refuse();
   const origin = req.headers.get("origin");
-  if (!origin) return;
-  const allowed = new Set([new URL(env.APP_URL).origin]);
-  try {
-    allowed.add(new URL(req.url).origin);
-  } catch {
-    // a relative URL in tests: APP_URL only
+  if (origin === null) {
+    if (site !== "same-origin") refuse();
+    return;
   }
-  if (origin === "null" || !allowed.has(origin)) refuse();
+  if (origin !== new URL(env.APP_URL).origin) refuse();
 }
 
-/** Wraps a route handler that needs no session (sign-up, invitation acceptance, password reset): CSRF guard and typed errors. */
+/**
+ * Changes are JSON: `Content-Type: application/json` (parameters such as a charset allowed), even without a
+ * body. A cross-site form or a no-cors fetch can only send text/plain, URL-encoded or multipart bodies; a page
+ * needs a CORS preflight to send JSON, which we never grant. 415 otherwise.
+ */
+export function assertJsonContentType(req: Request): void {
+  if (!isChange(req)) return;
+  const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "Changes must be sent as JSON (Content-Type: application/json). Use Callsync itself to make changes.");
+  }
+}
+
+/** What every route handler checks first for a change: where it came from (403), then that it is JSON (415). */
+export function assertChangeAllowed(req: Request): void {
+  assertSameOrigin(req);
+  assertJsonContentType(req);
+}
+
+/** Wraps a route handler that needs no session (sign-up, invitation acceptance, password reset): CSRF and JSON guards, typed errors. */
 export function withPublicRoute<P = Record<string, string>>(handler: (req: Request, ctx: { params: P }) => Promise<Response>) {
   return async (req: Request, routeCtx: { params: Promise<P> }): Promise<Response> => {
     try {
-      assertSameOrigin(req);
+      assertChangeAllowed(req);
       return await handler(req, { params: await routeCtx.params });
     } catch (error) {
       return errorResponse(error);
@@ -107,11 +134,11 @@ export function withPublicRoute<P = Record<string, string>>(handler: (req: Reque
   };
 }
 
-/** Wraps a route handler: same-origin for changes, requires a session in a workspace, and the ADMIN role when asked. */
+/** Wraps a route handler: same-origin JSON for changes, requires a session in a workspace, and the ADMIN role when asked. */
 export function withWorkspace<P = Record<string, string>>(handler: Handler<P>, opts: { role?: "ADMIN" } = {}) {
   return async (req: Request, routeCtx: { params: Promise<P> }): Promise<Response> => {
     try {
-      assertSameOrigin(req);
+      assertChangeAllowed(req);
       const session = opts.role === "ADMIN" ? await requireAdmin() : await requireSession();
       return await handler(req, { session, params: await routeCtx.params });
     } catch (error) {

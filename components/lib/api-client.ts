@@ -41,8 +41,9 @@ function serverError(data: unknown): { code?: string; message?: string; fields: 
 
 /**
  * A JSON request function with the given fallback wording. Never cached by the browser (these answers are
- * live state); a body is sent as JSON. Resolves with the parsed answer (null when a 2xx is not JSON) and
- * rejects with an ApiError.
+ * live state); a body is sent as JSON, and every change says it is JSON even without a body (Sync now,
+ * Disconnect): route handlers refuse changes of any other type (lib/http.ts assertJsonContentType).
+ * Resolves with the parsed answer (null when a 2xx is not JSON) and rejects with an ApiError.
  */
 export function apiClient(fallback: FallbackMessages) {
   return async function request<T>(url: string, { method = "GET", body }: ApiRequest = {}): Promise<T> {
@@ -51,7 +52,8 @@ export function apiClient(fallback: FallbackMessages) {
       res = await fetch(url, {
         method,
         cache: "no-store",
-        ...(body === undefined ? {} : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+        ...(method === "GET" ? {} : { headers: { "Content-Type": "application/json" } }),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
       throw new ApiError(fallback.network, 0);

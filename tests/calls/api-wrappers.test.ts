@@ -21,7 +21,9 @@ beforeEach(() => {
   sessionUser.id = undefined;
 });
 
-const post = (body: string) => new Request("http://test/api", { method: "POST", body, headers: { "Content-Type": "application/json" } });
+// As a page of the app sends a change: our Origin (APP_URL, set in tests/support/setup-env.ts) and JSON.
+const post = (body: string) =>
+  new Request("http://test/api", { method: "POST", body, headers: { "Content-Type": "application/json", Origin: new URL(process.env.APP_URL!).origin } });
 const params = <P>(p: P) => ({ params: Promise.resolve(p) });
 async function answer(res: Response) {
   return { status: res.status, body: (await res.json()) as { error?: { message: string }; [k: string]: unknown } };

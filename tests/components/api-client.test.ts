@@ -33,6 +33,14 @@ describe("apiClient", () => {
     expect(fetchMock).toHaveBeenLastCalledWith("/api/y", { method: "GET", cache: "no-store" });
   });
 
+  it("says JSON on every change, even without a body (Sync now, Disconnect): route handlers refuse other types", async () => {
+    const fetchMock = answer(200, JSON.stringify({ ok: true }));
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"] as const) {
+      await request("/api/z", { method });
+      expect(fetchMock).toHaveBeenLastCalledWith("/api/z", { method, cache: "no-store", headers: { "Content-Type": "application/json" } });
+    }
+  });
+
   it("turns the server's { error: { code, message, fields } } into one ApiError", async () => {
     answer(400, JSON.stringify({ error: { code: "VALIDATION", message: "Check the fields.", fields: { apiKey: "Required." } } }));
     const e = await failure(request("/api/x", { method: "POST", body: {} }));
