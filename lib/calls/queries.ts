@@ -24,11 +24,18 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(`${c.at.toISOString()}|${c.id}`).toString("base64url");
 }
 
+// A call's start time as encodeCursor writes it: four-digit years only. JavaScript also reads signed six-digit
+// years (-271821 … +275760) and year 0, which PostgreSQL's timestamp cannot hold: a pasted cursor with one
+// would be a database error (a 500), so it is malformed like any other.
+const CURSOR_TIME = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function decodeCursor(raw: string | null | undefined): Cursor | null {
   if (!raw || raw.length > 200) return null;
   const text = Buffer.from(raw, "base64url").toString("utf8");
   const [iso, id, extra] = text.split("|");
   if (extra !== undefined || !iso || !isId(id)) return null;
+  const year = CURSOR_TIME.exec(iso)?.[1];
+  if (!year || Number(year) < 1) return null;
   const at = new Date(iso);
   if (Number.isNaN(at.getTime()) || at.toISOString() !== iso) return null;
   return { at, id };

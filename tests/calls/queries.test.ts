@@ -104,6 +104,17 @@ describe("deal timeline", () => {
     expect((await listDealCalls(other.viewers.admin, w.dealA.id)).items).toEqual([]);
     expect(await countDealCalls(other.viewers.admin, w.dealA.id)).toBe(0);
   });
+
+  it("a cursor whose time JavaScript reads but PostgreSQL cannot store is the first page, not a database error", async () => {
+    const w = await callsWorkspace();
+    const { expected } = await timelineData(w);
+    for (const iso of ["-271821-04-20T00:00:00.000Z", "+275760-09-13T00:00:00.000Z", "0000-01-01T00:00:00.000Z", "-004714-01-01T00:00:00.000Z"]) {
+      const cursor = Buffer.from(`${iso}|abcdefgh12`).toString("base64url");
+      expect(decodeCursor(cursor), iso).toBeNull();
+      expect((await listDealCalls(w.viewers.admin, w.dealA.id, { before: cursor })).items[0]!.id, iso).toBe(expected[0]);
+      expect((await listDealCalls(w.viewers.admin, w.dealA.id, { after: cursor })).items[0]!.id, iso).toBe(expected[0]);
+    }
+  });
 });
 
 describe("private calls", () => {
