@@ -1,26 +1,8 @@
 // @ts-check
-/** @type {import('next').NextConfig} */
-const dev = process.env.NODE_ENV !== "production";
-
-// Everything is served from our own origin. Inline scripts/styles stay allowed: the App Router inlines
-// its RSC payload and the OAuth callback page is a small inline page (a nonce would force every page
-// to render dynamically). Dev mode also needs eval (React's dev tooling) and the HMR websocket.
-// Recording links open in a new tab (not embedded), so no media or frame sources are needed.
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  `connect-src 'self'${dev ? " ws: wss:" : ""}`,
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
+// Headers that never change, on every response including static files. The Content-Security-Policy (a nonce
+// per response) and HSTS (when APP_URL is https) are set per request by proxy.ts (lib/security-headers.ts):
+// a header here is fixed at build time, before the production APP_URL is known.
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
@@ -28,6 +10,7 @@ const securityHeaders = [
   { key: "Cross-Origin-Opener-Policy", value: "same-origin-allow-popups" },
 ];
 
+/** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,

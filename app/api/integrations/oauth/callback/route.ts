@@ -26,6 +26,8 @@ export async function GET(req: Request) {
     console.error("[oauth] callback failed:", e instanceof Error ? e.message : e);
   }
   const ok = outcome === "ok";
+  // The Content-Security-Policy of this response allows only scripts with its nonce (proxy.ts).
+  const nonce = req.headers.get("x-nonce") ?? "";
   const title = ok ? "Authorization complete — you can close this tab" : "Authorization did not complete";
   const message = ok
     ? `${providerName} is connected. Go back to the Callsync tab: the setup wizard continues there by itself.`
@@ -46,7 +48,7 @@ export async function GET(req: Request) {
   <p ${ok ? "" : 'role="alert"'}>${escapeHtml(message)}</p>
   ${ok ? "" : '<p>Go back to the Callsync tab and click <strong>Try again</strong>, or <a href="/settings/integrations">open Settings → Integrations</a>.</p>'}
 </main>
-${ok ? "<script>setTimeout(function(){try{window.close()}catch(e){}},1200)</script>" : ""}
+${ok ? `<script nonce="${escapeHtml(nonce)}">setTimeout(function(){try{window.close()}catch(e){}},1200)</script>` : ""}
 </body></html>`;
   return new Response(html, { status: ok ? 200 : 400, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
 }
