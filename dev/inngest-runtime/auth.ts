@@ -59,12 +59,7 @@ export function checkHost(req: http.IncomingMessage, hosts: Set<string>): Refusa
   if (!hosts.has(host)) return { status: 403, error: `Host "${host}" is not this runtime; use http://127.0.0.1:<port>` };
   const origin = req.headers.origin;
   if (origin !== undefined) {
-    let originHost: string | null = null;
-    try {
-      originHost = new URL(origin).host.toLowerCase();
-    } catch {
-      originHost = null;
-    }
+    const originHost = URL.canParse(origin) ? new URL(origin).host.toLowerCase() : null;
     if (originHost === null || !hosts.has(originHost)) return { status: 403, error: "Cross-origin requests are refused" };
   }
   return null;

@@ -57,12 +57,7 @@ export function inngestChoice(mode: "dev" | "prod", source: Record<string, strin
   }
   const baseUrl = source.INNGEST_BASE_URL?.trim();
   if (!baseUrl) return { kind: "cloud" };
-  let url: URL | null = null;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    url = null;
-  }
+  const url = URL.canParse(baseUrl) ? new URL(baseUrl) : null;
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
     throw new Error(
       `INNGEST_BASE_URL is not a URL ("${baseUrl}"): set it to your self-hosted Inngest server, e.g. https://inngest.example.com, or unset it for Inngest Cloud.`,
