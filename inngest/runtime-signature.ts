@@ -95,6 +95,7 @@ export function signingFetch(key: string, origins: string[], base: typeof fetch 
     if (typeof body !== "string") return Promise.reject(new Error("signingFetch: only string bodies can be signed"));
     const headers = new Headers(init?.headers);
     headers.set(SIGNATURE_HEADER, signRequest(key, { method: init?.method ?? "GET", url, body }));
-    return base(url, { ...init, headers });
+    // A redirect would carry the signature to wherever it points.
+    return base(url, { ...init, headers, redirect: "error" });
   };
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalInngest } from "@/dev/inngest-runtime";
-import { signRequest, SIGNATURE_HEADER } from "@/inngest/runtime-signature";
+import { signingFetch, signRequest, SIGNATURE_HEADER } from "@/inngest/runtime-signature";
 import { eventually, RUNTIME_KEY, signedHeaders, startHarness, uniqueName, type Harness } from "./harness";
 
 let h: Harness;
@@ -213,6 +213,31 @@ describe("local Inngest runtime: who may call it", () => {
     } finally {
       probe.closeAllConnections();
       await new Promise<void>((r) => probe.close(() => r()));
+    }
+  });
+});
+
+describe("the app's side: its Inngest client signs for the runtime only", () => {
+  it("signs requests to the runtime's origin, sends others unsigned, and never follows a redirect with a signature", async () => {
+    const runtime = await captureServer();
+    const other = await captureServer();
+    const redirector = http.createServer((_req, res) => res.writeHead(307, { location: other.url }).end());
+    await new Promise<void>((r) => redirector.listen(0, "127.0.0.1", r));
+    const redirectUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/e/key`;
+    try {
+      const signed = signingFetch(RUNTIME_KEY, [runtime.url, redirectUrl]);
+      await signed(`${runtime.url.replace("/api/inngest", "")}/e/key`, { method: "POST", body: "{}" });
+      await signed(other.url, { method: "POST", body: "{}" });
+      await expect(signed(redirectUrl, { method: "POST", body: "{}" })).rejects.toThrow();
+      expect(runtime.seen).toHaveLength(1);
+      expect(runtime.seen[0]!.headers[SIGNATURE_HEADER]).toMatch(/^t=\d+&n=/);
+      expect(other.seen).toHaveLength(1);
+      expect(other.seen[0]!.headers[SIGNATURE_HEADER]).toBeUndefined();
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise<void>((r) => redirector.close(() => r()));
+      await runtime.close();
+      await other.close();
     }
   });
 });
