@@ -13,7 +13,8 @@ const emptyURL = `http://localhost:${EMPTY_PORT}`;
 const server = (port: number, env: Record<string, string>) => ({
   command: `node_modules/.bin/tsx scripts/start.ts --fresh --port ${port}`,
   url: `http://localhost:${port}/api/health`,
-  env: { ...(process.env as Record<string, string>), ...env },
+  // INNGEST_LOCAL=1: the test stacks opt into the bundled job runtime (npm start alone wants Inngest Cloud keys).
+  env: { ...(process.env as Record<string, string>), INNGEST_LOCAL: "1", ...env },
   reuseExistingServer: false,
   timeout: 180_000,
   stdout: "pipe" as const,

@@ -31,6 +31,12 @@ export function appSecrets(): { NEXTAUTH_SECRET: string; ENCRYPTION_KEY: string 
   };
 }
 
+/** The key the stack's bundled Inngest runtime and the app share (INNGEST_APP_KEY; scripts/lib/stack.ts: env first, then .data/secrets.json). */
+export function runtimeKey(): string {
+  const file = path.join(process.cwd(), ".data", "secrets.json");
+  return process.env.INNGEST_APP_KEY || (JSON.parse(fs.readFileSync(file, "utf8")) as { INNGEST_APP_KEY: string }).INNGEST_APP_KEY;
+}
+
 /** lib/crypto.ts's envelope ("v1.<iv>.<tag>.<ciphertext>", AES-256-GCM), opened independently of the app. */
 export function decryptEnvelope(envelope: string): unknown {
   const [version, iv, tag, ciphertext] = envelope.split(".");

@@ -1,9 +1,12 @@
 // The app's Inngest client and its typed event catalogue (inngest v4 `eventType`), built from the
 // event schemas in lib/events.ts. Dev vs cloud is decided by the SDK from its own env vars
-// (INNGEST_DEV, INNGEST_BASE_URL, INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY); nothing here knows which
-// server is running.
+// (INNGEST_DEV, INNGEST_BASE_URL, INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY). With the bundled local
+// runtime (INNGEST_APP_KEY) every request to it (events, registration) is signed with the shared key,
+// and only requests to INNGEST_BASE_URL's origin: the signature goes nowhere else.
 import { Inngest, eventType } from "inngest";
+import { env } from "@/lib/env";
 import { EVENT_SCHEMAS, type AppEvent, type SendEvents } from "@/lib/events";
+import { signingFetch } from "./runtime-signature";
 
 export const events = {
   testPing: eventType(EVENT_SCHEMAS.testPing.name, { schema: EVENT_SCHEMAS.testPing.schema }),
@@ -19,7 +22,13 @@ export const events = {
 
 export type CallsyncEventName = (typeof events)[keyof typeof events]["name"];
 
-export const inngest = new Inngest({ id: "callsync" });
+const runtimeKey = env.INNGEST_APP_KEY;
+const runtimeUrl = env.INNGEST_BASE_URL;
+
+export const inngest = new Inngest({
+  id: "callsync",
+  ...(runtimeKey && runtimeUrl ? { fetch: signingFetch(runtimeKey, [runtimeUrl]) } : {}),
+});
 
 /** What lib/ actions get to start background work: the events go to Inngest. */
 export const sendEvents: SendEvents = (batch: AppEvent | AppEvent[]) => inngest.send(batch as Parameters<typeof inngest.send>[0]);

@@ -51,21 +51,45 @@ const schema = z
 
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 
-    // Inngest dev mode (the bundled local runtime) does not sign requests; the launcher then sets a shared
-    // key that the runtime sends and the serve route requires (inngest/serve-guard.ts).
+    // Background jobs: either the bundled local runtime (npm start with INNGEST_LOCAL=1, npm run dev): the SDK
+    // in dev mode (INNGEST_DEV, INNGEST_BASE_URL = the runtime) and a key shared with the runtime that signs
+    // requests both ways (inngest/runtime-signature.ts); or Inngest Cloud / a self-hosted Inngest server:
+    // INNGEST_SIGNING_KEY (the SDK checks the server's request signatures with it) and INNGEST_EVENT_KEY,
+    // INNGEST_BASE_URL for self-hosted.
     INNGEST_DEV: optional,
+    INNGEST_BASE_URL: z
+      .string()
+      .url("INNGEST_BASE_URL must be a URL such as https://inngest.example.com")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
     INNGEST_APP_KEY: z
       .string()
       .min(32, "INNGEST_APP_KEY must be at least 32 characters")
       .optional()
       .or(z.literal("").transform(() => undefined)),
+    INNGEST_SIGNING_KEY: optional,
+    INNGEST_SIGNING_KEY_FALLBACK: optional,
+    INNGEST_EVENT_KEY: optional,
+    // Set by `next build`: the build evaluates modules without the runtime's keys.
+    NEXT_PHASE: optional,
   })
   .superRefine((e, ctx) => {
-    if (e.NODE_ENV === "production" && e.INNGEST_DEV && e.INNGEST_DEV !== "0" && !e.INNGEST_APP_KEY) {
+    if (e.NODE_ENV !== "production" || e.NEXT_PHASE === "phase-production-build") return;
+    const devMode = Boolean(e.INNGEST_DEV && e.INNGEST_DEV !== "0");
+    if (devMode && !e.INNGEST_APP_KEY) {
       ctx.addIssue({
         code: "custom",
         path: ["INNGEST_APP_KEY"],
-        message: "required in production with INNGEST_DEV: without it anyone who can reach /api/inngest could run the app's functions (npm start sets it)",
+        message:
+          "required in production with INNGEST_DEV: without it anyone who can reach /api/inngest could run the app's functions (npm start sets it with INNGEST_LOCAL=1)",
+      });
+    }
+    if (!devMode && (!e.INNGEST_SIGNING_KEY || !e.INNGEST_EVENT_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [e.INNGEST_SIGNING_KEY ? "INNGEST_EVENT_KEY" : "INNGEST_SIGNING_KEY"],
+        message:
+          "required in production: set INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY for Inngest Cloud (plus INNGEST_BASE_URL for a self-hosted Inngest), or start with INNGEST_LOCAL=1 to use the bundled runtime",
       });
     }
   });
@@ -82,7 +106,12 @@ function load(): Env {
       ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || Buffer.alloc(32).toString("base64"),
     });
   }
-  const parsed = schema.safeParse(process.env);
+  return validateEnv(process.env);
+}
+
+/** Parses an environment (process.env at start-up); throws one message listing every variable to fix. */
+export function validateEnv(source: Record<string, string | undefined>): Env {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}\nSee the configuration table in README.md.`);

@@ -25,8 +25,10 @@ export type RuntimeContext = {
   requestTimeoutMs: number;
   /** Wakes the scheduler loop (new events or jobs). */
   wake: () => void;
-  /** Headers sent with every request to an app (the shared runtime key, when set). */
-  appHeaders: Record<string, string>;
+  /** The key shared with the apps: requests both ways are signed with it (inngest/runtime-signature.ts). */
+  appKey: string;
+  /** The only app URLs (origin + path, see auth.ts appUrlKey) the runtime sends requests to. */
+  appUrls: Set<string>;
 };
 
 export const consoleLogger = (level: "debug" | "info" | "warn" | "error" | "silent" = "info"): Logger => {

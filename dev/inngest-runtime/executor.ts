@@ -1,6 +1,7 @@
 // One execution request to an app's serve endpoint, the way an Inngest server sends it
 // (`POST <url>?fnId=..&stepId=step|<hashed step id>` with the run's memoized state), and the
 // classification of the SDK's answer: 200 = run finished, 206 = ops, 4xx/5xx = a failed attempt.
+import { ForeignAppUrlError } from "./auth";
 import { parseRetryAfter } from "./duration";
 import { outgoingOpsSchema, toSerializedError, type EventPayload, type OutgoingOp, type SerializedError, type StepResult } from "./protocol";
 
@@ -20,8 +21,8 @@ export type ExecRequest = {
   timeoutMs: number;
   signal?: AbortSignal;
   now: number;
-  /** Extra headers for the app (the shared runtime key). */
-  headers?: Record<string, string>;
+  /** How to reach the app (auth.ts appFetch: signed, configured app URLs only); default plain fetch. */
+  fetch?: (url: string, init: RequestInit & { body: string }) => Promise<Response>;
 };
 
 export type ExecOutcome =
@@ -75,13 +76,12 @@ export async function execute(req: ExecRequest): Promise<ExecOutcome> {
   let res: Response;
   let text: string;
   try {
-    res = await fetch(requestUrl(req.url, req.stepId), {
+    res = await (req.fetch ?? fetch)(requestUrl(req.url, req.stepId), {
       method: "POST",
       headers: {
         "content-type": "application/json",
         "x-inngest-server-kind": "dev",
         "x-inngest-req-version": "2",
-        ...req.headers,
       },
       body: JSON.stringify(requestBody(req)),
       signal,
@@ -89,6 +89,7 @@ export async function execute(req: ExecRequest): Promise<ExecOutcome> {
     text = await res.text();
   } catch (err) {
     if (req.signal?.aborted) throw err;
+    if (err instanceof ForeignAppUrlError) return { kind: "error", error: { name: err.name, message: err.message }, retriable: false };
     const unreachable = isUnreachable(err);
     const message = timeout.aborted
       ? `Request to ${req.url} timed out after ${req.timeoutMs} ms`

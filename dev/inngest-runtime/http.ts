@@ -1,10 +1,12 @@
 // The runtime's HTTP surface (node:http): the SDK-facing endpoints an Inngest dev server exposes
 // (`POST /fn/register`, `POST /e/:key`) plus JSON debugging endpoints (`/v1/...`, `/health`).
+// Every request but GET /health is checked first (auth.ts): Host/Origin, JSON body, signature, once.
 import http from "node:http";
 import { z } from "zod";
+import { checkContentType, checkHost, checkSignature, ForeignAppUrlError, isAppUrl } from "./auth";
 import type { RuntimeContext } from "./context";
 import { eventInputSchema, registerBodySchema, type EventInput } from "./protocol";
-import { registerApp, syncApp } from "./registry";
+import { foreignUrlsIn, registerApp, syncApp } from "./registry";
 import { finishRun, insertEvent } from "./runs";
 import { query, withTx, type RunRow, type StepRow } from "./store";
 
@@ -83,19 +85,28 @@ export function parseEvents(body: unknown): EventInput[] {
   });
 }
 
-type Route = (req: http.IncomingMessage, res: http.ServerResponse, params: string[], url: URL) => Promise<void>;
+/** The request's body, already read and authenticated by the listener. */
+type Route = (body: string, res: http.ServerResponse, params: string[], url: URL) => Promise<void>;
 
-export function createHandler(ctx: RuntimeContext, info: () => Record<string, unknown>): http.RequestListener {
+/** Routes anyone on this machine may call: a liveness probe that reads and writes nothing. */
+const OPEN = (method: string, path: string) => method === "GET" && /^\/(?:health)?$/.test(path);
+
+export function createHandler(ctx: RuntimeContext, info: () => Record<string, unknown>, hosts: () => Set<string>): http.RequestListener {
   const routes: Array<[string, RegExp, Route]> = [
-    ["GET", /^\/(?:health)?$/, async (_req, res) => send(res, 200, { status: "ok", ...info() })],
+    ["GET", /^\/(?:health)?$/, async (_body, res) => send(res, 200, { status: "ok", ...info() })],
 
     [
       "POST",
       /^\/fn\/register$/,
-      async (req, res) => {
-        const parsed = registerBodySchema.safeParse(parseJsonBody(await readBody(req)));
+      async (body, res) => {
+        const parsed = registerBodySchema.safeParse(parseJsonBody(body));
         if (!parsed.success) {
           send(res, 400, { status: 400, error: `Invalid registration: ${describeIssues(parsed.error, "")}` });
+          return;
+        }
+        const foreign = foreignUrlsIn(ctx, parsed.data);
+        if (foreign.length) {
+          send(res, 403, { status: 403, error: `Not a configured app URL: ${foreign.join(", ")}; the runtime only calls its configured apps` });
           return;
         }
         const out = await registerApp(ctx, parsed.data);
@@ -106,10 +117,10 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
     [
       "POST",
       /^\/e\/([^/]*)$/,
-      async (req, res) => {
+      async (body, res) => {
         let events: EventInput[];
         try {
-          events = parseEvents(parseJsonBody(await readBody(req)));
+          events = parseEvents(parseJsonBody(body));
         } catch (err) {
           if (err instanceof HttpError) {
             send(res, err.status, { status: err.status, error: err.message });
@@ -140,7 +151,7 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
     [
       "GET",
       /^\/v1\/runs$/,
-      async (_req, res, _p, url) => {
+      async (_body, res, _p, url) => {
         const status = url.searchParams.get("status");
         const fn = url.searchParams.get("function");
         const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 100) || 100);
@@ -157,7 +168,7 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
     [
       "GET",
       /^\/v1\/runs\/([^/]+)$/,
-      async (_req, res, [id]) => {
+      async (_body, res, [id]) => {
         const run = (await query<RunRow>(ctx.db, `SELECT * FROM ${ctx.s}.runs WHERE id = $1`, [id])).rows[0];
         if (!run) {
           send(res, 404, { error: `Run ${id} not found` });
@@ -193,7 +204,7 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
     [
       "POST",
       /^\/v1\/runs\/([^/]+)\/cancel$/,
-      async (_req, res, [id]) => {
+      async (_body, res, [id]) => {
         const cancelled = await withTx(ctx.db, async (tx) => {
           const run = (await tx.query<RunRow>(`SELECT * FROM ${ctx.s}.runs WHERE id = $1 FOR UPDATE`, [id])).rows[0];
           return run ? finishRun(tx, ctx, run, { status: "Cancelled" }) : null;
@@ -206,7 +217,7 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
     [
       "GET",
       /^\/v1\/events$/,
-      async (_req, res, _p, url) => {
+      async (_body, res, _p, url) => {
         const name = url.searchParams.get("name");
         const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 100) || 100);
         const rows = await query<{ id: string; payload: unknown; received_at: number; processed_at: number | null }>(
@@ -224,7 +235,7 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
     [
       "GET",
       /^\/v1\/functions$/,
-      async (_req, res) => {
+      async (_body, res) => {
         const rows = await query(ctx.db, `SELECT id, app_id, name, url, config FROM ${ctx.s}.functions ORDER BY id`);
         send(res, 200, { data: rows.rows });
       },
@@ -233,10 +244,14 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
     [
       "POST",
       /^\/v1\/apps\/sync$/,
-      async (req, res) => {
-        const body = z.object({ url: z.string().url() }).safeParse(parseJsonBody(await readBody(req)));
+      async (text, res) => {
+        const body = z.object({ url: z.string().url() }).safeParse(parseJsonBody(text));
         if (!body.success) {
           send(res, 400, { error: describeIssues(body.error, "") });
+          return;
+        }
+        if (!isAppUrl(ctx, body.data.url)) {
+          send(res, 403, { error: `${body.data.url} is not a configured app URL; the runtime only syncs its configured apps` });
           return;
         }
         send(res, 200, await syncApp(ctx, body.data.url));
@@ -244,18 +259,38 @@ export function createHandler(ctx: RuntimeContext, info: () => Record<string, un
     ],
   ];
 
-  return (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const method = req.method ?? "GET";
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> => {
+    const foreign = checkHost(req, hosts());
+    if (foreign) {
+      send(res, foreign.status, { status: foreign.status, error: foreign.error });
+      return;
+    }
     const route = routes.find(([m, re]) => m === method && re.test(url.pathname));
     if (!route) {
       const known = routes.some(([, re]) => re.test(url.pathname));
       send(res, known ? 405 : 404, { error: known ? `Method ${method} not allowed` : `No route for ${method} ${url.pathname}` });
       return;
     }
+    const notJson = OPEN(method, url.pathname) ? null : checkContentType(req);
+    if (notJson) {
+      send(res, notJson.status, { status: notJson.status, error: notJson.error });
+      return;
+    }
+    const body = await readBody(req);
+    const unsigned = OPEN(method, url.pathname) ? null : await checkSignature(ctx, req, body);
+    if (unsigned) {
+      send(res, unsigned.status, { status: unsigned.status, error: unsigned.error });
+      return;
+    }
     const params = (route[1].exec(url.pathname) ?? []).slice(1).map(decodeURIComponent);
-    route[2](req, res, params, url).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : 500;
+    await route[2](body, res, params, url);
+  };
+
+  return (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = req.method ?? "GET";
+    handle(req, res, url, method).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : err instanceof ForeignAppUrlError ? 403 : 500;
       if (status === 500) ctx.log.error(`${method} ${url.pathname}: ${(err as Error).stack ?? err}`);
       if (!res.headersSent) send(res, status, { status, error: (err as Error).message });
       else res.end();

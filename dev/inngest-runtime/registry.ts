@@ -1,6 +1,7 @@
 // App and function registration: `POST /fn/register` from an app's `PUT /api/inngest`, or a sync
 // this runtime starts itself by calling `PUT <serve url>` in-band (the app answers with its
 // function configs directly, so it needs no INNGEST_BASE_URL pointing back here).
+import { appFetch, isAppUrl, ForeignAppUrlError } from "./auth";
 import type { RuntimeContext } from "./context";
 import { syncCrons } from "./events";
 import { inBandSyncResponseSchema, type RegisterBody } from "./protocol";
@@ -21,6 +22,25 @@ function warnNotHonoured(ctx: RuntimeContext, body: RegisterBody): void {
     if (used.length) ctx.log.warn(`${fn.id}: ${used.join(", ")} not honoured by the local runtime (accepted, ignored)`);
     for (const t of fn.triggers) if ("cron" in t && t.jitter) ctx.log.warn(`${fn.id}: cron jitter ignored`);
   }
+}
+
+/** An out-of-band registration may only name configured app URLs (the runtime would sign requests to them). */
+export function foreignUrlsIn(ctx: RuntimeContext, body: RegisterBody): string[] {
+  const urls = [body.url, ...body.functions.flatMap((f) => Object.values(f.steps).map((st) => st.runtime.url))];
+  return [...new Set(urls.filter((u) => !isAppUrl(ctx, u)))];
+}
+
+/** In-band: the functions live where we asked, whatever URL the app believes it has (only the query is kept). */
+function atAppUrl(appUrl: string, url: string): string {
+  const target = new URL(appUrl);
+  let given: URL;
+  try {
+    given = new URL(url, appUrl);
+  } catch {
+    return appUrl;
+  }
+  target.search = given.search;
+  return target.href;
 }
 
 export async function registerApp(ctx: RuntimeContext, body: RegisterBody): Promise<{ appId: string; functions: string[] }> {
@@ -67,20 +87,21 @@ export async function registerApp(ctx: RuntimeContext, body: RegisterBody): Prom
 }
 
 /**
- * Asks the app at `appUrl` (its serve endpoint, e.g. http://localhost:3000/api/inngest) for its
- * functions. In-band when the SDK allows it; otherwise the SDK registers out-of-band by POSTing to
+ * Asks the app at `appUrl` (its serve endpoint, e.g. http://localhost:3000/api/inngest, which must be a
+ * configured app URL: ForeignAppUrlError otherwise, nothing sent) for its functions. In-band when the SDK allows it; otherwise the SDK registers out-of-band by POSTing to
  * its own INNGEST_BASE_URL / INNGEST_DEV URL, which must then be this runtime.
  */
 export async function syncApp(ctx: RuntimeContext, appUrl: string): Promise<{ appId?: string; functions?: string[]; inBand: boolean }> {
   let res: Response;
   try {
-    res = await fetch(appUrl, {
+    res = await appFetch(ctx, appUrl, {
       method: "PUT",
-      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band", "x-inngest-server-kind": "dev", ...ctx.appHeaders },
+      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band", "x-inngest-server-kind": "dev" },
       body: JSON.stringify({ url: appUrl }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (err) {
+    if (err instanceof ForeignAppUrlError) throw err;
     throw new SyncError(`Cannot reach ${appUrl}: ${(err as Error).message}`);
   }
   const text = await res.text();
@@ -95,9 +116,12 @@ export async function syncApp(ctx: RuntimeContext, appUrl: string): Promise<{ ap
     const parsed = inBandSyncResponseSchema.safeParse(parsedJson);
     if (!parsed.success) throw new SyncError(`Invalid in-band sync response from ${appUrl}: ${parsed.error.message}`);
     const out = await registerApp(ctx, {
-      url: parsed.data.url,
+      url: appUrl,
       appName: parsed.data.app_id,
-      functions: parsed.data.functions,
+      functions: parsed.data.functions.map((fn) => ({
+        ...fn,
+        steps: Object.fromEntries(Object.entries(fn.steps).map(([k, st]) => [k, { ...st, runtime: { ...st.runtime, url: atAppUrl(appUrl, st.runtime.url) } }])),
+      })),
       sdk: parsed.data.sdk,
       framework: parsed.data.framework,
     });

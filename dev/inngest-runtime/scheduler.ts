@@ -6,6 +6,7 @@ import type { RuntimeContext } from "./context";
 import { fireDueCrons, processPendingEvents } from "./events";
 import { applyOps, failedAttempt } from "./apply";
 import { execute } from "./executor";
+import { appFetch } from "./auth";
 import { maxAttempts, resolveStep, finishRun, stepUrl } from "./runs";
 import type { StepResult } from "./protocol";
 import { query, TERMINAL_STATUSES, withTx, type ConcurrencySlot, type FunctionRow, type JobRow, type RunRow, type Tx } from "./store";
@@ -257,7 +258,7 @@ export class Scheduler {
       timeoutMs: ctx.requestTimeoutMs,
       signal,
       now: ctx.clock.now(),
-      headers: ctx.appHeaders,
+      fetch: (url, init) => appFetch(ctx, url, init),
     });
 
     await this.underLease(runId, async (tx, current) => {

@@ -3,9 +3,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { consoleLogger, type Clock, type Logger, type RuntimeContext } from "./context";
+import { allowedHosts, appUrlKey } from "./auth";
 import { createHandler } from "./http";
 import { syncApp } from "./registry";
-import { RUNTIME_KEY_HEADER } from "../../inngest/runtime-key";
 import { Scheduler } from "./scheduler";
 import { createPool, migrate, quoteIdent } from "./store";
 
@@ -16,9 +16,14 @@ export type LocalInngestOptions = {
   databaseUrl: string;
   /** Default 8288; 0 picks a free port. */
   port?: number;
-  /** Interface to bind; default all (like the Inngest dev server). */
+  /** Interface to bind; default 127.0.0.1 (only this machine). "0.0.0.0" offers it to the network. */
   host?: string;
-  /** Serve URLs (e.g. http://localhost:3000/api/inngest) to sync functions from, retried until they answer. */
+  /** Host header values accepted besides the loopback names with the port (e.g. "inngest.internal:8288" behind a proxy). */
+  allowedHosts?: string[];
+  /**
+   * Serve URLs (e.g. http://localhost:3000/api/inngest) to sync functions from, retried until they answer.
+   * The only URLs the runtime sends requests to (plus those given to syncApp()/allowAppUrl()).
+   */
   appUrls?: string[];
   /** Re-sync `appUrls` this often (ms) to pick up changed functions; 0 = only at start. */
   resyncIntervalMs?: number;
@@ -40,16 +45,20 @@ export type LocalInngestOptions = {
   stopGraceMs?: number;
   logger?: Logger;
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
-  /** Shared key sent to apps on every request (the app's serve route requires it; see inngest/runtime-key.ts). */
-  appKey?: string;
+  /** Shared key: the runtime signs its requests to apps with it and accepts only requests signed with it (inngest/runtime-signature.ts). */
+  appKey: string;
 };
 
 export type LocalInngest = {
   /** Base URL, e.g. http://localhost:8288 (use as INNGEST_BASE_URL / INNGEST_DEV). */
   url: string;
   port: number;
+  /** The address it listens on (127.0.0.1 unless `host` says otherwise). */
+  address: string;
   schema: string;
-  /** Syncs the app served at `appUrl` now (in-band PUT). */
+  /** Adds a serve URL the runtime may call (an app that registers out-of-band). */
+  allowAppUrl: (appUrl: string) => void;
+  /** Syncs the app served at `appUrl` now (in-band PUT); the URL becomes an allowed app URL. */
   syncApp: (appUrl: string) => Promise<{ appId?: string; functions?: string[]; inBand: boolean }>;
   /** Resolves once every `appUrls` entry synced at least once. */
   appsSynced: Promise<void>;
@@ -57,6 +66,14 @@ export type LocalInngest = {
 };
 
 export async function startLocalInngest(options: LocalInngestOptions): Promise<LocalInngest> {
+  if (!options.appKey || options.appKey.length < 32) throw new Error("The local Inngest runtime needs appKey (INNGEST_APP_KEY), at least 32 characters");
+  const appUrlSet = new Set<string>();
+  const allowAppUrl = (url: string) => {
+    const key = appUrlKey(url);
+    if (!key) throw new Error(`Not an http(s) app URL: ${url}`);
+    appUrlSet.add(key);
+  };
+  for (const u of options.appUrls ?? []) allowAppUrl(u);
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const log = options.logger ?? consoleLogger(options.logLevel ?? "info");
   const db = createPool(options.databaseUrl, options.poolSize ?? 5);
@@ -76,7 +93,8 @@ export async function startLocalInngest(options: LocalInngestOptions): Promise<L
     retryMaxDelayMs: options.retryMaxDelayMs ?? 60_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 5 * 60_000,
     wake: () => wakeable.scheduler?.wake(),
-    appHeaders: options.appKey ? { [RUNTIME_KEY_HEADER]: options.appKey } : {},
+    appKey: options.appKey,
+    appUrls: appUrlSet,
   };
   const scheduler = new Scheduler(ctx, {
     pollIntervalMs: options.pollIntervalMs ?? 100,
@@ -85,18 +103,27 @@ export async function startLocalInngest(options: LocalInngestOptions): Promise<L
   wakeable.scheduler = scheduler;
 
   const startedAt = Date.now();
-  const server = http.createServer(createHandler(ctx, () => ({ schema, uptime_ms: Date.now() - startedAt })));
+  const bindHost = options.host || "127.0.0.1";
+  let hosts = new Set<string>();
+  const server = http.createServer(
+    createHandler(
+      ctx,
+      () => ({ schema, uptime_ms: Date.now() - startedAt }),
+      () => hosts,
+    ),
+  );
   server.keepAliveTimeout = 5_000;
   const port = options.port ?? DEFAULT_PORT;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, options.host, () => {
+    server.listen(port, bindHost, () => {
       server.off("error", reject);
       resolve();
     });
   });
-  const actualPort = (server.address() as AddressInfo).port;
-  const host = options.host && !["0.0.0.0", "::"].includes(options.host) ? options.host : "localhost";
+  const { port: actualPort, address } = server.address() as AddressInfo;
+  hosts = allowedHosts(bindHost, actualPort, options.allowedHosts);
+  const host = !["0.0.0.0", "::"].includes(bindHost) ? bindHost : "localhost";
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
   scheduler.start();
   log.info(`listening on ${url} (schema "${schema}")`);
@@ -137,8 +164,13 @@ export async function startLocalInngest(options: LocalInngestOptions): Promise<L
   return {
     url,
     port: actualPort,
+    address,
     schema,
-    syncApp: (appUrl) => syncApp(ctx, appUrl),
+    allowAppUrl,
+    syncApp: (appUrl) => {
+      allowAppUrl(appUrl);
+      return syncApp(ctx, appUrl);
+    },
     appsSynced,
     stop: async () => {
       if (stopped) return;

@@ -78,6 +78,8 @@ export async function migrate(db: Db, schema: string): Promise<void> {
         attempt int NOT NULL DEFAULT 0, available_at bigint NOT NULL, created_at bigint NOT NULL);
       CREATE INDEX IF NOT EXISTS jobs_run ON ${s}.jobs (run_id, available_at);
       CREATE INDEX IF NOT EXISTS jobs_due ON ${s}.jobs (available_at);
+      CREATE TABLE IF NOT EXISTS ${s}.seen_signatures (signature text PRIMARY KEY, expires_at bigint NOT NULL);
+      CREATE INDEX IF NOT EXISTS seen_signatures_expiry ON ${s}.seen_signatures (expires_at);
       CREATE TABLE IF NOT EXISTS ${s}.waits (
         run_id text NOT NULL, step_id text NOT NULL, event_name text NOT NULL, expression text,
         expires_at bigint NOT NULL, created_at bigint NOT NULL, PRIMARY KEY (run_id, step_id));

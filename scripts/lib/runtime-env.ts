@@ -17,7 +17,7 @@ export function localSecrets(): LocalSecrets {
   const secrets: LocalSecrets = {
     NEXTAUTH_SECRET: existing.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
     ENCRYPTION_KEY: existing.ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
-    // Shared by the local Inngest runtime and the app's serve route (inngest/runtime-key.ts).
+    // Shared by the bundled Inngest runtime and the app: signs requests both ways (inngest/runtime-signature.ts).
     INNGEST_APP_KEY: existing.INNGEST_APP_KEY ?? randomBytes(32).toString("base64url"),
   };
   if (Object.keys(existing).length !== Object.keys(secrets).length) fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });

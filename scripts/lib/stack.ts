@@ -7,7 +7,7 @@ import path from "node:path";
 import { demoLoginsText } from "../../prisma/seed";
 import { startLocalInngest } from "../../dev/inngest-runtime";
 import { simulatorEnv, startSimulators } from "../../dev/simulators";
-import { seedIfAsked, stackChoices } from "./choices";
+import { inngestChoice, seedIfAsked, stackChoices, type InngestChoice } from "./choices";
 import { createScratchDatabase, migrate, root } from "./database";
 import { freePort, startEmbeddedPostgres } from "./embedded-postgres";
 import { appEnv, dataDir, localSecrets } from "./runtime-env";
@@ -21,7 +21,17 @@ export type StackOptions = {
 
 type Service = { name: string; child: ChildProcess };
 
+const describeInngest = (c: InngestChoice, runtimeUrl?: string): string =>
+  ({
+    bundled: `the bundled Inngest runtime at ${runtimeUrl} (INNGEST_LOCAL=1; this machine only, requests signed with INNGEST_APP_KEY)`,
+    cloud: "Inngest Cloud (INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY)",
+    "self-hosted": `the self-hosted Inngest server at ${c.kind === "self-hosted" ? c.baseUrl : ""} (INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY)`,
+    "sdk-env": "the Inngest server the SDK's own env names (INNGEST_LOCAL=0: e.g. INNGEST_DEV=1 for `npx inngest-cli dev`)",
+  })[c.kind];
+
 export async function startStack(opts: StackOptions): Promise<void> {
+  // Before anything starts: production without a job server's keys refuses here, saying what to set.
+  const inngest = inngestChoice(opts.mode);
   const cleanups: Array<() => Promise<void>> = [];
   const services: Service[] = [];
   let stopping = false;
@@ -70,16 +80,17 @@ export async function startStack(opts: StackOptions): Promise<void> {
     console.log(`[stack] provider simulators at ${sims.url} (Clari demo key: sim-clari-key / sim-clari-secret)`);
   }
 
-  // 3. Local Inngest runtime (unless INNGEST_LOCAL=0: then the SDK's own env picks Inngest Cloud or a
-  //    self-hosted server / the real dev server).
+  // 3. Background jobs (scripts/lib/choices.ts inngestChoice): the bundled runtime, or Inngest Cloud /
+  //    self-hosted, which the SDK reaches from its own env (INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY, INNGEST_BASE_URL).
   const appServeUrl = `http://localhost:${opts.port}/api/inngest`;
-  if (process.env.INNGEST_LOCAL !== "0") {
+  let runtimeUrl: string | undefined;
+  if (inngest.kind === "bundled") {
     const inngestPort = opts.fresh ? await freePort() : Number(process.env.INNGEST_LOCAL_PORT ?? 8288);
     const appKey = process.env.INNGEST_APP_KEY || localSecrets().INNGEST_APP_KEY;
     const runtime = await startLocalInngest({
       databaseUrl,
       port: inngestPort,
-      // Only this machine's app talks to it; it signs nothing, so it is not offered to the network.
+      // Only this machine's app talks to it (INNGEST_LOCAL_HOST=0.0.0.0 offers it to the network; still signed).
       host: process.env.INNGEST_LOCAL_HOST || "127.0.0.1",
       appKey,
       appUrls: [appServeUrl],
@@ -88,10 +99,14 @@ export async function startStack(opts: StackOptions): Promise<void> {
     });
     cleanups.push(() => runtime.stop());
     Object.assign(extra, { INNGEST_DEV: "1", INNGEST_BASE_URL: runtime.url, INNGEST_APP_KEY: appKey });
-    console.log(`[stack] local Inngest runtime at ${runtime.url} (runs: ${runtime.url}/v1/runs)`);
+    runtimeUrl = runtime.url;
   }
+  console.log(`[stack] background jobs: ${describeInngest(inngest, runtimeUrl)}`);
 
   const env = appEnv({ databaseUrl, port: opts.port, extra });
+  // Cloud / self-hosted: the SDK checks signatures with INNGEST_SIGNING_KEY; a stray runtime key would make the
+  // serve route expect the bundled runtime's signatures instead.
+  if (inngest.kind === "cloud" || inngest.kind === "self-hosted") delete env.INNGEST_APP_KEY;
   // STACK_LOG_FILE: also write the Next.js server's stdout/stderr there (fresh stacks: always, per port).
   const logFile = process.env.STACK_LOG_FILE || (opts.fresh ? path.join(dataDir, `e2e-stack-${opts.port}.log`) : undefined);
   if (opts.fresh) {
@@ -150,5 +165,6 @@ export async function startStack(opts: StackOptions): Promise<void> {
       ? "  Provider simulators: ON (USE_SIMULATORS=0 for the real Gong, Salesloft and Clari Copilot)."
       : `  Provider simulators: off, talking to the real providers${opts.mode === "prod" ? " (USE_SIMULATORS=1 to use the simulators)" : ""}.`,
   );
+  lines.push(`  Background jobs: ${describeInngest(inngest, runtimeUrl)}.`);
   console.log(`${lines.join("\n")}\n`);
 }

@@ -228,7 +228,7 @@ async function settled(integrationId: string, timeoutMs = 90_000) {
     );
   } catch (e) {
     const i = await h.db.integration.findUnique({ where: { id: integrationId }, include: { userSyncs: true, syncRuns: true } });
-    const runs = (await (await fetch(`${h.runtime.url}/v1/runs?limit=30`)).json()) as unknown;
+    const runs = (await h.runtimeGet("/v1/runs?limit=30")) as unknown;
     console.error("backfill did not settle", JSON.stringify({ i, runs }, null, 1).slice(0, 8000));
     throw e;
   }
@@ -768,7 +768,7 @@ describe("killed mid-backfill (Gong and Clari at once)", () => {
         await eventually(
           "the runtime to see the app gone",
           async () => {
-            const { data } = (await (await fetch(`${h.runtime.url}/v1/runs?status=Running&limit=100`)).json()) as { data: Array<{ last_error: unknown }> };
+            const { data } = (await h.runtimeGet("/v1/runs?status=Running&limit=100")) as { data: Array<{ last_error: unknown }> };
             const errors = data.map((r) => JSON.stringify(r.last_error ?? "")).filter((e) => /ECONN|refused|reset|socket|fetch failed|closed/i.test(e));
             return errors.length > 0;
           },

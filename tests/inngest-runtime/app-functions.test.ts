@@ -1,7 +1,7 @@
 // The app's own client and functions (inngest/client.ts, inngest/functions): a unit test with
 // @inngest/test, and the same code driven end to end through the local runtime with nothing but
 // the SDK's env vars (INNGEST_DEV / INNGEST_BASE_URL) pointing at it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { heartbeat } from "@/inngest/functions/heartbeat";
 import { events } from "@/inngest/client";
@@ -39,6 +39,8 @@ describe("app functions through the local runtime", () => {
     // Exactly what `npm run dev` will set; the app code itself is unchanged.
     process.env.INNGEST_DEV = "1";
     process.env.INNGEST_BASE_URL = h.runtime.url;
+    // lib/env is read once per module instance, and the imports above loaded it before INNGEST_BASE_URL was set.
+    vi.resetModules();
     const { inngest } = await import("@/inngest/client");
     const { functions } = await import("@/inngest/functions");
     app = await serveApp(inngest, functions);

@@ -1,69 +1,100 @@
-// The serve route only answers the bundled runtime: the runtime sends the shared key on every sync and
-// step request, and requests without it are refused before any function runs.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serve } from "inngest/node";
-import { RUNTIME_KEY_HEADER } from "@/inngest/runtime-key";
-import { startHarness, type Harness } from "./harness";
+// The serve route (/api/inngest) only answers the job server, and each of its requests only once:
+// - with the bundled runtime (INNGEST_APP_KEY): the runtime's signature over method, path, timestamp and
+//   body; the old static key header is worth nothing;
+// - with Inngest Cloud / self-hosted (INNGEST_SIGNING_KEY): the SDK's X-Inngest-Signature;
+// and a captured request replayed within the signature window is a 401 (the signatures it accepted are
+// kept in PostgreSQL, so another app process refuses the replay too).
+import { createHmac } from "node:crypto";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { signRequest, SIGNATURE_HEADER } from "@/inngest/runtime-signature";
 
 const KEY = "runtime-key-runtime-key-runtime-key-0001";
-process.env.INNGEST_APP_KEY = KEY;
+const saved = { ...process.env };
+afterAll(() => {
+  process.env = saved;
+});
 
-describe("serve route guard", () => {
-  it("refuses requests without the runtime's key or with another key, and passes the right key through", async () => {
-    const { guardServeHandler } = await import("@/inngest/serve-guard");
-    let calls = 0;
-    const guarded = guardServeHandler(async (_req: Request) => {
-      calls++;
-      return new Response("ran");
-    });
-    const url = "http://localhost:3000/api/inngest?fnId=app-purge&stepId=step";
-    const none = await guarded(new Request(url, { method: "POST", body: "{}" }));
-    const wrong = await guarded(new Request(url, { method: "POST", body: "{}", headers: { [RUNTIME_KEY_HEADER]: `${KEY}x` } }));
-    expect([none.status, wrong.status]).toEqual([401, 401]);
-    expect((await none.json()).error.message).toMatch(/only answers the app's Inngest runtime/);
-    expect(calls).toBe(0);
-    const right = await guarded(new Request(url, { method: "POST", body: "{}", headers: { [RUNTIME_KEY_HEADER]: KEY } }));
-    expect([right.status, await right.text(), calls]).toEqual([200, "ran", 1]);
+async function guardWith(envVars: Record<string, string | undefined>) {
+  vi.resetModules();
+  process.env = { ...saved, INNGEST_APP_KEY: undefined, INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: undefined, ...envVars };
+  for (const [k, v] of Object.entries(process.env)) if (v === undefined) delete process.env[k];
+  const { guardServeHandler } = await import("@/inngest/serve-guard");
+  const calls: string[] = [];
+  const guarded = guardServeHandler(async (req: Request) => {
+    calls.push(await req.text());
+    return new Response("ran");
+  });
+  return { guarded, calls };
+}
+
+const url = "http://localhost:3000/api/inngest?fnId=callsync-integration-purge&stepId=step";
+const body = JSON.stringify({ event: { name: "integration/purge.requested", data: { integrationId: "x" } } });
+
+describe("serve route guard, bundled runtime", () => {
+  it("refuses unsigned requests, the old static key, another key and a changed body, before any function runs", async () => {
+    const { guarded, calls } = await guardWith({ INNGEST_APP_KEY: KEY, INNGEST_DEV: "1" });
+    const post = (headers: Record<string, string>, sent = body) => guarded(new Request(url, { method: "POST", body: sent, headers }));
+    const refused = [
+      await post({}),
+      await post({ "x-callsync-runtime-key": KEY }),
+      await post({ [SIGNATURE_HEADER]: signRequest(`${KEY}x`, { method: "POST", url, body }) }),
+      await post({ [SIGNATURE_HEADER]: signRequest(KEY, { method: "POST", url, body }) }, body.replace('"x"', '"y"')),
+      await post({ [SIGNATURE_HEADER]: signRequest(KEY, { method: "POST", url: url.replace("purge", "backfill"), body }) }),
+      await post({ [SIGNATURE_HEADER]: signRequest(KEY, { method: "POST", url, body }, Date.now() - 6 * 60_000) }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401]);
+    expect((await refused[0]!.json()).error.message).toMatch(/only answers the app's Inngest runtime/);
+    expect(calls).toEqual([]);
+  });
+
+  it("passes a signed request through once, body intact; the same request again is a 401", async () => {
+    const { guarded, calls } = await guardWith({ INNGEST_APP_KEY: KEY, INNGEST_DEV: "1" });
+    const headers = { [SIGNATURE_HEADER]: signRequest(KEY, { method: "POST", url, body }) };
+    const first = await guarded(new Request(url, { method: "POST", body, headers }));
+    expect([first.status, await first.text(), calls]).toEqual([200, "ran", [body]]);
+    const replay = await guarded(new Request(url, { method: "POST", body, headers }));
+    expect(replay.status).toBe(401);
+    expect((await replay.json()).error.message).toMatch(/already used/);
+    expect(calls).toHaveLength(1);
+
+    // A fresh module instance (as another app process loads it) refuses it as well: the store is the database.
+    const other = await guardWith({ INNGEST_APP_KEY: KEY, INNGEST_DEV: "1" });
+    expect((await other.guarded(new Request(url, { method: "POST", body, headers }))).status).toBe(401);
+    const { db } = await import("@/lib/db");
+    const stored = await db.inngestRequestSignature.findMany({ where: { signature: new URLSearchParams(headers[SIGNATURE_HEADER]).get("s")! } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now());
   });
 });
 
-describe("local runtime with an app key", () => {
-  let h: Harness;
-  let server: http.Server;
-  let appUrl: string;
-  const seen: Array<{ method: string; key: string | undefined }> = [];
+describe("serve route guard, Inngest Cloud / self-hosted", () => {
+  const SIGNING_KEY = `signkey-prod-${"ab".repeat(32)}`;
+  const inngestSign = (sent: string, at = Date.now(), key = SIGNING_KEY) => {
+    const t = String(Math.floor(at / 1000));
+    return `t=${t}&s=${createHmac("sha256", key.replace(/^signkey-\w+-/, ""))
+      .update(sent + t)
+      .digest("hex")}`;
+  };
 
-  beforeAll(async () => {
-    h = await startHarness("appkey", { appKey: KEY });
-    const fn = h.client.createFunction({ id: "keyed", triggers: [{ event: "test/keyed" }] }, async ({ step }) => step.run("one", () => "done"));
-    const handler = serve({ client: h.client, functions: [fn] });
-    // Like the app's route: the key is checked before the SDK sees the request.
-    server = http.createServer((req, res) => {
-      const key = req.headers[RUNTIME_KEY_HEADER] as string | undefined;
-      seen.push({ method: req.method!, key });
-      if (key !== KEY) {
-        res.writeHead(401).end();
-        return;
-      }
-      void handler(req, res);
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`;
-  });
-  afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((r) => server?.close(() => r()));
-    await h?.close();
+  it("accepts Inngest's signature once and refuses a replay, an unsigned invocation and another key", async () => {
+    const { guarded, calls } = await guardWith({ INNGEST_SIGNING_KEY: SIGNING_KEY, INNGEST_EVENT_KEY: "event-key" });
+    const headers = { "x-inngest-signature": inngestSign(body) };
+    const first = await guarded(new Request(url, { method: "POST", body, headers }));
+    expect(first.status).toBe(200);
+    const replay = await guarded(new Request(url, { method: "POST", body, headers }));
+    const unsigned = await guarded(new Request(url, { method: "POST", body }));
+    const otherKey = await guarded(
+      new Request(url, { method: "POST", body, headers: { "x-inngest-signature": inngestSign(body, Date.now(), `signkey-prod-${"cd".repeat(32)}`) } }),
+    );
+    const expired = await guarded(new Request(url, { method: "POST", body, headers: { "x-inngest-signature": inngestSign(body, Date.now() - 6 * 60_000) } }));
+    expect([replay.status, unsigned.status, otherKey.status, expired.status]).toEqual([401, 401, 401, 401]);
+    expect(calls).toHaveLength(1);
   });
 
-  it("sends the key when syncing and on every step request, so a keyed app runs its functions", async () => {
-    await h.runtime.syncApp(appUrl);
-    await h.client.send({ name: "test/keyed", data: {} });
-    const [run] = await h.waitForRun(h.fnId("keyed"), (r) => r.status === "Completed");
-    expect(run!.output).toBe("done");
-    expect(seen.filter((s) => s.method === "POST").length).toBeGreaterThanOrEqual(1);
-    expect(seen.every((s) => s.key === KEY)).toBe(true);
+  it("in production without INNGEST_APP_KEY or INNGEST_SIGNING_KEY, the route does not even load", async () => {
+    vi.resetModules();
+    process.env = { ...saved, NODE_ENV: "production", INNGEST_SIGNING_KEY: "", INNGEST_APP_KEY: "", INNGEST_DEV: "" };
+    // lib/env refuses to load such an environment at all.
+    await expect(import("@/inngest/serve-guard")).rejects.toThrow(/INNGEST_SIGNING_KEY/);
   });
 });

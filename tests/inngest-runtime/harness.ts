@@ -7,6 +7,16 @@ import pg from "pg";
 import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
 import { startLocalInngest, type LocalInngest, type LocalInngestOptions } from "@/dev/inngest-runtime";
+import { signingFetch, signRequest, SIGNATURE_HEADER } from "@/inngest/runtime-signature";
+
+/** The key harness runtimes share with their apps (INNGEST_APP_KEY): every request both ways is signed with it. */
+export const RUNTIME_KEY = process.env.INNGEST_APP_KEY ?? randomBytes(32).toString("base64url");
+process.env.INNGEST_APP_KEY = RUNTIME_KEY;
+
+/** Headers that sign one request with RUNTIME_KEY, as the app's Inngest client signs its requests to the runtime. */
+export function signedHeaders(method: string, url: string, body = "", key = RUNTIME_KEY): Record<string, string> {
+  return { [SIGNATURE_HEADER]: signRequest(key, { method, url, body }) };
+}
 
 export type RunSummary = {
   id: string;
@@ -62,8 +72,11 @@ export async function eventually<T>(
   }
 }
 
+/** fetch + JSON, signed with RUNTIME_KEY (what every caller of a harness runtime must do). */
 export async function getJson<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, init);
+  const body = typeof init?.body === "string" ? init.body : "";
+  const headers = { ...(init?.headers as Record<string, string> | undefined), ...signedHeaders(init?.method ?? "GET", url, body) };
+  const res = await fetch(url, { ...init, headers });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
@@ -115,11 +128,18 @@ export async function startHarness(prefix: string, options: Partial<LocalInngest
     retryMaxDelayMs: 200,
     poolSize: 3,
     logLevel: "warn",
+    appKey: RUNTIME_KEY,
     ...options,
   });
   const appId = uniqueName(prefix).replace(/_/g, "-");
   const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
-  const client = new Inngest({ id: appId, isDev: true, baseUrl: runtime.url, logger: quiet });
+  const client = new Inngest({
+    id: appId,
+    isDev: true,
+    baseUrl: runtime.url,
+    logger: quiet,
+    fetch: signingFetch(options.appKey ?? RUNTIME_KEY, [runtime.url]),
+  });
   const admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const base = runtime.url;
 

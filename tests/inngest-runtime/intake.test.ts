@@ -57,6 +57,8 @@ describe("local Inngest runtime: intake and registration", () => {
       return event.data.n;
     });
     const app = await serveApp(h.client, [fn]);
+    // The runtime only accepts registrations (and only sends requests) for app URLs it was given.
+    h.runtime.allowAppUrl(app.url);
     try {
       // The SDK posts its configuration to <baseUrl>/fn/register (the runtime) when PUT.
       const put = await getJson<{ message: string; modified: boolean }>(app.url, { method: "PUT" });

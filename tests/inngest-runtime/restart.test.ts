@@ -95,6 +95,7 @@ describe("local Inngest runtime: restarts", () => {
   it("resumes a run after SIGKILL during a sleep and during a step, never repeating completed steps", async () => {
     const sent = await getJson<{ ids: string[] }>(`${base}/e/key`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ name: "test/durable", data: {} }),
     });
     expect(sent.status).toBe(200);

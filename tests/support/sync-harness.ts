@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { serve } from "inngest/node";
 import { startLocalInngest, type LocalInngest, type LocalInngestOptions } from "@/dev/inngest-runtime";
+import { signRequest, SIGNATURE_HEADER } from "@/inngest/runtime-signature";
 import { simulatorEnv, startSimulators, type RunningSimulators, type SimConfigInput } from "@/dev/simulators";
 import type { RetryPolicy } from "@/lib/providers/types";
 import { createScratchDatabase, type ScratchDatabase } from "../../scripts/lib/database";
@@ -58,7 +59,10 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
   const sims: RunningSimulators = await startSimulators({ port: 0, ...sim });
   Object.assign(process.env, simulatorEnv(sims.url));
   process.env.APP_URL = "http://localhost:3999";
+  // The bundled runtime's shared key, as `npm run dev` sets it: the app's client signs its requests to the runtime with it.
+  process.env.INNGEST_APP_KEY ??= randomBytes(32).toString("base64url");
   const runtimeOptions = {
+    appKey: process.env.INNGEST_APP_KEY,
     databaseUrl: process.env.DATABASE_URL!,
     port: 0,
     host: "127.0.0.1",
@@ -151,6 +155,11 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
     }
   }
 
+  async function runtimeGet(pathAndQuery: string): Promise<unknown> {
+    const url = `${runtime.url}${pathAndQuery}`;
+    return (await fetch(url, { headers: { [SIGNATURE_HEADER]: signRequest(runtimeOptions.appKey, { method: "GET", url, body: "" }) } })).json();
+  }
+
   return {
     sims,
     get runtime() {
@@ -163,8 +172,9 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
     integration,
     control,
     consent,
-    runs: async () =>
-      (await (await fetch(`${runtime.url}/v1/runs?limit=1000`)).json()) as { runs?: Array<{ function_id: string; status: string; error: unknown }> },
+    /** GET on the runtime's debugging API (`/v1/runs?...`), signed as the runtime requires. */
+    runtimeGet,
+    runs: async () => (await runtimeGet("/v1/runs?limit=1000")) as { runs?: Array<{ function_id: string; status: string; error: unknown }> },
     close: async () => {
       await stopApp();
       await runtime.stop();
