@@ -4,6 +4,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { describeProvider, getProviderClient, providerSpec } from "@/lib/providers";
 import type { GateReport, ProviderClient, ProviderClientConfig, ProviderId, RequestPriority } from "@/lib/providers/types";
+import { parseHostList } from "@/lib/providers/trusted-host";
 import { dbCredentialStore } from "@/lib/sync/credentials";
 import { SharedRateLimiter } from "@/lib/sync/rate-limiter";
 
@@ -21,6 +22,7 @@ export function providerConfig(provider: ProviderId): ProviderClientConfig {
     clientId: read(names.clientId),
     clientSecret: read(names.clientSecret),
     redirectUri: oauthRedirectUri(),
+    ...(names.apiHosts ? { apiHosts: parseHostList(read(names.apiHosts)) ?? undefined } : {}),
   };
 }
 
