@@ -8,7 +8,9 @@ import { parseHostList } from "@/lib/providers/trusted-host";
 import { dbCredentialStore } from "@/lib/sync/credentials";
 import { SharedRateLimiter } from "@/lib/sync/rate-limiter";
 
-export const oauthRedirectUri = () => `${env.APP_URL}/api/integrations/oauth/callback`;
+/** Where the providers send the admin back (app/api/integrations/oauth/callback). */
+export const OAUTH_CALLBACK_PATH = "/api/integrations/oauth/callback";
+export const oauthRedirectUri = () => `${env.APP_URL}${OAUTH_CALLBACK_PATH}`;
 
 /** A provider's client configuration, read from the env vars its registry entry names. */
 export function providerConfig(provider: ProviderId): ProviderClientConfig {
