@@ -118,9 +118,7 @@ test("[oauth-binding] the same admin signed in in another browser (no attempt co
   await finishInStartingBrowser(t, admin, consentTab);
 });
 
-test("[oauth-binding] a second admin's session with the first admin's state (the cookie copied over too) → refused, nothing connected", async ({
-  browser,
-}) => {
+test("[oauth-binding] a second admin's session with the first admin's state (the cookie copied over too) → refused, nothing connected", async ({ browser }) => {
   const t = await tenant();
   const admin = await browserAs(browser, t.users.admin.email);
   const { consentTab, consentUrl } = await startGong(admin);
@@ -134,9 +132,7 @@ test("[oauth-binding] a second admin's session with the first admin's state (the
   await finishInStartingBrowser(t, admin, consentTab);
 });
 
-test("[oauth-binding] the attempt's cookie alone is not enough: copied into a browser without a session → refused, nothing connected", async ({
-  browser,
-}) => {
+test("[oauth-binding] the attempt's cookie alone is not enough: copied into a browser without a session → refused, nothing connected", async ({ browser }) => {
   const t = await tenant();
   const admin = await browserAs(browser, t.users.admin.email);
   const { consentTab, consentUrl } = await startGong(admin);

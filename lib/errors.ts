@@ -86,14 +86,7 @@ export class CryptoError extends DomainError {
  * UNTRUSTED_HOST (a token response named an API host off the allow-list; nothing was stored).
  */
 export type ProviderErrorKind =
-  | "RATE_LIMITED"
-  | "AUTH_REVOKED"
-  | "NOT_FOUND"
-  | "TRANSIENT"
-  | "INVALID_RESPONSE"
-  | "INVALID_CREDENTIALS"
-  | "CONFIG"
-  | "UNTRUSTED_HOST";
+  "RATE_LIMITED" | "AUTH_REVOKED" | "NOT_FOUND" | "TRANSIENT" | "INVALID_RESPONSE" | "INVALID_CREDENTIALS" | "CONFIG" | "UNTRUSTED_HOST";
 
 export class ProviderError extends DomainError {
   readonly kind: ProviderErrorKind;

@@ -130,6 +130,8 @@ export async function completeOAuth(
   // Someone else's attempt (another admin, or another workspace's): refused without touching it, so it
   // neither burns the rightful admin's state nor resets their integration.
   if (caller.userId && caller.userId !== row.userId) return { outcome: "invalid", integrationId: null, provider: null };
+  // Already answered (a replayed callback; the attempt's cookie is gone by then): not valid any more.
+  if (row.usedAt) return { outcome: "invalid", integrationId: null, provider: null };
   // Not the browser that started it (no session there, or no attempt cookie): nothing is touched either,
   // so the starting browser can still finish; the page says where to start again.
   if (!caller.userId || !browserNonceMatches(caller.browserNonce, row.nonceHash)) {

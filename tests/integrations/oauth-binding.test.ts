@@ -44,6 +44,8 @@ describe("the callback is bound to the admin and the browser that started the at
     expect((await connect.completeOAuth(a.params, caller)).outcome).toBe("ok");
     expect((await integrationOf(a.integrationId)).credentialsEnc).toBeTruthy();
     expect((await connect.completeOAuth(a.params, caller)).outcome).toBe("invalid");
+    // Replayed after the callback cleared the cookie: still "invalid" (already used), not "another browser".
+    expect((await connect.completeOAuth(a.params, { userId: h.actor.userId, browserNonce: null })).outcome).toBe("invalid");
   });
 
   for (const [name, caller] of [
@@ -64,9 +66,7 @@ describe("the callback is bound to the admin and the browser that started the at
       };
       const result = await connect.completeOAuth(a.params, resolved);
       expect(result.outcome).toBe("elsewhere");
-      expect(connect.OAUTH_MESSAGES.elsewhere).toBe(
-        "This approval was made in another browser or account. Start again from Connect in the browser you used.",
-      );
+      expect(connect.OAUTH_MESSAGES.elsewhere).toBe("This approval was made in another browser or account. Start again from Connect in the browser you used.");
       expect(await integrationOf(a.integrationId)).toEqual(before);
       expect(await attemptRow(a.state)).toMatchObject({ usedAt: null, outcome: null });
       // The browser that started it still completes it (the code was never sent to the provider).
