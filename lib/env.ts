@@ -1,11 +1,21 @@
 // The one place that reads process.env for the app. Validated once, at start-up.
 import { z } from "zod";
 import { PROVIDER_LIST, type ProviderEnvNames } from "@/lib/providers/registry";
+import { parseHostList } from "@/lib/providers/trusted-host";
 
 const optional = z
   .string()
   .optional()
   .transform((v) => (v === "" ? undefined : v));
+
+/** A comma-separated allow-list of API hosts (lib/providers/trusted-host.ts): *.domain, host names or origins. */
+const hostList = optional.superRefine((v, ctx) => {
+  try {
+    parseHostList(v);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: e instanceof Error ? e.message : String(e) });
+  }
+});
 
 const schema = z
   .object({
@@ -45,6 +55,7 @@ const schema = z
           ...(e.oauthBaseUrl ? [[e.oauthBaseUrl, z.string().url().default(d.oauthBaseUrl!)]] : []),
           ...(e.clientId ? [[e.clientId, optional]] : []),
           ...(e.clientSecret ? [[e.clientSecret, optional]] : []),
+          ...(e.apiHosts ? [[e.apiHosts, hostList]] : []),
         ];
       }),
     ) as Record<string, z.ZodType<string | undefined>>),

@@ -14,6 +14,8 @@ export function simulatorEnv(baseUrl: string, options: { gongTenant?: string } =
     out[names.apiBaseUrl] = `${base}${mount.api}${mount.tenantInApiPath ? `/${options.gongTenant ?? "acme"}` : ""}`;
     if (names.clientId && app.clientId) out[names.clientId] = app.clientId;
     if (names.clientSecret && app.clientSecret) out[names.clientSecret] = app.clientSecret;
+    // The simulator hands out its own (http) origin as the tenant's API host: allow exactly that.
+    if (names.apiHosts) out[names.apiHosts] = new URL(base).origin;
   }
   return out;
 }

@@ -5,7 +5,7 @@
 //   /salesloft-api/v2/...     Salesloft API
 //   /clari-api/...            Clari Copilot API
 //   /media/<provider>/...     signed recording URLs (403 once expired)
-//   /__sim/...                control API (stats, reset, faults, clock, calls, transcripts)
+//   /__sim/...                control API (stats, reset, faults, clock, calls, transcripts, gong/token-api-base)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimConfigInput, SimProvider } from "./config";
@@ -190,6 +190,15 @@ export function createSimulatorHandler(state: SimState) {
         if (!call) return send(res, { status: 404, json: { error: "call not found" } });
         state.makeTranscriptReady(call);
         return send(res, { status: 200, json: state.idsOf(call) });
+      }
+      if (method === "POST" && path === "/gong/token-api-base") {
+        // {url: "https://…"} hands that out as api_base_url_for_customer, {url: null} leaves the field out,
+        // {} restores the tenant's own base URL.
+        if (input.url !== undefined && input.url !== null && typeof input.url !== "string") {
+          return send(res, { status: 400, json: { error: "url must be a string, null, or absent" } });
+        }
+        state.gongTokenApiBase = "url" in input ? (input.url as string | null) : undefined;
+        return send(res, { status: 200, json: { apiBase: state.gongTokenApiBase ?? "(default)" } });
       }
       if (method === "POST" && path === "/tokens/expire") {
         state.gongOAuth.expireAll();

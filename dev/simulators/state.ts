@@ -17,6 +17,12 @@ export class SimState {
   dataset!: Dataset;
   readonly stats = new StatsCollector();
   readonly faults = new FaultRegistry();
+  /**
+   * What Gong's token endpoint returns as api_base_url_for_customer instead of the tenant's own base
+   * (tests of the host allow-list, POST /__sim/gong/token-api-base): a URL, or null to leave the field
+   * out; undefined for the real behaviour. reset() restores it.
+   */
+  gongTokenApiBase: string | null | undefined = undefined;
   readonly gongOAuth: OAuthServer;
   readonly salesloftOAuth: OAuthServer;
   limiters!: {
@@ -104,6 +110,7 @@ export class SimState {
     this.config = mergeConfig(structuredClone(this.initialConfig), input);
     this.stats.reset();
     this.faults.clear();
+    this.gongTokenApiBase = undefined;
     this.gongOAuth.reset();
     this.salesloftOAuth.reset();
     this.regenerate();

@@ -12,13 +12,14 @@ import { encryptString, decryptString } from "@/lib/crypto";
 import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
 import { providerSpec } from "@/lib/providers/registry";
 import { connectClient } from "@/lib/sync/clients";
+import { browserNonceMatches, hashBrowserNonce, newBrowserNonce, OAUTH_STATE_TTL_MS } from "./oauth-binding";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
 import { disconnectIntegration, startRun } from "@/lib/sync/engine";
 import { transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
 
-export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+export { OAUTH_STATE_TTL_MS };
 
 export const backfillPeriodSchema = z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MONTHS_6", "YEAR_1", "ALL_TIME", "SKIP"]);
 
@@ -57,11 +58,15 @@ async function integrationFor(workspaceId: string, provider: Provider) {
 // OAuth (Gong, Salesloft)
 // ---------------------------------------------------------------------------------------------
 
-/** Starts an authorization attempt: a fresh single-use state, and the provider's consent URL. */
+/**
+ * Starts an authorization attempt: a fresh single-use state, the provider's consent URL, and the nonce
+ * the route puts in this browser's cookie (lib/integrations/oauth-binding.ts; only its hash is stored).
+ */
 export async function startOAuth(actor: Actor, provider: Provider) {
   if (providerSpec(provider).auth !== "oauth") throw new ValidationError(`${providerSpec(provider).displayName} connects with an API key, not OAuth.`);
   const integration = await integrationFor(actor.workspaceId, provider);
   const state = randomBytes(32).toString("base64url");
+  const browserNonce = newBrowserNonce();
   // PKCE only where the provider accepts it (registry); the verifier is stored encrypted with the state.
   const codeVerifier = supportsPkce(provider) ? newCodeVerifier() : null;
   // Not while a sync runs (IllegalTransitionError, a ConflictError, checked before the consent URL is built);
@@ -75,21 +80,25 @@ export async function startOAuth(actor: Actor, provider: Provider) {
         integrationId: integration.id,
         userId: actor.userId,
         codeVerifier: codeVerifier && encryptString(codeVerifier),
+        nonceHash: hashBrowserNonce(browserNonce),
         expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS),
       },
     });
     return url;
   });
-  return { integrationId: integration.id, state, authorizationUrl };
+  return { integrationId: integration.id, state, authorizationUrl, browserNonce };
 }
 
-export type OAuthOutcome = "ok" | "denied" | "cancelled" | "expired" | "invalid" | "failed";
+export type OAuthOutcome = "ok" | "denied" | "cancelled" | "expired" | "invalid" | "elsewhere" | "untrusted_host" | "failed";
 
 export const OAUTH_MESSAGES: Record<Exclude<OAuthOutcome, "ok">, string> = {
   denied: "Access was denied. Your provider account may not be allowed to authorize third-party apps; ask your provider admin, then try again.",
   cancelled: "Authorization was cancelled before it completed. Click Try again and choose Allow.",
   expired: "The authorization session expired. Start again from Connect.",
   invalid: "This authorization link is not valid (it was already used or did not come from Callsync). Start again from Connect.",
+  elsewhere: "This approval was made in another browser or account. Start again from Connect in the browser you used.",
+  untrusted_host:
+    "The provider named an API address Callsync does not trust (it must be https on the provider's own domain), so nothing was connected. Try again; if it keeps happening, contact support.",
   failed: "The provider did not accept the authorization. Try again; if it keeps failing, check the app's client id and secret.",
 };
 
@@ -100,14 +109,17 @@ const callbackSchema = z.object({
   error: z.string().max(200).optional(),
 });
 
+/** Who answers the callback: the signed-in user (null without a session) and the nonce of this browser's cookie. */
+export type OAuthCaller = { userId: string | null; browserNonce: string | null };
+
 /**
- * Handles the provider's redirect. The state must exist, belong to a user of this workspace, be
- * unused and fresh. Returns the outcome for the wizard (stored on the state row too, so the wizard's
- * first tab learns it).
+ * Handles the provider's redirect. The state must exist, be unused and fresh, and the caller must be the
+ * admin who started it, in the browser that started it (their session and the attempt's cookie). Returns
+ * the outcome for the wizard (stored on the state row too, so the wizard's first tab learns it).
  */
 export async function completeOAuth(
   params: unknown,
-  sessionUserId: string | null,
+  caller: OAuthCaller,
 ): Promise<{ outcome: OAuthOutcome; integrationId: string | null; provider: Provider | null }> {
   const parsed = callbackSchema.safeParse(params);
   if (!parsed.success) return { outcome: "invalid", integrationId: null, provider: null };
@@ -117,7 +129,14 @@ export async function completeOAuth(
   const ref = { integrationId: row.integrationId, provider: row.integration.provider };
   // Someone else's attempt (another admin, or another workspace's): refused without touching it, so it
   // neither burns the rightful admin's state nor resets their integration.
-  if (sessionUserId && sessionUserId !== row.userId) return { outcome: "invalid", integrationId: null, provider: null };
+  if (caller.userId && caller.userId !== row.userId) return { outcome: "invalid", integrationId: null, provider: null };
+  // Already answered (a replayed callback; the attempt's cookie is gone by then): not valid any more.
+  if (row.usedAt) return { outcome: "invalid", integrationId: null, provider: null };
+  // Not the browser that started it (no session there, or no attempt cookie): nothing is touched either,
+  // so the starting browser can still finish; the page says where to start again.
+  if (!caller.userId || !browserNonceMatches(caller.browserNonce, row.nonceHash)) {
+    return { outcome: "elsewhere", integrationId: null, provider: null };
+  }
   // Single use: whoever flips usedAt first wins; a replayed callback gets "invalid".
   const claimed = await db.oAuthState.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
   if (claimed.count === 0) return { outcome: "invalid", ...ref };
@@ -153,6 +172,7 @@ export async function completeOAuth(
     return finish("ok");
   } catch (e) {
     console.error("[oauth] code exchange failed:", e instanceof Error ? e.message : e);
+    if (e instanceof ProviderError && e.kind === "UNTRUSTED_HOST") return finish("untrusted_host");
     return finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed");
   }
 }

@@ -11,6 +11,7 @@ import { ProviderError } from "@/lib/errors";
 import { type AuthHeaders, ProviderHttp } from "./http";
 import { parsePayload } from "./parse";
 import { describeProvider, oauthSpec, providerSpec, type OAuthSpec, type ProviderId } from "./registry";
+import { checkBaseUrl } from "./trusted-host";
 import type { ConnectResult, CredentialStore, OAuthCredentials, ProviderClientConfig, ProviderCredentials, ProviderDeps, ProviderDescription } from "./types";
 
 /** Refresh this long before the provider's expiry. */
@@ -201,7 +202,7 @@ export class OAuthClient<T extends TokenFields> {
       const params = oauth.validateAuthResponse(as, client, new URLSearchParams({ code }), oauth.skipStateCheck);
       return oauth.authorizationCodeGrantRequest(as, client, auth, params, uri, this.usesPkce(codeVerifier) ? codeVerifier : oauth.nopkce, options);
     });
-    const credentials = this.toCredentials(t);
+    const credentials = this.toCredentials(t, null);
     return {
       credentials,
       apiBaseUrl: credentials.apiBaseUrl,
@@ -210,25 +211,52 @@ export class OAuthClient<T extends TokenFields> {
     };
   }
 
-  /** Spends the refresh token (single-use / rotating): the caller must store the returned pair. */
+  /**
+   * Spends the refresh token (single-use / rotating): the caller must store the returned pair. A response
+   * without the API base URL field keeps the stored one; one naming a host off the allow-list throws
+   * UNTRUSTED_HOST (the caller then stores nothing).
+   */
   async refresh(current: OAuthCredentials): Promise<OAuthCredentials> {
     const t = await this.tokenRequest("refresh", (as, client, auth, options) =>
       oauth.refreshTokenGrantRequest(as, client, auth, current.refreshToken ?? "", options),
     );
-    return this.toCredentials(t);
+    return this.toCredentials(t, current);
   }
 
-  private toCredentials(t: T): OAuthCredentials {
-    const field = this.spec.apiBaseUrlField;
-    const apiBaseUrl = field ? (t as Record<string, unknown>)[field] : null;
+  /** `previous`: the stored credentials on a refresh, null on the code exchange (where the field is required). */
+  private toCredentials(t: T, previous: OAuthCredentials | null): OAuthCredentials {
     return {
       kind: "oauth",
       accessToken: t.access_token,
       refreshToken: t.refresh_token,
       expiresAt: expiresAtFrom(this.now(), t.expires_in),
-      apiBaseUrl: typeof apiBaseUrl === "string" ? trimSlash(apiBaseUrl) : null,
+      apiBaseUrl: this.apiBaseUrlOf(t, previous),
       scope: t.scope ?? null,
     };
+  }
+
+  /**
+   * The tenant API host from the token response, checked against the allow-list (config.apiHosts, else
+   * the registry's): every API request and its bearer token goes there. Absent on a refresh: the stored one.
+   */
+  private apiBaseUrlOf(t: T, previous: OAuthCredentials | null): string | null {
+    const field = this.spec.apiBaseUrlField;
+    if (!field) return null;
+    const value = (t as Record<string, unknown>)[field];
+    if (value === undefined || value === null || value === "") {
+      if (previous) return previous.apiBaseUrl;
+      throw new ProviderError("INVALID_RESPONSE", this.label, `${this.label} returned no ${field} for POST ${this.spec.tokenPath}`, { field });
+    }
+    const checked = checkBaseUrl(value, this.config.apiHosts ?? this.spec.apiBaseUrlHosts);
+    if (!checked.ok) {
+      throw new ProviderError(
+        "UNTRUSTED_HOST",
+        this.label,
+        `${this.label} named an API address Callsync does not trust in ${field} (${checked.reason}); nothing was stored`,
+        { field },
+      );
+    }
+    return checked.url;
   }
 
   private async tokenRequest(

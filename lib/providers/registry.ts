@@ -30,6 +30,11 @@ export interface OAuthSpec {
   pkce: boolean;
   /** Token-response field holding the tenant's API base URL (Gong's api_base_url_for_customer). */
   apiBaseUrlField: string | null;
+  /**
+   * Where that field may point (lib/providers/trusted-host.ts entries): the provider's own domain. The
+   * env var `env.apiHosts` replaces the list (the simulators' origin in development and tests).
+   */
+  apiBaseUrlHosts: readonly string[];
   /** Refresh tokens are consumed by use (Gong: single-use, Salesloft: rotating): always store the new one. */
   refreshTokenRotates: boolean;
 }
@@ -40,6 +45,8 @@ export interface ProviderEnvNames {
   oauthBaseUrl?: string;
   clientId?: string;
   clientSecret?: string;
+  /** Allowed hosts of the API base URL the token response names (replaces OAuthSpec.apiBaseUrlHosts). */
+  apiHosts?: string;
 }
 
 /** Where dev/simulators serves this provider (paths below the simulator's base URL). */
@@ -115,9 +122,17 @@ export const PROVIDER_LIST = [
       tokenParamsOnQuery: true,
       pkce: false,
       apiBaseUrlField: "api_base_url_for_customer",
+      // Gong's tenant hosts look like https://us-49467.api.gong.io (../shared/provider-apis/NOTES.md).
+      apiBaseUrlHosts: ["*.gong.io"],
       refreshTokenRotates: true,
     },
-    env: { apiBaseUrl: "GONG_API_BASE_URL", oauthBaseUrl: "GONG_OAUTH_BASE_URL", clientId: "GONG_CLIENT_ID", clientSecret: "GONG_CLIENT_SECRET" },
+    env: {
+      apiBaseUrl: "GONG_API_BASE_URL",
+      oauthBaseUrl: "GONG_OAUTH_BASE_URL",
+      clientId: "GONG_CLIENT_ID",
+      clientSecret: "GONG_CLIENT_SECRET",
+      apiHosts: "GONG_API_HOSTS",
+    },
     envDefaults: { apiBaseUrl: "https://api.gong.io", oauthBaseUrl: "https://app.gong.io" },
     facts: {
       // 3 requests/s and 10,000/day per company.
@@ -150,6 +165,7 @@ export const PROVIDER_LIST = [
       tokenParamsOnQuery: false,
       pkce: false,
       apiBaseUrlField: null,
+      apiBaseUrlHosts: [],
       refreshTokenRotates: true,
     },
     env: {

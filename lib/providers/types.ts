@@ -120,6 +120,11 @@ export interface ProviderClientConfig {
   scopes?: string[];
   /** Salesloft: web app host used to build call links. */
   appUrl?: string;
+  /**
+   * Where the token response's API base URL may point (lib/providers/trusted-host.ts entries); unset:
+   * the registry's OAuthSpec.apiBaseUrlHosts (the provider's own domain).
+   */
+  apiHosts?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------

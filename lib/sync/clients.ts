@@ -4,10 +4,13 @@ import "server-only";
 import { env } from "@/lib/env";
 import { describeProvider, getProviderClient, providerSpec } from "@/lib/providers";
 import type { GateReport, ProviderClient, ProviderClientConfig, ProviderId, RequestPriority } from "@/lib/providers/types";
+import { parseHostList } from "@/lib/providers/trusted-host";
 import { dbCredentialStore } from "@/lib/sync/credentials";
 import { SharedRateLimiter } from "@/lib/sync/rate-limiter";
 
-export const oauthRedirectUri = () => `${env.APP_URL}/api/integrations/oauth/callback`;
+/** Where the providers send the admin back (app/api/integrations/oauth/callback). */
+export const OAUTH_CALLBACK_PATH = "/api/integrations/oauth/callback";
+export const oauthRedirectUri = () => `${env.APP_URL}${OAUTH_CALLBACK_PATH}`;
 
 /** A provider's client configuration, read from the env vars its registry entry names. */
 export function providerConfig(provider: ProviderId): ProviderClientConfig {
@@ -21,6 +24,7 @@ export function providerConfig(provider: ProviderId): ProviderClientConfig {
     clientId: read(names.clientId),
     clientSecret: read(names.clientSecret),
     redirectUri: oauthRedirectUri(),
+    ...(names.apiHosts ? { apiHosts: parseHostList(read(names.apiHosts)) ?? undefined } : {}),
   };
 }
 

@@ -72,6 +72,14 @@ export const FAILURES: Record<FailureKind, FailureRule> = {
     lifecycle: "reconnectRequired",
     message: (name) => `${name} rejected the credentials. Reconnect the integration.`,
   },
+  UNTRUSTED_HOST: {
+    retry: "none",
+    code: "UNTRUSTED_HOST",
+    // The refused refresh response carried the only new (single-use) refresh token: reconnecting is the way on.
+    lifecycle: "reconnectRequired",
+    message: (name) =>
+      `${name} named an API address Callsync does not trust, so no request was sent there and nothing was stored. Reconnect the integration; if it happens again, contact support.`,
+  },
   CONFIG: {
     retry: "none",
     code: "CONFIG",

@@ -213,7 +213,7 @@ async function main() {
     } else {
       const started = await connect.startOAuth(h.actor, providerId);
       const params = await h.consent(started.authorizationUrl, "allow");
-      const done = await connect.completeOAuth(params, h.actor.userId);
+      const done = await connect.completeOAuth(params, { userId: h.actor.userId, browserNonce: started.browserNonce });
       if (done.outcome !== "ok") throw new Error(`OAuth failed: ${done.outcome}`);
       integrationId = started.integrationId;
     }

@@ -158,10 +158,10 @@ async function connectProvider(p: P): Promise<string> {
     const { integrationId } = await connect.connectWithApiKey(h.actor, "CLARI", { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" });
     return integrationId;
   }
-  const { authorizationUrl, state, integrationId } = await connect.startOAuth(h.actor, p);
+  const { authorizationUrl, state, integrationId, browserNonce } = await connect.startOAuth(h.actor, p);
   const params = await h.consent(authorizationUrl, "allow");
   expect(params.state).toBe(state);
-  expect((await connect.completeOAuth(params, h.actor.userId)).outcome).toBe("ok");
+  expect((await connect.completeOAuth(params, { userId: h.actor.userId, browserNonce })).outcome).toBe("ok");
   return integrationId;
 }
 

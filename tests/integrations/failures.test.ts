@@ -5,7 +5,16 @@ import { describe, expect, it } from "vitest";
 import { ProviderError, type ProviderErrorKind } from "@/lib/errors";
 import { carrierOf, describeSyncError, FAILURES, failureKindOf, failureOf, type FailureKind } from "@/lib/sync/failures";
 
-const KINDS: ProviderErrorKind[] = ["RATE_LIMITED", "AUTH_REVOKED", "NOT_FOUND", "TRANSIENT", "INVALID_RESPONSE", "INVALID_CREDENTIALS", "CONFIG"];
+const KINDS: ProviderErrorKind[] = [
+  "RATE_LIMITED",
+  "AUTH_REVOKED",
+  "NOT_FOUND",
+  "TRANSIENT",
+  "INVALID_RESPONSE",
+  "INVALID_CREDENTIALS",
+  "CONFIG",
+  "UNTRUSTED_HOST",
+];
 
 /** What the provider step throws for a ProviderError (inngest/functions/provider-step.ts). */
 function thrownByStep(error: ProviderError) {
@@ -35,6 +44,7 @@ describe("the failure table", () => {
       INVALID_RESPONSE: ["backoff", null, "INVALID_RESPONSE"],
       INVALID_CREDENTIALS: ["none", "reconnectRequired", "INVALID_CREDENTIALS"],
       CONFIG: ["none", null, "CONFIG"],
+      UNTRUSTED_HOST: ["none", "reconnectRequired", "UNTRUSTED_HOST"],
       INTERNAL: ["backoff", null, "INTERNAL"],
     });
   });

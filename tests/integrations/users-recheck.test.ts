@@ -17,8 +17,8 @@ afterAll(async () => {
 it("a provider user whose email now belongs to an active member becomes Needs sync once; others keep their status", async () => {
   const connect = await import("@/lib/integrations/connect");
   const engine = await import("@/lib/sync/engine");
-  const { authorizationUrl, integrationId } = await connect.startOAuth(h.actor, "GONG");
-  expect((await connect.completeOAuth(await h.consent(authorizationUrl, "allow"), h.actor.userId)).outcome).toBe("ok");
+  const { authorizationUrl, integrationId, browserNonce } = await connect.startOAuth(h.actor, "GONG");
+  expect((await connect.completeOAuth(await h.consent(authorizationUrl, "allow"), { userId: h.actor.userId, browserNonce })).outcome).toBe("ok");
   const discovered = await engine.discoverUsers(integrationId);
   expect(discovered.unmatched).toBeGreaterThan(0);
   const matchedBefore = await h.db.userSync.findMany({ where: { integrationId }, select: { id: true, status: true } });

@@ -45,6 +45,7 @@ export function configFor(provider: ProviderId, sims: RunningSimulators): Provid
     clientId: env[names.clientId!],
     clientSecret: env[names.clientSecret!],
     redirectUri: REDIRECT_URI,
+    ...(names.apiHosts ? { apiHosts: [env[names.apiHosts]!] } : {}),
   };
 }
 

@@ -102,6 +102,7 @@ describe("simulator control API and OAuth pages", () => {
       GONG_API_BASE_URL: "http://127.0.0.1:4010/gong-api/acme",
       GONG_CLIENT_ID: "sim-gong-client",
       GONG_CLIENT_SECRET: "sim-gong-secret",
+      GONG_API_HOSTS: "http://127.0.0.1:4010",
       SALESLOFT_OAUTH_BASE_URL: "http://127.0.0.1:4010/salesloft",
       SALESLOFT_API_BASE_URL: "http://127.0.0.1:4010/salesloft-api",
       SALESLOFT_CLIENT_ID: "sim-salesloft-client",

@@ -36,10 +36,10 @@ async function stats() {
 }
 
 async function connectOAuth(provider: "GONG" | "SALESLOFT") {
-  const { authorizationUrl, state, integrationId } = await connect.startOAuth(h.actor, provider);
+  const { authorizationUrl, state, integrationId, browserNonce } = await connect.startOAuth(h.actor, provider);
   const params = await h.consent(authorizationUrl, "allow");
   expect(params.state).toBe(state);
-  const result = await connect.completeOAuth(params, h.actor.userId);
+  const result = await connect.completeOAuth(params, { userId: h.actor.userId, browserNonce });
   expect(result.outcome).toBe("ok");
   return integrationId;
 }

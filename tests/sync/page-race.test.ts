@@ -19,8 +19,8 @@ afterAll(async () => {
 it("the worker that loses the race on a page carries on until the user is complete, and every call counts once", async () => {
   const connect = await import("@/lib/integrations/connect");
   const engine = await import("@/lib/sync/engine");
-  const { authorizationUrl, integrationId } = await connect.startOAuth(h.actor, "GONG");
-  expect((await connect.completeOAuth(await h.consent(authorizationUrl, "allow"), h.actor.userId)).outcome).toBe("ok");
+  const { authorizationUrl, integrationId, browserNonce } = await connect.startOAuth(h.actor, "GONG");
+  expect((await connect.completeOAuth(await h.consent(authorizationUrl, "allow"), { userId: h.actor.userId, browserNonce })).outcome).toBe("ok");
   await engine.discoverUsers(integrationId);
   const { runId, userSyncIds } = await engine.planBackfill(integrationId, "ALL_TIME", h.actor.userId);
   const { generation } = await h.db.integration.findUniqueOrThrow({ where: { id: integrationId } });

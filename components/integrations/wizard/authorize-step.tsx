@@ -14,6 +14,16 @@ const TIMEOUT_MESSAGE =
   "The connection timed out: we did not hear back from the provider within 10 minutes. Check your network connection, wait a few minutes and try again; if the problem persists, the provider may be experiencing issues.";
 const CLOSED_MESSAGE =
   "Authorization was cancelled: the browser tab was closed before authorization completed. Try again, choose Allow, and keep the tab open until it says you can close it.";
+/** The alert's title per attempt status (anything else: cancelled, e.g. a consent tab closed unanswered). */
+const TITLES: Record<string, string> = {
+  denied: "Access denied",
+  expired: "Session expired",
+  timeout: "Connection timeout",
+  invalid: "Authorization link not valid",
+  elsewhere: "Approved in another browser",
+  untrusted_host: "Provider address refused",
+  failed: "Authorization failed",
+};
 
 export function AuthorizeStep({
   detail,
@@ -107,19 +117,7 @@ export function AuthorizeStep({
       {message ? (
         <div className="space-y-4">
           <ErrorAlert>
-            <p className="font-medium">
-              {status === "denied"
-                ? "Access denied"
-                : status === "expired"
-                  ? "Session expired"
-                  : status === "timeout"
-                    ? "Connection timeout"
-                    : status === "invalid"
-                      ? "Authorization link not valid"
-                      : status === "failed"
-                        ? "Authorization failed"
-                        : "Authorization cancelled"}
-            </p>
+            <p className="font-medium">{TITLES[status] ?? "Authorization cancelled"}</p>
             <p className="mt-1">{message}</p>
           </ErrorAlert>
           {startError ? <ErrorAlert>{startError}</ErrorAlert> : null}

@@ -185,14 +185,17 @@ export function gongSim(state: SimState): ProviderSim {
       },
       onRefresh: () => state.stats.refresh("gong"),
       unsupported: (grant) => `grant_type ${grant ?? "(missing)"} is not supported`,
-      body: (t) => ({
-        access_token: t.accessToken,
-        refresh_token: t.refreshToken,
-        scope: t.scope,
-        token_type: "bearer",
-        expires_in: t.expiresIn,
-        api_base_url_for_customer: `${state.baseUrl}/gong-api/${state.config.gongTenant}`,
-      }),
+      body: (t) => {
+        const override = state.gongTokenApiBase;
+        return {
+          access_token: t.accessToken,
+          refresh_token: t.refreshToken,
+          scope: t.scope,
+          token_type: "bearer",
+          expires_in: t.expiresIn,
+          ...(override === null ? {} : { api_base_url_for_customer: override ?? `${state.baseUrl}/gong-api/${state.config.gongTenant}` }),
+        };
+      },
     }),
     {
       method: "GET",

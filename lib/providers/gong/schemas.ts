@@ -24,7 +24,8 @@ export const gongTokenResponseSchema = z.object({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1),
   expires_in: z.number(),
-  api_base_url_for_customer: z.string().min(1),
+  // Required on the code exchange, may be absent on a refresh (then the stored one stays): OAuthClient checks both.
+  api_base_url_for_customer: z.string().nullish(),
   scope: str,
   token_type: str,
 });

@@ -1,9 +1,13 @@
-// The providers' OAuth redirect (lib/integrations/clients.ts oauthRedirectUri). Runs in the consent tab:
-// completes the attempt (state checked, single use, same user as the one who started it when a
-// session is present), then shows a small page. The wizard in the first tab learns the outcome by
-// polling, so this page only has to say what happened and close itself when it can.
+// The providers' OAuth redirect (lib/sync/clients.ts oauthRedirectUri). Runs in the consent tab:
+// completes the attempt (state checked, single use, the session of the admin who started it and the
+// attempt's cookie of the browser that started it, lib/integrations/oauth-binding.ts), then shows a small
+// page. The wizard in the first tab learns the outcome by polling, so this page only has to say what
+// happened and close itself when it can. The attempt's cookie is cleared once presented.
+import { NextResponse, type NextRequest } from "next/server";
 import { getSessionContext } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { completeOAuth, OAUTH_MESSAGES } from "@/lib/integrations/connect";
+import { bindingCookieName, clearedBindingCookie } from "@/lib/integrations/oauth-binding";
 import { providerName as nameOf } from "@/lib/providers/registry";
 
 export const dynamic = "force-dynamic";
@@ -12,14 +16,15 @@ function escapeHtml(s: string) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-export async function GET(req: Request) {
+export async function GET(req: NextRequest) {
   const url = new URL(req.url);
   const params = Object.fromEntries(["state", "code", "error"].flatMap((k) => (url.searchParams.has(k) ? [[k, url.searchParams.get(k)!]] : [])));
   let outcome: Awaited<ReturnType<typeof completeOAuth>>["outcome"] = "failed";
   let providerName = "your provider";
   try {
     const session = await getSessionContext().catch(() => null);
-    const result = await completeOAuth(params, session?.userId ?? null);
+    const browserNonce = params.state ? (req.cookies.get(bindingCookieName(params.state))?.value ?? null) : null;
+    const result = await completeOAuth(params, { userId: session?.userId ?? null, browserNonce });
     outcome = result.outcome;
     if (result.provider) providerName = nameOf(result.provider);
   } catch (e) {
@@ -50,5 +55,10 @@ export async function GET(req: Request) {
 </main>
 ${ok ? `<script nonce="${escapeHtml(nonce)}">setTimeout(function(){try{window.close()}catch(e){}},1200)</script>` : ""}
 </body></html>`;
-  return new Response(html, { status: ok ? 200 : 400, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
+  const res = new NextResponse(html, { status: ok ? 200 : 400, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
+  if (params.state && req.cookies.has(bindingCookieName(params.state))) {
+    const cleared = clearedBindingCookie(params.state, env.APP_URL);
+    res.cookies.set(cleared.name, cleared.value, cleared.options);
+  }
+  return res;
 }
