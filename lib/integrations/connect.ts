@@ -12,6 +12,7 @@ import { encryptString, decryptString } from "@/lib/crypto";
 import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
 import { providerSpec } from "@/lib/providers/registry";
 import { connectClient } from "@/lib/sync/clients";
+import { logFailureDetail, newReference } from "@/lib/sync/failures";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
 import { disconnectIntegration, startRun } from "@/lib/sync/engine";
@@ -152,7 +153,8 @@ export async function completeOAuth(
     });
     return finish("ok");
   } catch (e) {
-    console.error("[oauth] code exchange failed:", e instanceof Error ? e.message : e);
+    // The provider's answer (it may quote tokens) only in the log, redacted, under a reference.
+    logFailureDetail(newReference(), `OAuth code exchange failed (${row.integration.provider})`, e);
     return finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed");
   }
 }

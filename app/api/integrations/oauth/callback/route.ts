@@ -5,6 +5,7 @@
 import { getSessionContext } from "@/lib/auth/session";
 import { completeOAuth, OAUTH_MESSAGES } from "@/lib/integrations/connect";
 import { providerName as nameOf } from "@/lib/providers/registry";
+import { logFailureDetail, newReference } from "@/lib/sync/failures";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +24,7 @@ export async function GET(req: Request) {
     outcome = result.outcome;
     if (result.provider) providerName = nameOf(result.provider);
   } catch (e) {
-    console.error("[oauth] callback failed:", e instanceof Error ? e.message : e);
+    logFailureDetail(newReference(), "OAuth callback failed", e);
   }
   const ok = outcome === "ok";
   const title = ok ? "Authorization complete — you can close this tab" : "Authorization did not complete";
