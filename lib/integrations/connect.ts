@@ -109,7 +109,7 @@ const callbackSchema = z.object({
 export async function completeOAuth(
   params: unknown,
   sessionUserId: string | null,
-): Promise<{ outcome: OAuthOutcome; integrationId: string | null; provider: Provider | null }> {
+): Promise<{ outcome: OAuthOutcome; integrationId: string | null; provider: Provider | null; reference?: string }> {
   const parsed = callbackSchema.safeParse(params);
   if (!parsed.success) return { outcome: "invalid", integrationId: null, provider: null };
   const { state, code, error } = parsed.data;
@@ -153,9 +153,10 @@ export async function completeOAuth(
     });
     return finish("ok");
   } catch (e) {
-    // The provider's answer (it may quote tokens) only in the log, redacted, under a reference.
-    logFailureDetail(newReference(), `OAuth code exchange failed (${row.integration.provider})`, e);
-    return finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed");
+    // The provider's answer (it may quote tokens) only in the log, redacted, under a reference the page shows.
+    const reference = newReference();
+    logFailureDetail(reference, `OAuth code exchange failed (${row.integration.provider})`, e);
+    return { ...(await finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed")), reference };
   }
 }
 

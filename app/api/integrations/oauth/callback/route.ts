@@ -18,19 +18,22 @@ export async function GET(req: Request) {
   const params = Object.fromEntries(["state", "code", "error"].flatMap((k) => (url.searchParams.has(k) ? [[k, url.searchParams.get(k)!]] : [])));
   let outcome: Awaited<ReturnType<typeof completeOAuth>>["outcome"] = "failed";
   let providerName = "your provider";
+  let reference: string | undefined;
   try {
     const session = await getSessionContext().catch(() => null);
     const result = await completeOAuth(params, session?.userId ?? null);
     outcome = result.outcome;
+    reference = result.reference;
     if (result.provider) providerName = nameOf(result.provider);
   } catch (e) {
-    logFailureDetail(newReference(), "OAuth callback failed", e);
+    reference = newReference();
+    logFailureDetail(reference, "OAuth callback failed", e);
   }
   const ok = outcome === "ok";
   const title = ok ? "Authorization complete — you can close this tab" : "Authorization did not complete";
   const message = ok
     ? `${providerName} is connected. Go back to the Callsync tab: the setup wizard continues there by itself.`
-    : OAUTH_MESSAGES[outcome as Exclude<typeof outcome, "ok">];
+    : `${OAUTH_MESSAGES[outcome as Exclude<typeof outcome, "ok">]}${reference ? ` Reference: ${reference}.` : ""}`;
   const html = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
