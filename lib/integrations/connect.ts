@@ -155,7 +155,7 @@ export async function completeOAuth(
   } catch (e) {
     // The provider's answer (it may quote tokens) only in the log, redacted, under a reference the page shows.
     const reference = newReference();
-    logFailureDetail(reference, `OAuth code exchange failed (${row.integration.provider})`, e);
+    logFailureDetail(reference, `[oauth] code exchange failed (${row.integration.provider})`, e);
     return { ...(await finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed")), reference };
   }
 }

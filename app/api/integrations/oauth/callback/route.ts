@@ -27,7 +27,7 @@ export async function GET(req: Request) {
     if (result.provider) providerName = nameOf(result.provider);
   } catch (e) {
     reference = newReference();
-    logFailureDetail(reference, "OAuth callback failed", e);
+    logFailureDetail(reference, "[oauth] callback failed", e);
   }
   const ok = outcome === "ok";
   const title = ok ? "Authorization complete — you can close this tab" : "Authorization did not complete";
