@@ -72,6 +72,19 @@ export class IllegalTransitionError extends ConflictError {
   }
 }
 
+/**
+ * A provider failed in a way the person can only retry: the failure table's kind of message and a
+ * reference id; the provider's own detail is in the server log under that reference, never here.
+ */
+export class UpstreamError extends DomainError {
+  constructor(
+    message: string,
+    readonly reference: string,
+  ) {
+    super("UPSTREAM", message);
+  }
+}
+
 export class CryptoError extends DomainError {
   constructor(message: string) {
     super("CRYPTO", message);
@@ -94,11 +107,16 @@ export class ProviderError extends DomainError {
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly field?: string;
+  /**
+   * RATE_LIMITED by our own limiter, not the provider: the share of a calendar quota this priority may use
+   * is spent (interactive requests keep to a bounded share so background sync keeps the rest) until resetsAt.
+   */
+  readonly quota?: { window: "daily" | "weekly"; resetsAt: Date };
   constructor(
     kind: ProviderErrorKind,
     provider: string,
     message: string,
-    extra: { status?: number; retryAfterMs?: number; field?: string; cause?: unknown } = {},
+    extra: { status?: number; retryAfterMs?: number; field?: string; cause?: unknown; quota?: { window: "daily" | "weekly"; resetsAt: Date } } = {},
   ) {
     super(`PROVIDER_${kind}`, message, { cause: extra.cause });
     this.kind = kind;
@@ -106,6 +124,7 @@ export class ProviderError extends DomainError {
     this.status = extra.status;
     this.retryAfterMs = extra.retryAfterMs;
     this.field = extra.field;
+    this.quota = extra.quota;
   }
 }
 

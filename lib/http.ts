@@ -6,7 +6,9 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { requireAdmin, requireSession, type SessionContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { DomainError, ForbiddenError, ValidationError } from "@/lib/errors";
+import { DomainError, ForbiddenError, ProviderError, TooManyAttemptsError, UpstreamError, ValidationError } from "@/lib/errors";
+import { providerIdOf } from "@/lib/providers/registry";
+import { logFailureDetail, newReference, reportFailure, withReference } from "@/lib/sync/failures";
 
 const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
@@ -56,15 +58,40 @@ export async function readJsonBody(req: Request, opts: { maxBytes?: number; inva
   }
 }
 
+/**
+ * A typed error as JSON. A provider's error never answers with its own message (it may quote the
+ * provider's body): the failure table's text and a reference id, the detail logged under it (redacted).
+ */
 export function errorResponse(error: unknown): NextResponse {
   if (error instanceof ValidationError) {
     return NextResponse.json({ error: { code: error.code, message: error.message, fields: error.fields } }, { status: 400 });
   }
+  if (error instanceof ProviderError) {
+    const provider = providerIdOf(error.provider);
+    const failure = provider ? reportFailure(provider, error, "API request failed") : null;
+    const reference = failure?.reference ?? newReference();
+    if (!failure) logFailureDetail(reference, "API request failed", error);
+    const message = failure?.message ?? withReference("The provider returned an error. Try again; if it keeps failing, contact support.", reference);
+    return NextResponse.json({ error: { code: error.code, message, reference } }, { status: 502 });
+  }
+  if (error instanceof UpstreamError) {
+    return NextResponse.json({ error: { code: error.code, message: error.message, reference: error.reference } }, { status: 502 });
+  }
+  if (error instanceof TooManyAttemptsError) {
+    return NextResponse.json(
+      { error: { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds } },
+      { status: 429, headers: { "Retry-After": String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } },
+    );
+  }
   if (error instanceof DomainError) {
     return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: STATUS[error.code] ?? 502 });
   }
-  console.error("[api] unexpected error", error);
-  return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } }, { status: 500 });
+  const reference = newReference();
+  logFailureDetail(reference, "[api] unexpected error", error);
+  return NextResponse.json(
+    { error: { code: "INTERNAL", message: withReference("Something went wrong on our side. Please try again.", reference), reference } },
+    { status: 500 },
+  );
 }
 
 export { parseInput } from "@/lib/validation";

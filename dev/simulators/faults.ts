@@ -32,6 +32,8 @@ export interface FaultInput {
   field?: string;
   /** server_error: status to send (default 500). */
   status?: number;
+  /** server_error: the response body to send instead of the JSON error (sent as HTML), e.g. a marker string. */
+  body?: string;
 }
 
 export interface Fault extends Omit<FaultInput, "kind" | "count"> {

@@ -121,7 +121,8 @@ export function createSimulatorHandler(state: SimState) {
         const r = sim.error(429, "Too many requests");
         return finish({ ...r, headers: { ...r.headers, ...extraHeaders, "retry-after": String(f.retryAfterSec ?? state.config.faultRetryAfterSec) } });
       }
-      if (f.kind === "server_error") return finish(sim.error(f.status ?? 500, "Internal server error"));
+      if (f.kind === "server_error")
+        return finish(f.body !== undefined ? { status: f.status ?? 500, html: f.body } : sim.error(f.status ?? 500, "Internal server error"));
       if (f.kind === "revoked")
         return finish(sim.error(endpoint === "GET /v2/users" && loc.provider === "gong" ? 403 : 401, "The access token has been revoked"));
       if (f.kind === "invalid_grant") {

@@ -14,27 +14,22 @@ type StepOutcome<T> = { value: T } | { rateLimitedMs: number };
 
 /**
  * Provider errors -> what the runtime should do, as the failure table says: sleep durably (rate limit),
- * give up (e.g. revoked access) or retry with backoff. The thrown error's message is the table's text and
- * its cause a SyncFailureError whose name carries the kind through the SDK to onFailure (failureOf).
+ * give up (e.g. revoked access) or retry with backoff. The thrown error's message is the table's text (plus
+ * a reference id; the provider's detail is logged under it, redacted) and its cause a SyncFailureError whose name carries the kind through the SDK to onFailure (failureOf).
  */
 async function providerStep<T>(provider: Provider, fn: () => Promise<T>): Promise<StepOutcome<T>> {
   try {
     return { value: await fn() };
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
+    // Being rate limited is not a failure: the caller sleeps durably and tries again.
+    if (FAILURES[error.kind].retry === "sleep") return { rateLimitedMs: Math.max(1_000, error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) };
+    // The table's text and a reference; the provider's detail only in the log, under that reference.
     const { failure, cause } = carrierOf(provider, error);
-    const message = failure.message;
-    switch (FAILURES[error.kind].retry) {
-      // Being rate limited is not a failure: the caller sleeps durably and tries again.
-      case "sleep":
-        return { rateLimitedMs: Math.max(1_000, error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) };
-      case "none":
-        throw new NonRetriableError(message, { cause });
-      case "backoff":
-        // The cause is the typed carrier, whose own cause is the caught error: nothing is lost.
-        // eslint-disable-next-line preserve-caught-error
-        throw new Error(message, { cause });
-    }
+    if (FAILURES[error.kind].retry === "none") throw new NonRetriableError(failure.message, { cause });
+    // Retried with backoff. The cause is the typed carrier (its own cause a sanitized copy of the provider error).
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(failure.message, { cause });
   }
 }
 

@@ -1,21 +1,82 @@
 // Fresh recording links on demand. Provider recording URLs are signed and short-lived (Gong 8 h,
 // Clari 4 h); we never re-host them, we ask the provider again — through the shared rate limiter with
-// "interactive" priority, because a person is waiting.
+// "interactive" priority, because a person is waiting. Reps must not be able to spend the provider's
+// quota by clicking, so:
+// - a link is stored with its expiry and handed to everyone who asks while it is valid (no request);
+// - a call's link is fetched at most once per CALL_REFRESH_INTERVAL_MS unless the stored one expired
+//   (an atomic claim on Call.recordingFetchedAt: two reps clicking at once make one request);
+// - a person fetches at most USER_REFRESHES_PER_MINUTE links per minute (shared counter in PostgreSQL);
+// - the shared limiter gives interactive requests a bounded share of what remains of the daily (weekly)
+//   quota (lib/sync/rate-limiter.ts INTERACTIVE_SHARE); past it links pause until the quota resets.
+// Every refusal is a 429 that says when to try again. Provider failures are the failure table's message
+// with a reference id; the provider's detail only reaches the server log (redacted), under that id.
 import "server-only";
+import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import { waitText } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
-import { ConflictError, ProviderError } from "@/lib/errors";
+import { ConflictError, ProviderError, TooManyAttemptsError, UpstreamError } from "@/lib/errors";
 import { integrationClient } from "@/lib/sync/clients";
+import { reportFailure } from "@/lib/sync/failures";
 import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
 import type { VisibleCall } from "@/lib/calls/visibility";
 
-export type FreshRecording = { audioUrl: string | null; videoUrl: string | null; expiresAt: Date | null };
+export type FreshRecording = { audioUrl: string | null; videoUrl: string | null; expiresAt: Date | null; cached: boolean };
 
 const USABLE = new Set(["CONNECTED", "SYNCING"]);
 
-/** For a call already loaded through the visibility rule (withCall, or findVisibleCall): only its integration is read here. */
+/** A stored link with less than this left is not handed out as fresh (the person needs time to play it). */
+export const RECORDING_MIN_VALIDITY_MS = 5 * 60_000;
+/** A call's link is asked for at most once per this interval, unless the stored one has expired. */
+export const CALL_REFRESH_INTERVAL_MS = 10 * 60_000;
+/** An expired link may be asked for again after this long (a request in flight, or one that just failed). */
+export const CALL_REFRESH_IN_FLIGHT_MS = 30_000;
+/** Fresh links one person may fetch from the provider per minute (cached links do not count). */
+export const USER_REFRESHES_PER_MINUTE = 5;
+
+// Same display as components/ui/format.ts formatDateTime (the call page shows times in UTC).
+const timeFmt = new Intl.DateTimeFormat("en-US", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+});
+
+const globalForLimiter = globalThis as unknown as { __callsyncRecordingLimiter?: RateLimiterPrisma };
+
+/** Per-person counter (rate-limiter-flexible's Prisma store on the throttle table, its own key prefix). */
+function userLimiter(): RateLimiterPrisma {
+  globalForLimiter.__callsyncRecordingLimiter ??= new RateLimiterPrisma({
+    storeClient: db,
+    tableName: "loginThrottle",
+    keyPrefix: "recording-user",
+    points: USER_REFRESHES_PER_MINUTE,
+    duration: 60,
+    clearExpiredByTimeout: true,
+  });
+  return globalForLimiter.__callsyncRecordingLimiter;
+}
+
+/**
+ * For a call already loaded through the visibility rule (withCall, or findVisibleCall): only its stored
+ * link and its integration are read here. `userId`: who asks (the per-person limit).
+ */
 export async function refreshRecording(
   call: Pick<VisibleCall, "id" | "workspaceId" | "provider" | "providerCallId" | "integrationId">,
+  userId?: string,
+  now: Date = new Date(),
 ): Promise<FreshRecording> {
+  const stored = await db.call.findUniqueOrThrow({
+    where: { id: call.id },
+    select: { audioUrl: true, videoUrl: true, recordingExpiresAt: true, recordingFetchedAt: true },
+  });
+  // 1. A stored link that is still good: everyone gets it, the provider is not asked.
+  if ((stored.audioUrl || stored.videoUrl) && stored.recordingExpiresAt && stored.recordingExpiresAt.getTime() - now.getTime() > RECORDING_MIN_VALIDITY_MS) {
+    return { audioUrl: stored.audioUrl, videoUrl: stored.videoUrl, expiresAt: stored.recordingExpiresAt, cached: true };
+  }
+
   const integration = call.integrationId
     ? await db.integration.findFirst({
         where: { id: call.integrationId, workspaceId: call.workspaceId },
@@ -29,23 +90,94 @@ export async function refreshRecording(
       `The ${name} integration ${why}, so a fresh recording link cannot be fetched. Open the call in ${name} instead, or ask an admin to reconnect ${name}.`,
     );
   }
+
+  // 2. The person's own limit (counted only when the provider would be asked).
+  const userKey = userId ?? `call:${call.id}`;
+  try {
+    await userLimiter().consume(userKey, 1);
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+    const seconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+    throw new TooManyAttemptsError(
+      `You asked for ${USER_REFRESHES_PER_MINUTE} fresh recording links in the last minute. Try again in ${waitText(seconds)}, or open the call in ${name}.`,
+      seconds,
+    );
+  }
+
+  // 3. The call's limit: claim the refresh (one request per call per interval; an expired link sooner).
+  const claimed = await db.call.updateMany({
+    where: {
+      id: call.id,
+      OR: [
+        { recordingFetchedAt: null },
+        { recordingFetchedAt: { lt: new Date(now.getTime() - CALL_REFRESH_INTERVAL_MS) } },
+        { recordingExpiresAt: { lte: now }, recordingFetchedAt: { lt: new Date(now.getTime() - CALL_REFRESH_IN_FLIGHT_MS) } },
+      ],
+    },
+    data: { recordingFetchedAt: now },
+  });
+  if (claimed.count === 0) {
+    await userLimiter()
+      .reward(userKey, 1)
+      .catch(() => undefined);
+    const fetchedAt = stored.recordingFetchedAt ?? now;
+    // A link that still plays (less than the margin left) is better than none.
+    if ((stored.audioUrl || stored.videoUrl) && stored.recordingExpiresAt && stored.recordingExpiresAt > now) {
+      return { audioUrl: stored.audioUrl, videoUrl: stored.videoUrl, expiresAt: stored.recordingExpiresAt, cached: true };
+    }
+    const expired = stored.recordingExpiresAt !== null && stored.recordingExpiresAt <= now;
+    const next = new Date(fetchedAt.getTime() + (expired ? CALL_REFRESH_IN_FLIGHT_MS : CALL_REFRESH_INTERVAL_MS));
+    const seconds = Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000));
+    throw new TooManyAttemptsError(
+      `A fresh link for this call was just requested from ${name}. Try again after ${timeFmt.format(next)}, or open the call in ${name}.`,
+      seconds,
+    );
+  }
+
+  // 4. The provider, through the shared limiter (interactive share of the quota).
   const client = integrationClient(integration, { priority: "interactive" });
   let recording;
   try {
     recording = await client.fetchRecording(call.providerCallId);
   } catch (error) {
-    if (error instanceof ProviderError) {
-      if (error.kind === "AUTH_REVOKED") {
-        throw new ConflictError(`${name} no longer accepts this workspace's connection. Ask an admin to reconnect ${name}, or open the call in ${name}.`);
-      }
-      if (error.kind === "NOT_FOUND") throw new ConflictError(`${name} has no recording for this call.`);
-      if (error.kind === "RATE_LIMITED") throw new ConflictError(`${name} is busy right now (rate limit). Try again in a minute.`);
+    // Failed: the next click may try again (a NOT_FOUND stays claimed: asking again will not help).
+    if (!(error instanceof ProviderError && error.kind === "NOT_FOUND")) {
+      await db.call.updateMany({ where: { id: call.id, recordingFetchedAt: now }, data: { recordingFetchedAt: stored.recordingFetchedAt } });
     }
-    throw error;
+    throw recordingFailure(call.provider, name, error, now);
   }
   await db.call.update({
     where: { id: call.id },
-    data: { audioUrl: recording.audioUrl, videoUrl: recording.videoUrl, recordingExpiresAt: recording.expiresAt },
+    data: { audioUrl: recording.audioUrl, videoUrl: recording.videoUrl, recordingExpiresAt: recording.expiresAt, recordingFetchedAt: now },
   });
-  return { audioUrl: recording.audioUrl, videoUrl: recording.videoUrl, expiresAt: recording.expiresAt };
+  return { audioUrl: recording.audioUrl, videoUrl: recording.videoUrl, expiresAt: recording.expiresAt, cached: false };
+}
+
+/** What the person is told when the provider did not give a link (never the provider's own text). */
+function recordingFailure(provider: VisibleCall["provider"], name: string, error: unknown, now: Date): Error {
+  if (error instanceof ProviderError && error.quota) {
+    const seconds = Math.max(1, Math.ceil((error.quota.resetsAt.getTime() - now.getTime()) / 1000));
+    return new TooManyAttemptsError(
+      `Recording links are paused to keep syncing within ${name}'s ${error.quota.window} limit; try again after ${timeFmt.format(error.quota.resetsAt)}. You can open the call in ${name} meanwhile.`,
+      seconds,
+    );
+  }
+  if (error instanceof ProviderError && error.kind === "RATE_LIMITED") {
+    const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 60_000) / 1000));
+    return new TooManyAttemptsError(`${name} is busy right now (rate limit). Try again in ${waitText(seconds)}.`, seconds);
+  }
+  if (error instanceof ProviderError) {
+    const { reference } = reportFailure(provider, error, "recording link failed");
+    const ref = ` Reference: ${reference}.`;
+    if (error.kind === "AUTH_REVOKED") {
+      return new ConflictError(`${name} no longer accepts this workspace's connection. Ask an admin to reconnect ${name}, or open the call in ${name}.${ref}`);
+    }
+    if (error.kind === "NOT_FOUND") return new ConflictError(`${name} has no recording for this call.${ref}`);
+    return new UpstreamError(
+      `${name} could not give a fresh recording link right now. Try again in a few minutes, or open the call in ${name}.${ref}`,
+      reference,
+    );
+  }
+  // Not a provider error: the route's wrapper logs it and answers with its own reference.
+  return error instanceof Error ? error : new Error(String(error));
 }

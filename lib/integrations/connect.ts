@@ -13,6 +13,7 @@ import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
 import { providerSpec } from "@/lib/providers/registry";
 import { connectClient } from "@/lib/sync/clients";
 import { browserNonceMatches, hashBrowserNonce, newBrowserNonce, OAUTH_STATE_TTL_MS } from "./oauth-binding";
+import { logFailureDetail, newReference } from "@/lib/sync/failures";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
 import { disconnectIntegration, startRun } from "@/lib/sync/engine";
@@ -120,7 +121,7 @@ export type OAuthCaller = { userId: string | null; browserNonce: string | null }
 export async function completeOAuth(
   params: unknown,
   caller: OAuthCaller,
-): Promise<{ outcome: OAuthOutcome; integrationId: string | null; provider: Provider | null }> {
+): Promise<{ outcome: OAuthOutcome; integrationId: string | null; provider: Provider | null; reference?: string }> {
   const parsed = callbackSchema.safeParse(params);
   if (!parsed.success) return { outcome: "invalid", integrationId: null, provider: null };
   const { state, code, error } = parsed.data;
@@ -171,9 +172,11 @@ export async function completeOAuth(
     });
     return finish("ok");
   } catch (e) {
-    console.error("[oauth] code exchange failed:", e instanceof Error ? e.message : e);
-    if (e instanceof ProviderError && e.kind === "UNTRUSTED_HOST") return finish("untrusted_host");
-    return finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed");
+    // The provider's answer (it may quote tokens) only in the log, redacted, under a reference the page shows.
+    const reference = newReference();
+    logFailureDetail(reference, `[oauth] code exchange failed (${row.integration.provider})`, e);
+    if (e instanceof ProviderError && e.kind === "UNTRUSTED_HOST") return { ...(await finish("untrusted_host")), reference };
+    return { ...(await finish(e instanceof ProviderError && e.kind === "INVALID_CREDENTIALS" ? "expired" : "failed")), reference };
   }
 }
 

@@ -250,6 +250,11 @@ export function providerFromSlug(slug: string): ProviderId | null {
 
 export const providerName = (id: ProviderId): string => PROVIDER_SPECS[id].displayName;
 
+/** The provider a ProviderError's `provider` label (its display name, or id) names; null when none. */
+export function providerIdOf(label: string): ProviderId | null {
+  return PROVIDER_LIST.find((p) => p.displayName === label || p.id === label || p.slug === label)?.id ?? null;
+}
+
 /** What the sync engine plans with, without building a client (e.g. for the shared rate limiter). */
 export function describeProvider(id: ProviderId): ProviderDescription {
   const p = providerSpec(id);

@@ -103,8 +103,10 @@ export async function finishRun(runId: string, status: "SUCCEEDED" | "FAILED" | 
  */
 export async function discoverUsers(integrationId: string) {
   const integration = await loadIntegration(integrationId);
-  const client = integrationClient(integration, { priority: "interactive" });
-  const users = await client.listUsers({ priority: "interactive" });
+  // Background work (the backfill function), so not "interactive": that priority is held to a small share of
+  // the daily quota for people asking for recording links (lib/sync/rate-limiter.ts), and must not stall a backfill.
+  const client = integrationClient(integration, { priority: "poll" });
+  const users = await client.listUsers({ priority: "poll" });
   const members = await db.membership.findMany({ where: { workspaceId: integration.workspaceId }, select: { user: { select: { id: true, email: true } } } });
   const byEmail = new Map(members.map((m) => [m.user.email.toLowerCase(), m.user.id]));
   let matched = 0;

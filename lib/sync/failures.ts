@@ -12,6 +12,8 @@
 // ProviderError). failureKindOf() walks the cause chain and looks names (and, for live errors, codes) up
 // in maps built from the table: an exact key match, never a pattern over text.
 import "server-only";
+import { randomBytes } from "node:crypto";
+import { describeErrorForLog } from "@/lib/redact";
 import { ProviderError, SyncFailureError, syncFailureName, type SyncFailureKind } from "@/lib/errors";
 import type { Provider } from "@/lib/generated/prisma/enums";
 import { providerName } from "@/lib/providers/registry";
@@ -103,16 +105,66 @@ export function describeSyncError(provider: Provider, error: unknown): Failure {
   return { kind, code: rule.code, message: rule.message(providerName(provider), error instanceof ProviderError ? error : undefined) };
 }
 
+// -------------------------------------------------------------------------------------------------
+// Reference ids: what a person sees is the table's message plus a reference; the upstream detail
+// (status, body excerpt, causes) goes to the server log under the same reference, secrets redacted.
+// -------------------------------------------------------------------------------------------------
+
+/** A short random id a person can quote to support ("R-3FA9C21B7D"). */
+export function newReference(): string {
+  return `R-${randomBytes(5).toString("hex").toUpperCase()}`;
+}
+
+/** A message with its reference appended, as stored and shown. */
+export function withReference(message: string, reference: string): string {
+  return `${message} Reference: ${reference}.`;
+}
+
+/** The log line of a failure's detail (lib/redact.ts strips tokens, keys and credentials). */
+export function logFailureDetail(reference: string, context: string, error: unknown): void {
+  console.error(`[failure] ref=${reference} ${context}: ${describeErrorForLog(error)}`);
+}
+
+export type ReportedFailure = Failure & { reference: string };
+
+/**
+ * A live error described for a person with a reference id, its detail logged under that reference.
+ * The message is the table's text (never the provider's body) plus the reference.
+ */
+export function reportFailure(provider: Provider, error: unknown, context: string): ReportedFailure {
+  const failure = describeSyncError(provider, error);
+  const reference = newReference();
+  logFailureDetail(reference, `${context} (${provider}, ${failure.kind})`, error);
+  return { ...failure, reference, message: withReference(failure.message, reference) };
+}
+
+/**
+ * The provider error as it may travel on (into the runtime's stored run output): same kind, status and
+ * field, the message cut to its redacted first part; the full detail is in the log under the reference.
+ */
+function sanitizedProviderError(error: ProviderError, reference: string): ProviderError {
+  return new ProviderError(error.kind, error.provider, `${error.provider} request failed (${error.kind}); detail logged as ${reference}`, {
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+    field: error.field,
+  });
+}
+
 const ALL_KINDS = Object.keys(FAILURES) as FailureKind[];
 /** "SyncFailure[<kind>]" (SyncFailureError.name, kept by the SDK) -> kind. */
 const KIND_BY_NAME = new Map<string, FailureKind>(ALL_KINDS.map((k) => [syncFailureName(k), k]));
 /** `PROVIDER_<kind>` (ProviderError.code, on live errors) -> kind. */
 const KIND_BY_PROVIDER_CODE = new Map<string, FailureKind>(ALL_KINDS.filter((k) => k !== "INTERNAL").map((k) => [`PROVIDER_${k}`, k]));
 
-/** The error the provider step throws in place of `error`: the table's text, the kind in its cause (see the top). */
-export function carrierOf(provider: Provider, error: unknown): { failure: Failure; cause: SyncFailureError } {
-  const failure = describeSyncError(provider, error);
-  return { failure, cause: new SyncFailureError(failure.kind, failure.message, { cause: error }) };
+/**
+ * The error the provider step throws in place of `error`: the table's text with a reference, the kind in
+ * its cause (see the top). The detail is logged under the reference; the cause chain carries a
+ * sanitized copy of the provider error, never its body.
+ */
+export function carrierOf(provider: Provider, error: unknown): { failure: ReportedFailure; cause: SyncFailureError } {
+  const failure = reportFailure(provider, error, "sync step failed");
+  const carried = error instanceof ProviderError ? sanitizedProviderError(error, failure.reference) : undefined;
+  return { failure, cause: new SyncFailureError(failure.kind, failure.message, { cause: carried }) };
 }
 
 /** The failure kind an error carries, itself or in its cause chain (live, or serialized by the SDK). */
@@ -129,11 +181,14 @@ export function failureKindOf(error: unknown): FailureKind {
 
 /**
  * A failure that reached an onFailure handler (serialized by the SDK). The provider step put the
- * table's text in the message; anything else gets the INTERNAL text (never a stack or driver message).
+ * table's text and a reference in the message; anything else gets the INTERNAL text with a new
+ * reference (never a stack or driver message), its detail logged under it.
  */
 export function failureOf(error: unknown): Failure {
   const kind = failureKindOf(error);
   const carried = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : undefined;
-  const message = kind !== "INTERNAL" && typeof carried === "string" && carried ? carried : FAILURES.INTERNAL.message("");
-  return { kind, code: FAILURES[kind].code, message };
+  if (kind !== "INTERNAL" && typeof carried === "string" && carried) return { kind, code: FAILURES[kind].code, message: carried };
+  const reference = newReference();
+  logFailureDetail(reference, "background function failed", error);
+  return { kind, code: FAILURES[kind].code, message: withReference(FAILURES[kind].message(""), reference) };
 }

@@ -5,7 +5,10 @@
 // - Rolling windows (Gong 3/s, Clari 10/s, Salesloft 600 cost/min) are paced with GCRA at a small safety
 //   margin below the limit: requests are spaced, never bursted, so our own pacing never causes a 429.
 // - Calendar windows (Gong 10,000/day, Clari 100,000/week) are counted per bucket; background work
-//   stops short of the quota so interactive requests and polling keep a reserve.
+//   stops short of the quota so interactive requests and polling keep a reserve, and interactive
+//   requests (a person asking for a recording link) may use at most INTERACTIVE_SHARE of what background
+//   work has left in the bucket, so reps clicking can never spend the quota the sync needs. Past that
+//   share an interactive request is refused at once (RATE_LIMITED with `quota`: when the bucket resets).
 // - Waiting requests queue by priority (interactive > poll > backfill, FIFO within a priority).
 // - Retry-After blocks everyone until it passes; repeated 429s open a circuit breaker that pauses
 //   background work with growing back-off.
@@ -19,8 +22,14 @@ import { ProviderError } from "@/lib/errors";
 import type { GateAcquire, GateReport, RateLimitPolicy, RateLimitWindow, RequestGate, RequestPriority } from "@/lib/providers/types";
 
 const PRIORITY_RANK: Record<RequestPriority, number> = { interactive: 0, poll: 1, backfill: 2 };
-/** Share of a calendar quota each priority may use; the rest is kept for higher priorities. */
-const QUOTA_SHARE: Record<RequestPriority, number> = { interactive: 1, poll: 0.97, backfill: 0.9 };
+/** Share of a calendar quota each background priority may use; the rest is kept for higher priorities. */
+const QUOTA_SHARE: Record<Exclude<RequestPriority, "interactive">, number> = { poll: 0.97, backfill: 0.9 };
+
+/**
+ * Interactive requests may use at most this share of what remains of a calendar quota after background
+ * work (Gong: with 6,000 of 10,000 used by sync today, reps may spend 400 more on recording links).
+ */
+export const INTERACTIVE_SHARE = 0.1;
 
 export interface SharedGateOptions {
   /** Rolling windows are paced at limit / safety (default 1.05: ~95% of the limit). */
@@ -40,11 +49,13 @@ export interface SharedGateOptions {
 }
 
 type RollingState = { tat: number };
-type BucketState = { bucket: number; used: number };
+/** `interactive`: of `used`, what interactive requests spent. */
+type BucketState = { bucket: number; used: number; interactive?: number };
 type Ticket = { p: number; t: number; seen: number };
 type LimiterState = { windows?: Array<RollingState | BucketState | null>; tickets?: Record<string, Ticket> };
 
-type Decision = { granted: true } | { granted: false; waitMs: number; reason: string };
+type QuotaShare = { window: "daily" | "weekly"; resetsAt: Date };
+type Decision = { granted: true } | { granted: false; waitMs: number; reason: string; quota?: QuotaShare };
 
 export function bucketStart(window: RateLimitWindow, now: number): number {
   const day = 86_400_000;
@@ -115,6 +126,12 @@ export class SharedRateLimiter implements RequestGate {
         if (request.signal?.aborted) throw request.signal.reason;
         const decision = await this.tryAcquire(ticket, request);
         if (decision.granted) return;
+        if (decision.quota) {
+          throw new ProviderError("RATE_LIMITED", request.provider, `Interactive share of the ${decision.quota.window} quota used up (${decision.reason}).`, {
+            retryAfterMs: decision.waitMs,
+            quota: decision.quota,
+          });
+        }
         const waitedSoFar = this.opts.now() - started;
         if (waitedSoFar + decision.waitMs > this.opts.maxWaitMs) {
           throw new ProviderError("RATE_LIMITED", request.provider, `Provider quota reached (${decision.reason}); retrying later.`, {
@@ -184,9 +201,9 @@ export class SharedRateLimiter implements RequestGate {
           UPDATE "ProviderRateLimit" SET state = ${JSON.stringify(next)}::jsonb, "updatedAt" = now()
           WHERE "integrationId" = ${this.integrationId}`;
       };
-      const wait = async (waitMs: number, reason: string): Promise<Decision> => {
+      const wait = async (waitMs: number, reason: string, quota?: QuotaShare): Promise<Decision> => {
         await save({ ...state, tickets });
-        return { granted: false, waitMs: Math.max(1, Math.ceil(waitMs)), reason };
+        return { granted: false, waitMs: Math.max(1, Math.ceil(waitMs)), reason, quota };
       };
 
       const blocked = row.blockedUntil ? row.blockedUntil.getTime() - now : 0;
@@ -210,10 +227,23 @@ export class SharedRateLimiter implements RequestGate {
           next.push({ tat: Math.max(tat, now) + interval });
         } else {
           const bucket = bucketStart(w, now);
-          const used = current && "bucket" in current && current.bucket === bucket ? current.used : 0;
-          const allowance = Math.floor(w.limit * QUOTA_SHARE[request.priority]);
-          if (used + request.cost > allowance) return wait(bucketEnd(w, bucket) - now, `${w.align === "utcDay" ? "daily" : "weekly"} quota`);
-          next.push({ bucket, used: used + request.cost });
+          const same = current && "bucket" in current && current.bucket === bucket ? current : null;
+          const used = same?.used ?? 0;
+          const interactive = same?.interactive ?? 0;
+          const label = w.align === "utcDay" ? "daily" : "weekly";
+          if (request.priority === "interactive") {
+            // A bounded share of what background work has left today (this week), never the whole quota.
+            const allowance = Math.floor(INTERACTIVE_SHARE * Math.max(0, w.limit - (used - interactive)));
+            if (interactive + request.cost > allowance) {
+              // Dropped from the queue at once: the caller answers the person now instead of waiting.
+              delete tickets[ticket];
+              const resetsAt = bucketEnd(w, bucket);
+              return wait(resetsAt - now, `${interactive} of ${allowance} interactive requests used`, { window: label, resetsAt: new Date(resetsAt) });
+            }
+          } else if (used + request.cost > Math.floor(w.limit * QUOTA_SHARE[request.priority])) {
+            return wait(bucketEnd(w, bucket) - now, `${label} quota`);
+          }
+          next.push({ bucket, used: used + request.cost, interactive: interactive + (request.priority === "interactive" ? request.cost : 0) });
         }
       }
       delete tickets[ticket];

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { ProviderError, type ProviderErrorKind } from "@/lib/errors";
 import { carrierOf, describeSyncError, FAILURES, failureKindOf, failureOf, type FailureKind } from "@/lib/sync/failures";
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 const KINDS: ProviderErrorKind[] = [
   "RATE_LIMITED",
   "AUTH_REVOKED",
@@ -70,12 +72,19 @@ describe("a failure's kind reaches onFailure typed", () => {
     const error = new ProviderError(kind, "gong", "raw provider text", { field: "x" });
     const arrived = throughTheSdk(thrownByStep(error));
     expect(failureKindOf(arrived)).toBe(kind);
-    expect(failureOf(arrived)).toEqual({ kind, code: FAILURES[kind].code, message: describeSyncError("GONG", error).message });
+    // The table's text plus the reference its detail was logged under (issue 15, item 10); never the raw text.
+    const failure = failureOf(arrived);
+    expect(failure).toMatchObject({ kind, code: FAILURES[kind].code });
+    expect(failure.message).toMatch(new RegExp(`^${escape(describeSyncError("GONG", error).message)} Reference: R-[0-9A-F]{10}\\.$`));
+    // CONFIG's text quotes its own message, which our code writes (a missing setting), never a provider body.
+    if (kind !== "CONFIG") expect(JSON.stringify(arrived)).not.toContain("raw provider text");
   });
 
   it("an error that is not a provider's is INTERNAL with the table's text, never its own message or stack", () => {
     const arrived = throughTheSdk(new Error("Invalid `prisma.userSync.update()` invocation: Record to update not found"));
-    expect(failureOf(arrived)).toEqual({ kind: "INTERNAL", code: "INTERNAL", message: FAILURES.INTERNAL.message("") });
+    const failure = failureOf(arrived);
+    expect(failure).toMatchObject({ kind: "INTERNAL", code: "INTERNAL" });
+    expect(failure.message).toMatch(new RegExp(`^${escape(FAILURES.INTERNAL.message(""))} Reference: R-[0-9A-F]{10}\\.$`));
   });
 
   it("the message text plays no part: a provider-sounding message without the code is INTERNAL", () => {

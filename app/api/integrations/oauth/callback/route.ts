@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { completeOAuth, OAUTH_MESSAGES } from "@/lib/integrations/connect";
 import { bindingCookieName, clearedBindingCookie } from "@/lib/integrations/oauth-binding";
 import { providerName as nameOf } from "@/lib/providers/registry";
+import { logFailureDetail, newReference } from "@/lib/sync/failures";
 
 export const dynamic = "force-dynamic";
 
@@ -21,14 +22,17 @@ export async function GET(req: NextRequest) {
   const params = Object.fromEntries(["state", "code", "error"].flatMap((k) => (url.searchParams.has(k) ? [[k, url.searchParams.get(k)!]] : [])));
   let outcome: Awaited<ReturnType<typeof completeOAuth>>["outcome"] = "failed";
   let providerName = "your provider";
+  let reference: string | undefined;
   try {
     const session = await getSessionContext().catch(() => null);
     const browserNonce = params.state ? (req.cookies.get(bindingCookieName(params.state))?.value ?? null) : null;
     const result = await completeOAuth(params, { userId: session?.userId ?? null, browserNonce });
     outcome = result.outcome;
+    reference = result.reference;
     if (result.provider) providerName = nameOf(result.provider);
   } catch (e) {
-    console.error("[oauth] callback failed:", e instanceof Error ? e.message : e);
+    reference = newReference();
+    logFailureDetail(reference, "[oauth] callback failed", e);
   }
   const ok = outcome === "ok";
   // The Content-Security-Policy of this response allows only scripts with its nonce (proxy.ts).
@@ -36,7 +40,7 @@ export async function GET(req: NextRequest) {
   const title = ok ? "Authorization complete — you can close this tab" : "Authorization did not complete";
   const message = ok
     ? `${providerName} is connected. Go back to the Callsync tab: the setup wizard continues there by itself.`
-    : OAUTH_MESSAGES[outcome as Exclude<typeof outcome, "ok">];
+    : `${OAUTH_MESSAGES[outcome as Exclude<typeof outcome, "ok">]}${reference ? ` Reference: ${reference}.` : ""}`;
   const html = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
