@@ -1,7 +1,7 @@
 // Flow control through the local runtime: keyed concurrency limits, singleton skip, idempotency
 // and cron triggers driven by a controllable clock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./harness";
+import { eventually, startHarness, type Harness } from "./harness";
 
 let h: Harness;
 let offsetMs = 0;
@@ -123,18 +123,29 @@ describe("local Inngest runtime: flow control", () => {
   });
 
   it("fires a cron trigger once per slot as the clock crosses it", async () => {
-    expect(await h.runs({ function: h.fnId("ticker") })).toHaveLength(0);
+    // The trigger is "* * * * *" on the runtime's clock, which follows the real one: on a loaded machine the
+    // suite before this case can cross a real minute and fire a slot of its own. So the case looks only at the
+    // slots it makes the clock cross, and checks that no slot ever fired twice.
+    const firesOf = (slot: number) => cronFires.filter((f) => f.data.scheduled_at === slot);
+    const waitForFire = (slot: number) =>
+      eventually(`the ${new Date(slot).toISOString()} slot to fire`, async () => (firesOf(slot).length > 0 ? true : undefined), { timeoutMs: 5_000 });
+
     const slot1 = jumpToJustBeforeNextMinute();
-    const [first] = await h.waitForRun(h.fnId("ticker"), (r) => r.status === "Completed", { timeoutMs: 5_000 });
-    expect(first.event_name).toBe("inngest/scheduled.timer");
-    expect(cronFires[0]).toMatchObject({ name: "inngest/scheduled.timer", data: { cron: "* * * * *", scheduled_at: slot1 } });
+    await waitForFire(slot1);
+    expect(firesOf(slot1)).toHaveLength(1);
+    expect(firesOf(slot1)[0]).toMatchObject({ name: "inngest/scheduled.timer", data: { cron: "* * * * *", scheduled_at: slot1 } });
     const [cron] = await h.sql<{ next_at: number }>(`SELECT next_at::float8 AS next_at FROM $schema.crons WHERE function_id = $1`, [h.fnId("ticker")]);
     expect(cron.next_at).toBe(slot1 + 60_000);
 
     const slot2 = jumpToJustBeforeNextMinute();
     expect(slot2).toBe(slot1 + 60_000);
-    const runs = await h.waitForRun(h.fnId("ticker"), (r) => r.status === "Completed", { count: 2, timeoutMs: 5_000 });
-    expect(runs).toHaveLength(2);
-    expect(cronFires.map((f) => f.data.scheduled_at)).toEqual([slot1, slot2]);
+    await waitForFire(slot2);
+    await h.waitForRun(h.fnId("ticker"), (r) => r.status === "Completed", { count: cronFires.length });
+    expect(firesOf(slot2)).toHaveLength(1);
+    const slots = cronFires.map((f) => f.data.scheduled_at);
+    expect(new Set(slots).size).toBe(slots.length);
+    const runs = await h.runs({ function: h.fnId("ticker") });
+    expect(runs.every((r) => r.event_name === "inngest/scheduled.timer")).toBe(true);
+    expect(runs).toHaveLength(cronFires.length);
   });
 });
