@@ -144,8 +144,8 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
         ) : null}
         {d.status === "PURGING" ? (
           <p role="status" className="mt-4 text-sm text-slate-600">
-            Disconnected. The calls synced from {d.name} are being deleted{d.purge ? ` (${d.purge.callsDeleted.toLocaleString("en-US")} so far)` : ""}.
-            Connect it again when the deletion has finished.
+            Disconnected. The calls synced from {d.name} are being deleted{d.purge ? ` (${d.purge.callsDeleted.toLocaleString("en-US")} so far)` : ""}. Connect
+            it again when the deletion has finished.
           </p>
         ) : null}
       </section>
@@ -374,7 +374,10 @@ function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; deta
           <p>
             This permanently deletes every call, participant, transcript and deal link that Callsync synced from {detail.name} (
             {detail.totalCalls.toLocaleString("en-US")} calls).
-            {detail.status !== "DISCONNECTED" && detail.status !== "NOT_CONNECTED" && detail.status !== "PURGING" ? ` ${detail.name} is disconnected first.` : ""} This cannot be undone.
+            {detail.status !== "DISCONNECTED" && detail.status !== "NOT_CONNECTED" && detail.status !== "PURGING"
+              ? ` ${detail.name} is disconnected first.`
+              : ""}{" "}
+            This cannot be undone.
           </p>
           <div>
             <label htmlFor="purge-confirm" className="block font-medium text-slate-800">

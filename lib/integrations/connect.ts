@@ -312,7 +312,9 @@ export async function syncNow(actor: Actor, integration: IntegrationRef) {
   const lease = await acquireSyncLease(integrationId, "MANUAL", actor.userId);
   if (!lease) throw new SyncAlreadyRunningError(name);
   try {
-    await actor.send(appEvent("syncRequested", { integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId, runId: lease.runId }));
+    await actor.send(
+      appEvent("syncRequested", { integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId, runId: lease.runId }),
+    );
   } catch (e) {
     await releaseSyncLease(integrationId, lease.runId, false, null, "The sync could not be started. Try again.");
     throw e;

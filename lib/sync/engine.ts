@@ -610,7 +610,12 @@ export async function finishPurge(integrationId: string, runId: string) {
 
 /** The purge function gave up: the integration may connect again, and says what is left to do. */
 export async function failPurge(integrationId: string, runId: string, reason: string) {
-  await endPurge(integrationId, runId, "FAILED", `Deleting the synced calls stopped before it finished (${reason}). Click Delete synced data to delete the rest.`);
+  await endPurge(
+    integrationId,
+    runId,
+    "FAILED",
+    `Deleting the synced calls stopped before it finished (${reason}). Click Delete synced data to delete the rest.`,
+  );
 }
 
 async function endPurge(integrationId: string, runId: string, status: "SUCCEEDED" | "FAILED", message: string | null) {

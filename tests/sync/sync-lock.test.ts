@@ -39,7 +39,9 @@ async function pollRunsSettled() {
     "poll runs to settle",
     async () => {
       const runs = (await runtimeRuns()).filter((r) => /sync-poll(-failure)?$/.test(r.function_id));
-      return runs.every((r) => ["Completed", "Failed", "Cancelled", "Skipped"].includes(r.status)) ? runs.filter((r) => r.function_id.endsWith("sync-poll")) : null;
+      return runs.every((r) => ["Completed", "Failed", "Cancelled", "Skipped"].includes(r.status))
+        ? runs.filter((r) => r.function_id.endsWith("sync-poll"))
+        : null;
     },
     60_000,
   );
@@ -121,7 +123,11 @@ describe("one sync at a time", () => {
     expect(b).not.toBeNull();
 
     // A fails for good: its failure handler has run once the provider's refusal is on the integration.
-    await eventually("poll A to fail", async () => (await h.db.integration.findUniqueOrThrow({ where: { id: clariId } })).status === "RECONNECT_REQUIRED", 60_000);
+    await eventually(
+      "poll A to fail",
+      async () => (await h.db.integration.findUniqueOrThrow({ where: { id: clariId } })).status === "RECONNECT_REQUIRED",
+      60_000,
+    );
     await pollRunsSettled();
     expect((await h.db.syncRun.findUniqueOrThrow({ where: { id: a } })).status).toBe("FAILED");
     const row = await h.db.integration.findUniqueOrThrow({ where: { id: clariId } });
