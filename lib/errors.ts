@@ -56,6 +56,13 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** "Sync now" (or a poll) while another sync of the integration holds its sync lease. */
+export class SyncAlreadyRunningError extends ConflictError {
+  constructor(providerName: string) {
+    super(`A sync is already running for ${providerName}. Wait for it to finish (it shows in the sync history), then try again.`);
+  }
+}
+
 /**
  * An integration lifecycle event that is not allowed in the row's current state (lib/sync/lifecycle.ts).
  * Nothing was written; `message` is for people, the other fields for code and logs.

@@ -27,10 +27,18 @@ export const EVENT_SCHEMAS = {
   },
   syncRequested: {
     name: "callsync/sync.requested",
-    schema: z.object({ integrationId: z.string(), generation: z.number().int(), kind: z.enum(["POLL", "MANUAL"]), userId: z.string().nullable().optional() }),
+    // runId: the run whose sync lease the sender took (Sync now, the scheduler); the poll works under it.
+    schema: z.object({
+      integrationId: z.string(),
+      generation: z.number().int(),
+      kind: z.enum(["POLL", "MANUAL"]),
+      userId: z.string().nullable().optional(),
+      runId: z.string().optional(),
+    }),
   },
   integrationDisconnected: { name: "callsync/integration.disconnected", schema: z.object({ integrationId: z.string(), generation: z.number().int() }) },
-  purgeRequested: { name: "callsync/integration.purge", schema: z.object({ integrationId: z.string(), runId: z.string() }) },
+  // generation: the connection whose calls are deleted (it and older ones; never a later connection's).
+  purgeRequested: { name: "callsync/integration.purge", schema: z.object({ integrationId: z.string(), runId: z.string(), generation: z.number().int() }) },
   // Sent by whatever changes deals or deal contacts (CRM import, seed): calls are linked again.
   dealsChanged: { name: "callsync/deals.changed", schema: z.object({ workspaceId: z.string() }) },
 } as const;

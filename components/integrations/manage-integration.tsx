@@ -92,7 +92,7 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
           >
             <PlugZap aria-hidden className="h-4 w-4" /> Reconnect
           </Button>
-          {d.status !== "DISCONNECTED" && d.status !== "NOT_CONNECTED" ? (
+          {d.status !== "DISCONNECTED" && d.status !== "NOT_CONNECTED" && d.status !== "PURGING" ? (
             <Button variant="secondary" onClick={() => setDialog("disconnect")} disabled={busy !== null}>
               <Unplug aria-hidden className="h-4 w-4" /> Disconnect
             </Button>
@@ -140,6 +140,12 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
           <p className="mt-4 text-sm text-slate-600">
             Disconnected{i?.disconnectedAt ? ` on ${formatDateTime(i.disconnectedAt)}` : ""}. Calls, transcripts and deal links synced before are kept.
             Reconnect to resume syncing.
+          </p>
+        ) : null}
+        {d.status === "PURGING" ? (
+          <p role="status" className="mt-4 text-sm text-slate-600">
+            Disconnected. The calls synced from {d.name} are being deleted{d.purge ? ` (${d.purge.callsDeleted.toLocaleString("en-US")} so far)` : ""}. Connect
+            it again when the deletion has finished.
           </p>
         ) : null}
       </section>
@@ -368,7 +374,10 @@ function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; deta
           <p>
             This permanently deletes every call, participant, transcript and deal link that Callsync synced from {detail.name} (
             {detail.totalCalls.toLocaleString("en-US")} calls).
-            {detail.status !== "DISCONNECTED" && detail.status !== "NOT_CONNECTED" ? ` ${detail.name} is disconnected first.` : ""} This cannot be undone.
+            {detail.status !== "DISCONNECTED" && detail.status !== "NOT_CONNECTED" && detail.status !== "PURGING"
+              ? ` ${detail.name} is disconnected first.`
+              : ""}{" "}
+            This cannot be undone.
           </p>
           <div>
             <label htmlFor="purge-confirm" className="block font-medium text-slate-800">

@@ -1,8 +1,18 @@
-// A poll or "Sync now": the company-wide window since the last successful sync, under the sync lease.
+// A poll or "Sync now": the company-wide window since the last successful sync, under the sync lease that
+// the sender took for this run (event.data.runId). Every page renews that lease compare-and-set on the run id,
+// and a failure releases only it: a run whose lease lapsed and was taken over stops, and never frees the
+// lease of the run that took over.
 import { events, inngest } from "@/inngest/client";
-import { db } from "@/lib/db";
 import type { CallsCheckpoint } from "@/lib/providers/types";
-import { acquireSyncLease, applyFailureLifecycle, pollPage, recheckProviderUsers, refetchMissingTranscripts, releaseSyncLease } from "@/lib/sync/engine";
+import {
+  acquireSyncLease,
+  applyFailureLifecycle,
+  pollPage,
+  recheckProviderUsers,
+  refetchMissingTranscripts,
+  releaseSyncLease,
+  resumeSyncLease,
+} from "@/lib/sync/engine";
 import { failureOf } from "@/lib/sync/failures";
 import { cancelOnDisconnect, providerCall, providerOf } from "./provider-step";
 
@@ -14,23 +24,31 @@ export const poll = inngest.createFunction(
     concurrency: [{ key: "event.data.integrationId", limit: 1 }],
     cancelOn: cancelOnDisconnect,
     onFailure: async ({ event, error, step }) => {
-      const { integrationId } = event.data.event.data;
+      const { integrationId, runId } = event.data.event.data;
       await step.run("release", async () => {
         const failure = failureOf(error);
-        const row = await db.integration.findUnique({ where: { id: integrationId }, select: { syncLockRunId: true } });
-        if (row?.syncLockRunId) await releaseSyncLease(integrationId, row.syncLockRunId, false, null, failure.message);
+        // This run's own lease only (compare-and-set on its run id), whoever holds the lock now.
+        if (runId) await releaseSyncLease(integrationId, runId, false, null, failure.message);
         await applyFailureLifecycle(integrationId, failure);
       });
     },
   },
   async ({ event, step }) => {
-    const { integrationId, generation, kind, userId } = event.data;
+    const { integrationId, generation, kind, userId, runId } = event.data;
+    if (!runId) {
+      // An event that names no run (sent before leases were taken by the sender): take one, then carry on as
+      // that run's own event, so that a failure knows which lease is its own.
+      const taken = await step.run("lease", async () => (await acquireSyncLease(integrationId, kind, userId ?? null))?.runId ?? null);
+      if (!taken) return { skipped: "another sync of this integration is running, or it is not connected" };
+      await step.sendEvent("continue-under-lease", events.syncRequested.create({ integrationId, generation, kind, userId: userId ?? null, runId: taken }));
+      return { runId: taken };
+    }
     const provider = await step.run("provider", () => providerOf(integrationId));
     const lease = await step.run("lease", async () => {
-      const l = await acquireSyncLease(integrationId, kind, userId ?? null);
+      const l = await resumeSyncLease(integrationId, runId);
       return l ? { runId: l.runId, from: l.from.toISOString(), to: l.to.toISOString() } : null;
     });
-    if (!lease) return { skipped: "another sync of this integration is running, or it is not connected" };
+    if (!lease) return { skipped: "this run no longer holds the sync lease" };
     const window = { from: new Date(lease.from), to: new Date(lease.to) };
     // Once a day: provider users added since the backfill who match a member become "Needs sync".
     await providerCall(step, "recheck-users", provider, () => recheckProviderUsers(integrationId, generation, lease.runId));

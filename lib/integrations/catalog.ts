@@ -22,6 +22,7 @@ export const STATUS_LABEL: Record<string, string> = {
   CONNECTED: "Connected",
   RECONNECT_REQUIRED: "Reconnect required",
   DISCONNECTED: "Disconnected",
+  PURGING: "Deleting synced data",
 };
 
 export const STATUS_TONE: Record<string, "gray" | "green" | "blue" | "amber" | "red"> = {
@@ -31,6 +32,7 @@ export const STATUS_TONE: Record<string, "gray" | "green" | "blue" | "amber" | "
   CONNECTED: "green",
   RECONNECT_REQUIRED: "red",
   DISCONNECTED: "gray",
+  PURGING: "amber",
 };
 
 export const WIZARD_STEPS = [
@@ -83,6 +85,8 @@ export function cardAction(
       ? { label: "Continue setup", target: "setup" }
       : { label: "Manage", target: "manage" };
   }
+  // Nothing connects while the synced calls are deleted; the Manage page shows the progress.
+  if (status === "PURGING") return { label: "Manage", target: "manage" };
   if (status === "SYNCING" && wizardStep !== "SYNC") return { label: "Manage", target: "manage" };
   if (status === "CONNECTING" || status === "SYNCING") return { label: "Continue setup", target: "setup" };
   return { label: "Connect", target: "setup" };

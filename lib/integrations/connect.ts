@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAudit, type AuditAction } from "@/lib/audit";
 import { db } from "@/lib/db";
-import { ConflictError, NotFoundError, ProviderError, ValidationError } from "@/lib/errors";
+import { ConflictError, NotFoundError, ProviderError, SyncAlreadyRunningError, ValidationError } from "@/lib/errors";
 import { appEvent, type SendEvents } from "@/lib/events";
 import { encryptString, decryptString } from "@/lib/crypto";
 import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
@@ -16,7 +16,7 @@ import { browserNonceMatches, hashBrowserNonce, newBrowserNonce, OAUTH_STATE_TTL
 import { logFailureDetail, newReference } from "@/lib/sync/failures";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
-import { disconnectIntegration, startRun } from "@/lib/sync/engine";
+import { acquireSyncLease, disconnectIntegration, failPurge, releaseSyncLease, startPurge } from "@/lib/sync/engine";
 import { transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
 
@@ -321,14 +321,27 @@ export async function backfillUser(actor: Actor, integration: IntegrationRef, in
   return { ok: true };
 }
 
+/**
+ * Sync now: takes the integration's sync lease for a new run here, compare-and-set, before anything is sent;
+ * of concurrent clicks one starts the run, the others get SyncAlreadyRunningError (409) and write nothing.
+ */
 export async function syncNow(actor: Actor, integration: IntegrationRef) {
   const integrationId = integration.id;
+  const name = providerSpec(integration.provider).displayName;
   if (integration.status !== "CONNECTED") {
-    throw new ConflictError(integration.status === "SYNCING" ? "A sync is already running." : "Connect the integration before syncing.");
+    if (integration.status === "SYNCING") throw new SyncAlreadyRunningError(name);
+    throw new ConflictError("Connect the integration before syncing.");
   }
-  const running = await db.integration.findFirst({ where: { id: integrationId, syncLockedUntil: { gt: new Date() } }, select: { id: true } });
-  if (running) throw new ConflictError("A sync is already running.");
-  await actor.send(appEvent("syncRequested", { integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId }));
+  const lease = await acquireSyncLease(integrationId, "MANUAL", actor.userId);
+  if (!lease) throw new SyncAlreadyRunningError(name);
+  try {
+    await actor.send(
+      appEvent("syncRequested", { integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId, runId: lease.runId }),
+    );
+  } catch (e) {
+    await releaseSyncLease(integrationId, lease.runId, false, null, "The sync could not be started. Try again.");
+    throw e;
+  }
   await audit(actor, "integration.sync_requested", `Started a sync of ${providerSpec(integration.provider).displayName}`, integrationId);
   return { ok: true };
 }
@@ -352,13 +365,19 @@ export const purgeConfirmSchema = z.object({ confirm: z.literal("DELETE", { mess
 export async function purge(actor: Actor, integration: IntegrationRef, input: unknown) {
   parseInput(purgeConfirmSchema, input);
   const integrationId = integration.id;
-  if (integration.status !== "DISCONNECTED" && integration.status !== "NOT_CONNECTED") {
+  if (integration.status !== "DISCONNECTED" && integration.status !== "NOT_CONNECTED" && integration.status !== "PURGING") {
     // Purging while syncing would race new calls in; stop syncing first.
     const generation = await disconnectIntegration(integrationId);
     await actor.send(appEvent("integrationDisconnected", { integrationId, generation }));
   }
-  const run = await startRun(integrationId, "PURGE", {}, actor.userId);
-  await actor.send(appEvent("purgeRequested", { integrationId, runId: run.id }));
+  // PURGING until the function ends (a second purge, connecting, reconnecting: refused meanwhile, 409).
+  const { runId, generation } = await startPurge(integrationId, actor.userId);
+  try {
+    await actor.send(appEvent("purgeRequested", { integrationId, runId, generation }));
+  } catch (e) {
+    await failPurge(integrationId, runId, "it could not be started");
+    throw e;
+  }
   await audit(actor, "integration.purged", `Deleted the calls synced from ${providerSpec(integration.provider).displayName}`, integrationId);
-  return { runId: run.id };
+  return { runId };
 }

@@ -10,7 +10,7 @@ import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
 import { FAILURES, type Failure } from "@/lib/sync/failures";
-import { POLL_INTERVAL_MS, transition, tryTransition } from "@/lib/sync/lifecycle";
+import { LIVE, POLL_INTERVAL_MS, transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, Provider, SyncRunKind } from "@/lib/generated/prisma/enums";
 
 export { POLL_INTERVAL_MS };
@@ -52,7 +52,7 @@ async function loadIntegration(integrationId: string) {
 
 export async function isCurrent(integrationId: string, generation: number): Promise<boolean> {
   const row = await db.integration.findUnique({ where: { id: integrationId }, select: { generation: true, status: true } });
-  return !!row && row.generation === generation && row.status !== "DISCONNECTED";
+  return !!row && row.generation === generation && (LIVE as readonly string[]).includes(row.status);
 }
 
 /** Counts one run's requests: plugged into the gate's onReport. */
@@ -245,7 +245,7 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
     checkpoint: (us.checkpoint as CallsCheckpoint | null) ?? null,
     priority: "backfill",
   });
-  const { kept, added, updated, transcripts } = await ingestPage(integration, client, page.calls, "backfill", `user:${us.id}`);
+  const { kept, added, updated, transcripts } = await ingestPage(integration, generation, client, page.calls, "backfill", `user:${us.id}`);
 
   if (!(await isCurrent(us.integrationId, generation))) return { done: true, cancelled: true, kept: kept.length };
   const done = page.checkpoint === null;
@@ -275,12 +275,14 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
 /** Upserts a page of calls, fetches transcripts of the kept ones that lack one, links deals. */
 async function ingestPage(
   integration: Awaited<ReturnType<typeof loadIntegration>>,
+  /** The connection the run works for: stamped on the calls it writes (a purge of it deletes them). */
+  generation: number,
   client: ProviderClient,
   calls: Parameters<typeof ingestCalls>[1],
   priority: RequestPriority,
   owner: string,
 ) {
-  const ctx = await loadIngestContext(integration.workspaceId, integration.id);
+  const ctx = await loadIngestContext(integration.workspaceId, integration.id, generation);
   const res = await ingestCalls(ctx, calls);
   const needTranscript = res.kept.filter((k) => k.transcriptStatus === "PENDING").map((k) => k.providerCallId);
   const transcripts = await fetchAndStoreTranscripts(integration, client, needTranscript, priority, owner);
@@ -407,20 +409,80 @@ export async function prepareUserRetry(userSyncId: string, integrationId: string
 // Polling ("every 2 hours" and "Sync now")
 // -------------------------------------------------------------------------------------------------
 
-/** Takes the integration's sync lease; null when another poll/manual sync holds it. */
+class LeaseHeld extends Error {}
+
+/**
+ * Takes the integration's sync lease for a new poll / manual sync run: the run row and the lease in one
+ * transaction, the lease a compare-and-set on a lock that is free or has lapsed (its holder stopped renewing
+ * it: that run is marked failed, and its next page finds the lease gone and stops). Null when another run
+ * holds it, or the integration is not connected; nothing is written then.
+ */
 export async function acquireSyncLease(integrationId: string, kind: "POLL" | "MANUAL", triggeredById: string | null, now = new Date()) {
   const integration = await loadIntegration(integrationId);
   if (integration.status !== "CONNECTED" && integration.status !== "SYNCING") return null;
   const from = new Date((integration.lastSuccessfulSyncAt ?? new Date(now.getTime() - POLL_INTERVAL_MS)).getTime() - POLL_OVERLAP_MS);
-  const run = await startRun(integrationId, kind, { from, to: now }, triggeredById);
-  const taken = await db.$executeRaw`
-    UPDATE "Integration" SET "syncLockedUntil" = ${new Date(now.getTime() + SYNC_LEASE_MS)}, "syncLockRunId" = ${run.id}, "lastSyncAt" = ${now}, "updatedAt" = now()
-    WHERE id = ${integrationId} AND ("syncLockedUntil" IS NULL OR "syncLockedUntil" < ${now})`;
-  if (taken !== 1) {
-    await db.syncRun.delete({ where: { id: run.id } });
+  try {
+    return await db.$transaction(async (tx) => {
+      // The row lock orders concurrent takers: the first wins, the others then see its lease.
+      const [row] = await tx.$queryRaw<Array<{ status: string; syncLockedUntil: Date | null; syncLockRunId: string | null }>>`
+        SELECT status::text AS status, "syncLockedUntil", "syncLockRunId" FROM "Integration" WHERE id = ${integrationId} FOR UPDATE`;
+      if (!row || (row.status !== "CONNECTED" && row.status !== "SYNCING")) throw new LeaseHeld();
+      if (row.syncLockedUntil && row.syncLockedUntil.getTime() >= now.getTime()) throw new LeaseHeld();
+      const run = await tx.syncRun.create({
+        data: { integrationId, kind, windowFrom: from, windowTo: now, triggeredById: triggeredById ?? null },
+        select: { id: true },
+      });
+      await tx.integration.update({
+        where: { id: integrationId },
+        data: { syncLockedUntil: new Date(now.getTime() + SYNC_LEASE_MS), syncLockRunId: run.id, lastSyncAt: now },
+      });
+      if (row.syncLockRunId) {
+        await tx.syncRun.updateMany({
+          where: { id: row.syncLockRunId, status: "RUNNING" },
+          data: { status: "FAILED", finishedAt: now, error: "Stopped: the provider stopped answering and a newer sync took over." },
+        });
+      }
+      return { runId: run.id, from, to: now };
+    });
+  } catch (e) {
+    if (e instanceof LeaseHeld) return null;
+    throw e;
+  }
+}
+
+/**
+ * Renews run `runId`'s lease, compare-and-set on its owner. False when the run no longer holds it (it lapsed
+ * and another run took over, or a disconnect cleared it): the run then writes nothing more.
+ */
+export async function renewSyncLease(integrationId: string, runId: string, now = new Date()): Promise<boolean> {
+  const renewed = await db.integration.updateMany({
+    where: { id: integrationId, syncLockRunId: runId },
+    data: { syncLockedUntil: new Date(now.getTime() + SYNC_LEASE_MS) },
+  });
+  return renewed.count === 1;
+}
+
+/** A run whose lease was taken before its event was sent (Sync now, the scheduler): its window, or null when it lost the lease. */
+export async function resumeSyncLease(integrationId: string, runId: string) {
+  if (!(await renewSyncLease(integrationId, runId))) {
+    await finishRun(runId, "CANCELLED", "Stopped: another sync of this integration took over, or it was disconnected.");
     return null;
   }
-  return { runId: run.id, from, to: now };
+  const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId }, select: { windowFrom: true, windowTo: true } });
+  return { runId, from: run.windowFrom!, to: run.windowTo! };
+}
+
+/**
+ * The scheduler's tick: takes the lease of every connected integration whose poll is due. One whose sync is
+ * still running (a hung provider included) keeps its lease, and nothing is started for it.
+ */
+export async function claimDuePolls(now = new Date()) {
+  const claimed: Array<{ integrationId: string; generation: number; runId: string }> = [];
+  for (const due of await dueIntegrations(now)) {
+    const lease = await acquireSyncLease(due.id, "POLL", null, now);
+    if (lease) claimed.push({ integrationId: due.id, generation: due.generation, runId: lease.runId });
+  }
+  return claimed;
 }
 
 export async function releaseSyncLease(integrationId: string, runId: string, ok: boolean, windowTo: Date | null, error?: string | null) {
@@ -440,13 +502,18 @@ export async function releaseSyncLease(integrationId: string, runId: string, ok:
 /** One company-wide page of the poll window. */
 export async function pollPage(integrationId: string, generation: number, runId: string, window: { from: Date; to: Date }, checkpoint: CallsCheckpoint | null) {
   if (!(await isCurrent(integrationId, generation))) return { done: true, cancelled: true, checkpoint: null };
+  // Only while this run holds the lease: one that lapsed (another run took over) stops here.
+  if (!(await renewSyncLease(integrationId, runId))) {
+    await finishRun(runId, "CANCELLED", "Stopped: another sync of this integration took over.");
+    return { done: true, cancelled: true, checkpoint: null };
+  }
   const integration = await loadIntegration(integrationId);
   const counter = runCounter();
   const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
   const page = await client.listCalls({ from: window.from, to: window.to, checkpoint, priority: "poll" });
-  const { added, updated, transcripts } = await ingestPage(integration, client, page.calls, "poll", `run:${runId}`);
+  const { added, updated, transcripts } = await ingestPage(integration, generation, client, page.calls, "poll", `run:${runId}`);
   await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
-  await db.integration.updateMany({ where: { id: integrationId, syncLockRunId: runId }, data: { syncLockedUntil: new Date(Date.now() + SYNC_LEASE_MS) } });
+  await renewSyncLease(integrationId, runId);
   return { done: page.checkpoint === null, cancelled: false, checkpoint: page.checkpoint };
 }
 
@@ -474,10 +541,10 @@ export async function refetchMissingTranscripts(integrationId: string, generatio
   return stored;
 }
 
-/** Integrations whose next automatic sync is due. */
+/** Integrations whose next automatic sync is due, and whose lease no running sync holds. */
 export async function dueIntegrations(now = new Date()) {
   return db.integration.findMany({
-    where: { status: "CONNECTED", nextSyncAt: { lte: now } },
+    where: { status: "CONNECTED", nextSyncAt: { lte: now }, OR: [{ syncLockedUntil: null }, { syncLockedUntil: { lt: now } }] },
     select: { id: true, generation: true },
   });
 }
@@ -499,12 +566,64 @@ export async function disconnectIntegration(integrationId: string) {
 
 const PURGE_BATCH = 500;
 
-/** Deletes one batch of the integration's calls (cascades to participants, sentences and links). */
-export async function purgeBatch(integrationId: string): Promise<number> {
-  const calls = await db.call.findMany({ where: { integrationId }, select: { id: true }, take: PURGE_BATCH });
-  if (calls.length === 0) return 0;
-  const ids = calls.map((c) => c.id);
-  await db.transcriptSentence.deleteMany({ where: { callId: { in: ids } } });
-  await db.call.deleteMany({ where: { id: { in: ids } } });
-  return ids.length;
+/**
+ * Starts a purge of a disconnected integration: PURGING (nothing connects until it has finished) and its run,
+ * in one transaction. Authorizations opened before are expired, so none of them connects meanwhile either.
+ * Returns the generation it deletes the calls of: that connection's and older ones, never a later one's.
+ */
+export async function startPurge(integrationId: string, triggeredById: string | null) {
+  return db.$transaction(async (tx) => {
+    const state = await transition(integrationId, { type: "purgeStarted" }, { client: tx });
+    const run = await tx.syncRun.create({ data: { integrationId, kind: "PURGE", triggeredById }, select: { id: true } });
+    await tx.oAuthState.updateMany({ where: { integrationId, usedAt: null }, data: { expiresAt: new Date() } });
+    return { runId: run.id, generation: state.generation };
+  });
+}
+
+/**
+ * Deletes one batch of the calls purge run `runId` is for: this integration's, last written by connection
+ * `generation` or an older one (cascades to participants, sentences and links), and counts them on the run in
+ * the same transaction (a retried step neither deletes uncounted nor counts twice). 0 when none is left, or
+ * when the run is over (its event delivered again).
+ */
+export async function purgeBatch(integrationId: string, generation: number, runId: string): Promise<number> {
+  return db.$transaction(
+    async (tx) => {
+      const [run] = await tx.$queryRaw<Array<{ status: string }>>`SELECT status::text AS status FROM "SyncRun" WHERE id = ${runId} FOR UPDATE`;
+      if (run?.status !== "RUNNING") return 0;
+      const rows = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM "Call" WHERE "integrationId" = ${integrationId} AND "syncGeneration" <= ${generation}
+        LIMIT ${PURGE_BATCH} FOR UPDATE`;
+      if (rows.length === 0) return 0;
+      const ids = rows.map((r) => r.id);
+      await tx.$executeRaw`DELETE FROM "TranscriptSentence" WHERE "callId" = ANY(${ids}::text[])`;
+      const deleted = await tx.$executeRaw`DELETE FROM "Call" WHERE id = ANY(${ids}::text[]) AND "syncGeneration" <= ${generation}`;
+      await tx.syncRun.update({ where: { id: runId }, data: { callsDeleted: { increment: deleted } } });
+      return deleted;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+/** The purge deleted the last batch: the run succeeded and the integration may connect again. */
+export async function finishPurge(integrationId: string, runId: string) {
+  await endPurge(integrationId, runId, "SUCCEEDED", null);
+}
+
+/** The purge function gave up: the integration may connect again, and says what is left to do. */
+export async function failPurge(integrationId: string, runId: string, reason: string) {
+  await endPurge(
+    integrationId,
+    runId,
+    "FAILED",
+    `Deleting the synced calls stopped before it finished (${reason}). Click Delete synced data to delete the rest.`,
+  );
+}
+
+async function endPurge(integrationId: string, runId: string, status: "SUCCEEDED" | "FAILED", message: string | null) {
+  await db.$transaction(async (tx) => {
+    // Only the run that is still open ends the purge (not its event delivered again, after another purge started).
+    const ended = await tx.syncRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { status, finishedAt: new Date(), error: message } });
+    if (ended.count === 1) await tryTransition(integrationId, { type: "purgeEnded", message }, { client: tx });
+  });
 }

@@ -11,6 +11,8 @@ export interface IngestContext {
   usersByEmail: Map<string, string>;
   /** Workspace users by provider user id (ProviderUser.workspaceUserId). */
   usersByProviderUserId: Map<string, string>;
+  /** The integration generation (connection) writing: stamped on every call (Call.syncGeneration). */
+  generation: number;
 }
 
 export interface IngestResult {
@@ -21,14 +23,17 @@ export interface IngestResult {
   skipped: number;
 }
 
-export async function loadIngestContext(workspaceId: string, integrationId: string): Promise<IngestContext> {
-  const [members, providerUsers] = await Promise.all([
+/** `generation`: the connection the run works for (the integration's current one when not given). */
+export async function loadIngestContext(workspaceId: string, integrationId: string, generation?: number): Promise<IngestContext> {
+  const [members, providerUsers, integration] = await Promise.all([
     db.membership.findMany({ where: { workspaceId }, select: { user: { select: { id: true, email: true } } } }),
     db.providerUser.findMany({ where: { integrationId, workspaceUserId: { not: null } }, select: { providerUserId: true, workspaceUserId: true } }),
+    generation === undefined ? db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { generation: true } }) : null,
   ]);
   return {
     workspaceId,
     integrationId,
+    generation: generation ?? integration!.generation,
     usersByEmail: new Map(members.map((m) => [m.user.email.toLowerCase(), m.user.id])),
     usersByProviderUserId: new Map(providerUsers.map((p) => [p.providerUserId, p.workspaceUserId!])),
   };
@@ -60,17 +65,19 @@ export async function ingestCalls(ctx: IngestContext, calls: CanonicalCall[]): P
       ${c.direction}::"CallDirection", ${c.platform}, ${c.language}, ${c.isPrivate}, ${c.providerUrl},
       ${c.summary}, ${json(c.keyPoints)}::jsonb, ${json(c.actionItems)}::jsonb, ${c.crm.system},
       ${c.crm.dealIds}::text[], ${c.crm.accountIds}::text[], ${c.recording.audioUrl}, ${c.recording.videoUrl},
-      ${c.recording.expiresAt}, ${c.transcriptStatus}::"TranscriptStatus", now(), now())`,
+      ${c.recording.expiresAt}, ${c.transcriptStatus}::"TranscriptStatus", ${ctx.generation}::int, now(), now())`,
   );
 
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string; providerCallId: string; transcriptStatus: string; inserted: boolean }>>`
       INSERT INTO "Call" (id, "workspaceId", "integrationId", provider, "providerCallId", title, "startedAt", "durationSec",
         direction, platform, language, "isPrivate", "providerUrl", summary, "keyPoints", "actionItems", "crmSystem",
-        "crmDealIds", "crmAccountIds", "audioUrl", "videoUrl", "recordingExpiresAt", "transcriptStatus", "createdAt", "updatedAt")
+        "crmDealIds", "crmAccountIds", "audioUrl", "videoUrl", "recordingExpiresAt", "transcriptStatus", "syncGeneration", "createdAt", "updatedAt")
       VALUES ${Prisma.join(values)}
       ON CONFLICT ("workspaceId", provider, "providerCallId") DO UPDATE SET
         "integrationId" = EXCLUDED."integrationId",
+        -- Never back to an older connection (a late page of a run that was stopped).
+        "syncGeneration" = GREATEST("Call"."syncGeneration", EXCLUDED."syncGeneration"),
         title = EXCLUDED.title, "startedAt" = EXCLUDED."startedAt", "durationSec" = EXCLUDED."durationSec",
         direction = EXCLUDED.direction, platform = EXCLUDED.platform, language = EXCLUDED.language,
         "isPrivate" = EXCLUDED."isPrivate", "providerUrl" = EXCLUDED."providerUrl",

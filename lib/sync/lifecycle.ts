@@ -23,6 +23,7 @@ export const INTEGRATION_STATUSES = [
   "CONNECTED",
   "RECONNECT_REQUIRED",
   "DISCONNECTED",
+  "PURGING",
 ] as const satisfies readonly IntegrationStatus[];
 export const WIZARD_STEPS = ["CONNECT", "AUTHORIZE", "BACKFILL", "SYNC", "COMPLETE"] as const satisfies readonly WizardStep[];
 
@@ -58,7 +59,11 @@ export type LifecycleEvent =
   /** An admin started the wizard again (beginReconnect); it asks for a new backfill period. */
   | { type: "reconnectStarted" }
   /** Everything stops (generation bump), credentials are forgotten; calls and links stay. */
-  | { type: "disconnected" };
+  | { type: "disconnected" }
+  /** A disconnected integration's calls start being deleted (purge): nothing connects until it has finished. */
+  | { type: "purgeStarted" }
+  /** The purge function deleted the last of them, or gave up (`message` says what is left to do). */
+  | { type: "purgeEnded"; message?: string | null };
 
 export type LifecycleEventType = LifecycleEvent["type"];
 type EventOf<T extends LifecycleEventType> = Extract<LifecycleEvent, { type: T }>;
@@ -81,10 +86,21 @@ interface Transition<E> {
   rules: readonly Rule<E>[];
   /** Shown when the event is not allowed in the row's state (callers may say it their own way). */
   illegal: string;
+  /** What to say instead in particular states (over STATE_REFUSALS and the caller's message). */
+  illegalIn?: Partial<Record<IntegrationStatus, string>>;
 }
 
-const ALL = INTEGRATION_STATUSES;
-const LIVE = ALL.filter((s) => s !== "DISCONNECTED");
+/** Shown for any refused event while a purge runs: connecting, reconnecting, backfilling. */
+export const PURGE_RUNNING_MESSAGE =
+  "The calls synced from this integration are being deleted. Connect it again when the deletion has finished; its progress shows on the Manage page.";
+
+/** What a refusal says in these states, whatever the event (unless its transition says otherwise). */
+const STATE_REFUSALS: Partial<Record<IntegrationStatus, string>> = { PURGING: PURGE_RUNNING_MESSAGE };
+
+/** Every status but PURGING: a purge is left alone until it has finished (nothing connects meanwhile). */
+const ALL = INTEGRATION_STATUSES.filter((s) => s !== "PURGING");
+/** Connected in some way: runs of this connection may still write. */
+export const LIVE = ALL.filter((s) => s !== "DISCONNECTED");
 
 export const TRANSITIONS: { [T in LifecycleEventType]: Transition<EventOf<T>> } = {
   authorizeStarted: {
@@ -193,6 +209,17 @@ export const TRANSITIONS: { [T in LifecycleEventType]: Transition<EventOf<T>> } 
       },
     ],
     illegal: "The integration cannot be disconnected now.",
+    illegalIn: { PURGING: "The integration is already disconnected; its synced calls are being deleted." },
+  },
+  purgeStarted: {
+    // Disconnected first (purge() applies `disconnected`), so no run of the old connection writes any more.
+    rules: [{ from: ["DISCONNECTED", "NOT_CONNECTED"], to: "PURGING", step: "CONNECT", effects: () => ({ statusMessage: null }) }],
+    illegal: "Disconnect the integration before deleting its synced calls.",
+    illegalIn: { PURGING: "The calls synced from this integration are already being deleted; its progress shows on the Manage page." },
+  },
+  purgeEnded: {
+    rules: [{ from: ["PURGING"], to: "DISCONNECTED", step: "CONNECT", effects: (e) => ({ statusMessage: e.message ?? null }) }],
+    illegal: "No deletion is running for this integration.",
   },
 };
 
@@ -234,5 +261,7 @@ export async function transition(
   const state = await tryTransition(integrationId, event, opts);
   if (state) return state;
   const row = await (opts.client ?? db).integration.findUnique({ where: { id: integrationId }, select: { status: true, wizardStep: true } });
-  throw new IllegalTransitionError(event.type, row?.status ?? null, row?.wizardStep ?? null, opts.message ?? TRANSITIONS[event.type].illegal);
+  const rule = TRANSITIONS[event.type] as Transition<LifecycleEvent>;
+  const inState = row ? (rule.illegalIn?.[row.status] ?? STATE_REFUSALS[row.status]) : undefined;
+  throw new IllegalTransitionError(event.type, row?.status ?? null, row?.wizardStep ?? null, inState ?? opts.message ?? rule.illegal);
 }

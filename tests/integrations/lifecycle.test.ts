@@ -7,6 +7,7 @@ import { ConflictError, IllegalTransitionError } from "@/lib/errors";
 import {
   INTEGRATION_STATUSES,
   POLL_INTERVAL_MS,
+  PURGE_RUNNING_MESSAGE,
   TRANSITIONS,
   transition,
   tryTransition,
@@ -77,13 +78,14 @@ const CASES: Record<LifecycleEventType, Case> = {
       CONNECTED: S("CONNECTED", "AUTHORIZE"),
       RECONNECT_REQUIRED: S("CONNECTING", "AUTHORIZE"),
       DISCONNECTED: S("CONNECTING", "AUTHORIZE"),
+      PURGING: X,
     },
     effects: () => ({ statusMessage: null }),
   },
   authorizeFailed: {
     event: () => ({ type: "authorizeFailed" }),
     step: "AUTHORIZE",
-    outcome: { NOT_CONNECTED: X, CONNECTING: S("NOT_CONNECTED", "CONNECT"), SYNCING: X, CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X },
+    outcome: { NOT_CONNECTED: X, CONNECTING: S("NOT_CONNECTED", "CONNECT"), SYNCING: X, CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X, PURGING: X },
     effects: () => ({}),
   },
   credentialsAccepted: {
@@ -103,6 +105,7 @@ const CASES: Record<LifecycleEventType, Case> = {
       CONNECTED: S("CONNECTING", "BACKFILL"),
       RECONNECT_REQUIRED: S("CONNECTING", "BACKFILL"),
       DISCONNECTED: S("CONNECTING", "BACKFILL"),
+      PURGING: X,
     },
     effects: () => ({
       credentialsEnc: "new-sealed",
@@ -126,6 +129,7 @@ const CASES: Record<LifecycleEventType, Case> = {
       CONNECTED: S("SYNCING", "SYNC"),
       RECONNECT_REQUIRED: S("SYNCING", "SYNC"),
       DISCONNECTED: X,
+      PURGING: X,
     },
     effects: () => ({ backfillPeriod: "DAYS_90" }),
   },
@@ -139,19 +143,20 @@ const CASES: Record<LifecycleEventType, Case> = {
       CONNECTED: S("SYNCING", "SYNC"),
       RECONNECT_REQUIRED: S("SYNCING", "SYNC"),
       DISCONNECTED: X,
+      PURGING: X,
     },
     effects: () => ({ backfillPeriod: "DAYS_60", backfillFrom: BEFORE, statusMessage: null, lastSuccessfulSyncAt: NOW }),
   },
   backfillFailedToStart: {
     event: () => ({ type: "backfillFailedToStart", message: "Gong did not respond in time (temporary error). Retry this user." }),
     step: "SYNC",
-    outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: S("CONNECTING", "BACKFILL"), CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X },
+    outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: S("CONNECTING", "BACKFILL"), CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X, PURGING: X },
     effects: () => ({ statusMessage: "The backfill could not start. Gong did not respond in time (temporary error). Retry this user." }),
   },
   backfillCompleted: {
     event: () => ({ type: "backfillCompleted", now: NOW }),
     step: "SYNC",
-    outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: S("CONNECTED", "COMPLETE"), CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X },
+    outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: S("CONNECTED", "COMPLETE"), CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X, PURGING: X },
     effects: () => ({ lastSyncAt: NOW, nextSyncAt: new Date(NOW.getTime() + POLL_INTERVAL_MS) }),
   },
   userRetryStarted: {
@@ -164,6 +169,7 @@ const CASES: Record<LifecycleEventType, Case> = {
       CONNECTED: S("SYNCING", "COMPLETE"),
       RECONNECT_REQUIRED: S("SYNCING", "COMPLETE"),
       DISCONNECTED: X,
+      PURGING: X,
     },
     effects: () => ({ statusMessage: null }),
   },
@@ -177,6 +183,7 @@ const CASES: Record<LifecycleEventType, Case> = {
       CONNECTED: S("RECONNECT_REQUIRED", "COMPLETE"),
       RECONNECT_REQUIRED: S("RECONNECT_REQUIRED", "COMPLETE"),
       DISCONNECTED: X,
+      PURGING: X,
     },
     effects: () => ({ statusMessage: "Gong access was revoked or has expired. Reconnect the integration to resume syncing.", nextSyncAt: null }),
   },
@@ -190,6 +197,7 @@ const CASES: Record<LifecycleEventType, Case> = {
       CONNECTED: S("CONNECTED", "CONNECT"),
       RECONNECT_REQUIRED: S("RECONNECT_REQUIRED", "CONNECT"),
       DISCONNECTED: S("DISCONNECTED", "CONNECT"),
+      PURGING: X,
     },
     effects: () => ({}),
   },
@@ -203,6 +211,7 @@ const CASES: Record<LifecycleEventType, Case> = {
       CONNECTED: S("DISCONNECTED", "CONNECT"),
       RECONNECT_REQUIRED: S("DISCONNECTED", "CONNECT"),
       DISCONNECTED: S("DISCONNECTED", "CONNECT"),
+      PURGING: X,
     },
     effects: () => ({
       generation: 6,
@@ -214,6 +223,26 @@ const CASES: Record<LifecycleEventType, Case> = {
       syncLockRunId: null,
       statusMessage: null,
     }),
+  },
+  purgeStarted: {
+    event: () => ({ type: "purgeStarted" }),
+    step: "CONNECT",
+    outcome: {
+      NOT_CONNECTED: S("PURGING", "CONNECT"),
+      CONNECTING: X,
+      SYNCING: X,
+      CONNECTED: X,
+      RECONNECT_REQUIRED: X,
+      DISCONNECTED: S("PURGING", "CONNECT"),
+      PURGING: X,
+    },
+    effects: () => ({ statusMessage: null }),
+  },
+  purgeEnded: {
+    event: () => ({ type: "purgeEnded", message: "Deleting stopped before it finished. Delete the synced data again." }),
+    step: "CONNECT",
+    outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: X, CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X, PURGING: S("DISCONNECTED", "CONNECT") },
+    effects: () => ({ statusMessage: "Deleting stopped before it finished. Delete the synced data again." }),
   },
 };
 
@@ -229,7 +258,9 @@ describe.each(Object.entries(CASES) as [LifecycleEventType, Case][])("%s", (type
       const error = await transition(before.id, c.event(), { now: NOW }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(IllegalTransitionError);
       expect(error).toBeInstanceOf(ConflictError);
-      expect(error).toMatchObject({ code: "CONFLICT", event: type, fromStatus: status, fromStep: c.step, message: TRANSITIONS[type].illegal });
+      // While a purge runs, every refusal says so (or what the event's own table row says for that state).
+      const message = TRANSITIONS[type].illegalIn?.[status] ?? (status === "PURGING" ? PURGE_RUNNING_MESSAGE : TRANSITIONS[type].illegal);
+      expect(error).toMatchObject({ code: "CONFLICT", event: type, fromStatus: status, fromStep: c.step, message });
       expect(await tryTransition(before.id, c.event(), { now: NOW })).toBeNull();
       expect(await db.integration.findUniqueOrThrow({ where: { id: before.id } })).toEqual(before);
       return;
