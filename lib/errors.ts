@@ -82,9 +82,19 @@ export class CryptoError extends DomainError {
  * Provider errors, classified so the sync engine can decide without looking at providers:
  * RATE_LIMITED (wait retryAfterMs), AUTH_REVOKED (stop, reconnect required), NOT_FOUND, TRANSIENT
  * (retry with backoff), INVALID_RESPONSE (payload did not match the schema; names the field),
- * INVALID_CREDENTIALS (Clari key/secret rejected on connect), CONFIG (missing client id etc.).
+ * INVALID_CREDENTIALS (Clari key/secret rejected on connect), CONFIG (missing client id etc.),
+ * CREDENTIALS_UNREADABLE (the stored credentials do not decrypt: wrong key, altered, copied from another
+ * row; raised by the credential store before any request is made).
  */
-export type ProviderErrorKind = "RATE_LIMITED" | "AUTH_REVOKED" | "NOT_FOUND" | "TRANSIENT" | "INVALID_RESPONSE" | "INVALID_CREDENTIALS" | "CONFIG";
+export type ProviderErrorKind =
+  | "RATE_LIMITED"
+  | "AUTH_REVOKED"
+  | "NOT_FOUND"
+  | "TRANSIENT"
+  | "INVALID_RESPONSE"
+  | "INVALID_CREDENTIALS"
+  | "CONFIG"
+  | "CREDENTIALS_UNREADABLE";
 
 export class ProviderError extends DomainError {
   readonly kind: ProviderErrorKind;

@@ -3,6 +3,7 @@ import { events, inngest } from "@/inngest/client";
 import { db } from "@/lib/db";
 import type { CallsCheckpoint } from "@/lib/providers/types";
 import { acquireSyncLease, applyFailureLifecycle, pollPage, recheckProviderUsers, refetchMissingTranscripts, releaseSyncLease } from "@/lib/sync/engine";
+import { credentialsReadable } from "@/lib/sync/credential-check";
 import { failureOf } from "@/lib/sync/failures";
 import { cancelOnDisconnect, providerCall, providerOf } from "./provider-step";
 
@@ -26,6 +27,8 @@ export const poll = inngest.createFunction(
   async ({ event, step }) => {
     const { integrationId, generation, kind, userId } = event.data;
     const provider = await step.run("provider", () => providerOf(integrationId));
+    // Stored credentials that do not decrypt: no run, no request; the integration asks for a reconnect.
+    if (!(await step.run("credentials", () => credentialsReadable(integrationId)))) return { skipped: "credentials unreadable: reconnect required" };
     const lease = await step.run("lease", async () => {
       const l = await acquireSyncLease(integrationId, kind, userId ?? null);
       return l ? { runId: l.runId, from: l.from.toISOString(), to: l.to.toISOString() } : null;

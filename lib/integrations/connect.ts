@@ -8,13 +8,15 @@ import { recordAudit, type AuditAction } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError, ProviderError, ValidationError } from "@/lib/errors";
 import { appEvent, type SendEvents } from "@/lib/events";
-import { encryptString, decryptString } from "@/lib/crypto";
+import { openSecret, sealSecret } from "@/lib/secrets";
 import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
 import { providerSpec } from "@/lib/providers/registry";
 import { connectClient } from "@/lib/sync/clients";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
+import { credentialsReadable } from "@/lib/sync/credential-check";
 import { disconnectIntegration, startRun } from "@/lib/sync/engine";
+import { FAILURES } from "@/lib/sync/failures";
 import { transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
 
@@ -74,7 +76,7 @@ export async function startOAuth(actor: Actor, provider: Provider) {
         state,
         integrationId: integration.id,
         userId: actor.userId,
-        codeVerifier: codeVerifier && encryptString(codeVerifier),
+        codeVerifier: codeVerifier && sealSecret("oauthState.codeVerifier", state, codeVerifier),
         expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS),
       },
     });
@@ -131,11 +133,11 @@ export async function completeOAuth(
   if (error) return finish(error === "access_denied" ? "denied" : "cancelled");
   if (!code) return finish("cancelled");
   try {
-    const codeVerifier = row.codeVerifier ? decryptString(row.codeVerifier) : null;
+    const codeVerifier = row.codeVerifier ? openSecret("oauthState.codeVerifier", row.state, row.codeVerifier) : null;
     const result = await connectClient(row.integration.provider).exchangeCode({ code, codeVerifier });
     await transition(row.integrationId, {
       type: "credentialsAccepted",
-      credentialsEnc: sealCredentials(result.credentials),
+      credentialsEnc: sealCredentials(row.integrationId, result.credentials),
       apiBaseUrl: result.apiBaseUrl,
       tokenExpiresAt: result.tokenExpiresAt,
       accountName: providerSpec(row.integration.provider).accountLabel({ apiBaseUrl: result.apiBaseUrl }),
@@ -211,7 +213,7 @@ export async function connectWithApiKey(actor: Actor, provider: Provider, input:
   const integration = await integrationFor(actor.workspaceId, provider);
   await transition(integration.id, {
     type: "credentialsAccepted",
-    credentialsEnc: sealCredentials(credentials),
+    credentialsEnc: sealCredentials(integration.id, credentials),
     accountName: providerSpec(provider).accountLabel({ apiBaseUrl: null, apiKey }),
     connectedById: actor.userId,
   });
@@ -301,8 +303,16 @@ export async function backfillUser(actor: Actor, integration: IntegrationRef, in
 export async function syncNow(actor: Actor, integration: IntegrationRef) {
   const integrationId = integration.id;
   if (integration.status !== "CONNECTED") {
-    throw new ConflictError(integration.status === "SYNCING" ? "A sync is already running." : "Connect the integration before syncing.");
+    throw new ConflictError(
+      integration.status === "SYNCING"
+        ? "A sync is already running."
+        : integration.status === "RECONNECT_REQUIRED"
+          ? "Reconnect the integration before syncing."
+          : "Connect the integration before syncing.",
+    );
   }
+  // Stored credentials that do not decrypt: nothing starts (and the integration asks for a reconnect).
+  if (!(await credentialsReadable(integrationId))) throw new ConflictError(FAILURES.CREDENTIALS_UNREADABLE.message(providerSpec(integration.provider).displayName));
   const running = await db.integration.findFirst({ where: { id: integrationId, syncLockedUntil: { gt: new Date() } }, select: { id: true } });
   if (running) throw new ConflictError("A sync is already running.");
   await actor.send(appEvent("syncRequested", { integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId }));
