@@ -98,7 +98,10 @@ export type Keyring = { currentId: string; keys: ReadonlyMap<string, Buffer> };
 /** The keyring the settings describe, or "<VARIABLE>: <what is wrong>". */
 function keyringOf(e: { ENCRYPTION_KEY?: string; ENCRYPTION_KEYS?: string; ENCRYPTION_KEY_ID?: string }): Keyring | string {
   const keys = new Map<string, Buffer>();
-  for (const entry of (e.ENCRYPTION_KEYS ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (e.ENCRYPTION_KEYS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = entry.indexOf(":");
     const kid = at > 0 ? entry.slice(0, at) : "";
     const key = entry.slice(at + 1);
@@ -112,7 +115,8 @@ function keyringOf(e: { ENCRYPTION_KEY?: string; ENCRYPTION_KEYS?: string; ENCRY
   let derived: string | null = null;
   if (e.ENCRYPTION_KEY) {
     derived = keyIdOf(e.ENCRYPTION_KEY);
-    if (keys.has(derived) && !keys.get(derived)!.equals(Buffer.from(e.ENCRYPTION_KEY, "base64"))) return `ENCRYPTION_KEYS: key id "${derived}" is ENCRYPTION_KEY's`;
+    if (keys.has(derived) && !keys.get(derived)!.equals(Buffer.from(e.ENCRYPTION_KEY, "base64")))
+      return `ENCRYPTION_KEYS: key id "${derived}" is ENCRYPTION_KEY's`;
     keys.set(derived, Buffer.from(e.ENCRYPTION_KEY, "base64"));
   }
   if (keys.size === 0) return "ENCRYPTION_KEY: required (32 bytes, base64), or ENCRYPTION_KEYS with ENCRYPTION_KEY_ID";
@@ -145,7 +149,9 @@ function load(): Env {
   if (parsed.NODE_ENV === "production" && !building) {
     const problems = placeholderSecretProblems(parsed);
     if (problems.length) {
-      throw new Error(`Refusing to start in production with placeholder secrets:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee the configuration table in README.md.`);
+      throw new Error(
+        `Refusing to start in production with placeholder secrets:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee the configuration table in README.md.`,
+      );
     }
   }
   return parsed;

@@ -87,14 +87,7 @@ export class CryptoError extends DomainError {
  * row; raised by the credential store before any request is made).
  */
 export type ProviderErrorKind =
-  | "RATE_LIMITED"
-  | "AUTH_REVOKED"
-  | "NOT_FOUND"
-  | "TRANSIENT"
-  | "INVALID_RESPONSE"
-  | "INVALID_CREDENTIALS"
-  | "CONFIG"
-  | "CREDENTIALS_UNREADABLE";
+  "RATE_LIMITED" | "AUTH_REVOKED" | "NOT_FOUND" | "TRANSIENT" | "INVALID_RESPONSE" | "INVALID_CREDENTIALS" | "CONFIG" | "CREDENTIALS_UNREADABLE";
 
 export class ProviderError extends DomainError {
   readonly kind: ProviderErrorKind;

@@ -74,7 +74,6 @@ const prismaAdapter = PrismaAdapter(db);
  */
 const adapter = {
   ...prismaAdapter,
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   linkAccount: ({ access_token, refresh_token, id_token, ...account }: Parameters<NonNullable<typeof prismaAdapter.linkAccount>>[0]) =>
     prismaAdapter.linkAccount!(account),
 };

@@ -312,7 +312,8 @@ export async function syncNow(actor: Actor, integration: IntegrationRef) {
     );
   }
   // Stored credentials that do not decrypt: nothing starts (and the integration asks for a reconnect).
-  if (!(await credentialsReadable(integrationId))) throw new ConflictError(FAILURES.CREDENTIALS_UNREADABLE.message(providerSpec(integration.provider).displayName));
+  if (!(await credentialsReadable(integrationId)))
+    throw new ConflictError(FAILURES.CREDENTIALS_UNREADABLE.message(providerSpec(integration.provider).displayName));
   const running = await db.integration.findFirst({ where: { id: integrationId, syncLockedUntil: { gt: new Date() } }, select: { id: true } });
   if (running) throw new ConflictError("A sync is already running.");
   await actor.send(appEvent("syncRequested", { integrationId, generation: integration.generation, kind: "MANUAL", userId: actor.userId }));

@@ -45,9 +45,9 @@ describe("placeholder secrets in production", () => {
   });
 
   it("refuses the test suite's own secrets in production", async () => {
-    await expect(
-      loadEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0000", ENCRYPTION_KEY: GOOD_KEY }),
-    ).rejects.toThrow(/NEXTAUTH_SECRET/);
+    await expect(loadEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0000", ENCRYPTION_KEY: GOOD_KEY })).rejects.toThrow(
+      /NEXTAUTH_SECRET/,
+    );
   });
 
   it("starts with real secrets in production, and with placeholders during `next build` and outside production", async () => {

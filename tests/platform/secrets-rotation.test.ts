@@ -59,17 +59,19 @@ function legacyV1(plaintext: string, keyB64: string) {
 }
 
 describe("secrets:rotate", () => {
-
   it("re-encrypts every secret of every kind with the current key, batch by batch; a second run changes nothing; the old key is then removable", async () => {
     // Written by today's code (v1, no key id) and by the old key under the new format.
-    let { crypto, secrets, db } = await withKeys({ ENCRYPTION_KEY: OLD });
+    let { secrets, db } = await withKeys({ ENCRYPTION_KEY: OLD });
     const { workspace, admin } = await createWorkspace("Rotate");
     const creds = { kind: "apiKey", apiKey: `key-${uid()}`, apiSecret: `secret-${uid()}` };
     const clari = await db.integration.create({ data: { workspaceId: workspace.id, provider: "CLARI", status: "CONNECTED" } });
     await db.integration.update({ where: { id: clari.id }, data: { credentialsEnc: legacyV1(JSON.stringify(creds), OLD) } });
     const gong = await db.integration.create({ data: { workspaceId: workspace.id, provider: "GONG", status: "CONNECTED" } });
     const gongCreds = { kind: "oauth", accessToken: `at-${uid()}`, refreshToken: `rt-${uid()}` };
-    await db.integration.update({ where: { id: gong.id }, data: { credentialsEnc: secrets.sealSecret("integration.credentials", gong.id, JSON.stringify(gongCreds)) } });
+    await db.integration.update({
+      where: { id: gong.id },
+      data: { credentialsEnc: secrets.sealSecret("integration.credentials", gong.id, JSON.stringify(gongCreds)) },
+    });
     const state = randomBytes(16).toString("base64url");
     await db.oAuthState.create({
       data: {
@@ -83,16 +85,24 @@ describe("secrets:rotate", () => {
     const invitations = [];
     for (let i = 0; i < 5; i++) {
       const inv = await db.invitation.create({
-        data: { workspaceId: workspace.id, email: `rot-${i}-${uid()}@test.local`, role: "MEMBER", tokenHash: `h-${uid()}-${i}`, invitedById: admin.id, expiresAt: new Date(Date.now() + 86_400_000) },
+        data: {
+          workspaceId: workspace.id,
+          email: `rot-${i}-${uid()}@test.local`,
+          role: "MEMBER",
+          tokenHash: `h-${uid()}-${i}`,
+          invitedById: admin.id,
+          expiresAt: new Date(Date.now() + 86_400_000),
+        },
       });
       await db.invitation.update({ where: { id: inv.id }, data: { tokenCiphertext: secrets.sealSecret("invitation.token", inv.id, `token-${i}`) } });
       invitations.push(inv.id);
     }
     const ours = { integrations: [clari.id, gong.id], states: [state], invitations };
-    void crypto;
 
     // Rotation config: new current key, old key kept for reading.
-    ({ crypto, secrets, db } = await withKeys({ ENCRYPTION_KEY: OLD, ENCRYPTION_KEYS: `k2:${NEW}`, ENCRYPTION_KEY_ID: "k2" }));
+    const during = await withKeys({ ENCRYPTION_KEY: OLD, ENCRYPTION_KEYS: `k2:${NEW}`, ENCRYPTION_KEY_ID: "k2" });
+    ({ secrets, db } = during);
+    const crypto = during.crypto;
     const staleBefore = await secrets.countStaleSecrets();
     expect(staleBefore.total).toBe(8);
     const batches: number[] = [];
@@ -117,7 +127,8 @@ describe("secrets:rotate", () => {
     expect(again.current).toBe(8);
 
     // The old key removed: every secret still opens, bound to its row.
-    ({ crypto, secrets, db } = await withKeys({ ENCRYPTION_KEYS: `k2:${NEW}`, ENCRYPTION_KEY_ID: "k2" }));
+    ({ secrets, db } = await withKeys({ ENCRYPTION_KEYS: `k2:${NEW}`, ENCRYPTION_KEY_ID: "k2" }));
+    expect(crypto.currentKeyId()).toBe("k2");
     const c = await db.integration.findUniqueOrThrow({ where: { id: clari.id } });
     expect(JSON.parse(secrets.openSecret("integration.credentials", clari.id, c.credentialsEnc!))).toEqual(creds);
     const g = await db.integration.findUniqueOrThrow({ where: { id: gong.id } });

@@ -26,11 +26,7 @@ async function stats() {
 
 async function connected(integrationId: string) {
   await connect.chooseBackfill(h.actor, await h.integration(integrationId), "SKIP");
-  await eventually(
-    "backfill done",
-    async () => (await h.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status === "CONNECTED",
-    60_000,
-  );
+  await eventually("backfill done", async () => (await h.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status === "CONNECTED", 60_000);
 }
 
 /** Flips characters inside the ciphertext part: still well-formed, no longer authentic. */
