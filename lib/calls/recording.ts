@@ -35,7 +35,8 @@ export async function refreshRecording(
     recording = await client.fetchRecording(call.providerCallId);
   } catch (error) {
     if (error instanceof ProviderError) {
-      if (error.kind === "AUTH_REVOKED") {
+      // Revoked, or the stored credentials no longer decrypt: either way only a reconnect helps.
+      if (error.kind === "AUTH_REVOKED" || error.kind === "CREDENTIALS_UNREADABLE") {
         throw new ConflictError(`${name} no longer accepts this workspace's connection. Ask an admin to reconnect ${name}, or open the call in ${name}.`);
       }
       if (error.kind === "NOT_FOUND") throw new ConflictError(`${name} has no recording for this call.`);
