@@ -37,11 +37,17 @@ export function runtimeKey(): string {
   return process.env.INNGEST_APP_KEY || (JSON.parse(fs.readFileSync(file, "utf8")) as { INNGEST_APP_KEY: string }).INNGEST_APP_KEY;
 }
 
-/** lib/crypto.ts's envelope ("v1.<iv>.<tag>.<ciphertext>", AES-256-GCM), opened independently of the app. */
-export function decryptEnvelope(envelope: string): unknown {
-  const [version, iv, tag, ciphertext] = envelope.split(".");
-  expect(version).toBe("v1");
+/**
+ * lib/crypto.ts's envelope, opened independently of the app: "v2.<key id>.<iv>.<tag>.<ciphertext>"
+ * (AES-256-GCM; additional data binds it to the field and the row's id, lib/secrets.ts), or the older
+ * "v1.<iv>.<tag>.<ciphertext>" (no key id, no binding).
+ */
+export function decryptEnvelope(envelope: string, rowId: string, purpose = "integration.credentials"): unknown {
+  const parts = envelope.split(".");
+  expect(["v1", "v2"]).toContain(parts[0]);
+  const [iv, tag, ciphertext] = parts[0] === "v2" ? parts.slice(2) : parts.slice(1);
   const decipher = createDecipheriv("aes-256-gcm", Buffer.from(appSecrets().ENCRYPTION_KEY, "base64"), Buffer.from(iv!, "base64url"));
+  if (parts[0] === "v2") decipher.setAAD(Buffer.from(JSON.stringify(["callsync", "v2", parts[1], purpose, rowId]), "utf8"));
   decipher.setAuthTag(Buffer.from(tag!, "base64url"));
   return JSON.parse(Buffer.concat([decipher.update(Buffer.from(ciphertext!, "base64url")), decipher.final()]).toString("utf8"));
 }

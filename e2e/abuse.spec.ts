@@ -94,7 +94,7 @@ test.beforeAll(async () => {
   const clari = (await integrationRow(db, A.workspaceId, "CLARI"))!;
   aInt.gong = String(gong.id);
   aInt.clari = String(clari.id);
-  const gongCreds = decryptEnvelope(String(gong.credentialsEnc)) as { accessToken: string; refreshToken: string };
+  const gongCreds = decryptEnvelope(String(gong.credentialsEnc), String(gong.id)) as { accessToken: string; refreshToken: string };
   secrets.push(
     { label: "Gong access token (A)", value: gongCreds.accessToken },
     { label: "Gong refresh token (A)", value: gongCreds.refreshToken },
@@ -913,12 +913,13 @@ test.describe("secrets", () => {
   test("[secrets] Gong tokens: the raw Integration row holds none in any column; credentialsEnc decrypts to tokens the provider accepts", async () => {
     const { rows } = await db.query(`SELECT * FROM "Integration" WHERE id = $1`, [aInt.gong]);
     const row = rows[0] as Record<string, unknown>;
-    const creds = decryptEnvelope(String(row.credentialsEnc)) as { kind: string; accessToken: string; refreshToken: string };
+    const creds = decryptEnvelope(String(row.credentialsEnc), String(row.id)) as { kind: string; accessToken: string; refreshToken: string };
     expect(creds.kind).toBe("oauth");
     for (const [col, value] of Object.entries(row)) {
       for (const t of [creds.accessToken, creds.refreshToken]) expect(String(value).includes(t), `column ${col}`).toBe(false);
     }
-    expect(String(row.credentialsEnc)).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    // v2.<key id>.<iv>.<tag>.<ciphertext> (lib/crypto.ts), bound to this row.
+    expect(String(row.credentialsEnc)).toMatch(/^v2\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
     // The decrypted token is the real one: the provider (simulator) accepts it.
     const res = await fetch(`${row.apiBaseUrl}/v2/users`, { headers: { authorization: `Bearer ${creds.accessToken}` } });
     expect(res.status).toBe(200);
@@ -930,7 +931,7 @@ test.describe("secrets", () => {
     for (const [col, value] of Object.entries(row)) {
       for (const s of ["sim-clari-key", "sim-clari-secret"]) expect(String(value).includes(s), `column ${col}`).toBe(false);
     }
-    expect(decryptEnvelope(String(row.credentialsEnc))).toEqual({ kind: "apiKey", apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" });
+    expect(decryptEnvelope(String(row.credentialsEnc), String(row.id))).toEqual({ kind: "apiKey", apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" });
   });
 
   test("[secrets] no table of the database holds a provider token or API secret in plain text", async () => {
@@ -1019,7 +1020,8 @@ test.describe("secrets", () => {
     const res = await as.adminB.get(pathOf(await consent(authorizationUrl)));
     const body = await res.text();
     expect(body).toContain("Authorization complete");
-    const creds = decryptEnvelope(String((await integrationRow(db, B.workspaceId, "GONG"))!.credentialsEnc)) as { accessToken: string; refreshToken: string };
+    const bGong = (await integrationRow(db, B.workspaceId, "GONG"))!;
+    const creds = decryptEnvelope(String(bGong.credentialsEnc), String(bGong.id)) as { accessToken: string; refreshToken: string };
     secrets.push({ label: "Gong access token (B)", value: creds.accessToken }, { label: "Gong refresh token (B)", value: creds.refreshToken });
     expectNoSecrets(body, "callback page");
     expectNoSecrets(JSON.stringify(res.headersArray()), "callback headers");

@@ -1,5 +1,7 @@
 // The one place that reads process.env for the app. Validated once, at start-up.
+import { createHash } from "node:crypto";
 import { z } from "zod";
+import { BUILD_PLACEHOLDER_KEY, BUILD_PLACEHOLDER_SECRET, placeholderSecretProblems } from "@/lib/env-placeholders";
 import { PROVIDER_LIST, type ProviderEnvNames } from "@/lib/providers/registry";
 import { parseHostList } from "@/lib/providers/trusted-host";
 
@@ -24,8 +26,13 @@ const schema = z
     // Public URL of the app (OAuth redirect URIs, links in logs).
     APP_URL: z.string().url().default("http://localhost:3000"),
     NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
-    // 32 bytes, base64: the key that encrypts provider tokens and API secrets at rest.
-    ENCRYPTION_KEY: z.string().refine((v) => Buffer.from(v, "base64").length === 32, "ENCRYPTION_KEY must be 32 bytes, base64-encoded"),
+    // 32 bytes, base64: a key that encrypts provider tokens and API secrets at rest (lib/crypto.ts). Its key
+    // id is derived from it (keyIdOf). For a rotation, ENCRYPTION_KEYS names further keys
+    // ("kid:base64,kid:base64") and ENCRYPTION_KEY_ID the one new values are encrypted with; every
+    // configured key still decrypts (npm run secrets:rotate re-encrypts everything with the current one).
+    ENCRYPTION_KEY: optional.refine((v) => v === undefined || isKey(v), "ENCRYPTION_KEY must be 32 bytes, base64-encoded"),
+    ENCRYPTION_KEYS: optional,
+    ENCRYPTION_KEY_ID: optional,
     GOOGLE_CLIENT_ID: optional,
     GOOGLE_CLIENT_SECRET: optional,
     // Outgoing email (invitations, password resets): an SMTP URL such as smtps://user:pass@smtp.example.com:465.
@@ -85,6 +92,8 @@ const schema = z
     NEXT_PHASE: optional,
   })
   .superRefine((e, ctx) => {
+    const ring = keyringOf(e);
+    if (typeof ring === "string") ctx.addIssue({ code: "custom", path: [ring.split(":")[0]!], message: ring.slice(ring.indexOf(":") + 2) });
     if (e.NODE_ENV !== "production" || e.NEXT_PHASE === "phase-production-build") return;
     const devMode = Boolean(e.INNGEST_DEV && e.INNGEST_DEV !== "0");
     if (devMode && !e.INNGEST_APP_KEY) {
@@ -107,17 +116,75 @@ const schema = z
 
 export type Env = z.infer<typeof schema>;
 
+function isKey(base64: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(base64) && Buffer.from(base64, "base64").length === 32;
+}
+
+/** The id of a key given as ENCRYPTION_KEY (a hash of it: stable, and reveals nothing usable). */
+export function keyIdOf(base64: string): string {
+  return createHash("sha256").update("callsync/encryption-key-id/").update(Buffer.from(base64, "base64")).digest("base64url").slice(0, 10);
+}
+
+export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** The keys lib/crypto.ts decrypts with, and the one it encrypts with. */
+export type Keyring = { currentId: string; keys: ReadonlyMap<string, Buffer> };
+
+/** The keyring the settings describe, or "<VARIABLE>: <what is wrong>". */
+function keyringOf(e: { ENCRYPTION_KEY?: string; ENCRYPTION_KEYS?: string; ENCRYPTION_KEY_ID?: string }): Keyring | string {
+  const keys = new Map<string, Buffer>();
+  for (const entry of (e.ENCRYPTION_KEYS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const at = entry.indexOf(":");
+    const kid = at > 0 ? entry.slice(0, at) : "";
+    const key = entry.slice(at + 1);
+    if (!KEY_ID_PATTERN.test(kid) || !isKey(key)) {
+      return "ENCRYPTION_KEYS: must be a comma-separated list of <key id>:<32 bytes, base64> (key ids: letters, digits, - and _)";
+    }
+    if (keys.has(kid)) return `ENCRYPTION_KEYS: key id "${kid}" appears twice`;
+    keys.set(kid, Buffer.from(key, "base64"));
+  }
+  const named = [...keys.keys()];
+  let derived: string | null = null;
+  if (e.ENCRYPTION_KEY) {
+    derived = keyIdOf(e.ENCRYPTION_KEY);
+    if (keys.has(derived) && !keys.get(derived)!.equals(Buffer.from(e.ENCRYPTION_KEY, "base64")))
+      return `ENCRYPTION_KEYS: key id "${derived}" is ENCRYPTION_KEY's`;
+    keys.set(derived, Buffer.from(e.ENCRYPTION_KEY, "base64"));
+  }
+  if (keys.size === 0) return "ENCRYPTION_KEY: required (32 bytes, base64), or ENCRYPTION_KEYS with ENCRYPTION_KEY_ID";
+  const currentId = e.ENCRYPTION_KEY_ID ?? (keys.size === 1 ? [...keys.keys()][0]! : null);
+  if (!currentId) return `ENCRYPTION_KEY_ID: required when several keys are configured (one of ${[...named, ...(derived ? [derived] : [])].join(", ")})`;
+  if (!keys.has(currentId)) return `ENCRYPTION_KEY_ID: "${currentId}" is not one of the configured keys (${[...keys.keys()].join(", ")})`;
+  return { currentId, keys };
+}
+
 function load(): Env {
   // `next build` evaluates modules without the runtime environment; real validation happens at start.
-  if (process.env.NEXT_PHASE === "phase-production-build" || process.env.SKIP_ENV_VALIDATION === "1") {
-    return schema.parse({
+  const building = process.env.NEXT_PHASE === "phase-production-build";
+  let parsed;
+  if (building || process.env.SKIP_ENV_VALIDATION === "1") {
+    parsed = schema.parse({
       ...process.env,
       DATABASE_URL: process.env.DATABASE_URL || "postgresql://build@localhost:5432/build",
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || "build-time-placeholder-secret-000000000",
-      ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || Buffer.alloc(32).toString("base64"),
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || BUILD_PLACEHOLDER_SECRET,
+      ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || (process.env.ENCRYPTION_KEYS ? undefined : BUILD_PLACEHOLDER_KEY),
     });
+  } else {
+    parsed = validateEnv(process.env);
   }
-  return validateEnv(process.env);
+  // A production server never runs with a placeholder or development secret, whatever SKIP_ENV_VALIDATION says.
+  if (parsed.NODE_ENV === "production" && !building) {
+    const problems = placeholderSecretProblems(parsed);
+    if (problems.length) {
+      throw new Error(
+        `Refusing to start in production with placeholder secrets:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee the configuration table in README.md.`,
+      );
+    }
+  }
+  return parsed;
 }
 
 /** Parses an environment (process.env at start-up); throws one message listing every variable to fix. */
@@ -131,5 +198,8 @@ export function validateEnv(source: Record<string, string | undefined>): Env {
 }
 
 export const env: Env = load();
+
+/** Validated by the schema above, so always a keyring here. */
+export const encryptionKeyring: Keyring = keyringOf(env) as Keyring;
 
 export const googleAuthEnabled = Boolean(env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET);

@@ -103,10 +103,20 @@ export class CryptoError extends DomainError {
  * RATE_LIMITED (wait retryAfterMs), AUTH_REVOKED (stop, reconnect required), NOT_FOUND, TRANSIENT
  * (retry with backoff), INVALID_RESPONSE (payload did not match the schema; names the field),
  * INVALID_CREDENTIALS (Clari key/secret rejected on connect), CONFIG (missing client id etc.),
- * UNTRUSTED_HOST (a token response named an API host off the allow-list; nothing was stored).
+ * UNTRUSTED_HOST (a token response named an API host off the allow-list; nothing was stored),
+ * CREDENTIALS_UNREADABLE (the stored credentials do not decrypt: wrong key, altered, copied from another
+ * row; raised by the credential store before any request is made).
  */
 export type ProviderErrorKind =
-  "RATE_LIMITED" | "AUTH_REVOKED" | "NOT_FOUND" | "TRANSIENT" | "INVALID_RESPONSE" | "INVALID_CREDENTIALS" | "CONFIG" | "UNTRUSTED_HOST";
+  | "RATE_LIMITED"
+  | "AUTH_REVOKED"
+  | "NOT_FOUND"
+  | "TRANSIENT"
+  | "INVALID_RESPONSE"
+  | "INVALID_CREDENTIALS"
+  | "CONFIG"
+  | "UNTRUSTED_HOST"
+  | "CREDENTIALS_UNREADABLE";
 
 export class ProviderError extends DomainError {
   readonly kind: ProviderErrorKind;

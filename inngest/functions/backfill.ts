@@ -1,6 +1,7 @@
 // The integration's backfill: lists the provider users, plans the window, starts one run per user.
 import { events, inngest } from "@/inngest/client";
 import { discoverUsers, failBackfillStart, planBackfill } from "@/lib/sync/engine";
+import { credentialsReadable } from "@/lib/sync/credential-check";
 import { failureOf } from "@/lib/sync/failures";
 import { cancelOnDisconnect, providerCall, providerOf } from "./provider-step";
 
@@ -17,6 +18,7 @@ export const backfill = inngest.createFunction(
   async ({ event, step }) => {
     const { integrationId, generation, period, userId } = event.data;
     const provider = await step.run("provider", () => providerOf(integrationId));
+    if (!(await step.run("credentials", () => credentialsReadable(integrationId)))) return { skipped: "credentials unreadable: reconnect required" };
     const users = await providerCall(step, "discover-users", provider, () => discoverUsers(integrationId));
     const plan = await step.run("plan", () => planBackfill(integrationId, period, userId ?? null));
     if (plan.userSyncIds.length > 0) {

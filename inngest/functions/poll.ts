@@ -13,6 +13,7 @@ import {
   releaseSyncLease,
   resumeSyncLease,
 } from "@/lib/sync/engine";
+import { credentialsReadable } from "@/lib/sync/credential-check";
 import { failureOf } from "@/lib/sync/failures";
 import { cancelOnDisconnect, providerCall, providerOf } from "./provider-step";
 
@@ -44,6 +45,8 @@ export const poll = inngest.createFunction(
       return { runId: taken };
     }
     const provider = await step.run("provider", () => providerOf(integrationId));
+    // Stored credentials that do not decrypt: no run, no request; the integration asks for a reconnect.
+    if (!(await step.run("credentials", () => credentialsReadable(integrationId)))) return { skipped: "credentials unreadable: reconnect required" };
     const lease = await step.run("lease", async () => {
       const l = await resumeSyncLease(integrationId, runId);
       return l ? { runId: l.runId, from: l.from.toISOString(), to: l.to.toISOString() } : null;

@@ -65,9 +65,22 @@ export async function googleSignInAllowed(email: string | null | undefined, emai
   return existing || invited ? true : "/signin?error=NotInvited";
 }
 
+const prismaAdapter = PrismaAdapter(db);
+
+/**
+ * The Prisma adapter, except that a linked Google account keeps none of Google's OAuth tokens: we never
+ * call Google APIs (sign-in only needs the provider and account id), so there is nothing to keep, and the
+ * Account table has no columns for them.
+ */
+const adapter = {
+  ...prismaAdapter,
+  linkAccount: ({ access_token, refresh_token, id_token, ...account }: Parameters<NonNullable<typeof prismaAdapter.linkAccount>>[0]) =>
+    prismaAdapter.linkAccount!(account),
+};
+
 export const authOptions: NextAuthOptions = {
   // The adapter's types target @auth/core; next-auth 4 accepts it at runtime.
-  adapter: PrismaAdapter(db) as NextAuthOptions["adapter"],
+  adapter: adapter as NextAuthOptions["adapter"],
   secret: env.NEXTAUTH_SECRET,
   session: { strategy: "jwt", maxAge: 60 * 60 * 24 * 14 },
   pages: { signIn: "/signin", signOut: "/signout", error: "/signin" },

@@ -169,7 +169,8 @@ function recordingFailure(provider: VisibleCall["provider"], name: string, error
   if (error instanceof ProviderError) {
     const { reference } = reportFailure(provider, error, "recording link failed");
     const ref = ` Reference: ${reference}.`;
-    if (error.kind === "AUTH_REVOKED") {
+    // Revoked, or the stored credentials no longer decrypt: either way only a reconnect helps.
+    if (error.kind === "AUTH_REVOKED" || error.kind === "CREDENTIALS_UNREADABLE") {
       return new ConflictError(`${name} no longer accepts this workspace's connection. Ask an admin to reconnect ${name}, or open the call in ${name}.${ref}`);
     }
     if (error.kind === "NOT_FOUND") return new ConflictError(`${name} has no recording for this call.${ref}`);

@@ -8,15 +8,16 @@ import { recordAudit, type AuditAction } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError, ProviderError, SyncAlreadyRunningError, ValidationError } from "@/lib/errors";
 import { appEvent, type SendEvents } from "@/lib/events";
-import { encryptString, decryptString } from "@/lib/crypto";
+import { openSecret, sealSecret } from "@/lib/secrets";
 import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
 import { providerSpec } from "@/lib/providers/registry";
 import { connectClient } from "@/lib/sync/clients";
 import { browserNonceMatches, hashBrowserNonce, newBrowserNonce, OAUTH_STATE_TTL_MS } from "./oauth-binding";
-import { logFailureDetail, newReference } from "@/lib/sync/failures";
+import { FAILURES, logFailureDetail, newReference } from "@/lib/sync/failures";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { parseInput, TOKEN_PATTERN } from "@/lib/validation";
 import { acquireSyncLease, disconnectIntegration, failPurge, releaseSyncLease, startPurge } from "@/lib/sync/engine";
+import { credentialsReadable } from "@/lib/sync/credential-check";
 import { transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, Provider } from "@/lib/generated/prisma/enums";
 
@@ -80,7 +81,7 @@ export async function startOAuth(actor: Actor, provider: Provider) {
         state,
         integrationId: integration.id,
         userId: actor.userId,
-        codeVerifier: codeVerifier && encryptString(codeVerifier),
+        codeVerifier: codeVerifier && sealSecret("oauthState.codeVerifier", state, codeVerifier),
         nonceHash: hashBrowserNonce(browserNonce),
         expiresAt: new Date(Date.now() + OAUTH_STATE_TTL_MS),
       },
@@ -151,11 +152,11 @@ export async function completeOAuth(
   if (error) return finish(error === "access_denied" ? "denied" : "cancelled");
   if (!code) return finish("cancelled");
   try {
-    const codeVerifier = row.codeVerifier ? decryptString(row.codeVerifier) : null;
+    const codeVerifier = row.codeVerifier ? openSecret("oauthState.codeVerifier", row.state, row.codeVerifier) : null;
     const result = await connectClient(row.integration.provider).exchangeCode({ code, codeVerifier });
     await transition(row.integrationId, {
       type: "credentialsAccepted",
-      credentialsEnc: sealCredentials(result.credentials),
+      credentialsEnc: sealCredentials(row.integrationId, result.credentials),
       apiBaseUrl: result.apiBaseUrl,
       tokenExpiresAt: result.tokenExpiresAt,
       accountName: providerSpec(row.integration.provider).accountLabel({ apiBaseUrl: result.apiBaseUrl }),
@@ -234,7 +235,7 @@ export async function connectWithApiKey(actor: Actor, provider: Provider, input:
   const integration = await integrationFor(actor.workspaceId, provider);
   await transition(integration.id, {
     type: "credentialsAccepted",
-    credentialsEnc: sealCredentials(credentials),
+    credentialsEnc: sealCredentials(integration.id, credentials),
     accountName: providerSpec(provider).accountLabel({ apiBaseUrl: null, apiKey }),
     connectedById: actor.userId,
   });
@@ -330,8 +331,12 @@ export async function syncNow(actor: Actor, integration: IntegrationRef) {
   const name = providerSpec(integration.provider).displayName;
   if (integration.status !== "CONNECTED") {
     if (integration.status === "SYNCING") throw new SyncAlreadyRunningError(name);
-    throw new ConflictError("Connect the integration before syncing.");
+    throw new ConflictError(
+      integration.status === "RECONNECT_REQUIRED" ? "Reconnect the integration before syncing." : "Connect the integration before syncing.",
+    );
   }
+  // Stored credentials that do not decrypt: nothing starts (and the integration asks for a reconnect).
+  if (!(await credentialsReadable(integrationId))) throw new ConflictError(FAILURES.CREDENTIALS_UNREADABLE.message(name));
   const lease = await acquireSyncLease(integrationId, "MANUAL", actor.userId);
   if (!lease) throw new SyncAlreadyRunningError(name);
   try {

@@ -5,10 +5,13 @@ import "server-only";
 import { db } from "@/lib/db";
 import { PROVIDERS, type ProviderKey } from "@/lib/integrations/catalog";
 import { describeProvider } from "@/lib/providers";
+import { flagUnreadableCredentials } from "@/lib/sync/credential-check";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export async function listIntegrationCards(workspaceId: string) {
+  // Credentials that no longer decrypt show as "Credentials unreadable: reconnect" at once, not after a failed sync.
+  await flagUnreadableCredentials({ workspaceId });
   const rows = await db.integration.findMany({
     where: { workspaceId },
     select: {
@@ -70,6 +73,7 @@ export type IntegrationDetail = Awaited<ReturnType<typeof getIntegrationDetail>>
 /** Everything the wizard and the Manage page show for one provider of a workspace. */
 export async function getIntegrationDetail(workspaceId: string, provider: ProviderKey, now = new Date()) {
   const meta = PROVIDERS.find((p) => p.key === provider)!;
+  await flagUnreadableCredentials({ workspaceId, provider });
   const row = await db.integration.findUnique({
     where: { workspaceId_provider: { workspaceId, provider } },
     select: {

@@ -7,10 +7,10 @@ import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { Role } from "@/lib/auth/session";
-import { decryptString, encryptString } from "@/lib/crypto";
+import { openSecret, sealSecret } from "@/lib/secrets";
 import { db, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, CryptoError, NotFoundError, ValidationError } from "@/lib/errors";
 import { sendEmail } from "@/lib/mail";
 import { PROVIDER_SPECS } from "@/lib/providers/registry";
 import { newLinkToken } from "@/lib/tokens";
@@ -201,13 +201,14 @@ export async function invite(actor: MemberActor, raw: unknown, now = new Date())
           email,
           role: input.role,
           tokenHash,
-          tokenCiphertext: encryptString(token),
           invitedById: actor.userId,
           lastSentAt: now,
           expiresAt,
         },
         select: { id: true },
       });
+      // Encrypted bound to the row's id (lib/secrets.ts), known once the row exists.
+      await tx.invitation.update({ where: { id: created.id }, data: { tokenCiphertext: sealSecret("invitation.token", created.id, token) } });
       await recordAudit(
         {
           workspaceId: actor.workspaceId,
@@ -242,6 +243,16 @@ export async function invite(actor: MemberActor, raw: unknown, now = new Date())
   return outcomes;
 }
 
+/** The invitation's token; one that no longer decrypts (key changed, value altered) cannot be sent again. */
+function invitationToken(invitationId: string, envelope: string): string {
+  try {
+    return openSecret("invitation.token", invitationId, envelope);
+  } catch (e) {
+    if (!(e instanceof CryptoError)) throw e;
+    throw new ConflictError("This invitation's link can no longer be read (the encryption key changed). Revoke it and invite the person again.");
+  }
+}
+
 async function pendingInvitation(workspaceId: string, invitationId: string) {
   const inv = await db.invitation.findFirst({
     where: { id: invitationId, workspaceId, acceptedAt: null, revokedAt: null },
@@ -265,7 +276,7 @@ export async function resendInvitation(actor: MemberActor, invitationId: string,
     targetType: "invitation",
     targetId: inv.id,
   });
-  await sendInvitationEmail(actor, inv.email, inv.role, decryptString(inv.tokenCiphertext), expiresAt);
+  await sendInvitationEmail(actor, inv.email, inv.role, invitationToken(inv.id, inv.tokenCiphertext), expiresAt);
   return { email: inv.email, expiresAt: expiresAt.toISOString() };
 }
 
@@ -275,7 +286,7 @@ export async function invitationLink(actor: MemberActor, invitationId: string, n
   if (inv.expiresAt <= now)
     throw new ConflictError("This invitation has expired, so its link no longer works. Resend it: the same link then works for 7 more days.");
   if (!inv.tokenCiphertext) throw new ConflictError("This invitation's link cannot be shown. Resend or revoke it.");
-  return { email: inv.email, link: inviteLink(decryptString(inv.tokenCiphertext)) };
+  return { email: inv.email, link: inviteLink(invitationToken(inv.id, inv.tokenCiphertext)) };
 }
 
 export async function revokeInvitation(actor: MemberActor, invitationId: string, now = new Date()) {

@@ -3,8 +3,8 @@
 // open during the provider's HTTP call).
 import "server-only";
 import { db } from "@/lib/db";
-import { decryptJson, encryptJson } from "@/lib/crypto";
-import { ProviderError } from "@/lib/errors";
+import { CryptoError, ProviderError } from "@/lib/errors";
+import { openSecret, sealSecret } from "@/lib/secrets";
 import type { CredentialStore, ProviderCredentials } from "@/lib/providers/types";
 
 const LEASE_MS = 30_000;
@@ -16,13 +16,13 @@ export function dbCredentialStore(integrationId: string, provider: string): Cred
       if (!row?.credentialsEnc) {
         throw new ProviderError("AUTH_REVOKED", provider, "This integration is disconnected. Reconnect it to sync again.");
       }
-      return decryptJson<ProviderCredentials>(row.credentialsEnc);
+      return openCredentials(integrationId, provider, row.credentialsEnc);
     },
     async update(next) {
       await db.integration.update({
         where: { id: integrationId },
         data: {
-          credentialsEnc: encryptJson(next),
+          credentialsEnc: sealCredentials(integrationId, next),
           tokenExpiresAt: next.kind === "oauth" && next.expiresAt ? new Date(next.expiresAt) : null,
           ...(next.kind === "oauth" && next.apiBaseUrl ? { apiBaseUrl: next.apiBaseUrl } : {}),
         },
@@ -47,5 +47,18 @@ export function dbCredentialStore(integrationId: string, provider: string): Cred
   };
 }
 
-/** Encrypts credentials for storage (connect flows). */
-export const sealCredentials = (c: ProviderCredentials) => encryptJson(c);
+/** Encrypts credentials for storage in the integration's row (bound to it: lib/secrets.ts). */
+export const sealCredentials = (integrationId: string, c: ProviderCredentials) => sealSecret("integration.credentials", integrationId, JSON.stringify(c));
+
+/**
+ * The stored credentials, decrypted. Ones that do not decrypt (wrong or removed key, altered, copied
+ * from another row) are a CREDENTIALS_UNREADABLE provider error, raised before any request is made.
+ */
+export function openCredentials(integrationId: string, provider: string, envelope: string): ProviderCredentials {
+  try {
+    return JSON.parse(openSecret("integration.credentials", integrationId, envelope)) as ProviderCredentials;
+  } catch (e) {
+    if (!(e instanceof CryptoError)) throw e;
+    throw new ProviderError("CREDENTIALS_UNREADABLE", provider, "The stored credentials could not be decrypted.", { cause: e });
+  }
+}

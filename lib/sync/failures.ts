@@ -33,6 +33,9 @@ export interface FailureRule {
   message: (name: string, error?: ProviderError) => string;
 }
 
+/** How the UI names an integration whose stored credentials do not decrypt. */
+export const CREDENTIALS_UNREADABLE_TEXT = "Credentials unreadable: reconnect";
+
 /** A wait of a rate limit whose response named none. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
 
@@ -81,6 +84,14 @@ export const FAILURES: Record<FailureKind, FailureRule> = {
     lifecycle: "reconnectRequired",
     message: (name) =>
       `${name} named an API address Callsync does not trust, so no request was sent there and nothing was stored. Reconnect the integration; if it happens again, contact support.`,
+  },
+  CREDENTIALS_UNREADABLE: {
+    retry: "none",
+    code: "CREDENTIALS_UNREADABLE",
+    // Nothing can sync until an admin connects again (new credentials, encrypted with the current key).
+    lifecycle: "reconnectRequired",
+    message: (name) =>
+      `${CREDENTIALS_UNREADABLE_TEXT}. The stored ${name} credentials could not be decrypted (the encryption key changed, or the stored value was altered). Reconnect ${name} to resume syncing.`,
   },
   CONFIG: {
     retry: "none",

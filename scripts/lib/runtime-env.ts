@@ -34,7 +34,8 @@ export function appEnv(opts: { databaseUrl: string; port: number; extra?: Record
     APP_URL: appUrl,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.NEXTAUTH_SECRET,
-    ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? secrets.ENCRYPTION_KEY,
+    // With ENCRYPTION_KEYS (a rotation, lib/env.ts) the operator names every key; no local one is added.
+    ...(process.env.ENCRYPTION_KEYS ? {} : { ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? secrets.ENCRYPTION_KEY }),
     PORT: String(opts.port),
     ...opts.extra,
   };

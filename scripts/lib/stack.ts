@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { placeholderSecretProblems } from "../../lib/env-placeholders";
 import { demoLoginsText } from "../../prisma/seed";
 import { startLocalInngest } from "../../dev/inngest-runtime";
 import { simulatorEnv, startSimulators } from "../../dev/simulators";
@@ -46,6 +47,17 @@ export async function startStack(opts: StackOptions): Promise<void> {
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+
+  // A production server never starts with a placeholder secret (lib/env.ts refuses too, in every process).
+  if (opts.mode === "prod") {
+    const s = localSecrets();
+    const problems = placeholderSecretProblems({
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? s.NEXTAUTH_SECRET,
+      ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? (process.env.ENCRYPTION_KEYS ? undefined : s.ENCRYPTION_KEY),
+      ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS,
+    });
+    if (problems.length) throw new Error(`Refusing to start in production with placeholder secrets:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
 
   // 1. Database
   let databaseUrl: string;

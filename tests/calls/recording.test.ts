@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIM_CLARI_CREDENTIALS, simulatorEnv, startSimulators, type RunningSimulators } from "@/dev/simulators";
 import { db } from "@/lib/db";
@@ -57,13 +58,16 @@ const apiRequests = () => sims.state.stats.snapshot().clari.apiRequests;
 /** A workspace with a Clari integration connected to the simulator, and `n` of the simulator's calls stored with `link`. */
 async function clariWorkspace(n: number, link: { audioUrl: string | null; expiresAt: Date | null }) {
   const { workspace, admin, member } = await createWorkspace("Quota");
+  // Row-bound credentials (lib/secrets.ts): the id is chosen before the row exists.
+  const integrationId = randomUUID();
   const integration = await db.integration.create({
     data: {
       workspaceId: workspace.id,
       provider: "CLARI",
       status: "CONNECTED",
       apiBaseUrl: simulatorEnv(sims.url).CLARI_API_BASE_URL,
-      credentialsEnc: sealCredentials({ kind: "apiKey", ...SIM_CLARI_CREDENTIALS }),
+      id: integrationId,
+      credentialsEnc: sealCredentials(integrationId, { kind: "apiKey", ...SIM_CLARI_CREDENTIALS }),
     },
   });
   const simCalls = sims.state.dataset.calls.filter((c) => sims.state.isVisible(c)).slice(0, n);

@@ -16,6 +16,7 @@ const KINDS: ProviderErrorKind[] = [
   "INVALID_CREDENTIALS",
   "CONFIG",
   "UNTRUSTED_HOST",
+  "CREDENTIALS_UNREADABLE",
 ];
 
 /** What the provider step throws for a ProviderError (inngest/functions/provider-step.ts). */
@@ -47,6 +48,7 @@ describe("the failure table", () => {
       INVALID_CREDENTIALS: ["none", "reconnectRequired", "INVALID_CREDENTIALS"],
       CONFIG: ["none", null, "CONFIG"],
       UNTRUSTED_HOST: ["none", "reconnectRequired", "UNTRUSTED_HOST"],
+      CREDENTIALS_UNREADABLE: ["none", "reconnectRequired", "CREDENTIALS_UNREADABLE"],
       INTERNAL: ["backoff", null, "INTERNAL"],
     });
   });
@@ -62,6 +64,9 @@ describe("the failure table", () => {
     expect(m("NOT_FOUND")).toBe("Salesloft could not find this user's calls. Check the user still exists in Salesloft, then Retry.");
     expect(m("INVALID_CREDENTIALS")).toBe("Salesloft rejected the credentials. Reconnect the integration.");
     expect(m("CONFIG")).toBe("Salesloft is not configured on this server (client id missing). Ask your administrator.");
+    expect(m("CREDENTIALS_UNREADABLE")).toBe(
+      "Credentials unreadable: reconnect. The stored Salesloft credentials could not be decrypted (the encryption key changed, or the stored value was altered). Reconnect Salesloft to resume syncing.",
+    );
     expect(m("TRANSIENT")).toBe("Salesloft did not respond in time (temporary error). Retry this user.");
     expect(describeSyncError("CLARI", new Error("boom")).message).toBe("Syncing stopped on an unexpected error. Retry; if it keeps failing, contact support.");
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 // Members never see upstream error bodies; reps cannot spend the provider quota (issue 15, items 10 and 8).
 // - redactSecrets: tokens, Authorization, API keys and refresh tokens in bodies and URLs never reach the log;
 // - a provider 500 whose body is HTML with a marker and secret-looking strings, from the simulator: what
@@ -82,13 +83,16 @@ const captureLog = () => vi.spyOn(console, "error").mockImplementation((...args:
 
 async function clariIntegration() {
   const { workspace, admin } = await createWorkspace("Upstream");
+  // Row-bound credentials (lib/secrets.ts): the id is chosen before the row exists.
+  const integrationId = randomUUID();
   const integration = await db.integration.create({
     data: {
       workspaceId: workspace.id,
       provider: "CLARI",
       status: "CONNECTED",
       apiBaseUrl: simulatorEnv(sims.url).CLARI_API_BASE_URL,
-      credentialsEnc: sealCredentials({ kind: "apiKey", ...SIM_CLARI_CREDENTIALS }),
+      id: integrationId,
+      credentialsEnc: sealCredentials(integrationId, { kind: "apiKey", ...SIM_CLARI_CREDENTIALS }),
     },
   });
   return { workspace, admin, integration };
