@@ -6,7 +6,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { requireAdmin, requireSession, type SessionContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { DomainError, ForbiddenError, ValidationError } from "@/lib/errors";
+import { DomainError, ForbiddenError, TooManyAttemptsError, ValidationError } from "@/lib/errors";
 
 const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
@@ -16,6 +16,7 @@ const STATUS: Record<string, number> = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_ATTEMPTS: 429,
+  SEARCH_TOO_SLOW: 503,
 };
 
 /** Route handlers take small JSON bodies only; anything bigger is refused before it is buffered. */
@@ -60,7 +61,8 @@ export function errorResponse(error: unknown): NextResponse {
     return NextResponse.json({ error: { code: error.code, message: error.message, fields: error.fields } }, { status: 400 });
   }
   if (error instanceof DomainError) {
-    return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: STATUS[error.code] ?? 502 });
+    const headers = error instanceof TooManyAttemptsError ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
+    return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: STATUS[error.code] ?? 502, headers });
   }
   console.error("[api] unexpected error", error);
   return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } }, { status: 500 });
