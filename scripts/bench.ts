@@ -31,6 +31,8 @@ const FULL: Entry[] = [
   { name: "salesloft-1k", kind: "backfill", provider: "salesloft", users: 6, calls: 1_000 }, // ~12-13 min (floor ~11.5 min)
   { name: "clari-1k", kind: "backfill", provider: "clari", users: 6, calls: 1_000 }, // ~2.5-3 min
   { name: "clari-3k", kind: "backfill", provider: "clari", users: 6, calls: 3_000 }, // ~6-8 min
+  // Ten tenants of 10,000 calls; 40 sentences per call (not ~440) keeps it to ~1.5 GB and ~10 min.
+  { name: "search-tenants", kind: "search-tenants", tenants: 10, calls: 10_000, sentences: 40, runs: 30 },
 ];
 
 const CI: Entry[] = [
@@ -40,6 +42,7 @@ const CI: Entry[] = [
   { name: "gong-300", kind: "backfill", provider: "gong", users: 3, calls: 300, growth: "300" },
   { name: "salesloft-30", kind: "backfill", provider: "salesloft", users: 2, calls: 30 },
   { name: "clari-60", kind: "backfill", provider: "clari", users: 2, calls: 60 },
+  { name: "search-tenants", kind: "search-tenants", tenants: 3, calls: 300, sentences: 20, runs: 5 },
 ];
 
 async function main() {
@@ -71,7 +74,14 @@ async function main() {
     const json = path.join(resultsDir, `${e.name}.json`);
     fs.rmSync(json, { force: true });
     const args =
-      e.kind === "pages"
+      e.kind === "search-tenants"
+        ? [
+            ...node,
+            "scripts/bench/search-tenants.ts",
+            ...["--tenants", String(e.tenants), "--calls", String(e.calls), "--sentences", String(e.sentences), "--runs", String(e.runs)],
+            ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
+          ]
+        : e.kind === "pages"
         ? [
             ...node,
             "scripts/bench/pages.ts",

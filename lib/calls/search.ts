@@ -9,7 +9,7 @@
 // no other tenant's rows are read; every search runs under a statement_timeout (SEARCH_TIMEOUT_MS) and
 // each user may run SEARCHES_PER_MINUTE searches a minute (searchAsUser; the page and GET /api/search).
 import "server-only";
-import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import { waitText } from "@/lib/auth/throttle";
 import { db, Prisma } from "@/lib/db";
@@ -105,8 +105,10 @@ export async function consumeSearch(viewer: Viewer): Promise<void> {
   try {
     await searchLimiter().consume(viewer.userId);
   } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
-    const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+    // A refusal rejects with a RateLimiterRes; a store failure with an Error. Told apart by shape: the
+    // production bundle can hold two copies of the library's classes (ESM and CJS), so instanceof fails.
+    if (error instanceof Error || typeof (error as RateLimiterRes | null)?.msBeforeNext !== "number") throw error;
+    const seconds = Math.max(1, Math.ceil((error as RateLimiterRes).msBeforeNext / 1000));
     throw new TooManyAttemptsError(
       `You have run ${SEARCHES_PER_MINUTE} searches in the last minute. Try again in ${waitText(seconds)}.`,
       seconds,

@@ -1,5 +1,6 @@
 // Renders benchmark results (JSON written by scripts/bench/backfill.ts and pages.ts) as docs/benchmarks.md
 // and docs/benchmarks/backfill.md. Pure functions: scripts/bench.ts runs the matrix and calls these.
+import type { SearchTenantsResult } from "./search-tenants";
 import type { BackfillResult } from "./backfill";
 import type { PagesResult } from "./pages";
 import { describeMachine, fmt } from "./common";
@@ -7,9 +8,10 @@ import type { Timing } from "./common";
 
 export type Entry =
   | { name: string; kind: "backfill"; provider: "gong" | "salesloft" | "clari"; users: number; calls: number; growth?: string }
-  | { name: string; kind: "pages"; calls: number; runs: number; growth?: string; headline?: boolean };
+  | { name: string; kind: "pages"; calls: number; runs: number; growth?: string; headline?: boolean }
+  | { name: string; kind: "search-tenants"; tenants: number; calls: number; sentences: number; runs: number };
 
-export type Results = Map<string, BackfillResult | PagesResult>;
+export type Results = Map<string, BackfillResult | PagesResult | SearchTenantsResult>;
 
 const PROVIDER = { gong: "Gong", salesloft: "Salesloft", clari: "Clari Copilot" } as const;
 const MIB = 1024 * 1024;
@@ -311,6 +313,30 @@ rows are queries on what those backfills wrote (2 to 90 minute calls, ~440 sente
 synthetic workspace at that many calls (12 sentences per call, one 90-minute call).
 `);
     out.push(table(["Figure", ...growthCols], rows), "");
+  }
+
+  // ---- search across tenants
+  const tenantRuns = entries.flatMap((e) =>
+    e.kind === "search-tenants" && results.get(e.name)?.kind === "search-tenants" ? [results.get(e.name) as SearchTenantsResult] : [],
+  );
+  for (const r of tenantRuns) {
+    out.push(`## Search across tenants (p50 / p95 ms)
+
+One tenant's searches with ${r.tenants - 1} other tenants of the same size and vocabulary present, against the same tenant
+alone: ${r.tenants} tenants of ${fmt.int(r.callsPerTenant)} calls, ${r.sentencesPerCall} sentences per call (${fmt.int(r.sentences)} sentences); details and plans in
+[${detailDir}/search-tenants.md](${detailDir}/search-tenants.md).
+`);
+    out.push(
+      table(
+        ["Search", "alone", `with ${r.tenants - 1} others`, "p95 ratio"],
+        r.alone.map((a) => {
+          const o = r.shared.find((x) => x.key === a.key);
+          const t = (x: Timing | undefined) => (x ? `${fmt.dec(x.p50)} / ${fmt.dec(x.p95)}` : "n/a");
+          return [`${a.name}`, t(a), t(o), o ? `${fmt.dec(o.p95 / a.p95, 2)}x` : "n/a"];
+        }),
+      ),
+      "",
+    );
   }
 
   // ---- reading
