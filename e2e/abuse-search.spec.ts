@@ -65,7 +65,9 @@ test("[search] a user's 31st search in a minute is refused with when to retry, a
   }
   const refused = await ctx.get(`/api/search?q=${encodeURIComponent(SHARED)}`);
   const body = await expectReadable(refused, [429], "31st search");
-  expect((JSON.parse(body) as { error: { message: string } }).error.message).toMatch(/^You have run 30 searches in the last minute\. Try again in (\d+ seconds?|1 minute)\.$/);
+  expect((JSON.parse(body) as { error: { message: string } }).error.message).toMatch(
+    /^You have run 30 searches in the last minute\. Try again in (\d+ seconds?|1 minute)\.$/,
+  );
   expect(Number(refused.headers()["retry-after"])).toBeGreaterThan(0);
   // The search page says the same, in place of results.
   const page = await ctx.get(`/search?q=${encodeURIComponent(SHARED)}`);

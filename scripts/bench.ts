@@ -14,6 +14,13 @@ import path from "node:path";
 import { root, run } from "./lib/database";
 import { renderBackfillDetail, renderSummary, type Entry, type Results } from "./bench/report";
 import type { BackfillResult } from "./bench/backfill";
+import { renderSearchTenantsDetail, type SearchTenantsResult } from "./bench/search-tenants";
+
+/** search-tenants on main before workspace-bounded search (08343ac), measured once and kept for comparison. */
+function searchTenantsBefore(resultsDir: string): SearchTenantsResult | undefined {
+  const file = path.join(resultsDir, "search-tenants-before.json");
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as SearchTenantsResult) : undefined;
+}
 
 // Durations on 2 vCPU (full run, 2026-11-21): Gong is ingest-bound at ~55-90 calls with transcripts per second;
 // Salesloft is request-bound at ~5.8 requests per call, ~93 calls/min at 600 cost/min (~11 min for 1k); Clari is
@@ -32,7 +39,7 @@ const FULL: Entry[] = [
   { name: "clari-1k", kind: "backfill", provider: "clari", users: 6, calls: 1_000 }, // ~2.5-3 min
   { name: "clari-3k", kind: "backfill", provider: "clari", users: 6, calls: 3_000 }, // ~6-8 min
   // Ten tenants of 10,000 calls; 40 sentences per call (not ~440) keeps it to ~1.5 GB and ~10 min.
-  { name: "search-tenants", kind: "search-tenants", tenants: 10, calls: 10_000, sentences: 40, runs: 30 },
+  { name: "search-tenants", kind: "search-tenants", tenants: 10, calls: 10_000, sentences: 40, runs: 40 },
 ];
 
 const CI: Entry[] = [
@@ -82,31 +89,31 @@ async function main() {
             ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
           ]
         : e.kind === "pages"
-        ? [
-            ...node,
-            "scripts/bench/pages.ts",
-            "--calls",
-            String(e.calls),
-            "--runs",
-            String(e.runs),
-            "--json",
-            json,
-            ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
-          ]
-        : [
-            ...node,
-            "scripts/bench/backfill.ts",
-            "--provider",
-            e.provider,
-            "--users",
-            String(e.users),
-            "--calls",
-            String(e.calls),
-            "--json",
-            json,
-            "--page-runs",
-            size === "ci" ? "5" : "20",
-          ];
+          ? [
+              ...node,
+              "scripts/bench/pages.ts",
+              "--calls",
+              String(e.calls),
+              "--runs",
+              String(e.runs),
+              "--json",
+              json,
+              ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+            ]
+          : [
+              ...node,
+              "scripts/bench/backfill.ts",
+              "--provider",
+              e.provider,
+              "--users",
+              String(e.users),
+              "--calls",
+              String(e.calls),
+              "--json",
+              json,
+              "--page-runs",
+              size === "ci" ? "5" : "20",
+            ];
     console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
     const loadBefore = os.loadavg()[0]!;
     try {
@@ -130,6 +137,12 @@ async function main() {
   }
   const backfills = matrix.flatMap((e) => (results.get(e.name)?.kind === "backfill" ? [results.get(e.name) as BackfillResult] : []));
   fs.writeFileSync(path.join(detailDir, "backfill.md"), renderBackfillDetail(backfills));
+  // Search across tenants: its details page (with the load, and the figures before workspace-bounded search
+  // from a kept result), and those figures for the summary.
+  const before = searchTenantsBefore(resultsDir);
+  const tenants = results.get("search-tenants");
+  if (tenants?.kind === "search-tenants") fs.writeFileSync(path.join(detailDir, "search-tenants.md"), renderSearchTenantsDetail(tenants, before));
+  if (before) results.set("search-tenants-before", before);
   const summary = renderSummary({
     entries: matrix,
     results,

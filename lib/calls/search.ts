@@ -109,10 +109,7 @@ export async function consumeSearch(viewer: Viewer): Promise<void> {
     // production bundle can hold two copies of the library's classes (ESM and CJS), so instanceof fails.
     if (error instanceof Error || typeof (error as RateLimiterRes | null)?.msBeforeNext !== "number") throw error;
     const seconds = Math.max(1, Math.ceil((error as RateLimiterRes).msBeforeNext / 1000));
-    throw new TooManyAttemptsError(
-      `You have run ${SEARCHES_PER_MINUTE} searches in the last minute. Try again in ${waitText(seconds)}.`,
-      seconds,
-    );
+    throw new TooManyAttemptsError(`You have run ${SEARCHES_PER_MINUTE} searches in the last minute. Try again in ${waitText(seconds)}.`, seconds);
   }
 }
 
