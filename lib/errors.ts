@@ -50,6 +50,13 @@ export class TooManyAttemptsError extends DomainError {
   }
 }
 
+/** A search that ran past its statement_timeout (lib/calls/search.ts): narrow it and search again. */
+export class SearchTooSlowError extends DomainError {
+  constructor(options?: { cause?: unknown }) {
+    super("SEARCH_TOO_SLOW", "The search took too long; narrow it with more words or a deal name, or a rarer word, and search again.", options);
+  }
+}
+
 export class ConflictError extends DomainError {
   constructor(message: string) {
     super("CONFLICT", message);

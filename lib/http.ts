@@ -19,6 +19,7 @@ const STATUS: Record<string, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_ATTEMPTS: 429,
+  SEARCH_TOO_SLOW: 503,
 };
 
 /** Route handlers take small JSON bodies only; anything bigger is refused before it is buffered. */

@@ -14,6 +14,13 @@ import path from "node:path";
 import { root, run } from "./lib/database";
 import { renderBackfillDetail, renderSummary, type Entry, type Results } from "./bench/report";
 import type { BackfillResult } from "./bench/backfill";
+import { renderSearchTenantsDetail, type SearchTenantsResult } from "./bench/search-tenants";
+
+/** search-tenants on main before workspace-bounded search (08343ac), measured once and kept for comparison. */
+function searchTenantsBefore(resultsDir: string): SearchTenantsResult | undefined {
+  const file = path.join(resultsDir, "search-tenants-before.json");
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as SearchTenantsResult) : undefined;
+}
 
 // Durations on 2 vCPU (full run, 2026-11-21): Gong is ingest-bound at ~55-90 calls with transcripts per second;
 // Salesloft is request-bound at ~5.8 requests per call, ~93 calls/min at 600 cost/min (~11 min for 1k); Clari is
@@ -31,6 +38,8 @@ const FULL: Entry[] = [
   { name: "salesloft-1k", kind: "backfill", provider: "salesloft", users: 6, calls: 1_000 }, // ~12-13 min (floor ~11.5 min)
   { name: "clari-1k", kind: "backfill", provider: "clari", users: 6, calls: 1_000 }, // ~2.5-3 min
   { name: "clari-3k", kind: "backfill", provider: "clari", users: 6, calls: 3_000 }, // ~6-8 min
+  // Ten tenants of 10,000 calls; 40 sentences per call (not ~440) keeps it to ~1.5 GB and ~10 min.
+  { name: "search-tenants", kind: "search-tenants", tenants: 10, calls: 10_000, sentences: 40, runs: 40 },
 ];
 
 const CI: Entry[] = [
@@ -40,6 +49,7 @@ const CI: Entry[] = [
   { name: "gong-300", kind: "backfill", provider: "gong", users: 3, calls: 300, growth: "300" },
   { name: "salesloft-30", kind: "backfill", provider: "salesloft", users: 2, calls: 30 },
   { name: "clari-60", kind: "backfill", provider: "clari", users: 2, calls: 60 },
+  { name: "search-tenants", kind: "search-tenants", tenants: 3, calls: 300, sentences: 20, runs: 5 },
 ];
 
 async function main() {
@@ -71,32 +81,39 @@ async function main() {
     const json = path.join(resultsDir, `${e.name}.json`);
     fs.rmSync(json, { force: true });
     const args =
-      e.kind === "pages"
+      e.kind === "search-tenants"
         ? [
             ...node,
-            "scripts/bench/pages.ts",
-            "--calls",
-            String(e.calls),
-            "--runs",
-            String(e.runs),
-            "--json",
-            json,
-            ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+            "scripts/bench/search-tenants.ts",
+            ...["--tenants", String(e.tenants), "--calls", String(e.calls), "--sentences", String(e.sentences), "--runs", String(e.runs)],
+            ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
           ]
-        : [
-            ...node,
-            "scripts/bench/backfill.ts",
-            "--provider",
-            e.provider,
-            "--users",
-            String(e.users),
-            "--calls",
-            String(e.calls),
-            "--json",
-            json,
-            "--page-runs",
-            size === "ci" ? "5" : "20",
-          ];
+        : e.kind === "pages"
+          ? [
+              ...node,
+              "scripts/bench/pages.ts",
+              "--calls",
+              String(e.calls),
+              "--runs",
+              String(e.runs),
+              "--json",
+              json,
+              ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+            ]
+          : [
+              ...node,
+              "scripts/bench/backfill.ts",
+              "--provider",
+              e.provider,
+              "--users",
+              String(e.users),
+              "--calls",
+              String(e.calls),
+              "--json",
+              json,
+              "--page-runs",
+              size === "ci" ? "5" : "20",
+            ];
     console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
     const loadBefore = os.loadavg()[0]!;
     try {
@@ -120,6 +137,12 @@ async function main() {
   }
   const backfills = matrix.flatMap((e) => (results.get(e.name)?.kind === "backfill" ? [results.get(e.name) as BackfillResult] : []));
   fs.writeFileSync(path.join(detailDir, "backfill.md"), renderBackfillDetail(backfills));
+  // Search across tenants: its details page (with the load, and the figures before workspace-bounded search
+  // from a kept result), and those figures for the summary.
+  const before = searchTenantsBefore(resultsDir);
+  const tenants = results.get("search-tenants");
+  if (tenants?.kind === "search-tenants") fs.writeFileSync(path.join(detailDir, "search-tenants.md"), renderSearchTenantsDetail(tenants, before));
+  if (before) results.set("search-tenants-before", before);
   const summary = renderSummary({
     entries: matrix,
     results,

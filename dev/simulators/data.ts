@@ -361,3 +361,6 @@ export function summaryFor(seed: number, call: SimCall): { brief: string; keyPoi
     ],
   };
 }
+
+/** The transcript line banks, for benchmarks that generate transcripts of the same shape in SQL (scripts/bench/search-tenants.ts). */
+export const TRANSCRIPT_LINES = { OPENERS, LINES, CLOSERS } as const;

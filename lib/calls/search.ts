@@ -3,14 +3,26 @@
 // visibility rule, newest calls first. Words (and OR) are looked up in each call's word set
 // (Call.transcriptLexemes) and the calls walked newest first; AND, phrases and exclusions, which must
 // hold within one sentence, start from the sentence-level index. See searchTranscripts.
+//
+// A tenant's search costs what its own data costs (issue 15, item 7): both indexes lead with the workspace
+// (btree_gin: "Call"("workspaceId", "transcriptLexemes") and "TranscriptSentence"("workspaceId", tsv)), so
+// no other tenant's rows are read; every search runs under a statement_timeout (SEARCH_TIMEOUT_MS) and
+// each user may run SEARCHES_PER_MINUTE searches a minute (searchAsUser; the page and GET /api/search).
 import "server-only";
+import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
+import { waitText } from "@/lib/auth/throttle";
 import { db, Prisma } from "@/lib/db";
+import { SearchTooSlowError, TooManyAttemptsError } from "@/lib/errors";
 import { sqlText } from "@/lib/validation";
 import { visibleCallSql, type Viewer } from "@/lib/calls/visibility";
 import { buildSpeakers } from "@/lib/calls/transcript";
 
 export const SEARCH_PAGE_SIZE = 20;
+/** A search that takes longer is cancelled by PostgreSQL and answered with SearchTooSlowError. */
+export const SEARCH_TIMEOUT_MS = 5_000;
+/** Searches per user per minute (searchAsUser). */
+export const SEARCHES_PER_MINUTE = 30;
 
 export const searchParamsSchema = z.object({
   q: z
@@ -70,14 +82,88 @@ type Row = {
   speakerAffiliation: "INTERNAL" | "EXTERNAL" | "UNKNOWN" | null;
 };
 
-export async function searchTranscripts(viewer: Viewer, params: { q?: string; page?: number }): Promise<SearchResult> {
+type Tx = Prisma.TransactionClient;
+
+const globalForSearch = globalThis as unknown as { __callsyncSearchLimiter?: RateLimiterPrisma };
+
+// rate-limiter-flexible's Prisma store on the login throttle's table (its rows are the library's, keyed
+// by prefix): shared by every app process, like the login limits (lib/auth/throttle.ts).
+function searchLimiter(): RateLimiterPrisma {
+  globalForSearch.__callsyncSearchLimiter ??= new RateLimiterPrisma({
+    storeClient: db,
+    tableName: "loginThrottle",
+    keyPrefix: "search-user",
+    points: SEARCHES_PER_MINUTE,
+    duration: 60,
+    clearExpiredByTimeout: true,
+  });
+  return globalForSearch.__callsyncSearchLimiter;
+}
+
+/** Counts one search against the user: TooManyAttemptsError (429) with the wait once the minute's searches are used. */
+export async function consumeSearch(viewer: Viewer): Promise<void> {
+  try {
+    await searchLimiter().consume(viewer.userId);
+  } catch (error) {
+    // A refusal rejects with a RateLimiterRes; a store failure with an Error. Told apart by shape: the
+    // production bundle can hold two copies of the library's classes (ESM and CJS), so instanceof fails.
+    if (error instanceof Error || typeof (error as RateLimiterRes | null)?.msBeforeNext !== "number") throw error;
+    const seconds = Math.max(1, Math.ceil((error as RateLimiterRes).msBeforeNext / 1000));
+    throw new TooManyAttemptsError(`You have run ${SEARCHES_PER_MINUTE} searches in the last minute. Try again in ${waitText(seconds)}.`, seconds);
+  }
+}
+
+/** A user's search: counted against their per-minute limit, then run (the page and GET /api/search). */
+export async function searchAsUser(viewer: Viewer, params: { q?: string; page?: number }): Promise<SearchResult> {
+  const query = sqlText(params.q ?? "").trim();
+  if (query) await consumeSearch(viewer);
+  return searchTranscripts(viewer, params);
+}
+
+/** PostgreSQL's query_canceled (57014): what statement_timeout raises, wherever the client put the code. */
+function isStatementTimeout(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    if (o.code === "57014" || o.originalCode === "57014") return true;
+    stack.push(o.cause, o.meta, o.driverAdapterError);
+  }
+  return false;
+}
+
+/**
+ * Runs the search in one transaction under `statement_timeout` (SEARCH_TIMEOUT_MS unless `timeoutMs`):
+ * a query that runs longer is cancelled by PostgreSQL and answered with SearchTooSlowError.
+ */
+export async function searchTranscripts(viewer: Viewer, params: { q?: string; page?: number }, opts: { timeoutMs?: number } = {}): Promise<SearchResult> {
+  const timeoutMs = Math.max(1, Math.trunc(opts.timeoutMs ?? SEARCH_TIMEOUT_MS));
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT set_config('statement_timeout', ${String(timeoutMs)}, true)`;
+        return await runSearch(tx, viewer, params);
+      },
+      // Prisma's own transaction limit stays above the statement's, so PostgreSQL's cancel is what ends it.
+      { timeout: timeoutMs + 10_000, maxWait: 10_000 },
+    );
+  } catch (error) {
+    if (isStatementTimeout(error)) throw new SearchTooSlowError({ cause: error });
+    throw error;
+  }
+}
+
+async function runSearch(tx: Tx, viewer: Viewer, params: { q?: string; page?: number }): Promise<SearchResult> {
   const query = sqlText(params.q ?? "")
     .trim()
     .slice(0, 200);
   const pageNo = Math.min(Math.max(params.page ?? 1, 1), 50);
   const empty: SearchResult = { query, searchable: false, hits: [], page: pageNo, hasNext: false, total: 0 };
   if (!query) return empty;
-  const [{ nodes, tree, full } = { nodes: 0, tree: "T", full: "" }] = await db.$queryRaw<Array<{ nodes: number; tree: string; full: string }>>`
+  const [{ nodes, tree, full } = { nodes: 0, tree: "T", full: "" }] = await tx.$queryRaw<Array<{ nodes: number; tree: string; full: string }>>`
     SELECT numnode(q)::int AS nodes, querytree(q) AS tree, q::text AS full FROM websearch_to_tsquery('english', ${query}) AS q`;
   // querytree() is the part of the query an index can use: "T" when there is none (only exclusions).
   if (!nodes || tree === "T") return empty;
@@ -112,7 +198,7 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
       WITH m AS MATERIALIZED (
         SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
         FROM "TranscriptSentence" s
-        WHERE s.tsv @@ ${tsquery}
+        WHERE s."workspaceId" = ${viewer.workspaceId} AND s.tsv @@ ${tsquery}
       ), matched AS (
         SELECT m.*, c.title, c."startedAt", c."isPrivate"
         FROM m JOIN "Call" c ON c.id = m."callId"
@@ -123,7 +209,7 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
         ORDER BY "startedAt" DESC, "callId" DESC, idx ASC
         LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
       )`;
-  const rows = await db.$queryRaw<Array<Row & { total: bigint }>>`
+  const rows = await tx.$queryRaw<Array<Row & { total: bigint }>>`
       ${hitsSql}
       SELECT h.id AS "sentenceId", h."callId", h.idx, h."speakerKey", h."startMs", h.title AS "callTitle", h."startedAt",
              h."isPrivate", h.total,
@@ -140,7 +226,7 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
       ORDER BY h."startedAt" DESC, h."callId" DESC, h.idx ASC`;
 
   const pageRows = rows.slice(0, SEARCH_PAGE_SIZE);
-  const labels = await unnamedSpeakerLabels(pageRows);
+  const labels = await unnamedSpeakerLabels(tx, pageRows);
   // An empty page past the end knows no total; page 1 empty means none.
   const total = Number(rows[0]?.total ?? 0);
   return {
@@ -169,20 +255,19 @@ export async function searchTranscripts(viewer: Viewer, params: { q?: string; pa
  * "Speaker N" labels for hits whose speaker is no participant, numbered exactly as the transcript viewer
  * numbers them (order of first appearance in the call). Only the calls that need it are read.
  */
-async function unnamedSpeakerLabels(rows: Row[]): Promise<Map<string, string>> {
+async function unnamedSpeakerLabels(tx: Tx, rows: Row[]): Promise<Map<string, string>> {
   const labels = new Map<string, string>();
   const callIds = [...new Set(rows.filter((r) => !r.speakerName).map((r) => r.callId))];
   if (callIds.length === 0) return labels;
-  const [firsts, participants] = await Promise.all([
-    db.$queryRaw<Array<{ callId: string; speakerKey: string | null }>>`
-      SELECT "callId", "speakerKey" FROM "TranscriptSentence" WHERE "callId" = ANY(${callIds}::text[])
-      GROUP BY "callId", "speakerKey" ORDER BY "callId", min(idx)`,
-    db.callParticipant.findMany({
-      where: { callId: { in: callIds } },
-      select: { callId: true, speakerKey: true, name: true, email: true, affiliation: true },
-      orderBy: { position: "asc" },
-    }),
-  ]);
+  // One after the other: both run on the transaction's one connection.
+  const firsts = await tx.$queryRaw<Array<{ callId: string; speakerKey: string | null }>>`
+    SELECT "callId", "speakerKey" FROM "TranscriptSentence" WHERE "callId" = ANY(${callIds}::text[])
+    GROUP BY "callId", "speakerKey" ORDER BY "callId", min(idx)`;
+  const participants = await tx.callParticipant.findMany({
+    where: { callId: { in: callIds } },
+    select: { callId: true, speakerKey: true, name: true, email: true, affiliation: true },
+    orderBy: { position: "asc" },
+  });
   for (const callId of callIds) {
     const { list } = buildSpeakers(
       firsts.filter((f) => f.callId === callId).map((f) => f.speakerKey),

@@ -159,12 +159,12 @@ export async function storeTranscripts(workspaceId: string, provider: CanonicalC
       ...(sentences.length > 0
         ? [
             db.$executeRaw`
-              INSERT INTO "TranscriptSentence" ("callId", idx, "speakerKey", "startMs", "endMs", text)
-              SELECT * FROM unnest(
+              INSERT INTO "TranscriptSentence" ("workspaceId", "callId", idx, "speakerKey", "startMs", "endMs", text)
+              SELECT ${workspaceId}::text, u.* FROM unnest(
                 ${sentences.map((x) => x.callId)}::text[], ${sentences.map((x) => x.idx)}::int[],
                 ${sentences.map((x) => x.s.speakerKey)}::text[], ${sentences.map((x) => x.s.startMs)}::int[],
                 ${sentences.map((x) => Math.max(x.s.endMs, x.s.startMs))}::int[], ${sentences.map((x) => x.s.text)}::text[]
-              )`,
+              ) AS u`,
           ]
         : []),
       // Summary, key points and action items from the transcript call only replace what they have.

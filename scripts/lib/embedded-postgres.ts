@@ -4,6 +4,7 @@
 import net from "node:net";
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export type EmbeddedPostgres = { url: string; port: number; stop: () => Promise<void> };
@@ -36,7 +37,9 @@ export async function freePort(preferred = 0): Promise<number> {
  */
 export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
   if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
-  const db = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
+  // btree_gin: the search indexes lead with the workspace (migration 20261203064000_search_workspace_bound).
+  const extensions = { btree_gin };
+  const db = opts.dataDir ? await PGlite.create(opts.dataDir, { extensions }) : await PGlite.create({ extensions });
   const port = await freePort(opts.port ?? 0);
   const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 32 });
   makeExtendedQueriesAtomic(server, db);

@@ -4,8 +4,9 @@ import { PrivateBadge } from "@/components/calls/call-bits";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDate } from "@/components/ui/format";
 import { requirePageSession } from "@/lib/auth/session";
-import { headlineParts, searchParamsSchema, searchTranscripts, type SearchHit } from "@/lib/calls/search";
+import { headlineParts, searchAsUser, searchParamsSchema, type SearchHit, type SearchResult } from "@/lib/calls/search";
 import { formatTimestamp } from "@/lib/calls/transcript";
+import { SearchTooSlowError, TooManyAttemptsError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Search" };
 
@@ -16,7 +17,16 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const raw = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const params = searchParamsSchema.parse({ q: first(raw.q), page: first(raw.page) });
-  const result = params.q ? await searchTranscripts(session, params) : null;
+  // Too many searches this minute, or one that ran out of time: the message says what to do.
+  let result: SearchResult | null = null;
+  let refused: { title: string; message: string } | null = null;
+  try {
+    result = params.q ? await searchAsUser(session, params) : null;
+  } catch (error) {
+    if (error instanceof TooManyAttemptsError) refused = { title: "Too many searches", message: error.message };
+    else if (error instanceof SearchTooSlowError) refused = { title: "Search took too long", message: error.message };
+    else throw error;
+  }
 
   // Consecutive hits of one call are shown under one heading.
   const groups: Array<{ call: SearchHit; hits: SearchHit[] }> = [];
@@ -55,7 +65,12 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
         </button>
       </form>
 
-      {!result ? (
+      {refused ? (
+        <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          <p className="font-medium">{refused.title}</p>
+          <p className="mt-1">{refused.message}</p>
+        </div>
+      ) : !result ? (
         <EmptyState title="Search what was said on calls">Type a word or phrase: results show the call, its deal, who said it and when.</EmptyState>
       ) : !result.searchable ? (
         <EmptyState title="Nothing to search for">
