@@ -20,8 +20,8 @@ describe("database", () => {
     });
     await db.transcriptSentence.createMany({
       data: [
-        { callId: call.id, idx: 0, startMs: 0, endMs: 1000, text: "Let us talk about the renewal pricing" },
-        { callId: call.id, idx: 1, startMs: 1000, endMs: 2000, text: "Security review is next week" },
+        { callId: call.id, workspaceId: ws.id, idx: 0, startMs: 0, endMs: 1000, text: "Let us talk about the renewal pricing" },
+        { callId: call.id, workspaceId: ws.id, idx: 1, startMs: 1000, endMs: 2000, text: "Security review is next week" },
       ],
     });
     const hits = await db.$queryRaw<Array<{ idx: number }>>`
