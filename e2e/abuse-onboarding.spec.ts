@@ -5,8 +5,8 @@
 //               404, nothing of A said, nothing changed; switching to a workspace one is not active in is refused
 //   [role]      a member on every admin action (403), no session (401), nothing written
 //   [csrf]      every state-changing route refuses a foreign origin (Origin, "null", Sec-Fetch-Site) and writes
-//               nothing; the same request from our own origin is accepted (the control). Requests without
-//               Origin and Sec-Fetch-Site pass by design (lib/http.ts assertSameOrigin: no browser intent).
+//               nothing; the same request from our own origin is accepted (the control). A change with neither
+//               Origin nor Sec-Fetch-Site is refused too (lib/http.ts assertSameOrigin; e2e/abuse-guards.spec.ts).
 //   [input]     malformed / oversize / wrong-typed bodies, too many or invalid invitees, bad roles, odd path ids,
 //               garbage invitation tokens: 4xx with a message, never 500, nothing written
 //   [throttle]  5 wrong passwords lock the account (429, even with the right password), a forged
