@@ -166,7 +166,7 @@ function load(): Env {
   const building = process.env.NEXT_PHASE === "phase-production-build";
   let parsed;
   if (building || process.env.SKIP_ENV_VALIDATION === "1") {
-    parsed = schema.parse({
+    parsed = validateEnv({
       ...process.env,
       DATABASE_URL: process.env.DATABASE_URL || "postgresql://build@localhost:5432/build",
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || BUILD_PLACEHOLDER_SECRET,

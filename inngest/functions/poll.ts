@@ -14,7 +14,8 @@ import {
   resumeSyncLease,
 } from "@/lib/sync/engine";
 import { credentialsReadable } from "@/lib/sync/credential-check";
-import { failureOf } from "@/lib/sync/failures";
+import { providerSpec } from "@/lib/providers/registry";
+import { FAILURES, failureOf } from "@/lib/sync/failures";
 import { cancelOnDisconnect, providerCall, providerOf } from "./provider-step";
 
 export const poll = inngest.createFunction(
@@ -36,6 +37,17 @@ export const poll = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { integrationId, generation, kind, userId, runId } = event.data;
+    const provider = await step.run("provider", () => providerOf(integrationId));
+    // Stored credentials that do not decrypt: no provider request; the integration asks for a reconnect (the
+    // check applies the failure table's lifecycle change). A run the sender already opened ends as failed with
+    // the reason, and its lease is freed; an event without a run opens none.
+    if (!(await step.run("credentials", () => credentialsReadable(integrationId)))) {
+      if (runId)
+        await step.run("release-unreadable", () =>
+          releaseSyncLease(integrationId, runId, false, null, FAILURES.CREDENTIALS_UNREADABLE.message(providerSpec(provider).displayName)),
+        );
+      return { skipped: "credentials unreadable: reconnect required" };
+    }
     if (!runId) {
       // An event that names no run (sent before leases were taken by the sender): take one, then carry on as
       // that run's own event, so that a failure knows which lease is its own.
@@ -44,9 +56,6 @@ export const poll = inngest.createFunction(
       await step.sendEvent("continue-under-lease", events.syncRequested.create({ integrationId, generation, kind, userId: userId ?? null, runId: taken }));
       return { runId: taken };
     }
-    const provider = await step.run("provider", () => providerOf(integrationId));
-    // Stored credentials that do not decrypt: no run, no request; the integration asks for a reconnect.
-    if (!(await step.run("credentials", () => credentialsReadable(integrationId)))) return { skipped: "credentials unreadable: reconnect required" };
     const lease = await step.run("lease", async () => {
       const l = await resumeSyncLease(integrationId, runId);
       return l ? { runId: l.runId, from: l.from.toISOString(), to: l.to.toISOString() } : null;

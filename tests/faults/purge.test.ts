@@ -133,6 +133,6 @@ describe("purge", () => {
 
 /** The local runtime's function runs (GET /v1/runs: `{ data }`, newest first). */
 async function runtimeRuns() {
-  const res = await fetch(`${h.runtime.url}/v1/runs?limit=1000`);
-  return ((await res.json()) as { data: Array<{ function_id: string; status: string }> }).data;
+  // Signed, as the runtime requires of every request (inngest/runtime-signature.ts).
+  return ((await h.runtimeGet("/v1/runs?limit=1000")) as { data: Array<{ function_id: string; status: string }> }).data;
 }

@@ -2,12 +2,27 @@
 // (which only exists so `next build` and tooling can load the modules without the runtime settings).
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-const VARS = ["NODE_ENV", "SKIP_ENV_VALIDATION", "NEXTAUTH_SECRET", "ENCRYPTION_KEY", "ENCRYPTION_KEYS", "ENCRYPTION_KEY_ID", "NEXT_PHASE"] as const;
+const VARS = [
+  "NODE_ENV",
+  "SKIP_ENV_VALIDATION",
+  "NEXTAUTH_SECRET",
+  "ENCRYPTION_KEY",
+  "ENCRYPTION_KEYS",
+  "ENCRYPTION_KEY_ID",
+  "NEXT_PHASE",
+  "INNGEST_DEV",
+  "INNGEST_APP_KEY",
+  "INNGEST_SIGNING_KEY",
+  "INNGEST_EVENT_KEY",
+] as const;
+// Production also needs its Inngest keys (lib/env.ts): every case has valid ones, so only the secret under test fails.
+const INNGEST_CLOUD = { INNGEST_SIGNING_KEY: `signkey-prod-${"ab".repeat(32)}`, INNGEST_EVENT_KEY: "evt-key-for-the-placeholder-tests" };
 const saved = Object.fromEntries(VARS.map((k) => [k, process.env[k]]));
 const GOOD_SECRET = "Zr8Qe0x3Vb7yWm2Kp5Ls9Tn1Hc4Jd6Fg";
 const GOOD_KEY = "q3tK2v9mC1x8ZbN4pR7sL0wY5eU6hJ2aD8fG3kQ1zXc=";
 
-async function loadEnv(vars: Partial<Record<(typeof VARS)[number], string>>) {
+async function loadEnv(given: Partial<Record<(typeof VARS)[number], string>>) {
+  const vars: Partial<Record<(typeof VARS)[number], string>> = { ...INNGEST_CLOUD, ...given };
   for (const k of VARS) {
     if (vars[k] === undefined) delete process.env[k];
     else (process.env as Record<string, string>)[k] = vars[k]!;
