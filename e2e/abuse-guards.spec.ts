@@ -962,6 +962,12 @@ function startHttpsAppUrlServer(port: number): ChildProcess {
       NEXTAUTH_URL: appUrl,
       NEXTAUTH_SECRET: secrets.NEXTAUTH_SECRET,
       ENCRYPTION_KEY: secrets.ENCRYPTION_KEY,
+      // Production needs Inngest Cloud keys (or the bundled runtime's): well-formed ones; this server never
+      // runs a function, it only answers pages for their headers.
+      INNGEST_DEV: "",
+      INNGEST_APP_KEY: "",
+      INNGEST_SIGNING_KEY: `signkey-prod-${"cd".repeat(32)}`,
+      INNGEST_EVENT_KEY: "hsts-check-event-key",
       PORT: String(port),
     },
     stdio: "ignore",

@@ -83,6 +83,13 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await clearFaults().catch(() => undefined);
+  // These cases connect Clari Copilot in the demo workspace; the specs after this one (sign-in, the wizard,
+  // the rep journey) expect the demo workspace as seeded: no Clari Copilot and none of its calls.
+  if (db) {
+    const acme = `(SELECT m."workspaceId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@acme.test' LIMIT 1)`;
+    await db.query(`DELETE FROM "Call" WHERE "integrationId" IN (SELECT id FROM "Integration" WHERE provider = 'CLARI' AND "workspaceId" = ${acme})`);
+    await db.query(`DELETE FROM "Integration" WHERE provider = 'CLARI' AND "workspaceId" = ${acme}`);
+  }
   await db?.end();
 });
 

@@ -18,7 +18,11 @@ async function one<T extends pg.QueryResultRow>(sql: string, values: unknown[] =
 
 /** Connects Gong with "All time" through the wizard unless Gong calls are already synced. */
 async function ensureGongSynced(page: Page) {
-  const { n } = await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Call" WHERE provider = 'GONG' AND "transcriptStatus" = 'AVAILABLE'`);
+  // The demo workspace's own Gong calls: other specs' workspaces may hold Gong calls of their own.
+  const { n } = await one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Call" c WHERE c.provider = 'GONG' AND c."transcriptStatus" = 'AVAILABLE'
+       AND c."workspaceId" = (SELECT m."workspaceId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@acme.test' LIMIT 1)`,
+  );
   if (n > 0) return;
   await signIn(page, "admin@acme.test");
   await page.goto("/settings/integrations/gong/setup");
@@ -153,9 +157,10 @@ test("a private call is hidden from a rep who was not on it, and shown to one wh
       (SELECT u.email FROM "CallParticipant" p JOIN "User" u ON u.id = p."userId" JOIN "Membership" m ON m."userId" = u.id
         WHERE p."callId" = c.id AND m.role = 'MEMBER' LIMIT 1) AS participant,
       (SELECT u.email FROM "User" u JOIN "Membership" m ON m."userId" = u.id
-        WHERE m.role = 'MEMBER' AND NOT EXISTS (SELECT 1 FROM "CallParticipant" p WHERE p."callId" = c.id AND p."userId" = u.id)
+        WHERE m.role = 'MEMBER' AND m."workspaceId" = c."workspaceId" AND NOT EXISTS (SELECT 1 FROM "CallParticipant" p WHERE p."callId" = c.id AND p."userId" = u.id)
         ORDER BY u.email LIMIT 1) AS outsider
     FROM "Call" c WHERE c."isPrivate"
+      AND c."workspaceId" = (SELECT m."workspaceId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@acme.test' LIMIT 1)
       AND EXISTS (SELECT 1 FROM "CallParticipant" p JOIN "Membership" m ON m."userId" = p."userId" WHERE p."callId" = c.id AND m.role = 'MEMBER')
     LIMIT 1`);
 
