@@ -394,8 +394,9 @@ ${ratioTable(r)}
 ${
   previous
     ? `
-The search code before this change (main at b5eb9b0${previous.searchModule ? `, \`${previous.searchModule}\`` : ""}), measured the same way on the same two databases
-right before, ${when(previous)}; ${describeLoad(previous)}:
+The search code before this change (main at b5eb9b0: \`git show b5eb9b0:lib/calls/search.ts\`${previous.searchModule ? ` saved as \`${previous.searchModule}\`` : ""}, run with
+\`--search-module\` and \`--reuse\`), measured the same way on the same two databases right before, ${when(previous)};
+${describeLoad(previous)}. Both databases hold the new covering index, which that code's plans could also use:
 
 ${ratioTable(previous)}
 `
@@ -431,6 +432,8 @@ ${ratioTable(before)}
 - The count of matching calls is a hash aggregate, no longer \`count(DISTINCT)\`, which sorted 14,615 call ids under the
   database's C.UTF-8 collation (strcoll, ~20 ms); the title, text and speaker are read for the page's 21 rows only.
 - Word searches (one word, or OR) start from \`("workspaceId", "transcriptLexemes")\` on Call, bounded the same way.
+- Absolute times depend on the load: at a 1-minute load of 10 to 15 on 2 vCPU every search takes 3 to 4 times what it
+  took on the quiet machine (the 08343ac table); tables measured at different times compare by their ratios, not their ms.
 - p95 on a busy shared machine is noisy: interleaved rounds put the load on both sides, and ${r.runs} runs put 10 runs
   above the p95; single ratios still move by a few hundredths between runs at the same load.
 
