@@ -6,7 +6,9 @@
 //
 // A tenant's search costs what its own data costs (issue 15, item 7): both indexes lead with the workspace
 // (btree_gin: "Call"("workspaceId", "transcriptLexemes") and "TranscriptSentence"("workspaceId", tsv)), so
-// no other tenant's rows are read; every search runs under a statement_timeout (SEARCH_TIMEOUT_MS) and
+// no other tenant's rows are read, and the matched sentences meet their calls by a join chosen on their
+// actual count (SENTENCE_PROBE_LIMIT), so no plan flips with the size of the whole table; every search
+// runs under a statement_timeout (SEARCH_TIMEOUT_MS) and
 // each user may run SEARCHES_PER_MINUTE searches a minute (searchAsUser; the page and GET /api/search).
 import "server-only";
 import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
@@ -23,6 +25,13 @@ export const SEARCH_PAGE_SIZE = 20;
 export const SEARCH_TIMEOUT_MS = 5_000;
 /** Searches per user per minute (searchAsUser). */
 export const SEARCHES_PER_MINUTE = 30;
+/**
+ * An AND/phrase/exclusion search with at most this many matching sentences in the workspace looks each
+ * one's call up by key; with more, it hashes the workspace's visible calls once (runSearch). ~2 us per
+ * probe against ~0.3 us per call hashed: below this the probes cost a few ms whatever the tenant's size,
+ * above it reading the matches costs more than the hash (scripts/bench/search-tenants.ts, docs/benchmarks.md).
+ */
+export const SENTENCE_PROBE_LIMIT = 2_000;
 
 export const searchParamsSchema = z.object({
   q: z
@@ -167,63 +176,7 @@ async function runSearch(tx: Tx, viewer: Viewer, params: { q?: string; page?: nu
     SELECT numnode(q)::int AS nodes, querytree(q) AS tree, q::text AS full FROM websearch_to_tsquery('english', ${query}) AS q`;
   // querytree() is the part of the query an index can use: "T" when there is none (only exclusions).
   if (!nodes || tree === "T") return empty;
-
-  const visible = visibleCallSql(viewer, "c", "hashed");
-  const offset = (pageNo - 1) * SEARCH_PAGE_SIZE;
-  const tsquery = Prisma.sql`websearch_to_tsquery('english', ${query})`;
-  // One word, or words joined by OR: a call has a match exactly when its word set does. Candidate calls
-  // come from the call-level GIN index and are walked newest first, each one's sentences read through
-  // its (callId, idx) index, until the page is full: a common word stops after a few calls.
-  // AND, phrases and exclusions must hold within one sentence, which few sentences do: those come from
-  // the sentence-level GIN index first (MATERIALIZED pins that plan), then are joined to visible calls.
-  const wordsOnly = tree === full && !/[&<]/.test(tree);
-  const hitsSql = wordsOnly
-    ? Prisma.sql`
-      WITH matched_calls AS MATERIALIZED (
-        SELECT c.id, c.title, c."startedAt", c."isPrivate"
-        FROM "Call" c
-        WHERE c."workspaceId" = ${viewer.workspaceId} AND c."transcriptLexemes" @@ ${tree}::tsquery AND ${visible}
-      ), hits AS (
-        SELECT m.*, cl.title, cl."startedAt", cl."isPrivate", (SELECT count(*) FROM matched_calls) AS total
-        FROM (SELECT * FROM matched_calls ORDER BY "startedAt" DESC, id DESC) cl
-        CROSS JOIN LATERAL (
-          SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
-          FROM "TranscriptSentence" s
-          WHERE s."callId" = cl.id AND s.tsv @@ ${tsquery}
-          ORDER BY s.idx
-        ) m
-        LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
-      )`
-    : Prisma.sql`
-      WITH m AS MATERIALIZED (
-        SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
-        FROM "TranscriptSentence" s
-        WHERE s."workspaceId" = ${viewer.workspaceId} AND s.tsv @@ ${tsquery}
-      ), matched AS (
-        SELECT m.*, c.title, c."startedAt", c."isPrivate"
-        FROM m JOIN "Call" c ON c.id = m."callId"
-        WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visible}
-      ), hits AS (
-        SELECT matched.*, (SELECT count(DISTINCT "callId") FROM matched) AS total
-        FROM matched
-        ORDER BY "startedAt" DESC, "callId" DESC, idx ASC
-        LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
-      )`;
-  const rows = await tx.$queryRaw<Array<Row & { total: bigint }>>`
-      ${hitsSql}
-      SELECT h.id AS "sentenceId", h."callId", h.idx, h."speakerKey", h."startMs", h.title AS "callTitle", h."startedAt",
-             h."isPrivate", h.total,
-             ts_headline('english', h.text, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline,
-             d.id AS "dealId", d.name AS "dealName", sp.name AS "speakerName", sp.affiliation::text AS "speakerAffiliation"
-      FROM hits h
-      LEFT JOIN "CallDealLink" l ON l."callId" = h."callId"
-      LEFT JOIN "Deal" d ON d.id = l."dealId" AND d."workspaceId" = ${viewer.workspaceId}
-      LEFT JOIN LATERAL (
-        SELECT COALESCE(NULLIF(btrim(p.name), ''), p.email) AS name, p.affiliation
-        FROM "CallParticipant" p WHERE p."callId" = h."callId" AND p."speakerKey" = h."speakerKey"
-        ORDER BY p.position LIMIT 1
-      ) sp ON true
-      ORDER BY h."startedAt" DESC, h."callId" DESC, h.idx ASC`;
+  const rows = await tx.$queryRaw<Array<Row & { total: bigint }>>(searchStatement(viewer, query, { tree, full }, pageNo));
 
   const pageRows = rows.slice(0, SEARCH_PAGE_SIZE);
   const labels = await unnamedSpeakerLabels(tx, pageRows);
@@ -249,6 +202,98 @@ async function runSearch(tx: Tx, viewer: Viewer, params: { q?: string; page?: nu
       deal: r.dealId && r.dealName ? { id: r.dealId, name: r.dealName } : null,
     })),
   };
+}
+
+/**
+ * The statement that finds one page of hits for `query` (already trimmed, with a searchable `querytree`):
+ * runSearch sends it; scripts/bench/search-tenants.ts explains it.
+ */
+export function searchStatement(viewer: Viewer, query: string, parsed: { tree: string; full: string }, pageNo: number): Prisma.Sql {
+  const { tree, full } = parsed;
+  const visible = visibleCallSql(viewer, "c", "hashed");
+  const visibleProbe = visibleCallSql(viewer, "c", "probe");
+  const probeLimit = Prisma.raw(String(SENTENCE_PROBE_LIMIT));
+  const offset = (pageNo - 1) * SEARCH_PAGE_SIZE;
+  const tsquery = Prisma.sql`websearch_to_tsquery('english', ${query})`;
+  // One word, or words joined by OR: a call has a match exactly when its word set does. Candidate calls
+  // come from the call-level GIN index and are walked newest first, each one's sentences read through
+  // its (callId, idx) index, until the page is full: a common word stops after a few calls.
+  // AND, phrases and exclusions must hold within one sentence, which few sentences do: those come from
+  // the sentence-level GIN index first (MATERIALIZED pins that plan), then are joined to visible calls.
+  // How they are joined is decided on the actual count, not the planner's estimate (tsquery estimates
+  // are off by 25x for common word pairs, and with other tenants present the planner turned the hash
+  // join it used alone into one primary-key probe per sentence): up to SENTENCE_PROBE_LIMIT sentences,
+  // one probe each; more, one hash join with the tenant's visible calls, read from the covering
+  // ("workspaceId", id, "startedAt", "isPrivate") index. Either way the cost follows the tenant's own
+  // matches and calls. The other branch's one-time filter is false, so it never runs. Title, text and
+  // speaker are read for the page's rows only.
+  const wordsOnly = tree === full && !/[&<]/.test(tree);
+  const hitsSql = wordsOnly
+    ? Prisma.sql`
+      WITH matched_calls AS MATERIALIZED (
+        SELECT c.id, c.title, c."startedAt", c."isPrivate"
+        FROM "Call" c
+        WHERE c."workspaceId" = ${viewer.workspaceId} AND c."transcriptLexemes" @@ ${tree}::tsquery AND ${visible}
+      ), hits AS (
+        SELECT m.*, cl.title, cl."startedAt", cl."isPrivate", (SELECT count(*) FROM matched_calls) AS total
+        FROM (SELECT * FROM matched_calls ORDER BY "startedAt" DESC, id DESC) cl
+        CROSS JOIN LATERAL (
+          SELECT s.id, s."callId", s.idx, s."speakerKey", s."startMs", s.text
+          FROM "TranscriptSentence" s
+          WHERE s."callId" = cl.id AND s.tsv @@ ${tsquery}
+          ORDER BY s.idx
+        ) m
+        LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
+      )`
+    : Prisma.sql`
+      WITH m AS MATERIALIZED (
+        SELECT s.id, s."callId", s.idx
+        FROM "TranscriptSentence" s
+        WHERE s."workspaceId" = ${viewer.workspaceId} AND s.tsv @@ ${tsquery}
+      ), n AS MATERIALIZED (
+        SELECT count(*) AS n FROM m
+      ), visible_calls AS MATERIALIZED (
+        SELECT c.id, c."startedAt" FROM "Call" c
+        WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visible} AND (SELECT n FROM n) > ${probeLimit}
+      ), matched AS MATERIALIZED (
+        SELECT m.id, m."callId", m.idx, vc."startedAt"
+        FROM m JOIN visible_calls vc ON vc.id = m."callId"
+        WHERE (SELECT n FROM n) > ${probeLimit}
+        UNION ALL
+        SELECT m.id, m."callId", m.idx, pc."startedAt"
+        FROM m CROSS JOIN LATERAL (
+          SELECT c."startedAt" FROM "Call" c
+          WHERE c.id = m."callId" AND c."workspaceId" = ${viewer.workspaceId} AND ${visibleProbe}
+          OFFSET 0
+        ) pc
+        WHERE (SELECT n FROM n) <= ${probeLimit}
+      ), hits AS (
+        SELECT matched.*, (SELECT count(*) FROM (SELECT "callId" FROM matched GROUP BY "callId") g) AS total
+        FROM matched
+        ORDER BY "startedAt" DESC, "callId" DESC, idx ASC
+        LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
+      ), page AS (
+        SELECT h.id, h."callId", h.idx, s."speakerKey", s."startMs", s.text, c.title, h."startedAt", c."isPrivate", h.total
+        FROM hits h
+        JOIN "TranscriptSentence" s ON s.id = h.id
+        JOIN "Call" c ON c.id = h."callId"
+      )`;
+  const hitsFrom = wordsOnly ? Prisma.sql`hits` : Prisma.sql`page`;
+  return Prisma.sql`
+      ${hitsSql}
+      SELECT h.id AS "sentenceId", h."callId", h.idx, h."speakerKey", h."startMs", h.title AS "callTitle", h."startedAt",
+             h."isPrivate", h.total,
+             ts_headline('english', h.text, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline,
+             d.id AS "dealId", d.name AS "dealName", sp.name AS "speakerName", sp.affiliation::text AS "speakerAffiliation"
+      FROM ${hitsFrom} h
+      LEFT JOIN "CallDealLink" l ON l."callId" = h."callId"
+      LEFT JOIN "Deal" d ON d.id = l."dealId" AND d."workspaceId" = ${viewer.workspaceId}
+      LEFT JOIN LATERAL (
+        SELECT COALESCE(NULLIF(btrim(p.name), ''), p.email) AS name, p.affiliation
+        FROM "CallParticipant" p WHERE p."callId" = h."callId" AND p."speakerKey" = h."speakerKey"
+        ORDER BY p.position LIMIT 1
+      ) sp ON true
+      ORDER BY h."startedAt" DESC, h."callId" DESC, h.idx ASC`;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Renders benchmark results (JSON written by scripts/bench/backfill.ts and pages.ts) as docs/benchmarks.md
 // and docs/benchmarks/backfill.md. Pure functions: scripts/bench.ts runs the matrix and calls these.
-import type { SearchTenantsResult } from "./search-tenants";
+import { describeLoad, type SearchTenantsResult } from "./search-tenants";
 import type { BackfillResult } from "./backfill";
 import type { PagesResult } from "./pages";
 import { describeMachine, fmt } from "./common";
@@ -320,28 +320,35 @@ synthetic workspace at that many calls (12 sentences per call, one 90-minute cal
     e.kind === "search-tenants" && results.get(e.name)?.kind === "search-tenants" ? [results.get(e.name) as SearchTenantsResult] : [],
   );
   const tenantsBefore = results.get("search-tenants-before") as SearchTenantsResult | undefined;
+  const tenantsPrevious = results.get("search-tenants-b5eb9b0") as SearchTenantsResult | undefined;
   for (const r of tenantRuns) {
     out.push(`## Search across tenants (p50 / p95 ms)
 
 One tenant's searches with ${r.tenants - 1} other tenants of the same size and vocabulary present, against the same tenant
 alone: ${r.tenants} tenants of ${fmt.int(r.callsPerTenant)} calls, ${r.sentencesPerCall} sentences per call (${fmt.int(r.sentences)} sentences; ~440 in real Gong-shaped calls,
-fewer here to keep the run to minutes), tenant 0's admin, runs alternating between a database with tenant 0 alone and one
-with all tenants, so machine load weighs on both${r.load ? ` (load ${fmt.dec(r.load.before)} -> ${fmt.dec(r.load.after)} on ${r.machine.cores} vCPU: other work shared the machine)` : ""}.
-Each search matches nearly every call of the tenant (~1.5 sentences per call), the costliest case for AND and phrases.
-Search indexes lead with the workspace (btree_gin), so the index reads only the tenant's entries and the heap only its rows;
-what remains is looking up the tenant's calls among ten times as many (the planner's nested loop over "Call" instead of
-a scan of a table that is all one tenant's). Details and plans in [${detailDir}/search-tenants.md](${detailDir}/search-tenants.md).
-Run on ${r.generatedAt.replace("T", " ").slice(0, 16)} UTC; ${describeMachine(r.machine)}.${tenantsBefore ? ` Before: the same benchmark on main at 08343ac, ${tenantsBefore.generatedAt.replace("T", " ").slice(0, 16)} UTC.` : ""}
+fewer here to keep the run to minutes), tenant 0's admin. Runs are interleaved between a database with tenant 0 alone and
+one with all tenants (each round runs every search once on each, the order alternating; ${r.warmup ?? 3} warm-up rounds, then
+${r.runs} timed rounds), so machine load weighs on both sides alike: ${describeLoad(r)}${r.measureLoad ? ` (\`${r.measureLoad.uptimeBefore}\` before the timed rounds)` : ""}.
+AND, phrase, exclusion and word searches match nearly every call of the tenant (~1.5 sentences per call), the costliest
+case for AND and phrases; the rare phrase matches ${fmt.int(r.alone.find((a) => a.key === "rare")?.matches ?? 0)} calls. Search indexes lead with the workspace (btree_gin), so the
+index reads only the tenant's entries and the heap only its rows, and the matched sentences meet their calls by a join
+chosen on their actual count (a probe each up to 2,000 sentences; past that the tenant's visible calls read once from a
+covering index), so the planner no longer switches to 14,615 primary-key probes when the table holds other tenants.
+Details, EXPLAIN findings and plans in [${detailDir}/search-tenants.md](${detailDir}/search-tenants.md).
+Run on ${r.generatedAt.replace("T", " ").slice(0, 16)} UTC; ${describeMachine(r.machine)}.${tenantsPrevious ? ` At b5eb9b0: the search code before this change, same method and databases, ${tenantsPrevious.generatedAt.replace("T", " ").slice(0, 16)} UTC.` : ""}${tenantsBefore ? ` Before: main at 08343ac, ${tenantsBefore.generatedAt.replace("T", " ").slice(0, 16)} UTC (older method).` : ""}
 `);
+    const ratio = (res: SearchTenantsResult | undefined, key: string) => {
+      const b = res?.alone.find((x) => x.key === key);
+      const bo = res?.shared.find((x) => x.key === key);
+      return b && bo ? `${fmt.dec(bo.p95 / b.p95, 2)}x` : "n/a";
+    };
     out.push(
       table(
-        ["Search", "alone", `with ${r.tenants - 1} others`, "p95 ratio", "p95 ratio before (main at 08343ac)"],
+        ["Search", "alone", `with ${r.tenants - 1} others`, "p95 ratio", "p95 ratio at b5eb9b0", "p95 ratio before (main at 08343ac)"],
         r.alone.map((a) => {
           const o = r.shared.find((x) => x.key === a.key);
           const t = (x: Timing | undefined) => (x ? `${fmt.dec(x.p50)} / ${fmt.dec(x.p95)}` : "n/a");
-          const b = tenantsBefore?.alone.find((x) => x.key === a.key);
-          const bo = tenantsBefore?.shared.find((x) => x.key === a.key);
-          return [`${a.name}`, t(a), t(o), o ? `${fmt.dec(o.p95 / a.p95, 2)}x` : "n/a", b && bo ? `${fmt.dec(bo.p95 / b.p95, 2)}x` : "n/a"];
+          return [`${a.name}`, t(a), t(o), o ? `${fmt.dec(o.p95 / a.p95, 2)}x` : "n/a", ratio(tenantsPrevious, a.key), ratio(tenantsBefore, a.key)];
         }),
       ),
       "",

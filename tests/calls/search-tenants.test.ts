@@ -2,8 +2,17 @@
 // workspace, the AND/phrase path reads the workspace-bounded index, a search past its statement_timeout
 // says how to narrow it, and each user's searches are limited per minute.
 import { afterAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { consumeSearch, searchAsUser, searchTranscripts, SEARCHES_PER_MINUTE } from "@/lib/calls/search";
+import { db, Prisma } from "@/lib/db";
+import {
+  consumeSearch,
+  searchAsUser,
+  searchStatement,
+  searchTranscripts,
+  SEARCHES_PER_MINUTE,
+  SEARCH_PAGE_SIZE,
+  SENTENCE_PROBE_LIMIT,
+} from "@/lib/calls/search";
+import type { Viewer } from "@/lib/calls/visibility";
 import { SearchTooSlowError, TooManyAttemptsError } from "@/lib/errors";
 import { canonicalCall, callsWorkspace, person } from "./fixture";
 
@@ -74,6 +83,64 @@ describe("tenant-bounded search", () => {
     // (workspaceId, transcriptLexemes) GIN; on these few rows the planner may take the workspace btree).
     const words = await plan(`SELECT c.id FROM "Call" c WHERE c."workspaceId" = $1 AND c."transcriptLexemes" @@ $2::tsquery`, [a.w.workspace.id, "'secur'"]);
     expect(words).toMatch(/Index Cond: \(+"workspaceId" = /);
+  });
+
+  it(`past ${SENTENCE_PROBE_LIMIT} matching sentences, the join with the tenant's visible calls (read once) keeps visibility, order, totals and pages`, async () => {
+    const w = await callsWorkspace();
+    const ids = await w.ingest([
+      canonicalCall("old", [person(w.admin.email, "INTERNAL", "s1")], { title: "Old call", startedAt: new Date("2026-09-01T10:00:00Z") }),
+      canonicalCall("new", [person(w.admin.email, "INTERNAL", "s1")], { title: "New call", startedAt: new Date("2026-09-02T10:00:00Z") }),
+      canonicalCall("private", [person(w.rep.email, "INTERNAL", "s1")], { isPrivate: true, startedAt: new Date("2026-09-03T10:00:00Z") }),
+    ]);
+    const many = SENTENCE_PROBE_LIMIT + 10;
+    await w.transcript(
+      "old",
+      Array.from({ length: many }, (_, i) => s(i, `Budget approval point number ${i}.`)),
+    );
+    await w.transcript("new", [s(0, "The budget approval came through.")]);
+    await w.transcript("private", [s(0, "The budget approval is my secret worry.")]);
+    // Another tenant's matches count for nothing.
+    const other = await tenant("budget approval");
+    const q = "budget approval";
+
+    // Which join ran: past the limit the visible calls are read once and the probes (c_2) never run;
+    // below it, the reverse.
+    const analyze = async (viewer: Viewer, query: string) => {
+      const [{ tree, full }] = await db.$queryRaw<Array<{ tree: string; full: string }>>`
+        SELECT querytree(q) AS tree, q::text AS full FROM websearch_to_tsquery('english', ${query}) AS q`;
+      const sql = searchStatement(viewer, query, { tree, full }, 1);
+      const rows = await db.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`);
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    };
+    const big = await analyze(w.viewers.member, q);
+    expect(big).toMatch(/CTE Scan on visible_calls vc \(actual rows=2 loops=\d+\)/);
+    expect(big).toMatch(/ on "Call" c_2 \(never executed\)/);
+    const small = await analyze(w.viewers.member, '"approval came"');
+    expect(small).toMatch(/CTE Scan on visible_calls vc \(never executed\)/);
+    expect(small).toMatch(/ on "Call" c_2 \(actual rows=1 loops=1\)/);
+
+    const oldHits = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => [ids.old, from + i]);
+    const page = async (viewer: Viewer, p = 1) => {
+      const r = await searchTranscripts(viewer, { q, page: p });
+      return { total: r.total, hasNext: r.hasNext, hits: r.hits.map((h) => [h.callId, h.second]) };
+    };
+    // Newest call first, sentences in order; the private call only for its participant and admins.
+    expect(await page(w.viewers.admin)).toEqual({
+      total: 3,
+      hasNext: true,
+      hits: [[ids.private, 0], [ids.new, 0], ...oldHits(0, SEARCH_PAGE_SIZE - 2)],
+    });
+    expect(await page(w.viewers.rep)).toEqual(await page(w.viewers.admin));
+    expect(await page(w.viewers.member)).toEqual({ total: 2, hasNext: true, hits: [[ids.new, 0], ...oldHits(0, SEARCH_PAGE_SIZE - 1)] });
+    expect(await page(w.viewers.member, 2)).toEqual({
+      total: 2,
+      hasNext: true,
+      hits: oldHits(SEARCH_PAGE_SIZE - 1, 2 * SEARCH_PAGE_SIZE - 1),
+    });
+    const first = (await searchTranscripts(w.viewers.member, { q })).hits[1]!;
+    expect(first).toMatchObject({ callTitle: "Old call", isPrivate: false, speaker: expect.any(String) });
+    expect(first.headline).toContain("\u0001Budget\u0002");
+    expect((await searchTranscripts(other.w.viewers.admin, { q })).total).toBe(1);
   });
 
   it("a search past its statement_timeout says how to narrow it", async () => {
