@@ -1,6 +1,7 @@
 // CSV deal import, the pure part: which header means which field, what a valid row is, and what a file that
 // is not a CSV looks like. No database and no I/O here (lib/deals/import-csv.ts runs it over the stored
 // upload), so every rule is tested on its own (tests/deals/import-csv.test.ts).
+import { isOneLine } from "@/lib/validation";
 
 export const IMPORT_FIELDS = [
   "externalId",
@@ -129,7 +130,7 @@ const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
 const CRM_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-const oneLine = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
+const oneLine = isOneLine;
 
 /** Closed stages by name, as the demo and both CRMs name them: "Closed Won", "Closed Lost", "Won", "Lost". */
 export const isClosedStage = (stage: string) => /\b(closed|won|lost)\b/i.test(stage);

@@ -178,7 +178,6 @@ describe("import", () => {
     expect(first.view.issues.kind).toBe("warnings");
     expect(first.view.issues.rows[0]!.issues[0]!.message).toMatch(/imported without an owner/);
     expect(await commit(workspace.id, first.id)).toMatchObject({ status: "DONE", createdDeals: 2, updatedDeals: 0 });
-    expect(sent.at(-1)).toBeUndefined; // the relink is the Inngest function's step (inngest/functions/deals-import.ts)
     const deals = await dealsOf(workspace.id);
     expect(deals.map((d) => [d.externalId, d.name, d.stage, d.isClosed, d.amount?.toString(), d.currency, d.ownerId, d.crmDealId])).toEqual([
       ["A-1", "Alpha", "Negotiation", false, "12500", "EUR", member.id, "006Dn00000Acm01IAB"],
