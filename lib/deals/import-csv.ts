@@ -43,6 +43,8 @@ export const ROWS_PER_STEP = 5_000;
 /** Rows per INSERT statement while staging. */
 const STAGE_BATCH = 1_000;
 const ISSUES_PAGE_SIZE = 50;
+/** Interactive transactions here handle thousands of rows: Prisma's 5 s default is too short on a busy machine. */
+const LONG_TX = { timeout: 120_000, maxWait: 30_000 };
 
 const ACTIVE = ["UPLOADING", "VALIDATING", "IMPORTING"] as const;
 
@@ -279,7 +281,7 @@ async function stageRows(importId: string, workspaceId: string, start: number, d
       where: { id: importId },
       data: { parsedBytes: Math.min(next, imp.fileBytes), totalRows: { increment: rows.length } },
     });
-  });
+  }, LONG_TX);
   return { done: false };
 }
 
@@ -287,6 +289,8 @@ const issueSql = (column: string, message: Prisma.Sql, fix: string) =>
   Prisma.sql`jsonb_build_array(jsonb_build_object('column', ${column}::text, 'level', 'error', 'message', ${message}, 'fix', ${fix}::text))`;
 
 async function finishCheck(importId: string, workspaceId: string): Promise<StepResult> {
+  // The staged rows arrived in this run: fresh statistics keep the planner off nested loops over them.
+  await db.$executeRaw`ANALYZE "DealImportRow"`;
   const hasRows = await db.$transaction(async (tx) => {
     // The same external id twice: every row after the first is an error (one deal per id).
     await tx.$executeRaw`
@@ -338,7 +342,7 @@ async function finishCheck(importId: string, workspaceId: string): Promise<StepR
       data: { status: "READY", totalRows: counts.total, errorRows: counts.errors, warningRows: counts.warnings, validatedAt: new Date() },
     });
     return true;
-  });
+  }, LONG_TX);
   if (!hasRows) await failImport(importId, "The file has a header row but no deal rows under it. Add one row per deal under the header.");
   return { done: true };
 }
@@ -497,9 +501,8 @@ export async function writeImportStep(importId: string): Promise<StepResult> {
     ...(Object.entries(OPTIONAL_SET) as Array<[ImportField, Prisma.Sql]>).filter(([f]) => mapped(f)).map(([, sql]) => sql),
     Prisma.sql`"updatedAt" = EXCLUDED."updatedAt"`,
   ];
-  const done = await db.$transaction(
-    async (tx) => {
-      const [res] = await tx.$queryRaw<Array<{ created: number; updated: number; last: number | null }>>`
+  const done = await db.$transaction(async (tx) => {
+    const [res] = await tx.$queryRaw<Array<{ created: number; updated: number; last: number | null }>>`
         WITH src AS (
           SELECT r."rowNumber", r.values AS v FROM "DealImportRow" r
           WHERE r."importId" = ${importId} AND r."hasError" = false AND r."rowNumber" > ${imp.writeCursor}
@@ -522,10 +525,10 @@ export async function writeImportStep(importId: string): Promise<StepResult> {
         SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated,
                (SELECT max("rowNumber") FROM src) AS last
         FROM up`;
-      if (!res || res.last === null) return true;
-      if (mapped("contactEmails")) {
-        // The cell is the deal's contact list: emails no longer in it are removed, new ones added.
-        await tx.$executeRaw`
+    if (!res || res.last === null) return true;
+    if (mapped("contactEmails")) {
+      // The cell is the deal's contact list: emails no longer in it are removed, new ones added.
+      await tx.$executeRaw`
           WITH src AS (
             SELECT r.values AS v FROM "DealImportRow" r
             WHERE r."importId" = ${importId} AND r."hasError" = false AND r."rowNumber" > ${imp.writeCursor} AND r."rowNumber" <= ${res.last}
@@ -543,20 +546,18 @@ export async function writeImportStep(importId: string): Promise<StepResult> {
           FROM e
           ON CONFLICT ("dealId", email) DO UPDATE SET name = EXCLUDED.name, "updatedAt" = EXCLUDED."updatedAt"
           WHERE EXCLUDED.name <> EXCLUDED.email AND "DealContact".name IS DISTINCT FROM EXCLUDED.name`;
-      }
-      await tx.dealImport.update({
-        where: { id: importId },
-        data: {
-          writeCursor: res.last,
-          writtenRows: { increment: res.created + res.updated },
-          createdDeals: { increment: res.created },
-          updatedDeals: { increment: res.updated },
-        },
-      });
-      return false;
-    },
-    { timeout: 120_000, maxWait: 30_000 },
-  );
+    }
+    await tx.dealImport.update({
+      where: { id: importId },
+      data: {
+        writeCursor: res.last,
+        writtenRows: { increment: res.created + res.updated },
+        createdDeals: { increment: res.created },
+        updatedDeals: { increment: res.updated },
+      },
+    });
+    return false;
+  }, LONG_TX);
   return { done };
 }
 
@@ -580,7 +581,7 @@ export async function finishImport(importId: string) {
       },
       tx,
     );
-  });
+  }, LONG_TX);
   return { workspaceId: imp.workspaceId };
 }
 
