@@ -8,6 +8,8 @@ import { signIn } from "./support";
 import { stackInfo } from "./integrations-support";
 
 test.describe.configure({ mode: "serial" });
+// Times on the page are the viewer's: this browser is in New York.
+test.use({ timezoneId: "America/New_York" });
 
 const HEADER = "External ID,Deal Name,Stage,Amount,Currency,Close Date,Owner Email,Company,Contact Emails";
 const PREFIX = "E2E-CSV-";
@@ -49,7 +51,7 @@ test("a file with a bad row shows the row's error in the preview, and the deals 
     `${PREFIX}OK-1,E2E CSV good row,Discovery,1000,USD,2026-06-30,,E2E Co,ana@e2e-import.test`,
     `${PREFIX}BAD-1,E2E CSV bad row,Discovery,12 dollars,USD,2026-06-30,,E2E Co,`,
   ].join("\n");
-  await page.getByLabel("CSV file").setInputFiles({ name: "bad-row.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "bad-row.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
   await page.getByRole("button", { name: "Upload and check" }).click();
 
   await expect(page.getByText("Nothing has been imported.")).toBeVisible({ timeout: 60_000 });
@@ -87,11 +89,12 @@ test("a good file of 20,000 rows imports with progress shown, also after a reloa
   }
   await signIn(page, "admin@acme.test");
   await page.goto("/settings/deals/import");
-  await page.getByLabel("CSV file").setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n")) });
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n")) });
   await page.getByRole("button", { name: "Upload and check" }).click();
   // Upload, then the check, each with a progress bar.
   await expect(page.getByRole("progressbar", { name: /Uploading|Checking rows/ })).toBeVisible();
   await expect(page.getByText("20,000 rows checked: 20,000 ready")).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole("region", { name: "good.csv" }).locator("time").first()).toContainText(/EST|EDT/);
 
   await page.getByRole("button", { name: "Import 20,000 deals" }).click();
   const progress = page.getByRole("progressbar", { name: "Importing deals" });

@@ -26,7 +26,9 @@ function LocalTime({ iso }: { iso: string }) {
     () => false,
   );
   const text = inBrowser
-    ? new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" }).format(new Date(iso))
+    ? new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(
+        new Date(iso),
+      )
     : `${iso.slice(0, 16).replace("T", " ")} UTC`;
   return <time dateTime={iso}>{text}</time>;
 }

@@ -112,6 +112,8 @@ export type ImportValues = {
   name: string;
   stage: string;
   isClosed: boolean;
+  /** "Won" / "Closed Won" (not "lost"): for Deal.isWon once the CRM schema has it. */
+  isWon: boolean;
   amount: string | null;
   currency: string;
   closeDate: string | null;
@@ -294,6 +296,7 @@ export function checkRow(
       name: name ?? "",
       stage: stage ?? "",
       isClosed: stage ? isClosedStage(stage) : false,
+      isWon: stage ? /\bwon\b/i.test(stage) && !/\blost\b/i.test(stage) : false,
       amount,
       currency,
       closeDate,
