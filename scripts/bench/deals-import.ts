@@ -6,6 +6,7 @@
 //
 //   node --conditions=react-server --import tsx scripts/bench/deals-import.ts [--rows 50000] [--json out.json] [--out docs/benchmarks/deals-import.md | --no-doc]
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createScratchDatabase, root } from "../lib/database";
@@ -59,6 +60,7 @@ async function main() {
       ],
     });
     const bytes = file(ROWS, rep.email);
+    const loadBefore = os.loadavg()[0]!;
     const send = async () => undefined;
 
     const once = async () => {
@@ -105,6 +107,7 @@ async function main() {
       first: { upload: first.upload, check: first.check, write: first.write, totalMs: first.totalMs, created: first.created },
       again: { upload: again.upload, check: again.check, write: again.write, totalMs: again.totalMs, updated: again.updated },
       contacts,
+      load: { before: loadBefore, after: os.loadavg()[0]! },
     };
     if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify(result, null, 2));
     if (DOC_OUT) fs.writeFileSync(DOC_OUT, render(result));
