@@ -47,6 +47,7 @@ const ISSUES_PAGE_SIZE = 50;
 const LONG_TX = { timeout: 120_000, maxWait: 30_000 };
 
 const ACTIVE = ["UPLOADING", "VALIDATING", "IMPORTING"] as const;
+const STALE_MS = 15 * 60_000;
 
 type StoredMapping = { columns: ColumnMapping[]; fieldIndex: Partial<Record<ImportField, number>>; headerCount: number };
 
@@ -64,6 +65,16 @@ export async function createImport(p: { workspaceId: string; userId: string; fil
       `The file is ${mb(p.fileBytes)}; the limit is ${mb(IMPORT_LIMITS.maxFileBytes)} (about ${IMPORT_LIMITS.maxRows.toLocaleString("en-US")} rows). Split it into smaller files and import them one after another.`,
     );
   }
+  // A run that made no progress for STALE_MS (its event was lost, the runtime was down) ends here, so it
+  // cannot block the workspace's imports for ever. Every step of a live run moves updatedAt.
+  await db.dealImport.updateMany({
+    where: { workspaceId: p.workspaceId, status: { in: ["VALIDATING", "IMPORTING"] }, updatedAt: { lt: new Date(Date.now() - STALE_MS) } },
+    data: {
+      status: "FAILED",
+      finishedAt: new Date(),
+      error: "This import stopped without finishing (no progress for 15 minutes). Upload the file again: rows already imported are updated, not duplicated.",
+    },
+  });
   const running = await db.dealImport.findFirst({ where: { workspaceId: p.workspaceId, status: { in: ["VALIDATING", "IMPORTING"] } }, select: { id: true } });
   if (running) throw new ConflictError("Another import is being checked or written. Wait for it to finish, then upload this file.");
   // Uploads left unfinished (a closed tab) end here: one upload at a time per workspace.
@@ -492,7 +503,11 @@ export async function writeImportStep(importId: string): Promise<StepResult> {
   const imp = await db.dealImport.findUnique({ where: { id: importId } });
   if (!imp || imp.status !== "IMPORTING") return { done: true };
   const ws = imp.workspaceId;
-  const mapping = imp.mapping as unknown as StoredMapping;
+  const mapping = imp.mapping as unknown as StoredMapping | null;
+  if (!mapping) {
+    await failImport(importId, "This import has no checked file to write. Upload the file again.");
+    return { done: true };
+  }
   const mapped = (f: ImportField) => mapping.fieldIndex[f] !== undefined;
   const sets = [
     Prisma.sql`name = EXCLUDED.name`,

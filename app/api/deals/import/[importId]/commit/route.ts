@@ -9,7 +9,7 @@ export const POST = withWorkspace<{ importId: string }>(
     const importId = importIdOf(params.importId);
     const { mode } = parseInput(commitInput, await readJsonBody(req));
     await startCommit({ workspaceId: session.workspaceId, importId, mode, send: sendEvents });
-    return NextResponse.json({ ok: true }, { status: 202 });
+    return NextResponse.json({ ok: true });
   },
   { role: "ADMIN" },
 );
