@@ -147,6 +147,16 @@ async function needsSyncUser(integrationId: string, email: string): Promise<stri
   return userSync;
 }
 
+/** A CSV deal import of A's, uploading (12 bytes announced) or checked with one row (lib/deals/import-csv.ts). */
+async function importOfA(status: "UPLOADING" | "READY"): Promise<string> {
+  const id = `imp${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+  await db.query(
+    `INSERT INTO "DealImport"(id, "workspaceId", "fileName", "fileBytes", status, "totalRows", "updatedAt") VALUES ($1, $2, 'forged.csv', 12, $3::"DealImportStatus", $4, now())`,
+    [id, A.workspaceId, status, status === "READY" ? 1 : 0],
+  );
+  return id;
+}
+
 async function memberOfA(status: "ACTIVE" | "DEACTIVATED" = "ACTIVE"): Promise<string> {
   return (await createUser(db, fresh("target"), [{ workspaceId: A.workspaceId, role: "MEMBER", status }])).membershipIds[0]!;
 }
@@ -215,6 +225,34 @@ const CHANGES: Change[] = [
     req: async () => ({ method: "POST", url: `/api/calls/${A.callId}/link`, data: { dealId: null } }),
   },
   { route: "/api/calls/[callId]/recording", method: "POST", who: "adminA", req: async () => ({ method: "POST", url: `/api/calls/${A.callId}/recording` }) },
+  {
+    route: "/api/deals/import",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({ method: "POST", url: "/api/deals/import", data: { fileName: "forged.csv", fileBytes: 10 } }),
+  },
+  {
+    route: "/api/deals/import/[importId]/chunks",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({
+      method: "POST",
+      url: `/api/deals/import/${await importOfA("UPLOADING")}/chunks`,
+      data: { index: 0, data: Buffer.from("a,b,c\n1,2,3\n").toString("base64") },
+    }),
+  },
+  {
+    route: "/api/deals/import/[importId]/commit",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({ method: "POST", url: `/api/deals/import/${await importOfA("READY")}/commit`, data: { mode: "ALL" } }),
+  },
+  {
+    route: "/api/deals/import/[importId]/cancel",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({ method: "POST", url: `/api/deals/import/${await importOfA("READY")}/cancel`, data: {} }),
+  },
   {
     route: "/api/integrations/[provider]/[action]",
     method: "POST",

@@ -18,6 +18,7 @@ export const events = {
   integrationDisconnected: eventType(EVENT_SCHEMAS.integrationDisconnected.name, { schema: EVENT_SCHEMAS.integrationDisconnected.schema }),
   purgeRequested: eventType(EVENT_SCHEMAS.purgeRequested.name, { schema: EVENT_SCHEMAS.purgeRequested.schema }),
   dealsChanged: eventType(EVENT_SCHEMAS.dealsChanged.name, { schema: EVENT_SCHEMAS.dealsChanged.schema }),
+  dealsImport: eventType(EVENT_SCHEMAS.dealsImport.name, { schema: EVENT_SCHEMAS.dealsImport.schema }),
 } as const;
 
 export type CallsyncEventName = (typeof events)[keyof typeof events]["name"];

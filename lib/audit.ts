@@ -19,7 +19,8 @@ export type AuditAction =
   | "integration.sync_requested"
   | "integration.backfill_started"
   | "user.backfill_started"
-  | "account.password_reset";
+  | "account.password_reset"
+  | "deals.imported";
 
 export type AuditEntry = {
   workspaceId: string;

@@ -41,6 +41,8 @@ export const EVENT_SCHEMAS = {
   purgeRequested: { name: "callsync/integration.purge", schema: z.object({ integrationId: z.string(), runId: z.string(), generation: z.number().int() }) },
   // Sent by whatever changes deals or deal contacts (CRM import, seed): calls are linked again.
   dealsChanged: { name: "callsync/deals.changed", schema: z.object({ workspaceId: z.string() }) },
+  // A CSV deal import (lib/deals/import-csv.ts): validate the uploaded file into a preview, or commit its rows.
+  dealsImport: { name: "callsync/deals.import", schema: z.object({ workspaceId: z.string(), importId: z.string(), phase: z.enum(["validate", "commit"]) }) },
 } as const;
 
 type Schemas = typeof EVENT_SCHEMAS;

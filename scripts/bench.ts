@@ -43,6 +43,7 @@ const FULL: Entry[] = [
   { name: "clari-3k", kind: "backfill", provider: "clari", users: 6, calls: 3_000 }, // ~6-8 min
   // Ten tenants of 10,000 calls; 40 sentences per call (not ~440) keeps it to ~1.5 GB and ~10 min.
   { name: "search-tenants", kind: "search-tenants", tenants: 10, calls: 10_000, sentences: 40, runs: 200 },
+  { name: "deals-import-50k", kind: "deals-import", rows: 50_000 }, // ~1-2 min
 ];
 
 const CI: Entry[] = [
@@ -53,6 +54,7 @@ const CI: Entry[] = [
   { name: "salesloft-30", kind: "backfill", provider: "salesloft", users: 2, calls: 30 },
   { name: "clari-60", kind: "backfill", provider: "clari", users: 2, calls: 60 },
   { name: "search-tenants", kind: "search-tenants", tenants: 3, calls: 300, sentences: 20, runs: 5 },
+  { name: "deals-import-2k", kind: "deals-import", rows: 2_000 },
 ];
 
 async function main() {
@@ -84,39 +86,41 @@ async function main() {
     const json = path.join(resultsDir, `${e.name}.json`);
     fs.rmSync(json, { force: true });
     const args =
-      e.kind === "search-tenants"
-        ? [
-            ...node,
-            "scripts/bench/search-tenants.ts",
-            ...["--tenants", String(e.tenants), "--calls", String(e.calls), "--sentences", String(e.sentences), "--runs", String(e.runs)],
-            ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
-          ]
-        : e.kind === "pages"
+      e.kind === "deals-import"
+        ? [...node, "scripts/bench/deals-import.ts", "--rows", String(e.rows), "--json", json, "--out", path.join(detailDir, "deals-import.md")]
+        : e.kind === "search-tenants"
           ? [
               ...node,
-              "scripts/bench/pages.ts",
-              "--calls",
-              String(e.calls),
-              "--runs",
-              String(e.runs),
-              "--json",
-              json,
-              ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+              "scripts/bench/search-tenants.ts",
+              ...["--tenants", String(e.tenants), "--calls", String(e.calls), "--sentences", String(e.sentences), "--runs", String(e.runs)],
+              ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
             ]
-          : [
-              ...node,
-              "scripts/bench/backfill.ts",
-              "--provider",
-              e.provider,
-              "--users",
-              String(e.users),
-              "--calls",
-              String(e.calls),
-              "--json",
-              json,
-              "--page-runs",
-              size === "ci" ? "5" : "20",
-            ];
+          : e.kind === "pages"
+            ? [
+                ...node,
+                "scripts/bench/pages.ts",
+                "--calls",
+                String(e.calls),
+                "--runs",
+                String(e.runs),
+                "--json",
+                json,
+                ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+              ]
+            : [
+                ...node,
+                "scripts/bench/backfill.ts",
+                "--provider",
+                e.provider,
+                "--users",
+                String(e.users),
+                "--calls",
+                String(e.calls),
+                "--json",
+                json,
+                "--page-runs",
+                size === "ci" ? "5" : "20",
+              ];
     console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
     const loadBefore = os.loadavg()[0]!;
     try {

@@ -19,6 +19,8 @@ export function TopNav({
 }) {
   const links = [{ href: "/deals", label: "Deals" }];
   if (isAdmin) links.push({ href: "/settings/integrations", label: "Integrations" });
+  // Settings -> Deals (CSV import). Not labelled "Deals": that is the deals list's link.
+  if (isAdmin) links.push({ href: "/settings/deals", label: "Deal import" });
   links.push({ href: "/settings/members", label: "Members" });
   if (isAdmin) links.push({ href: "/settings/activity", label: "Activity" });
   return (
