@@ -47,7 +47,14 @@ describe("first import", () => {
     const deals = await db.deal.findMany({ where: { workspaceId: w.workspace.id }, include: { contacts: true }, orderBy: { crmDealId: "asc" } });
     expect(deals.map((d) => d.crmDealId)).toEqual(["d1", "d2", "d3", "d4", "d5", "d7"]);
     const d1 = deals[0]!;
-    expect(d1).toMatchObject({ name: "Acme renewal", stage: "Proposal", accountName: "Acme", crmSource: "HUBSPOT", integrationId: w.integrationId, isClosed: false });
+    expect(d1).toMatchObject({
+      name: "Acme renewal",
+      stage: "Proposal",
+      accountName: "Acme",
+      crmSource: "HUBSPOT",
+      integrationId: w.integrationId,
+      isClosed: false,
+    });
     expect(d1.amount?.toString()).toBe("12500");
     expect(d1.contacts.map((c) => [c.email, c.crmContactId]).sort()).toEqual([
       ["ann@acme.example", "c1"],
@@ -72,7 +79,15 @@ describe("first import", () => {
     expect(integration.lastSuccessfulSyncAt).not.toBeNull();
     expect(integration.nextSyncAt!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: result.runId } });
-    expect(run).toMatchObject({ kind: "BACKFILL", status: "SUCCEEDED", dealsAdded: 6, dealsUpdated: 0, accountsSynced: 3, contactsSynced: 4, recordsSkipped: 0 });
+    expect(run).toMatchObject({
+      kind: "BACKFILL",
+      status: "SUCCEEDED",
+      dealsAdded: 6,
+      dealsUpdated: 0,
+      accountsSynced: 3,
+      contactsSynced: 4,
+      recordsSkipped: 0,
+    });
     expect(w.sent.map((e) => e.name)).toEqual(["callsync/crm.import-requested"]);
   });
 
@@ -210,7 +225,14 @@ describe("linking against CRM deals", () => {
       data: { workspaceId: w.workspace.id, provider: "GONG", providerCallId: `sf-1-${deal.id}`, title: "By id", startedAt: new Date(), crmDealIds: [opp15] },
     });
     const byAccount = await db.call.create({
-      data: { workspaceId: w.workspace.id, provider: "GONG", providerCallId: `sf-2-${deal.id}`, title: "By account", startedAt: new Date(), crmAccountIds: [acc15] },
+      data: {
+        workspaceId: w.workspace.id,
+        provider: "GONG",
+        providerCallId: `sf-2-${deal.id}`,
+        title: "By account",
+        startedAt: new Date(),
+        crmAccountIds: [acc15],
+      },
     });
     const byDomain = await db.call.create({
       data: {
