@@ -108,6 +108,17 @@ describe("first import", () => {
     expect(await snapshot(w.workspace.id)).toEqual(first);
   });
 
+  it("stores the accounts and contacts a deals page brings along, and then asks for none of them by id", async () => {
+    const w = await crmWorkspace("SALESFORCE");
+    seed(w.fake, w.member.email);
+    w.fake.relatedInPages = true;
+    expect((await w.importAll()).failed).toBeNull();
+    expect(w.fake.count("getAccounts") + w.fake.count("getContacts")).toBe(0);
+    const d1 = await db.deal.findFirstOrThrow({ where: { workspaceId: w.workspace.id, crmDealId: "d1" }, include: { contacts: true } });
+    expect(d1.accountName).toBe("Acme");
+    expect(d1.contacts).toHaveLength(2);
+  });
+
   it("skips and counts a malformed record with its id and field, and imports the rest", async () => {
     const w = await crmWorkspace();
     seed(w.fake, w.member.email);
