@@ -73,7 +73,7 @@ const MOUNTS: Array<{ provider: SimProvider; area: Area; re: RegExp }> = PROVIDE
     ];
   },
 ).concat([
-  // CRM simulators (TODO: take these from the registry's CRM entries once crm-core's foundation is merged).
+  // CRM simulators: the registry's CRM simulator mounts (crmSpec(id).simulator).
   { provider: "hubspot", area: "api", re: new RegExp(`^${HUBSPOT_MOUNT.api}()(/.*)$`) },
   { provider: "hubspot", area: "oauth", re: new RegExp(`^${HUBSPOT_MOUNT.oauth}()(/.*)$`) },
 ]);

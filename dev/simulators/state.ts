@@ -126,6 +126,7 @@ export class SimState {
   setLimits(input: SimConfigInput["limits"]): void {
     this.config = mergeConfig(this.config, { limits: input });
     this.resetLimiters();
+    this.hubspot.resetLimits();
   }
 
   // ----- ids ---------------------------------------------------------------------------------

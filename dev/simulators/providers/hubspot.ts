@@ -28,16 +28,17 @@
 // the 10,000-ceiling error text; refresh/code error statuses follow what HubSpot returns in the wild
 // (BAD_REFRESH_TOKEN, BAD_AUTH_CODE, ...) plus the RFC 6749 error field.
 import { randomUUID } from "node:crypto";
+import { crmSpec, oauthSpec } from "../../../lib/providers/registry";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, bearer, json, parseJsonBody, redirect } from "../core";
 import { OAuthServer, consentPage, errorPage, redirectWith } from "../oauth";
 import type { SimState } from "../state";
 import { escapeHtml, randomToken } from "../util";
 import { ASSOC, type HubspotObjectType, type HubspotPortal, type HubspotRecord, applyStage, buildPortal, stageById, touch } from "./hubspot-portal";
 
-export const HUBSPOT_AUTHORIZE_PATH = "/oauth/authorize";
-export const HUBSPOT_TOKEN_PATH = "/oauth/v1/token";
-/** Simulator mounts (app host and API host). */
-export const HUBSPOT_MOUNT = { oauth: "/hubspot", api: "/hubspot-api" } as const;
+export const HUBSPOT_AUTHORIZE_PATH = oauthSpec("HUBSPOT").authorizePath;
+export const HUBSPOT_TOKEN_PATH = oauthSpec("HUBSPOT").tokenPath;
+/** Simulator mounts (app host and API host), from the registry. */
+export const HUBSPOT_MOUNT = crmSpec("HUBSPOT").simulator;
 
 const LIST_MAX = 100;
 const SEARCH_MAX = 200;
@@ -160,6 +161,13 @@ export class HubspotSimState {
   revokeAll(): void {
     this.access.clear();
     this.refresh.clear();
+  }
+
+  /** Empties the rate-limit windows (new limits take effect from a clean slate, like the other simulators). */
+  resetLimits(): void {
+    this.burst = [];
+    this.search = [];
+    this.day = { id: -1, used: 0 };
   }
 
   /** Charges the portal's limits (real clock). */
