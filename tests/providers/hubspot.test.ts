@@ -94,6 +94,22 @@ describe("HubSpot OAuth", () => {
     await expectProviderError(fresh.exchangeCode({ code: back.searchParams.get("code")! }), "INVALID_CREDENTIALS");
   });
 
+  it("a token without a needed scope (403 MISSING_SCOPES) is AUTH_REVOKED naming the scope", async () => {
+    const t = sims.state.hubspot.issueDirect(["oauth", "crm.objects.deals.read"]);
+    const store = createInMemoryCredentialStore({
+      kind: "oauth",
+      accessToken: t.accessToken,
+      refreshToken: t.refreshToken,
+      expiresAt: null,
+      apiBaseUrl: null,
+      scope: null,
+    });
+    const c = client({ credentials: store });
+    expect((await c.getAccounts([])).records).toEqual([]);
+    const err = await expectProviderError(c.getContacts(["6000000001"]), "AUTH_REVOKED");
+    expect(err.message).toContain("crm.objects.contacts.read");
+  });
+
   it("is the registered CRM factory, and accountInfo names the hub", async () => {
     const { store } = await connect();
     const c = getCrmClient("HUBSPOT", config(), { credentials: store, gate: unlimitedGate, retry: FAST_RETRY, now: simNow(sims) });

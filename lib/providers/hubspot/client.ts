@@ -49,6 +49,7 @@ import {
   hubspotCompanyRecordSchema,
   hubspotContactRecordSchema,
   hubspotDealRecordSchema,
+  hubspotMissingScopesSchema,
   hubspotOwnersResponseSchema,
   hubspotPageSchema,
   hubspotPipelinesResponseSchema,
@@ -98,6 +99,22 @@ function decodeCursor(cursor: string | null): SearchCursor {
 }
 
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
+
+/**
+ * 403 MISSING_SCOPES: the install did not grant a scope Callsync needs (e.g. an admin unticked it).
+ * Only a reconnect granting it helps, so it is AUTH_REVOKED with the scopes named.
+ */
+function missingScopes(status: number, body: unknown): ProviderError | undefined {
+  const parsed = hubspotMissingScopesSchema.safeParse(body);
+  if (status !== 403 || !parsed.success) return undefined;
+  const scopes = parsed.data.errors?.flatMap((e) => e.context?.requiredGranularScopes ?? e.context?.requiredScopes ?? []) ?? [];
+  return new ProviderError(
+    "AUTH_REVOKED",
+    LABEL,
+    `${LABEL} did not grant Callsync the access it needs${scopes.length ? ` (${[...new Set(scopes)].join(", ")})` : ""}; reconnect HubSpot and allow it`,
+    { status },
+  );
+}
 const unique = (ids: string[]) => [...new Set(ids.filter((id) => /^\d+$/.test(id)))];
 const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
@@ -183,7 +200,7 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
   }
 
   private get<S extends z.ZodType>(path: string, endpoint: string, schema: S, priority: RequestPriority) {
-    return this.http.request({ method: "GET", url: this.url(path), endpoint, schema, priority, ...this.authed() });
+    return this.http.request({ method: "GET", url: this.url(path), endpoint, schema, priority, classify: missingScopes, ...this.authed() });
   }
 
   private post<S extends z.ZodType>(path: string, endpoint: string, body: unknown, schema: S, priority: RequestPriority) {
@@ -195,6 +212,7 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
       body: JSON.stringify(body),
       schema,
       priority,
+      classify: missingScopes,
       ...this.authed(),
     });
   }

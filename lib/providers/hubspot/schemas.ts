@@ -105,6 +105,14 @@ export const hubspotAssociationsResponseSchema = z.object({
   ),
 });
 
+/** 403 when the token lacks a scope. */
+export const hubspotMissingScopesSchema = z.object({
+  category: z.literal("MISSING_SCOPES"),
+  errors: z
+    .array(z.object({ context: z.object({ requiredGranularScopes: z.array(z.string()).nullish(), requiredScopes: z.array(z.string()).nullish() }).nullish() }))
+    .nullish(),
+});
+
 /** The 429 body: the policy tells which limit was hit. */
 export const hubspotRateLimitBodySchema = z.object({
   errorType: str,
