@@ -290,6 +290,24 @@ describe("HubSpot large portals", () => {
     expect(s.byStatus["400"]).toBeUndefined();
   });
 
+  it("records that stop matching mid-listing shift nothing (keyset paging, not offsets)", { timeout: 120_000 }, async () => {
+    await control(sims, "/reset", { now: NOW, limits: FAST_LIMITS, hubspot: { portal: { deals: 2_000, companies: 200, contacts: 1_000 } } });
+    const { client: c } = await connect();
+    const all = sims.state.hubspot.portal.records.deals.map((d) => d.id);
+    const first = await c.listDeals({ modifiedSince: null, closedSince: new Date(0), cursor: null });
+    expect(first.records).toHaveLength(1_000);
+    // 50 deals already listed are deleted before the next page is read.
+    for (const d of first.records.slice(0, 50)) await control(sims, `/hubspot/deals/${d.crmId}/archive`, {});
+    const seen = new Set(first.records.map((d) => d.crmId));
+    let cursor = first.cursor;
+    while (cursor) {
+      const page = await c.listDeals({ modifiedSince: null, closedSince: new Date(0), cursor });
+      for (const d of page.records) seen.add(d.crmId);
+      cursor = page.cursor;
+    }
+    expect([...seen].sort()).toEqual([...all].sort());
+  });
+
   it("a 2,000-deal first import costs the API minimum: searches of 200, association reads of 1,000, batch reads of 100", { timeout: 120_000 }, async () => {
     await control(sims, "/reset", { now: NOW, limits: FAST_LIMITS, hubspot: { portal: { deals: 2_000, companies: 1_000, contacts: 10_000 } } });
     const { client: c } = await connect();

@@ -9,8 +9,8 @@ import "server-only";
 // - deals: CRM search (200 per request, sorted by hs_object_id) — first import: open deals OR closedate
 //   >= closedSince; incremental: hs_lastmodifieddate >= since (HubSpot recalculates num_associated_contacts
 //   on an association change, which bumps hs_lastmodifieddate). The search API stops at 10,000 results
-//   per query, so before a query would page past it the next request starts a new query from the last id
-//   seen (hs_object_id GT last): no extra requests. A page is up to 1,000 deals (5 searches) whose
+//   per query, so paging is by keyset: each request is a new query for ids above the last one seen
+//   (hs_object_id GT last), never an offset, at no extra requests. A page is up to 1,000 deals (5 searches) whose
 //   companies and contacts come from two v4 association batch reads (1,000 ids each).
 // - stage labels from GET /crm/v3/pipelines/deals, once per integration lookup cache (a sync).
 // - companies / contacts by id: batch read, 100 per request; modified ones: search like deals.
@@ -62,7 +62,6 @@ import {
 
 const LABEL = providerName("HUBSPOT");
 export const HUBSPOT_SEARCH_PAGE = 200;
-export const HUBSPOT_SEARCH_CEILING = 10_000;
 export const HUBSPOT_BATCH_READ = 100;
 export const HUBSPOT_ASSOCIATIONS_BATCH = 1_000;
 /** Records per listDeals / listModified* page: 5 searches, then one association read per type. */
@@ -76,10 +75,9 @@ const TYPE_OF: Record<CrmObject, HubspotType> = { deal: "deals", account: "compa
 
 type Filter = { propertyName: string; operator: string; value?: string };
 
-/** Resume point of a search listing: offset within the current query and the id floor of that query. */
+/** Resume point of a search listing: the last id seen (the next query asks for ids above it). */
 interface SearchCursor {
-  v: 1;
-  after: number;
+  v: 2;
   floor: string | null;
 }
 
@@ -88,10 +86,10 @@ function encodeCursor(c: SearchCursor): string {
 }
 
 function decodeCursor(cursor: string | null): SearchCursor {
-  if (!cursor) return { v: 1, after: 0, floor: null };
+  if (!cursor) return { v: 2, floor: null };
   try {
     const c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as SearchCursor;
-    if (c.v === 1 && Number.isInteger(c.after) && c.after >= 0 && (c.floor === null || /^\d+$/.test(String(c.floor)))) return c;
+    if (c.v === 2 && (c.floor === null || /^\d+$/.test(String(c.floor)))) return c;
   } catch {
     /* falls through */
   }
@@ -286,36 +284,25 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
     max: number,
     priority: RequestPriority,
   ): Promise<{ raw: unknown[]; cursor: string | null }> {
-    let c = decodeCursor(cursorIn);
+    let floor = decodeCursor(cursorIn).floor;
     const raw: unknown[] = [];
     for (;;) {
+      // Keyset paging: every request is a new query from the last id seen, never an offset, so no query
+      // reaches the 10,000-result ceiling and records that stop matching mid-listing shift nothing.
       const filterGroups = groups.map((filters) => ({
-        filters: c.floor ? [...filters, { propertyName: "hs_object_id", operator: "GT", value: c.floor }] : filters,
+        filters: floor ? [...filters, { propertyName: "hs_object_id", operator: "GT", value: floor }] : filters,
       }));
-      const body = {
-        filterGroups,
-        sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
-        properties,
-        limit: HUBSPOT_SEARCH_PAGE,
-        ...(c.after > 0 ? { after: String(c.after) } : {}),
-      };
+      const body = { filterGroups, sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }], properties, limit: HUBSPOT_SEARCH_PAGE };
       const { data } = await this.post(`/crm/v3/objects/${type}/search`, `POST /crm/v3/objects/${type}/search`, body, hubspotPageSchema, priority);
       raw.push(...data.results);
       if (data.paging === null || data.results.length === 0) return { raw, cursor: null };
-      const nextAfter = Number(data.paging);
-      if (!Number.isInteger(nextAfter) || nextAfter + HUBSPOT_SEARCH_PAGE > HUBSPOT_SEARCH_CEILING) {
-        // The next page would reach past 10,000 results: a new query from the last id seen.
-        const lastId = [...data.results]
-          .reverse()
-          .map((r) => (r as { id?: unknown })?.id)
-          .find((id) => typeof id === "string" && /^\d+$/.test(id));
-        if (typeof lastId !== "string")
-          throw new ProviderError("INVALID_RESPONSE", LABEL, `${LABEL} search returned no record id to continue from`, { field: "results.id" });
-        c = { v: 1, after: 0, floor: lastId };
-      } else {
-        c = { ...c, after: nextAfter };
-      }
-      if (raw.length >= max) return { raw, cursor: encodeCursor(c) };
+      const lastId = [...data.results]
+        .reverse()
+        .map((r) => (r as { id?: unknown })?.id)
+        .find((id): id is string => typeof id === "string" && /^\d+$/.test(id));
+      if (!lastId) throw new ProviderError("INVALID_RESPONSE", LABEL, `${LABEL} search returned no record id to continue from`, { field: "results.id" });
+      floor = lastId;
+      if (raw.length >= max) return { raw, cursor: encodeCursor({ v: 2, floor }) };
     }
   }
 
