@@ -53,6 +53,11 @@ export interface SimConfig {
     tokenTtlSec: number;
     hubId: number;
     portal: { deals: number; companies: number; contacts: number } | null;
+    /**
+     * "It may take a few moments for newly created or updated CRM objects to appear in search results":
+     * records changed within this many ms (simulated clock) are missing from search. 0 = indexed at once.
+     */
+    searchLagMs: number;
   };
   limits: SimLimits;
   /** Retry-After (s) sent with injected 429s unless the fault says otherwise. */
@@ -93,7 +98,7 @@ export function defaultConfig(): SimConfig {
     gong: { ...SIM_DEFAULTS.gong },
     salesloft: { ...SIM_DEFAULTS.salesloft },
     clari: { ...SIM_DEFAULTS.clari },
-    hubspot: { ...SIM_DEFAULTS.hubspot, tokenTtlSec: 1800, hubId: 48_205_117, portal: null },
+    hubspot: { ...SIM_DEFAULTS.hubspot, tokenTtlSec: 1800, hubId: 48_205_117, portal: null, searchLagMs: 0 },
     limits: defaultLimits(),
     faultRetryAfterSec: 1,
   };

@@ -252,6 +252,16 @@ describe("HubSpot rate limits and quota", () => {
     expect((await stats()).hubspot.throttled).toBe(3);
   });
 
+  it("5xx answers are retried with backoff; the listing still completes", async () => {
+    const waits: number[] = [];
+    const { client: c } = await connect({ sleep: async (ms: number) => void waits.push(ms) });
+    await control(sims, "/faults", { provider: "hubspot", kind: "500", endpoint: "POST /crm/v3/objects/:type/search", count: 2 });
+    const { deals } = await allDeals(c, { modifiedSince: null, closedSince: new Date(0) });
+    expect(deals).toHaveLength(27);
+    expect(waits).toHaveLength(2);
+    expect((await stats()).hubspot.byEndpoint["POST /crm/v3/objects/:type/search"]!.byStatus).toEqual({ "200": 1, "500": 2 });
+  });
+
   it("searches are paced under 5 per second: no 429 from the search limit", async () => {
     await control(sims, "/limits", { hubspot: { searchPerSecond: 5 } });
     const { client: c } = await connect();

@@ -324,6 +324,21 @@ describe("HubSpot CRM objects", () => {
   });
 });
 
+describe("HubSpot search indexing lag", () => {
+  it("with searchLagMs, a change reaches search only after the lag (list and batch read see it at once)", async () => {
+    await control(sims, "/reset", { now: NOW, limits: { hubspot: { per10s: 100_000, searchPerSecond: 100_000 } }, hubspot: { searchLagMs: 5_000 } });
+    token = sims.state.hubspot.issueDirect().accessToken;
+    const since = sims.state.now();
+    await control(sims, `/hubspot/deals/${hubspotDealId(5)}/stage`, { stage: "Closed Lost" });
+    const q = { filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: "GTE", value: String(since) }] }] };
+    expect(((await (await post("/crm/v3/objects/deals/search", q)).json()) as Page).total).toBe(0);
+    const direct = (await (await get(`/crm/v3/objects/deals/${hubspotDealId(5)}?properties=dealstage`)).json()) as Obj;
+    expect(direct.properties.dealstage).toBe("closedlost");
+    await control(sims, "/clock", { advanceMs: 5_001 });
+    expect(((await (await post("/crm/v3/objects/deals/search", q)).json()) as Page).results.map((d) => d.id)).toEqual([hubspotDealId(5)]);
+  });
+});
+
 describe("HubSpot rate limits", () => {
   beforeEach(() => {
     token = sims.state.hubspot.issueDirect().accessToken;

@@ -402,7 +402,8 @@ function matches(r: HubspotRecord, f: Filter): boolean {
 
 const OPERATORS = new Set(["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"]);
 
-function runSearch(portal: HubspotPortal, type: HubspotObjectType, body: Record<string, unknown>): SimResponse {
+/** `indexedBefore`: records changed at/after it are not in the search index yet (HubSpot's indexing lag). */
+function runSearch(portal: HubspotPortal, type: HubspotObjectType, body: Record<string, unknown>, indexedBefore: number): SimResponse {
   const limit = body.limit === undefined ? 10 : Number(body.limit);
   if (!Number.isInteger(limit) || limit < 1) return validation("limit must be a positive integer");
   if (limit > SEARCH_MAX) return validation(`limit must be at most ${SEARCH_MAX}`);
@@ -432,7 +433,7 @@ function runSearch(portal: HubspotPortal, type: HubspotObjectType, body: Record<
   if (!KNOWN_PROPERTIES[type].has(sortProp)) return validation(`Property "${sortProp}" does not exist on ${type}`);
   // Archived records are never in search results.
   let hits = portal.records[type].filter(
-    (r) => r.archivedAt === null && (groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => matches(r, f)))),
+    (r) => r.archivedAt === null && r.updatedAt < indexedBefore && (groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => matches(r, f)))),
   );
   if (sortProp !== "hs_object_id" || dir === -1) {
     const key = (r: HubspotRecord) => compareValue(sortProp, r.properties[sortProp]);
@@ -743,7 +744,8 @@ export function hubspotSim(state: SimState): ProviderSim {
         if (typeof type !== "string") return type;
         const body = parseJsonBody(req);
         if (!body.ok || typeof body.value !== "object" || body.value === null) return validation("Invalid input JSON");
-        return runSearch(portal(), type, body.value as Record<string, unknown>);
+        const lag = cfg().searchLagMs;
+        return runSearch(portal(), type, body.value as Record<string, unknown>, lag > 0 ? state.now() - lag : Number.POSITIVE_INFINITY);
       },
     },
     {
