@@ -12,7 +12,7 @@ import "server-only";
 //   per query, so paging is by keyset: each request is a new query for ids above the last one seen
 //   (hs_object_id GT last), never an offset, at no extra requests. A page is up to 1,000 deals (5 searches) whose
 //   companies and contacts come from two v4 association batch reads (1,000 ids each).
-// - stage labels from GET /crm/v3/pipelines/deals, once per integration lookup cache (a sync).
+// - stage labels from GET /crm/v3/pipelines/deals, read once per deal listing (the map rides in its cursor).
 // - companies / contacts by id: batch read, 100 per request; modified ones: search like deals.
 // - deletions: GET /crm/v3/objects/{type}?archived=true (archivedAt in [since, until)).
 // - search: 5 requests/s per account (paced here: the shared gate knows only the 110/10 s burst);
@@ -75,11 +75,20 @@ const TYPE_OF: Record<CrmObject, HubspotType> = { deal: "deals", account: "compa
 
 type Filter = { propertyName: string; operator: string; value?: string };
 
-/** Resume point of a search listing: the last id seen (the next query asks for ids above it). */
+/**
+ * Resume point of a search listing: the last id seen (the next query asks for ids above it). Deal
+ * listings also carry the stage map ([id, label, closed, won]) and whether it was re-read, so the
+ * pipelines are read once per listing even when every page is a new client (a durable step).
+ */
 interface SearchCursor {
   v: 2;
   floor: string | null;
+  stages?: Array<[string, string, 0 | 1, 0 | 1]>;
+  reread?: boolean;
 }
+
+const stageTuple = (x: unknown): boolean =>
+  Array.isArray(x) && x.length === 4 && typeof x[0] === "string" && typeof x[1] === "string" && (x[2] === 0 || x[2] === 1) && (x[3] === 0 || x[3] === 1);
 
 function encodeCursor(c: SearchCursor): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");
@@ -89,7 +98,8 @@ function decodeCursor(cursor: string | null): SearchCursor {
   if (!cursor) return { v: 2, floor: null };
   try {
     const c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as SearchCursor;
-    if (c.v === 2 && (c.floor === null || /^\d+$/.test(String(c.floor)))) return c;
+    if (c.v === 2 && (c.floor === null || /^\d+$/.test(String(c.floor))) && (c.stages === undefined || (Array.isArray(c.stages) && c.stages.every(stageTuple))))
+      return c;
   } catch {
     /* falls through */
   }
@@ -280,11 +290,11 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
     type: HubspotType,
     groups: Filter[][],
     properties: readonly string[],
-    cursorIn: string | null,
+    floorIn: string | null,
     max: number,
     priority: RequestPriority,
-  ): Promise<{ raw: unknown[]; cursor: string | null }> {
-    let floor = decodeCursor(cursorIn).floor;
+  ): Promise<{ raw: unknown[]; floor: string | null }> {
+    let floor = floorIn;
     const raw: unknown[] = [];
     for (;;) {
       // Keyset paging: every request is a new query from the last id seen, never an offset, so no query
@@ -295,14 +305,14 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
       const body = { filterGroups, sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }], properties, limit: HUBSPOT_SEARCH_PAGE };
       const { data } = await this.post(`/crm/v3/objects/${type}/search`, `POST /crm/v3/objects/${type}/search`, body, hubspotPageSchema, priority);
       raw.push(...data.results);
-      if (data.paging === null || data.results.length === 0) return { raw, cursor: null };
+      if (data.paging === null || data.results.length === 0) return { raw, floor: null };
       const lastId = [...data.results]
         .reverse()
         .map((r) => (r as { id?: unknown })?.id)
         .find((id): id is string => typeof id === "string" && /^\d+$/.test(id));
       if (!lastId) throw new ProviderError("INVALID_RESPONSE", LABEL, `${LABEL} search returned no record id to continue from`, { field: "results.id" });
       floor = lastId;
-      if (raw.length >= max) return { raw, cursor: encodeCursor({ v: 2, floor }) };
+      if (raw.length >= max) return { raw, floor };
     }
   }
 
@@ -316,15 +326,18 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
           [{ propertyName: "hs_is_closed", operator: "EQ", value: "false" }],
           [{ propertyName: "closedate", operator: "GTE", value: String(p.closedSince.getTime()) }],
         ];
+    const cur = decodeCursor(p.cursor);
+    const carried = cur.stages ? new Map(cur.stages.map(([id, label, closed, won]) => [id, { label, isClosed: closed === 1, isWon: won === 1 }])) : null;
     const [stagesFirst, page] = await Promise.all([
-      this.pipelines(priority),
-      this.search("deals", groups, DEAL_PROPERTIES, p.cursor, HUBSPOT_PAGE_RECORDS, priority),
+      carried ? Promise.resolve(carried) : this.pipelines(priority),
+      this.search("deals", groups, DEAL_PROPERTIES, cur.floor, HUBSPOT_PAGE_RECORDS, priority),
     ]);
     const { ok, skipped } = parseRecords("deal", hubspotDealRecordSchema, page.raw);
     let stages = stagesFirst;
-    if (!this.refetchedPipelines && ok.some((d) => !stages.has(d.properties.dealstage))) {
-      // A stage created since the pipelines were read: read them once more.
-      this.refetchedPipelines = true;
+    let reread = cur.reread === true || this.refetchedPipelines;
+    if (!reread && ok.some((d) => !stages.has(d.properties.dealstage))) {
+      // A stage created since the pipelines were read: read them once more (once per listing).
+      this.refetchedPipelines = reread = true;
       stages = await this.pipelines(priority, true);
     }
     const ids = ok.map((d) => d.id);
@@ -337,7 +350,8 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
       const primary = comp.find((a) => a.primary) ?? comp[0];
       return mapDeal(d, stages, { companyId: primary?.id ?? null, contactIds: [...new Set((contacts.get(d.id) ?? []).map((a) => a.id))] });
     });
-    return { records, skipped, cursor: page.cursor };
+    const tuples = [...stages].map(([id, st]): [string, string, 0 | 1, 0 | 1] => [id, st.label, st.isClosed ? 1 : 0, st.isWon ? 1 : 0]);
+    return { records, skipped, cursor: page.floor ? encodeCursor({ v: 2, floor: page.floor, stages: tuples, reread }) : null };
   }
 
   /** v4 association batch reads (1,000 ids per request), following per-record paging. */
@@ -414,17 +428,17 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
 
   async listModifiedAccounts(p: { since: Date; cursor: string | null } & CrmCallOptions): Promise<CrmPage<CrmAccount>> {
     const groups = [[{ propertyName: "hs_lastmodifieddate", operator: "GTE", value: String(p.since.getTime()) }]];
-    const page = await this.search("companies", groups, COMPANY_PROPERTIES, p.cursor, HUBSPOT_PAGE_RECORDS, p.priority ?? "backfill");
+    const page = await this.search("companies", groups, COMPANY_PROPERTIES, decodeCursor(p.cursor).floor, HUBSPOT_PAGE_RECORDS, p.priority ?? "backfill");
     const { ok, skipped } = parseRecords("account", hubspotCompanyRecordSchema, page.raw);
-    return { records: ok.map(mapCompany), skipped, cursor: page.cursor };
+    return { records: ok.map(mapCompany), skipped, cursor: page.floor ? encodeCursor({ v: 2, floor: page.floor }) : null };
   }
 
   async listModifiedContacts(p: { since: Date; cursor: string | null } & CrmCallOptions): Promise<CrmPage<CrmContact>> {
     // Contacts' modification date is `lastmodifieddate` (the other objects': hs_lastmodifieddate).
     const groups = [[{ propertyName: "lastmodifieddate", operator: "GTE", value: String(p.since.getTime()) }]];
-    const page = await this.search("contacts", groups, CONTACT_PROPERTIES, p.cursor, HUBSPOT_PAGE_RECORDS, p.priority ?? "backfill");
+    const page = await this.search("contacts", groups, CONTACT_PROPERTIES, decodeCursor(p.cursor).floor, HUBSPOT_PAGE_RECORDS, p.priority ?? "backfill");
     const { ok, skipped } = parseRecords("contact", hubspotContactRecordSchema, page.raw);
-    return { records: ok.map(mapContact), skipped, cursor: page.cursor };
+    return { records: ok.map(mapContact), skipped, cursor: page.floor ? encodeCursor({ v: 2, floor: page.floor }) : null };
   }
 
   // ----- deletions -------------------------------------------------------------------------------
