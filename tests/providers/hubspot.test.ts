@@ -114,7 +114,7 @@ describe("HubSpot OAuth", () => {
     const { store } = await connect();
     const c = getCrmClient("HUBSPOT", config(), { credentials: store, gate: unlimitedGate, retry: FAST_RETRY, now: simNow(sims) });
     expect(c.provider).toBe("HUBSPOT");
-    expect(await c.accountInfo()).toEqual({ accountId: "48205117", accountName: "acme.test", apiBaseUrl: null });
+    expect(await c.accountInfo()).toEqual({ accountId: "48205117", accountName: "acme.test", apiBaseUrl: null, defaultCurrency: "USD" });
     const owners = await c.listOwners();
     expect(owners.find((o) => o.email === "rep1@acme.test")).toMatchObject({ name: "Riley Park" });
     expect(owners.some((o) => o.email === "gone@acme.test")).toBe(false);

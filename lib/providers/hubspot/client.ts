@@ -229,9 +229,12 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
 
   async accountInfo(o: CrmCallOptions = {}): Promise<CrmAccountInfo> {
     const priority = o.priority ?? "interactive";
+    // The hub id and the company currency (deals without deal_currency_code are in it).
+    const { data: details } = await this.get("/account-info/v3/details", "GET /account-info/v3/details", hubspotAccountDetailsSchema, priority);
+    const info = { accountId: String(details.portalId), apiBaseUrl: null, defaultCurrency: details.companyCurrency?.trim().toUpperCase() || null };
+    // The account's name: the hub domain from the token's metadata (no name otherwise in the API).
     const creds = await this.session.credentials();
     try {
-      // The token's metadata names the hub and its domain in one request.
       const { data } = await this.http.request({
         method: "GET",
         url: this.url(`/oauth/v1/access-tokens/${encodeURIComponent(creds.accessToken)}`),
@@ -239,11 +242,10 @@ export class HubspotClient extends OAuthProviderClient<"HUBSPOT", HubspotTokenRe
         schema: hubspotTokenInfoSchema,
         priority,
       });
-      return { accountId: String(data.hub_id), accountName: data.hub_domain?.trim() || `Hub ${data.hub_id}`, apiBaseUrl: null };
+      return { ...info, accountName: data.hub_domain?.trim() || `Hub ${details.portalId}` };
     } catch (err) {
       if (!(err instanceof ProviderError) || err.kind === "RATE_LIMITED") throw err;
-      const { data } = await this.get("/account-info/v3/details", "GET /account-info/v3/details", hubspotAccountDetailsSchema, priority);
-      return { accountId: String(data.portalId), accountName: `Hub ${data.portalId}`, apiBaseUrl: null };
+      return { ...info, accountName: `Hub ${details.portalId}` };
     }
   }
 
