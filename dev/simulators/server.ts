@@ -111,6 +111,7 @@ export function createSimulatorHandler(state: SimState) {
       return finish(sim.error(404, `No route for ${req.method} ${loc.path}`));
     }
     endpoint = route.endpoint;
+    if (route.oauthOnApiHost) isApi = false;
     const m: RegExpMatchArray = match;
     const cost = route.cost?.(req) ?? 1;
     let extraHeaders: Record<string, string> = {};

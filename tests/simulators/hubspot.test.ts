@@ -89,6 +89,9 @@ describe("HubSpot OAuth", () => {
     expect(r2.status).toBe(200);
     const stats = (await control(sims, "/stats", undefined, "GET")) as SimStats;
     expect(stats.hubspot.refreshes).toBe(2);
+    // Token calls are OAuth traffic, not API requests (nor rate limited), on either host.
+    expect(stats.hubspot.apiRequests).toBe(0);
+    expect(stats.hubspot.byEndpoint["POST /oauth/v1/token"]!.total).toBe(3);
   });
 
   it("Deny redirects with access_denied; codes are single-use; bad refresh tokens and clients get HubSpot's error bodies", async () => {

@@ -472,6 +472,7 @@ export function hubspotSim(state: SimState): ProviderSim {
       area,
       pattern: new RegExp(`^${HUBSPOT_TOKEN_PATH}$`),
       endpoint: `POST ${HUBSPOT_TOKEN_PATH}`,
+      oauthOnApiHost: area === "api",
       isRefresh: (req) => new URLSearchParams(req.body).get("grant_type") === "refresh_token",
       handle: (req) => {
         if (!String(req.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded")) {
@@ -573,6 +574,7 @@ export function hubspotSim(state: SimState): ProviderSim {
       area: "api",
       pattern: /^\/oauth\/v1\/access-tokens\/([^/]+)$/,
       endpoint: "GET /oauth/v1/access-tokens/:token",
+      oauthOnApiHost: true,
       handle: (_req, m) => {
         const token = decodeURIComponent(m[1]!);
         const found = hs().lookup(token);
