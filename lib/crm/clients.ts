@@ -49,17 +49,39 @@ export interface CrmIntegrationRow {
 /** A client for an integration's API calls: shared limiter + encrypted credential store. */
 export function integrationCrmClient(
   integration: CrmIntegrationRow,
-  options: { priority?: RequestPriority; signal?: AbortSignal; onReport?: (r: GateReport) => void } = {},
+  options: { priority?: RequestPriority; signal?: AbortSignal; onReport?: (r: GateReport) => void; lookupCache?: Map<string, Promise<unknown>> } = {},
 ): CrmClient {
   const gate = new SharedRateLimiter(integration.id, rateLimitOf(integration.provider), { onReport: options.onReport });
   return getCrmClient(integration.provider, crmConfig(integration.provider, integration), {
     gate,
     credentials: dbCredentialStore(integration.id, integration.provider),
     signal: options.signal,
+    ...(options.lookupCache ? { lookupCache: options.lookupCache } : {}),
   });
 }
 
 /** How the sync units get a client for an integration (tests pass an in-memory CRM). */
-export type CrmClientSource = (integration: CrmIntegrationRow, options: { onReport?: (r: GateReport) => void }) => CrmClient;
+export type CrmClientSource = (integration: CrmIntegrationRow, options: { onReport?: (r: GateReport) => void; runId?: string }) => CrmClient;
 
-export const defaultCrmClients: CrmClientSource = (integration, options) => integrationCrmClient(integration, options);
+const RUN_CLIENT_TTL_MS = 30 * 60_000;
+const runClients = new Map<string, { client: CrmClient; expiresAt: number; report: { fn?: (r: GateReport) => void } }>();
+
+/**
+ * One client per run in this process: the steps of a run that execute here share it, so what a client keeps
+ * between calls (Salesforce: the accounts and contacts a deals query already returned; HubSpot: the
+ * pipelines) is read once per run, not once per step. Dropped after 30 minutes.
+ */
+export const defaultCrmClients: CrmClientSource = (integration, options) => {
+  if (!options.runId) return integrationCrmClient(integration, options);
+  const now = Date.now();
+  for (const [id, entry] of runClients) if (entry.expiresAt <= now) runClients.delete(id);
+  let entry = runClients.get(options.runId);
+  if (!entry) {
+    const report: { fn?: (r: GateReport) => void } = {};
+    const client = integrationCrmClient(integration, { onReport: (r) => report.fn?.(r), lookupCache: new Map() });
+    entry = { client, expiresAt: now + RUN_CLIENT_TTL_MS, report };
+    runClients.set(options.runId, entry);
+  }
+  entry.report.fn = options.onReport;
+  return entry.client;
+};

@@ -253,7 +253,7 @@ async function runClient(ctx: CrmRunContext, deps: CrmStepDeps) {
     apiBaseUrl: integration.apiBaseUrl,
     oauthBaseUrl: integration.oauthBaseUrl,
   };
-  const client = (deps.clients ?? defaultCrmClients)(row, { onReport: (_r: GateReport) => void requests++ });
+  const client = (deps.clients ?? defaultCrmClients)(row, { onReport: (_r: GateReport) => void requests++, runId: ctx.runId });
   return {
     client,
     integration,
@@ -428,11 +428,31 @@ export async function crmDealsPage(
     priority: ctx.kind === "MANUAL" ? "interactive" : ctx.kind === "POLL" ? "poll" : "backfill",
   });
   const checked = checkRecords("deal", page.records);
-  const { added, updated } = await upsertDeals(ctx, checked.ok, integration.crmCurrency ?? "USD");
+  const { added, updated } = await upsertDeals(ctx, await withinScope(ctx, checked.ok), integration.crmCurrency ?? "USD");
   await recordSkipped(ctx, [...page.skipped, ...checked.skipped]);
   await addCounts(ctx.runId, { dealsAdded: added, dealsUpdated: updated });
   await done();
   return { cancelled: false, cursor: page.cursor, changed: added + updated };
+}
+
+/**
+ * The deals a run keeps: a later run's listing names every changed deal, also one closed before the first
+ * import's horizon that we never took; such a deal is taken only if we already have it (an update).
+ */
+async function withinScope(ctx: CrmRunContext, deals: CrmDeal[]): Promise<CrmDeal[]> {
+  const horizon = Date.parse(ctx.closedSince);
+  const old = deals.filter((d) => d.isClosed && (d.closeDate === null || Date.parse(`${d.closeDate}T00:00:00Z`) < horizon)).map((d) => d.crmId);
+  if (old.length === 0) return deals;
+  const known = new Set(
+    (
+      await db.deal.findMany({
+        where: { workspaceId: ctx.workspaceId, crmSource: ctx.provider, crmDealId: { in: old } },
+        select: { crmDealId: true },
+      })
+    ).map((d) => d.crmDealId),
+  );
+  const drop = new Set(old.filter((id) => !known.has(id)));
+  return deals.filter((d) => !drop.has(d.crmId));
 }
 
 /** One page of accounts or contacts changed since the window start (later runs): those we keep are updated. */

@@ -29,8 +29,6 @@ export interface FakeFault {
 }
 
 export class FakeCrm {
-  /** The CRM's clock: real time (the sync's windows are), strictly increasing per change. */
-  private last = 0;
   deals = new Map<string, CrmDeal>();
   accounts = new Map<string, CrmAccount>();
   contacts = new Map<string, CrmContact>();
@@ -47,8 +45,7 @@ export class FakeCrm {
   constructor(readonly provider: CrmId = "HUBSPOT") {}
 
   private stamp() {
-    this.last = Math.max(Date.now(), this.last + 1);
-    return new Date(this.last).toISOString();
+    return new Date().toISOString();
   }
 
   putDeal(d: Partial<CrmDeal> & { crmId: string }) {
