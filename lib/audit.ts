@@ -20,7 +20,11 @@ export type AuditAction =
   | "integration.backfill_started"
   | "user.backfill_started"
   | "account.password_reset"
-  | "deals.imported";
+  | "deals.imported"
+  | "crm.connected"
+  | "crm.disconnected"
+  | "crm.sync_requested"
+  | "crm.deal_deleted";
 
 export type AuditEntry = {
   workspaceId: string;

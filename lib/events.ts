@@ -43,6 +43,22 @@ export const EVENT_SCHEMAS = {
   dealsChanged: { name: "callsync/deals.changed", schema: z.object({ workspaceId: z.string() }) },
   // A CSV deal import (lib/deals/import-csv.ts): validate the uploaded file into a preview, or commit its rows.
   dealsImport: { name: "callsync/deals.import", schema: z.object({ workspaceId: z.string(), importId: z.string(), phase: z.enum(["validate", "commit"]) }) },
+  // CRMs (lib/crm): the first import after a connect, and every later sync (the 15-minute cron, Sync now).
+  // runId: the run whose sync lease the sender took; the function works under it.
+  crmImportRequested: {
+    name: "callsync/crm.import-requested",
+    schema: z.object({ integrationId: z.string(), generation: z.number().int(), runId: z.string() }),
+  },
+  crmSyncRequested: {
+    name: "callsync/crm.sync-requested",
+    schema: z.object({
+      integrationId: z.string(),
+      generation: z.number().int(),
+      kind: z.enum(["POLL", "MANUAL"]),
+      runId: z.string(),
+      userId: z.string().nullable().optional(),
+    }),
+  },
 } as const;
 
 type Schemas = typeof EVENT_SCHEMAS;

@@ -2,6 +2,8 @@
 // durable state of runs in flight: never rename them.
 import { backfill } from "./backfill";
 import { dealsImport } from "./deals-import";
+import { crmImport } from "./crm-import";
+import { crmSync, crmSyncScheduler } from "./crm-sync";
 import { heartbeat } from "./heartbeat";
 import { poll } from "./poll";
 import { pollScheduler } from "./poll-scheduler";
@@ -11,6 +13,19 @@ import { userBackfill } from "./user-backfill";
 import { userNeedsSyncBackfill } from "./user-needs-sync";
 import { userRetry } from "./user-retry";
 
-export const syncFunctions = [backfill, userBackfill, userRetry, userNeedsSyncBackfill, pollScheduler, poll, purge, relinkDeals, dealsImport];
+export const syncFunctions = [
+  backfill,
+  userBackfill,
+  userRetry,
+  userNeedsSyncBackfill,
+  pollScheduler,
+  poll,
+  purge,
+  relinkDeals,
+  crmImport,
+  crmSync,
+  crmSyncScheduler,
+  dealsImport,
+];
 
 export const functions = [heartbeat, ...syncFunctions];
