@@ -1,10 +1,11 @@
 // Simulator configuration: defaults mirror the real APIs; everything is overridable for tests.
 
 import { PROVIDER_SLUGS, type ProviderSlug } from "../../lib/providers/registry";
+import type { SalesforceSimOptions } from "./providers/salesforce";
 
-/** Simulators are named by the registry's URL slugs. */
-export type SimProvider = ProviderSlug;
-export const SIM_PROVIDERS: SimProvider[] = [...PROVIDER_SLUGS];
+/** Simulators are named by the registry's URL slugs (CRM simulators until the registry lists them: "salesforce"). */
+export type SimProvider = ProviderSlug | "salesforce";
+export const SIM_PROVIDERS: SimProvider[] = [...PROVIDER_SLUGS, "salesforce"];
 
 export interface SimLimits {
   gong: { perSecond: number; perDay: number };
@@ -40,6 +41,8 @@ export interface SimConfig {
   limits: SimLimits;
   /** Retry-After (s) sent with injected 429s unless the fault says otherwise. */
   faultRetryAfterSec: number;
+  /** Salesforce simulator options (client app, daily limit, generated large org); defaults in providers/salesforce.ts. */
+  salesforce?: Partial<SalesforceSimOptions>;
 }
 
 export const SIM_DEFAULTS = {

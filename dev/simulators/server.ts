@@ -14,6 +14,7 @@ import type { FaultInput } from "./faults";
 import { PROVIDER_LIST, type SimulatorMount } from "../../lib/providers/registry";
 import { clariSim } from "./providers/clari";
 import { gongSim } from "./providers/gong";
+import { SALESFORCE_ROUTE_PATTERNS, salesforceControl, salesforceSim } from "./providers/salesforce";
 import { salesloftSim } from "./providers/salesloft";
 import { SimState } from "./state";
 import { corruptField } from "./util";
@@ -62,13 +63,17 @@ interface Located {
 }
 
 /** Which simulator a path belongs to: the registry's simulator mounts (API mounts first: "/gong-api" vs "/gong"). */
-const MOUNTS = PROVIDER_LIST.flatMap((p) => {
-  const m: SimulatorMount = p.simulator;
-  return [
-    { provider: p.slug, area: "api" as const, re: new RegExp(m.tenantInApiPath ? `^${m.api}/([^/]+)(/.*)$` : `^${m.api}()(/.*)$`) },
-    ...(m.oauth ? [{ provider: p.slug, area: "oauth" as const, re: new RegExp(`^${m.oauth}()(/.*)$`) }] : []),
-  ];
-});
+const MOUNTS: Array<{ provider: SimProvider; area: Area; re: RegExp }> = [
+  ...PROVIDER_LIST.flatMap((p) => {
+    const m: SimulatorMount = p.simulator;
+    return [
+      { provider: p.slug, area: "api" as const, re: new RegExp(m.tenantInApiPath ? `^${m.api}/([^/]+)(/.*)$` : `^${m.api}()(/.*)$`) },
+      ...(m.oauth ? [{ provider: p.slug, area: "oauth" as const, re: new RegExp(`^${m.oauth}()(/.*)$`) }] : []),
+    ];
+  }),
+  // Salesforce: hard-coded until the registry carries CRM simulator mounts (tenant = org / login host).
+  ...SALESFORCE_ROUTE_PATTERNS.map((m) => ({ provider: "salesforce" as const, ...m })),
+];
 
 function locate(pathname: string): Located | null {
   for (const { provider, area, re } of MOUNTS) {
@@ -81,7 +86,12 @@ function locate(pathname: string): Located | null {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createSimulatorHandler(state: SimState) {
-  const sims: Record<SimProvider, ProviderSim> = { gong: gongSim(state), salesloft: salesloftSim(state), clari: clariSim(state) };
+  const sims: Record<SimProvider, ProviderSim> = {
+    gong: gongSim(state),
+    salesloft: salesloftSim(state),
+    clari: clariSim(state),
+    salesforce: salesforceSim(state),
+  };
 
   async function handleProvider(loc: Located, req: SimRequest, res: ServerResponse): Promise<void> {
     const sim = sims[loc.provider];
@@ -148,6 +158,7 @@ export function createSimulatorHandler(state: SimState) {
       }
     }
     try {
+      if (path.startsWith("/salesforce/")) return send(res, salesforceControl(state, method, path.slice("/salesforce".length), input));
       if (method === "GET" && path === "/stats") return send(res, { status: 200, json: state.stats.snapshot() });
       if (method === "POST" && path === "/reset") {
         state.reset(input as SimConfigInput);

@@ -5,6 +5,7 @@ import { type Dataset, type GenerateCallOptions, type SimCall, generateCall, gen
 import { FaultRegistry } from "./faults";
 import { BucketWindow, SlidingWindow, fixedWindow, utcDay, utcWeekFromSunday } from "./limits";
 import { OAuthServer } from "./oauth";
+import { SalesforceSimState, type SalesforceSimOptions } from "./providers/salesforce";
 import { StatsCollector } from "./stats";
 import { uuidFrom } from "./util";
 
@@ -23,6 +24,8 @@ export class SimState {
    * out; undefined for the real behaviour. reset() restores it.
    */
   gongTokenApiBase: string | null | undefined = undefined;
+  /** Salesforce orgs, tokens and query locators (providers/salesforce.ts). */
+  salesforce!: SalesforceSimState;
   readonly gongOAuth: OAuthServer;
   readonly salesloftOAuth: OAuthServer;
   limiters!: {
@@ -71,6 +74,7 @@ export class SimState {
 
   private regenerate(): void {
     this.dataset = generateDataset(this.config);
+    this.resetSalesforce();
     this.bySalesloftId.clear();
     this.bySalesloftTranscription.clear();
     this.byClariId.clear();
@@ -116,6 +120,16 @@ export class SimState {
     this.regenerate();
     this.resetLimiters();
     this.baseUrl = keepBase;
+  }
+
+  /** Rebuilds the Salesforce orgs (tokens, locators, data) from the config's options, merged with `input`. */
+  resetSalesforce(input: Partial<SalesforceSimOptions> = {}): void {
+    const options = {
+      ...this.config.salesforce,
+      ...input,
+      generated: { ...this.config.salesforce?.generated, ...input.generated },
+    } as Partial<SalesforceSimOptions>;
+    this.salesforce = new SalesforceSimState(options, () => this.now());
   }
 
   setLimits(input: SimConfigInput["limits"]): void {
