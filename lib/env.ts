@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { BUILD_PLACEHOLDER_KEY, BUILD_PLACEHOLDER_SECRET, placeholderSecretProblems } from "@/lib/env-placeholders";
-import { PROVIDER_LIST, type ProviderEnvNames } from "@/lib/providers/registry";
+import { CRM_LIST, PROVIDER_LIST, type CrmEnvNames, type ProviderEnvNames } from "@/lib/providers/registry";
 import { parseHostList } from "@/lib/providers/trusted-host";
 
 const optional = z
@@ -62,6 +62,22 @@ const schema = z
           ...(e.oauthBaseUrl ? [[e.oauthBaseUrl, z.string().url().default(d.oauthBaseUrl!)]] : []),
           ...(e.clientId ? [[e.clientId, optional]] : []),
           ...(e.clientSecret ? [[e.clientSecret, optional]] : []),
+          ...(e.apiHosts ? [[e.apiHosts, hostList]] : []),
+        ];
+      }),
+    ) as Record<string, z.ZodType<string | undefined>>),
+
+    // Every CRM's hosts and OAuth app (HUBSPOT_CLIENT_ID, SALESFORCE_LOGIN_URL, SALESFORCE_INSTANCE_HOSTS, ...),
+    // from its registry entry likewise.
+    ...(Object.fromEntries(
+      CRM_LIST.flatMap((p) => {
+        const e: CrmEnvNames = p.env;
+        const d: { apiBaseUrl?: string; oauthBaseUrl: string } = p.envDefaults;
+        return [
+          ...(e.apiBaseUrl ? [[e.apiBaseUrl, z.string().url().default(d.apiBaseUrl!)]] : []),
+          [e.oauthBaseUrl, z.string().url().default(d.oauthBaseUrl)],
+          [e.clientId, optional],
+          [e.clientSecret, optional],
           ...(e.apiHosts ? [[e.apiHosts, hostList]] : []),
         ];
       }),

@@ -14,7 +14,7 @@ import {
   resumeSyncLease,
 } from "@/lib/sync/engine";
 import { credentialsReadable } from "@/lib/sync/credential-check";
-import { providerSpec } from "@/lib/providers/registry";
+import { providerName } from "@/lib/providers/registry";
 import { FAILURES, failureOf } from "@/lib/sync/failures";
 import { cancelOnDisconnect, providerCall, providerOf } from "./provider-step";
 
@@ -44,7 +44,7 @@ export const poll = inngest.createFunction(
     if (!(await step.run("credentials", () => credentialsReadable(integrationId)))) {
       if (runId)
         await step.run("release-unreadable", () =>
-          releaseSyncLease(integrationId, runId, false, null, FAILURES.CREDENTIALS_UNREADABLE.message(providerSpec(provider).displayName)),
+          releaseSyncLease(integrationId, runId, false, null, FAILURES.CREDENTIALS_UNREADABLE.message(providerName(provider))),
         );
       return { skipped: "credentials unreadable: reconnect required" };
     }

@@ -9,13 +9,12 @@ import { NextResponse } from "next/server";
 import type { SessionContext } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import type { SendEvents } from "@/lib/events";
-import type { Provider } from "@/lib/generated/prisma/enums";
 import { findIntegration, type Actor, type IntegrationRef } from "@/lib/integrations/connect";
-import { providerFromSlug as providerForSlug } from "@/lib/providers/registry";
+import { providerFromSlug as providerForSlug, type ProviderId } from "@/lib/providers/registry";
 import { parseInput, readJsonBody, withWorkspace } from "@/lib/http";
 
 /** The provider a URL slug names; 404 for anything else (unknown slugs, `__proto__`, …). */
-export function providerFromSlug(slug: string): Provider {
+export function providerFromSlug(slug: string): ProviderId {
   const provider = providerForSlug(slug);
   if (!provider) throw new NotFoundError("That provider");
   return provider;
@@ -28,7 +27,7 @@ export async function readActionBody(req: Request): Promise<unknown> {
 
 type ProviderParams = { provider: string };
 
-type ProviderContext = { session: SessionContext; provider: Provider; actor: Actor };
+type ProviderContext = { session: SessionContext; provider: ProviderId; actor: Actor };
 
 /** ADMIN-only route on a provider that may not be connected yet (start OAuth, API key, poll an OAuth attempt). */
 export function withProvider(handler: (req: Request, ctx: ProviderContext) => Promise<Response>, opts: { send: SendEvents }) {

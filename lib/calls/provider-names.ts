@@ -1,4 +1,4 @@
 // Display names of providers; safe for client and server. The names themselves live in the registry.
-import { PROVIDER_LIST, type ProviderId } from "@/lib/providers/registry";
+import { ANY_PROVIDER_LIST, type AnyProviderId } from "@/lib/providers/registry";
 
-export const PROVIDER_NAMES = Object.fromEntries(PROVIDER_LIST.map((p) => [p.id, p.displayName])) as Record<ProviderId, string>;
+export const PROVIDER_NAMES = Object.fromEntries(ANY_PROVIDER_LIST.map((p) => [p.id, p.displayName])) as Record<AnyProviderId, string>;

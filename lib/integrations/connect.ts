@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, ProviderError, SyncAlreadyRunningError, V
 import { appEvent, type SendEvents } from "@/lib/events";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { newCodeVerifier, supportsPkce } from "@/lib/providers/oauth";
-import { providerSpec } from "@/lib/providers/registry";
+import { isCrm, providerName, providerSpec, RECORDER_IDS, recorderId, type CrmId, type ProviderId } from "@/lib/providers/registry";
 import { connectClient } from "@/lib/sync/clients";
 import { browserNonceMatches, hashBrowserNonce, newBrowserNonce, OAUTH_STATE_TTL_MS } from "./oauth-binding";
 import { FAILURES, logFailureDetail, newReference } from "@/lib/sync/failures";
@@ -29,25 +29,28 @@ export const backfillPeriodSchema = z.enum(["DAYS_30", "DAYS_60", "DAYS_90", "MO
 export type Actor = { workspaceId: string; userId: string; send: SendEvents };
 
 /** An integration as the route wrapper loaded it (already checked to belong to the actor's workspace). */
-export type IntegrationRef = { id: string; workspaceId: string; provider: Provider; status: string; wizardStep: string | null; generation: number };
+export type IntegrationRef = { id: string; workspaceId: string; provider: ProviderId; status: string; wizardStep: string | null; generation: number };
 
 export const INTEGRATION_REF_SELECT = { id: true, workspaceId: true, provider: true, status: true, wizardStep: true, generation: true } as const;
 
 /** This workspace's integration of a provider, for an action on it; NotFound when it has none. */
-export async function findIntegration(workspaceId: string, provider: Provider): Promise<IntegrationRef> {
+export async function findIntegration(workspaceId: string, provider: ProviderId): Promise<IntegrationRef> {
   const row = await db.integration.findUnique({ where: { workspaceId_provider: { workspaceId, provider } }, select: INTEGRATION_REF_SELECT });
   if (!row) throw new NotFoundError("That integration");
-  return row;
+  return { ...row, provider: recorderId(row.provider) };
 }
 
 /** Same, by id (tests and scripts that hold an id). */
 export async function findIntegrationById(workspaceId: string, integrationId: string): Promise<IntegrationRef> {
-  const row = await db.integration.findFirst({ where: { id: integrationId, workspaceId }, select: INTEGRATION_REF_SELECT });
+  const row = await db.integration.findFirst({
+    where: { id: integrationId, workspaceId, provider: { in: [...RECORDER_IDS] } },
+    select: INTEGRATION_REF_SELECT,
+  });
   if (!row) throw new NotFoundError("That integration");
-  return row;
+  return { ...row, provider: recorderId(row.provider) };
 }
 
-async function integrationFor(workspaceId: string, provider: Provider) {
+async function integrationFor(workspaceId: string, provider: ProviderId) {
   return db.integration.upsert({
     where: { workspaceId_provider: { workspaceId, provider } },
     create: { workspaceId, provider },
@@ -64,7 +67,7 @@ async function integrationFor(workspaceId: string, provider: Provider) {
  * Starts an authorization attempt: a fresh single-use state, the provider's consent URL, and the nonce
  * the route puts in this browser's cookie (lib/integrations/oauth-binding.ts; only its hash is stored).
  */
-export async function startOAuth(actor: Actor, provider: Provider) {
+export async function startOAuth(actor: Actor, provider: ProviderId) {
   if (providerSpec(provider).auth !== "oauth") throw new ValidationError(`${providerSpec(provider).displayName} connects with an API key, not OAuth.`);
   const integration = await integrationFor(actor.workspaceId, provider);
   const state = randomBytes(32).toString("base64url");
@@ -114,6 +117,25 @@ const callbackSchema = z.object({
 /** Who answers the callback: the signed-in user (null without a session) and the nonce of this browser's cookie. */
 export type OAuthCaller = { userId: string | null; browserNonce: string | null };
 
+/** A checked, claimed CRM authorization attempt, for the CRM's own completion (lib/crm/connect.ts). */
+export type CrmAttempt = {
+  integrationId: string;
+  workspaceId: string;
+  provider: CrmId;
+  userId: string;
+  code: string;
+  codeVerifier: string | null;
+  /** The OAuth host the attempt was started on (Salesforce: the login host the admin chose). */
+  oauthBaseUrl: string | null;
+};
+
+/**
+ * How a CRM attempt is completed once its state, user and browser are checked: exchanges the code and
+ * applies its lifecycle events. Passed by lib/crm (this layer does not import it); throws ProviderErrors
+ * as a recorder's exchange does.
+ */
+export type CompleteCrmAttempt = (attempt: CrmAttempt) => Promise<void>;
+
 /**
  * Handles the provider's redirect. The state must exist, be unused and fresh, and the caller must be the
  * admin who started it, in the browser that started it (their session and the attempt's cookie). Returns
@@ -122,6 +144,7 @@ export type OAuthCaller = { userId: string | null; browserNonce: string | null }
 export async function completeOAuth(
   params: unknown,
   caller: OAuthCaller,
+  opts: { completeCrm?: CompleteCrmAttempt } = {},
 ): Promise<{ outcome: OAuthOutcome; integrationId: string | null; provider: Provider | null; reference?: string }> {
   const parsed = callbackSchema.safeParse(params);
   if (!parsed.success) return { outcome: "invalid", integrationId: null, provider: null };
@@ -151,18 +174,34 @@ export async function completeOAuth(
   if (row.expiresAt.getTime() < Date.now()) return finish("expired");
   if (error) return finish(error === "access_denied" ? "denied" : "cancelled");
   if (!code) return finish("cancelled");
+  const provider = row.integration.provider;
   try {
     const codeVerifier = row.codeVerifier ? openSecret("oauthState.codeVerifier", row.state, row.codeVerifier) : null;
-    const result = await connectClient(row.integration.provider).exchangeCode({ code, codeVerifier });
+    if (isCrm(provider)) {
+      // A CRM's exchange and first import are lib/crm's (it passes completeCrm); without it nothing connects.
+      if (!opts.completeCrm) throw new Error(`No completion was given for a ${providerName(provider)} authorization`);
+      await opts.completeCrm({
+        integrationId: row.integrationId,
+        workspaceId: row.integration.workspaceId,
+        provider,
+        userId: row.userId,
+        code,
+        codeVerifier,
+        oauthBaseUrl: row.oauthBaseUrl,
+      });
+      return finish("ok");
+    }
+    const recorder = recorderId(provider);
+    const result = await connectClient(recorder).exchangeCode({ code, codeVerifier });
     await transition(row.integrationId, {
       type: "credentialsAccepted",
       credentialsEnc: sealCredentials(row.integrationId, result.credentials),
       apiBaseUrl: result.apiBaseUrl,
       tokenExpiresAt: result.tokenExpiresAt,
-      accountName: providerSpec(row.integration.provider).accountLabel({ apiBaseUrl: result.apiBaseUrl }),
+      accountName: providerSpec(recorder).accountLabel({ apiBaseUrl: result.apiBaseUrl }),
       connectedById: row.userId,
     });
-    const name = providerSpec(row.integration.provider).displayName;
+    const name = providerSpec(recorder).displayName;
     await recordAudit({
       workspaceId: row.integration.workspaceId,
       actorId: row.userId,
@@ -215,7 +254,7 @@ export const apiKeySchema = z.object({
 });
 
 /** Checks the key with the provider first; nothing is saved unless it works. */
-export async function connectWithApiKey(actor: Actor, provider: Provider, input: unknown) {
+export async function connectWithApiKey(actor: Actor, provider: ProviderId, input: unknown) {
   if (providerSpec(provider).auth !== "apiKey") throw new ValidationError("This provider connects with OAuth.");
   const { apiKey, apiSecret } = parseInput(apiKeySchema, input);
   const credentials = { kind: "apiKey" as const, apiKey, apiSecret };

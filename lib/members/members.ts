@@ -12,7 +12,7 @@ import { db, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { ConflictError, CryptoError, NotFoundError, ValidationError } from "@/lib/errors";
 import { sendEmail } from "@/lib/mail";
-import { PROVIDER_SPECS } from "@/lib/providers/registry";
+import { providerName, RECORDER_IDS } from "@/lib/providers/registry";
 import { newLinkToken } from "@/lib/tokens";
 import { parseInput } from "@/lib/validation";
 
@@ -68,7 +68,8 @@ export async function listMembers(workspaceId: string, now = new Date()) {
       select: { id: true, email: true, role: true, lastSentAt: true, expiresAt: true, invitedBy: { select: { name: true, email: true } } },
     }),
     db.integration.findMany({
-      where: { workspaceId, status: { in: ["CONNECTED", "SYNCING", "RECONNECT_REQUIRED"] } },
+      // Call recorders: their users are matched to members (a CRM's owners are matched to deals instead).
+      where: { workspaceId, provider: { in: [...RECORDER_IDS] }, status: { in: ["CONNECTED", "SYNCING", "RECONNECT_REQUIRED"] } },
       orderBy: { createdAt: "asc" },
       select: {
         id: true,
@@ -89,7 +90,7 @@ export async function listMembers(workspaceId: string, now = new Date()) {
     joinedAt: m.createdAt.toISOString(),
     matches: integrations.map((i) => {
       const match = i.providerUsers.find((p) => p.workspaceUserId === m.user.id);
-      const provider = PROVIDER_SPECS[i.provider].displayName;
+      const provider = providerName(i.provider);
       return { provider, label: `${provider}: ${match ? (match.name ?? match.email ?? "matched") : "not found"}` };
     }),
   }));
@@ -103,7 +104,7 @@ export async function listMembers(workspaceId: string, now = new Date()) {
     lastSentAt: inv.lastSentAt.toISOString(),
     expiresAt: inv.expiresAt.toISOString(),
   }));
-  return { members, invitations: pending, integrations: integrations.map((i) => PROVIDER_SPECS[i.provider].displayName) };
+  return { members, invitations: pending, integrations: integrations.map((i) => providerName(i.provider)) };
 }
 
 // -------------------------------------------------------------------------------------------------

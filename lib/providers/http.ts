@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import { abortableSleep, createInMemoryGate } from "./memory";
 import { parsePayload } from "./parse";
-import type { ProviderDeps, ProviderId, RateLimitPolicy, RequestGate, RequestPriority, RetryPolicy } from "./types";
+import type { AnyProviderId, ProviderDeps, RateLimitPolicy, RequestGate, RequestPriority, RetryPolicy } from "./types";
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 4,
@@ -77,7 +77,7 @@ function describeBody(body: unknown): string {
 }
 
 export class ProviderHttp {
-  readonly provider: ProviderId;
+  readonly provider: AnyProviderId;
   readonly label: string;
   readonly retry: RetryPolicy;
   readonly gate: RequestGate;
@@ -86,7 +86,7 @@ export class ProviderHttp {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => Date;
 
-  constructor(provider: ProviderId, label: string, policy: RateLimitPolicy, deps: ProviderDeps) {
+  constructor(provider: AnyProviderId, label: string, policy: RateLimitPolicy, deps: ProviderDeps) {
     this.provider = provider;
     this.label = label;
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };

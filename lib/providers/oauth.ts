@@ -10,7 +10,7 @@ import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import { type AuthHeaders, ProviderHttp } from "./http";
 import { parsePayload } from "./parse";
-import { describeProvider, oauthSpec, providerSpec, type OAuthSpec, type ProviderId } from "./registry";
+import { anyProviderSpec, describeProvider, oauthSpec, providerName, rateLimitOf, type AnyProviderId, type OAuthSpec, type ProviderId } from "./registry";
 import { checkBaseUrl } from "./trusted-host";
 import type { ConnectResult, CredentialStore, OAuthCredentials, ProviderClientConfig, ProviderCredentials, ProviderDeps, ProviderDescription } from "./types";
 
@@ -115,7 +115,7 @@ export const newCodeVerifier = (): string => oauth.generateRandomCodeVerifier();
 export const pkceChallenge = (verifier: string): string => createHash("sha256").update(verifier).digest("base64url");
 
 /** Whether the provider's authorization server is documented to accept PKCE (S256). */
-export const supportsPkce = (provider: ProviderId): boolean => providerSpec(provider).oauth?.pkce === true;
+export const supportsPkce = (provider: AnyProviderId): boolean => anyProviderSpec(provider).oauth?.pkce === true;
 
 /**
  * HTTP Basic client authentication as Gong documents it: base64(client_id:client_secret) of the raw
@@ -128,8 +128,12 @@ function rawClientSecretBasic(clientId: string, clientSecret: string): oauth.Cli
   };
 }
 
-/** The fields every provider's token response carries (each provider's schema adds its own). */
-type TokenFields = { access_token: string; refresh_token: string; expires_in?: number | null; scope?: string | null };
+/**
+ * The fields every provider's token response carries (each provider's schema adds its own). A refresh
+ * response may leave out refresh_token (Salesforce, unless the connected app rotates them): the stored
+ * one stays. Salesforce sends no expires_in either (its sessions time out by inactivity; a 401 refreshes).
+ */
+export type TokenFields = { access_token: string; refresh_token?: string | null; expires_in?: number | null; scope?: string | null };
 
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 
@@ -145,21 +149,21 @@ export class OAuthClient<T extends TokenFields> {
   private readonly label: string;
 
   constructor(
-    private readonly provider: ProviderId,
+    private readonly provider: AnyProviderId,
     private readonly config: ProviderClientConfig,
     private readonly http: ProviderHttp,
     private readonly tokenSchema: z.ZodType<T>,
     private readonly now: () => Date,
   ) {
     this.spec = oauthSpec(provider);
-    this.label = providerSpec(provider).displayName;
+    this.label = providerName(provider);
   }
 
   /** The OAuth app settings; CONFIG error naming the env vars when any is missing. */
   private app() {
     const { oauthBaseUrl, clientId, clientSecret } = this.config;
     if (!oauthBaseUrl || !clientId || !clientSecret) {
-      const env = providerSpec(this.provider).env;
+      const env = anyProviderSpec(this.provider).env;
       throw new ProviderError(
         "CONFIG",
         this.label,
@@ -167,6 +171,13 @@ export class OAuthClient<T extends TokenFields> {
       );
     }
     return { base: trimSlash(oauthBaseUrl), clientId, clientSecret };
+  }
+
+  /** Where the token endpoint is: the OAuth host, or the API host where the registry says so (HubSpot). */
+  private tokenBase(oauthBase: string): string {
+    if (this.spec.tokenHost !== "api") return oauthBase;
+    if (!this.config.apiBaseUrl) throw new ProviderError("CONFIG", this.label, `${this.label} OAuth needs the API base URL (its token endpoint is there)`);
+    return trimSlash(this.config.apiBaseUrl);
   }
 
   redirectUri(override?: string): string {
@@ -228,7 +239,8 @@ export class OAuthClient<T extends TokenFields> {
     return {
       kind: "oauth",
       accessToken: t.access_token,
-      refreshToken: t.refresh_token,
+      // A refresh that names no new refresh token leaves the stored one in use.
+      refreshToken: t.refresh_token ?? previous?.refreshToken ?? null,
       expiresAt: expiresAtFrom(this.now(), t.expires_in),
       apiBaseUrl: this.apiBaseUrlOf(t, previous),
       scope: t.scope ?? null,
@@ -264,7 +276,7 @@ export class OAuthClient<T extends TokenFields> {
     send: (as: oauth.AuthorizationServer, client: oauth.Client, auth: oauth.ClientAuth, options: oauth.TokenEndpointRequestOptions) => Promise<Response>,
   ): Promise<T> {
     const { base, clientId, clientSecret } = this.app();
-    const tokenUrl = `${base}${this.spec.tokenPath}`;
+    const tokenUrl = `${this.tokenBase(base)}${this.spec.tokenPath}`;
     const endpoint = `POST ${this.spec.tokenPath}`;
     const as: oauth.AuthorizationServer = { issuer: base, token_endpoint: tokenUrl };
     const client: oauth.Client = { client_id: clientId };
@@ -321,17 +333,16 @@ export class OAuthClient<T extends TokenFields> {
 }
 
 /**
- * What every OAuth provider client shares: the HTTP path, the OAuth client and the refresh session,
- * the connect-step methods, and the options that make an API request use (and refresh) the stored token.
- * GongClient and SalesloftClient add only their API calls.
+ * What every OAuth provider client shares, call recorder or CRM: the HTTP path, the OAuth client and the
+ * refresh session, the connect-step methods, and the options that make an API request use (and refresh)
+ * the stored token. GongClient and SalesloftClient (and the CRM clients) add only their API calls.
  */
-export abstract class OAuthProviderClient<K extends ProviderId, T extends TokenFields> {
+export abstract class OAuthProviderClient<K extends AnyProviderId, T extends TokenFields> {
   protected readonly label: string;
   protected readonly now: () => Date;
   protected readonly http: ProviderHttp;
   protected readonly oauth: OAuthClient<T>;
   protected readonly session: OAuthSession;
-  private readonly description: ProviderDescription;
 
   constructor(
     readonly provider: K,
@@ -339,16 +350,16 @@ export abstract class OAuthProviderClient<K extends ProviderId, T extends TokenF
     protected readonly deps: ProviderDeps,
     tokenSchema: z.ZodType<T>,
   ) {
-    this.description = describeProvider(provider);
-    this.label = this.description.displayName;
+    this.label = providerName(provider);
     this.now = deps.now ?? (() => new Date());
-    this.http = new ProviderHttp(provider, this.label, this.description.rateLimit, deps);
+    this.http = new ProviderHttp(provider, this.label, rateLimitOf(provider), deps);
     this.oauth = new OAuthClient(provider, config, this.http, tokenSchema, this.now);
     this.session = new OAuthSession(this.label, deps.credentials, (c) => this.oauth.refresh(c), this.now);
   }
 
-  describe(): ProviderDescription {
-    return this.description;
+  /** Call recorders only (ProviderClient.describe): a CRM client has no such description. */
+  describe(this: OAuthProviderClient<ProviderId, T>): ProviderDescription {
+    return describeProvider(this.provider);
   }
 
   authorizationUrl(params: { state: string; redirectUri?: string; codeVerifier?: string | null }): string {

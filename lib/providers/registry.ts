@@ -5,13 +5,24 @@
 // client factory map (server-only) is lib/providers/index.ts; it is typed so that every id here has
 // exactly one factory.
 //
+// Two kinds of provider live here: call recorders (PROVIDER_LIST: Gong, Salesloft, Clari; `ProviderId`,
+// PROVIDER_IDS etc. keep meaning recorders, so the call-sync engine, catalog and poll scheduler see only
+// them) and CRMs (CRM_LIST: HubSpot, Salesforce; `CrmId`). Both are values of the Prisma `Provider` enum
+// (`AnyProviderId`): a CRM connection is an Integration row like a recorder's.
+//
 // A new provider: its folder under lib/providers/<slug>/ (client, mapper, schemas), one entry below, one
 // value in the Prisma `Provider` enum (+ migration), its factory in lib/providers/index.ts, its
 // simulator under dev/simulators/providers/ (+ its line in dev/simulators/server.ts), and its env vars
 // in lib/env.ts's schema (the names below).
 import { z } from "zod";
 import type { Provider } from "@/lib/generated/prisma/enums";
+import type { CrmId, CrmObject } from "./crm/types";
 import type { ProviderDescription, RateLimitPolicy, RateLimitWindow } from "./types";
+
+export type { CrmId, CrmObject };
+
+/** What a provider is to Callsync: a call recorder (calls, transcripts) or a CRM (deals, accounts, contacts). */
+export type ProviderKind = "recorder" | "crm";
 
 /** How a provider's OAuth authorization-code flow is driven (lib/providers/oauth.ts reads this). */
 export interface OAuthSpec {
@@ -37,6 +48,11 @@ export interface OAuthSpec {
   apiBaseUrlHosts: readonly string[];
   /** Refresh tokens are consumed by use (Gong: single-use, Salesloft: rotating): always store the new one. */
   refreshTokenRotates: boolean;
+  /**
+   * Which host serves `tokenPath`: the OAuth host (default) or the API host (HubSpot: consent on
+   * app.hubspot.com, tokens on api.hubapi.com).
+   */
+  tokenHost?: "oauth" | "api";
 }
 
 /** Env var names of a provider's configuration (lib/env.ts validates them; lib/sync/clients.ts reads them). */
@@ -63,6 +79,7 @@ type Facts = Omit<ProviderDescription, "provider" | "displayName" | "auth" | "re
 interface ProviderSpecBase<Id extends string, Slug extends string> {
   id: Id;
   slug: Slug;
+  kind: "recorder";
   displayName: string;
   /** One line on the integration card. */
   description: string;
@@ -109,6 +126,7 @@ const SALESLOFT_CONVERSATIONS_PAGE_SIZE = 25;
 export const PROVIDER_LIST = [
   {
     id: "GONG",
+    kind: "recorder",
     slug: "gong",
     displayName: "Gong",
     description: "Calls, transcripts, AI briefs and CRM context from Gong. Connect via OAuth.",
@@ -152,6 +170,7 @@ export const PROVIDER_LIST = [
   },
   {
     id: "SALESLOFT",
+    kind: "recorder",
     slug: "salesloft",
     displayName: "Salesloft",
     description: "Conversations, transcripts, summaries and action items from Salesloft. Connect via OAuth.",
@@ -195,6 +214,7 @@ export const PROVIDER_LIST = [
   },
   {
     id: "CLARI",
+    kind: "recorder",
     slug: "clari",
     displayName: "Clari Copilot",
     description: "Calls, transcripts and summaries from Clari Copilot. Connect with an API key and secret.",
@@ -232,11 +252,6 @@ export const PROVIDER_SLUGS = PROVIDER_LIST.map((p) => p.slug) as unknown as rea
 /** Every entry by id, with its literal facts (providerSpec(id) gives the general ProviderSpec shape). */
 export const PROVIDER_SPECS = Object.fromEntries(PROVIDER_LIST.map((p) => [p.id, p])) as unknown as { readonly [K in ProviderId]: Extract<Entry, { id: K }> };
 
-// The registry ids are exactly the Prisma `Provider` enum values (a missing or extra one is a type error).
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const registryMatchesPrismaEnum: Same<ProviderId, Provider> = true;
-void registryMatchesPrismaEnum;
-
 export const providerSlugSchema = z.enum(PROVIDER_SLUGS);
 
 export function providerSpec<K extends ProviderId>(id: K): ProviderSpec<K> {
@@ -248,11 +263,12 @@ export function providerFromSlug(slug: string): ProviderId | null {
   return PROVIDER_LIST.find((p) => p.slug === slug)?.id ?? null;
 }
 
-export const providerName = (id: ProviderId): string => PROVIDER_SPECS[id].displayName;
+/** The display name of any provider, recorder or CRM. */
+export const providerName = (id: AnyProviderId): string => anyProviderSpec(id).displayName;
 
-/** The provider a ProviderError's `provider` label (its display name, or id) names; null when none. */
-export function providerIdOf(label: string): ProviderId | null {
-  return PROVIDER_LIST.find((p) => p.displayName === label || p.id === label || p.slug === label)?.id ?? null;
+/** The provider (recorder or CRM) a ProviderError's `provider` label (its display name, or id) names; null when none. */
+export function providerIdOf(label: string): AnyProviderId | null {
+  return ANY_PROVIDER_LIST.find((p) => p.displayName === label || p.id === label || p.slug === label)?.id ?? null;
 }
 
 /** What the sync engine plans with, without building a client (e.g. for the shared rate limiter). */
@@ -268,9 +284,227 @@ export function describeProvider(id: ProviderId): ProviderDescription {
   };
 }
 
-/** The OAuth settings of an OAuth provider (throws for an API-key provider: a programming error). */
-export function oauthSpec(id: ProviderId): OAuthSpec {
-  const spec = providerSpec(id);
+/** The OAuth settings of an OAuth provider, recorder or CRM (throws for an API-key provider: a programming error). */
+export function oauthSpec(id: AnyProviderId): OAuthSpec {
+  const spec = anyProviderSpec(id);
   if (!spec.oauth) throw new Error(`${spec.displayName} does not connect with OAuth`);
   return spec.oauth;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CRMs
+// ---------------------------------------------------------------------------------------------
+
+/** Env var names of a CRM's configuration (lib/env.ts validates them; lib/crm reads them). */
+export interface CrmEnvNames {
+  /** HubSpot's API host. Salesforce has none: its API host is the token response's instance_url. */
+  apiBaseUrl?: string;
+  /** Consent host (HubSpot app host, Salesforce default login host). */
+  oauthBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Allowed hosts of the token response's API base URL (Salesforce instance_url), replacing OAuthSpec.apiBaseUrlHosts. */
+  apiHosts?: string;
+}
+
+/** Where dev/simulators serves a CRM: its OAuth host and its API (Salesforce: one instance per org). */
+export interface CrmSimulatorMount {
+  oauth: string;
+  api: string;
+  /** Salesforce: "/salesforce-api/<org>" is the instance_url. */
+  tenantInApiPath: boolean;
+}
+
+/** What a record link needs besides the record id ("Open in Salesforce/HubSpot"). */
+export interface CrmRecordContext {
+  /** HubSpot hub (portal) id / Salesforce org id. */
+  accountId: string | null;
+  /** Salesforce instance_url (Integration.apiBaseUrl). */
+  apiBaseUrl: string | null;
+  /** HubSpot app host, when not the public one (the simulator). */
+  appBaseUrl?: string | null;
+}
+
+export interface CrmSpec<Id extends CrmId = CrmId, Slug extends string = string> {
+  id: Id;
+  slug: Slug;
+  kind: "crm";
+  displayName: string;
+  /** One line on the CRM card. */
+  description: string;
+  auth: "oauth";
+  oauth: OAuthSpec;
+  env: CrmEnvNames;
+  envDefaults: { apiBaseUrl?: string; oauthBaseUrl: string };
+  /** Per account (HubSpot portal / Salesforce org): shared by every worker through lib/sync/rate-limiter.ts. */
+  rateLimit: RateLimitPolicy;
+  /**
+   * Login hosts an admin may pick at connect (trusted-host entries), null when the CRM has one fixed host.
+   * Salesforce: production, sandbox, or the org's My Domain.
+   */
+  loginHosts: { production: string; sandbox: string; custom: readonly string[] } | null;
+  simulator: CrmSimulatorMount;
+  /** The record's page in the CRM, or null when the context lacks what the link needs. */
+  recordUrl: (object: CrmObject, crmId: string, ctx: CrmRecordContext) => string | null;
+  /** "Account" shown on the CRM card once connected. */
+  accountLabel: (info: { accountName: string | null; accountId: string | null }) => string;
+}
+
+const HUBSPOT_OBJECT_TYPE: Record<CrmObject, string> = { deal: "0-3", account: "0-2", contact: "0-1" };
+const SALESFORCE_OBJECT: Record<CrmObject, string> = { deal: "Opportunity", account: "Account", contact: "Contact" };
+const trimEnd = (s: string) => s.replace(/\/+$/, "");
+
+/** In display order (the CRM cards). At most one of them is connected per workspace (lib/crm/connect.ts). */
+export const CRM_LIST = [
+  {
+    id: "HUBSPOT",
+    slug: "hubspot",
+    kind: "crm",
+    displayName: "HubSpot",
+    description: "Deals, companies, contacts and owners from HubSpot. Read-only; connect via OAuth.",
+    auth: "oauth",
+    oauth: {
+      authorizePath: "/oauth/authorize",
+      // The token endpoint is on the API host (api.hubapi.com/oauth/v1/token), the consent page on app.hubspot.com.
+      tokenPath: "/oauth/v1/token",
+      tokenHost: "api",
+      // Read scopes only; `oauth` is required of every public app.
+      scopes: ["oauth", "crm.objects.deals.read", "crm.objects.companies.read", "crm.objects.contacts.read", "crm.objects.owners.read"],
+      tokenAuth: "client_secret_post",
+      tokenParamsOnQuery: false,
+      // HubSpot's token endpoint documents code_verifier (PKCE) for the authorization-code grant.
+      pkce: true,
+      apiBaseUrlField: null,
+      apiBaseUrlHosts: [],
+      refreshTokenRotates: false,
+    },
+    env: {
+      apiBaseUrl: "HUBSPOT_API_BASE_URL",
+      oauthBaseUrl: "HUBSPOT_OAUTH_BASE_URL",
+      clientId: "HUBSPOT_CLIENT_ID",
+      clientSecret: "HUBSPOT_CLIENT_SECRET",
+    },
+    envDefaults: { apiBaseUrl: "https://api.hubapi.com", oauthBaseUrl: "https://app.hubspot.com" },
+    // Public (OAuth) apps: 110 requests per 10 seconds per account; the daily cap is the account's (the
+    // lowest tier's 250,000 here; the client reads X-HubSpot-RateLimit-Daily* for the real one). HubSpot's
+    // day follows the account's time zone; counting UTC days is the approximation the limiter can make.
+    rateLimit: {
+      unit: "request",
+      windows: [
+        { limit: 110, windowMs: 10_000, align: "rolling" },
+        { limit: 250_000, windowMs: 86_400_000, align: "utcDay" },
+      ],
+      headers: { remaining: "x-hubspot-ratelimit-remaining", retryAfter: "retry-after" },
+    },
+    loginHosts: null,
+    simulator: { oauth: "/hubspot", api: "/hubspot-api", tenantInApiPath: false },
+    recordUrl: (object, crmId, { accountId, appBaseUrl }) =>
+      accountId
+        ? `${trimEnd(appBaseUrl ?? "https://app.hubspot.com")}/contacts/${encodeURIComponent(accountId)}/record/${HUBSPOT_OBJECT_TYPE[object]}/${encodeURIComponent(crmId)}`
+        : null,
+    accountLabel: ({ accountName, accountId }) => (accountName ? `HubSpot · ${accountName}` : accountId ? `HubSpot · hub ${accountId}` : "HubSpot"),
+  },
+  {
+    id: "SALESFORCE",
+    slug: "salesforce",
+    kind: "crm",
+    displayName: "Salesforce",
+    description: "Opportunities, accounts, contacts and contact roles from Salesforce. Read-only; connect via OAuth.",
+    auth: "oauth",
+    oauth: {
+      authorizePath: "/services/oauth2/authorize",
+      tokenPath: "/services/oauth2/token",
+      // `api` is the narrowest scope that reads records (Salesforce has no read-only API scope; Callsync only
+      // ever reads), `refresh_token` for offline access.
+      scopes: ["api", "refresh_token"],
+      tokenAuth: "client_secret_post",
+      tokenParamsOnQuery: false,
+      pkce: true,
+      apiBaseUrlField: "instance_url",
+      // My Domain instances (acme.my.salesforce.com, acme--dev.sandbox.my.salesforce.com) and legacy pods.
+      apiBaseUrlHosts: ["*.salesforce.com"],
+      // A refresh answers without a refresh_token unless the connected app rotates them: the stored one stays.
+      refreshTokenRotates: false,
+    },
+    env: {
+      oauthBaseUrl: "SALESFORCE_LOGIN_URL",
+      clientId: "SALESFORCE_CLIENT_ID",
+      clientSecret: "SALESFORCE_CLIENT_SECRET",
+      apiHosts: "SALESFORCE_INSTANCE_HOSTS",
+    },
+    envDefaults: { oauthBaseUrl: "https://login.salesforce.com" },
+    // The org's daily API request limit (a rolling 24 h; the edition's base is 15,000 and up, read live from
+    // Sforce-Limit-Info by the client), paced at ~10 requests a second so concurrency limits are never near.
+    rateLimit: {
+      unit: "request",
+      windows: [
+        { limit: 10, windowMs: 1_000, align: "rolling" },
+        { limit: 15_000, windowMs: 86_400_000, align: "utcDay" },
+      ],
+      headers: { retryAfter: "retry-after" },
+    },
+    loginHosts: { production: "https://login.salesforce.com", sandbox: "https://test.salesforce.com", custom: ["*.my.salesforce.com"] },
+    simulator: { oauth: "/salesforce", api: "/salesforce-api", tenantInApiPath: true },
+    recordUrl: (object, crmId, { apiBaseUrl }) =>
+      apiBaseUrl ? `${trimEnd(apiBaseUrl)}/lightning/r/${SALESFORCE_OBJECT[object]}/${encodeURIComponent(crmId)}/view` : null,
+    accountLabel: ({ accountName, accountId }) => (accountName ? `Salesforce · ${accountName}` : accountId ? `Salesforce · org ${accountId}` : "Salesforce"),
+  },
+] as const satisfies readonly CrmSpec[];
+
+type CrmEntry = (typeof CRM_LIST)[number];
+export type CrmSlug = CrmEntry["slug"];
+
+export const CRM_IDS = CRM_LIST.map((p) => p.id) as unknown as readonly [CrmId, ...CrmId[]];
+export const CRM_SLUGS = CRM_LIST.map((p) => p.slug) as unknown as readonly [CrmSlug, ...CrmSlug[]];
+export const crmSlugSchema = z.enum(CRM_SLUGS);
+
+/** Recorder ids, for filters on Integration rows read by recorder code (`provider: { in: RECORDER_IDS }`). */
+export const RECORDER_IDS: readonly ProviderId[] = PROVIDER_IDS;
+
+/** Every value of the Prisma `Provider` enum: a recorder or a CRM. */
+export type AnyProviderId = ProviderId | CrmId;
+export const ANY_PROVIDER_LIST = [...PROVIDER_LIST, ...CRM_LIST] as const;
+export const ANY_PROVIDER_IDS = ANY_PROVIDER_LIST.map((p) => p.id) as unknown as readonly [AnyProviderId, ...AnyProviderId[]];
+
+// The registry ids are exactly the Prisma `Provider` enum values (a missing or extra one is a type error).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const registryMatchesPrismaEnum: Same<AnyProviderId, Provider> = true;
+void registryMatchesPrismaEnum;
+// The CRM ids here are exactly the CRM interface's (lib/providers/crm/types.ts).
+const crmIdsMatchInterface: Same<CrmEntry["id"], CrmId> = true;
+void crmIdsMatchInterface;
+
+export const CRM_SPECS = Object.fromEntries(CRM_LIST.map((p) => [p.id, p])) as unknown as { readonly [K in CrmId]: Extract<CrmEntry, { id: K }> };
+
+export function crmSpec<K extends CrmId>(id: K): CrmSpec<K> {
+  return CRM_SPECS[id] as unknown as CrmSpec<K>;
+}
+
+export const isCrm = (id: string): id is CrmId => (CRM_IDS as readonly string[]).includes(id);
+export const isRecorder = (id: string): id is ProviderId => (PROVIDER_IDS as readonly string[]).includes(id);
+
+/** The CRM a URL slug names, or null. */
+export function crmFromSlug(slug: string): CrmId | null {
+  return CRM_LIST.find((p) => p.slug === slug)?.id ?? null;
+}
+
+/** What every provider entry has, recorder or CRM (OAuth code, labels, errors). */
+export type AnyProviderSpec = ProviderSpec | CrmSpec;
+
+export function anyProviderSpec(id: AnyProviderId): AnyProviderSpec {
+  return isCrm(id) ? crmSpec(id) : providerSpec(id);
+}
+
+/**
+ * A recorder id from an Integration/Call row's provider, for recorder code (the call-sync engine, recording
+ * links). A CRM id there is a programming error: recorder code reads only rows it filtered to RECORDER_IDS.
+ */
+export function recorderId(id: AnyProviderId): ProviderId {
+  if (!isRecorder(id)) throw new Error(`${providerName(id)} is a CRM, not a call recorder`);
+  return id;
+}
+
+/** The rate-limit policy of any provider (the shared limiter of its integration). */
+export function rateLimitOf(id: AnyProviderId): RateLimitPolicy {
+  return isCrm(id) ? crmSpec(id).rateLimit : providerSpec(id).facts.rateLimit;
 }

@@ -2,8 +2,11 @@
 // paging, batching, rate limits, time units) lives behind it; the engine never branches on provider.
 // Types only: safe to import from anywhere.
 import type { CanonicalCall, CanonicalTranscript, ProviderId, ProviderUserRecord, Recording } from "./canonical";
+import type { CrmId } from "./crm/types";
 
 export type { ProviderId } from "./canonical";
+/** A call recorder or a CRM (the Prisma `Provider` enum): what the HTTP path, OAuth and the gate accept. */
+export type AnyProviderId = ProviderId | CrmId;
 
 // ---------------------------------------------------------------------------------------------
 // Injected dependencies
@@ -13,7 +16,7 @@ export type { ProviderId } from "./canonical";
 export type RequestPriority = "interactive" | "poll" | "backfill";
 
 export interface GateAcquire {
-  provider: ProviderId;
+  provider: AnyProviderId;
   /** Stable label such as "POST /v2/calls/extensive", for metrics. */
   endpoint: string;
   /** Units this request spends: 1 for request-counted APIs, the endpoint cost for Salesloft. */
@@ -23,7 +26,7 @@ export interface GateAcquire {
 }
 
 export interface GateReport {
-  provider: ProviderId;
+  provider: AnyProviderId;
   endpoint: string;
   cost: number;
   /** HTTP status, or 0 when the request failed before a response (network error, timeout). */
@@ -49,7 +52,7 @@ export interface OAuthCredentials {
   refreshToken: string | null;
   /** ISO-8601; null when the provider did not say. */
   expiresAt: string | null;
-  /** Gong: api_base_url_for_customer. Every API call must go there. */
+  /** Gong: api_base_url_for_customer; Salesforce: instance_url. Every API call must go there. */
   apiBaseUrl: string | null;
   scope: string | null;
 }
@@ -110,9 +113,9 @@ export interface ProviderDeps {
 
 /** Caller-supplied configuration (from lib/env.ts in the app, from the simulator in tests). */
 export interface ProviderClientConfig {
-  /** API base URL (Gong: fallback when the token carries no api_base_url_for_customer). */
+  /** API base URL (Gong: fallback when the token carries no api_base_url_for_customer; Salesforce: the stored instance_url, "" before connecting). */
   apiBaseUrl: string;
-  /** OAuth host (Gong / Salesloft). */
+  /** OAuth host (Gong / Salesloft / HubSpot; Salesforce: the login host the admin chose). */
   oauthBaseUrl?: string;
   clientId?: string;
   clientSecret?: string;

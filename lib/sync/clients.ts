@@ -4,6 +4,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { describeProvider, getProviderClient, providerSpec } from "@/lib/providers";
 import type { GateReport, ProviderClient, ProviderClientConfig, ProviderId, RequestPriority } from "@/lib/providers/types";
+import { recorderId, type AnyProviderId } from "@/lib/providers/registry";
 import { parseHostList } from "@/lib/providers/trusted-host";
 import { dbCredentialStore } from "@/lib/sync/credentials";
 import { SharedRateLimiter } from "@/lib/sync/rate-limiter";
@@ -59,14 +60,16 @@ function lookupCacheFor(integrationId: string): Map<string, Promise<unknown>> {
 
 /** A client for an integration's API calls: shared limiter + encrypted credential store. */
 export function integrationClient(
-  integration: { id: string; provider: ProviderId; apiBaseUrl: string | null },
+  integration: { id: string; provider: AnyProviderId; apiBaseUrl: string | null },
   options: IntegrationClientOptions = {},
 ): ProviderClient {
-  const config = providerConfig(integration.provider);
-  const gate = new SharedRateLimiter(integration.id, describeProvider(integration.provider).rateLimit, { onReport: options.onReport });
+  // Call recorders only (a CRM integration's client comes from lib/crm).
+  const provider = recorderId(integration.provider);
+  const config = providerConfig(provider);
+  const gate = new SharedRateLimiter(integration.id, describeProvider(provider).rateLimit, { onReport: options.onReport });
   return getProviderClient(
-    integration.provider,
+    provider,
     { ...config, apiBaseUrl: integration.apiBaseUrl ?? config.apiBaseUrl },
-    { gate, credentials: dbCredentialStore(integration.id, integration.provider), signal: options.signal, lookupCache: lookupCacheFor(integration.id) },
+    { gate, credentials: dbCredentialStore(integration.id, provider), signal: options.signal, lookupCache: lookupCacheFor(integration.id) },
   );
 }

@@ -6,12 +6,13 @@ import "server-only";
 import { db } from "@/lib/db";
 
 import type { CallsCheckpoint, GateReport, ProviderClient, RequestPriority } from "@/lib/providers/types";
+import { RECORDER_IDS, recorderId, type ProviderId } from "@/lib/providers/registry";
 import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
 import { FAILURES, type Failure } from "@/lib/sync/failures";
 import { LIVE, POLL_INTERVAL_MS, transition, tryTransition } from "@/lib/sync/lifecycle";
-import type { BackfillPeriod, Provider, SyncRunKind } from "@/lib/generated/prisma/enums";
+import type { BackfillPeriod, SyncRunKind } from "@/lib/generated/prisma/enums";
 
 export { POLL_INTERVAL_MS };
 /** Each poll re-reads this much before the last successful sync, for calls that showed up late. */
@@ -43,11 +44,13 @@ export function backfillWindow(period: BackfillPeriod, now: Date): { from: Date;
 // Integration and run bookkeeping
 // -------------------------------------------------------------------------------------------------
 
+/** A call recorder's integration (the engine never runs for a CRM: lib/crm has its own). */
 async function loadIntegration(integrationId: string) {
-  return db.integration.findUniqueOrThrow({
+  const row = await db.integration.findUniqueOrThrow({
     where: { id: integrationId },
     select: { id: true, workspaceId: true, provider: true, status: true, generation: true, apiBaseUrl: true, lastSuccessfulSyncAt: true, backfillFrom: true },
   });
+  return { ...row, provider: recorderId(row.provider) };
 }
 
 export async function isCurrent(integrationId: string, generation: number): Promise<boolean> {
@@ -294,7 +297,7 @@ async function ingestPage(
 }
 
 async function fetchAndStoreTranscripts(
-  integration: { workspaceId: string; provider: Provider },
+  integration: { workspaceId: string; provider: ProviderId },
   client: ProviderClient,
   providerCallIds: string[],
   priority: RequestPriority,
@@ -544,7 +547,13 @@ export async function refetchMissingTranscripts(integrationId: string, generatio
 /** Integrations whose next automatic sync is due, and whose lease no running sync holds. */
 export async function dueIntegrations(now = new Date()) {
   return db.integration.findMany({
-    where: { status: "CONNECTED", nextSyncAt: { lte: now }, OR: [{ syncLockedUntil: null }, { syncLockedUntil: { lt: now } }] },
+    // Call recorders only: CRM integrations are synced by lib/crm's own schedule.
+    where: {
+      provider: { in: [...RECORDER_IDS] },
+      status: "CONNECTED",
+      nextSyncAt: { lte: now },
+      OR: [{ syncLockedUntil: null }, { syncLockedUntil: { lt: now } }],
+    },
     select: { id: true, generation: true },
   });
 }

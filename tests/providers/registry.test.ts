@@ -4,12 +4,24 @@ import { describe, expect, it } from "vitest";
 import { Provider } from "@/lib/generated/prisma/enums";
 import { CLIENT_FACTORIES } from "@/lib/providers";
 import { PROVIDERS as CANONICAL_IDS } from "@/lib/providers/canonical";
-import { PROVIDER_IDS, PROVIDER_LIST, PROVIDER_SLUGS, describeProvider, providerFromSlug, providerSlugSchema, providerSpec } from "@/lib/providers/registry";
+import {
+  ANY_PROVIDER_IDS,
+  CRM_IDS,
+  PROVIDER_IDS,
+  PROVIDER_LIST,
+  PROVIDER_SLUGS,
+  describeProvider,
+  providerFromSlug,
+  providerSlugSchema,
+  providerSpec,
+} from "@/lib/providers/registry";
 import { simulatorEnv } from "@/dev/simulators";
 
 describe("provider registry", () => {
-  it("has exactly the Prisma Provider enum values as ids", () => {
-    expect([...PROVIDER_IDS].sort()).toEqual(Object.values(Provider).sort());
+  it("has exactly the Prisma Provider enum values as ids (call recorders and CRMs)", () => {
+    expect([...ANY_PROVIDER_IDS].sort()).toEqual(Object.values(Provider).sort());
+    expect([...PROVIDER_IDS, ...CRM_IDS].sort()).toEqual(Object.values(Provider).sort());
+    expect(PROVIDER_LIST.every((p) => p.kind === "recorder")).toBe(true);
     expect([...CANONICAL_IDS]).toEqual([...PROVIDER_IDS]);
   });
 

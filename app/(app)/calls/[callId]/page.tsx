@@ -12,6 +12,7 @@ import { formatDateTime, formatDuration } from "@/components/ui/format";
 import { requirePageSession } from "@/lib/auth/session";
 import { getCall } from "@/lib/calls/queries";
 import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
+import { recorderId } from "@/lib/providers/registry";
 
 export const metadata: Metadata = { title: "Call" };
 
@@ -71,7 +72,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
         <div className="flex flex-wrap items-center gap-2">
           <h1 className="text-2xl font-semibold tracking-tight">{call.title}</h1>
           {call.isPrivate ? <PrivateBadge /> : null}
-          <ProviderBadge provider={call.provider} />
+          <ProviderBadge provider={recorderId(call.provider)} />
         </div>
         <dl className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
           {facts.map(([k, v]) => (
