@@ -71,7 +71,7 @@ const MOUNTS: Array<{ provider: SimProvider; area: Area; re: RegExp }> = [
       ...(m.oauth ? [{ provider: p.slug, area: "oauth" as const, re: new RegExp(`^${m.oauth}()(/.*)$`) }] : []),
     ];
   }),
-  // Salesforce: hard-coded until the registry carries CRM simulator mounts (tenant = org / login host).
+  // Salesforce: the registry's CRM mount plus its sandbox and My Domain login hosts (tenant = org / login host).
   ...SALESFORCE_ROUTE_PATTERNS.map((m) => ({ provider: "salesforce" as const, ...m })),
 ];
 

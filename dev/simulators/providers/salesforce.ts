@@ -27,7 +27,7 @@
 //   ID field type (15-character case-sensitive, 18-character case-safe)
 //                                  https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/field_types.htm
 //
-// Mounts (hard-coded: the registry has no CRM simulator mounts yet):
+// Mounts (the registry's CRM simulator mount, crmSpec("SALESFORCE").simulator, plus the other login hosts):
 //   /salesforce                 login.salesforce.com (production)
 //   /salesforce-test            test.salesforce.com (sandbox login; issues tokens for the sandbox org)
 //   /salesforce-my/<name>       <name>.my.salesforce.com (My Domain login host of org <name>)
@@ -35,6 +35,7 @@
 // Control API: /__sim/salesforce/... (see salesforceControl).
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { DEMO_DEALS, DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS } from "../../../lib/demo/data";
+import { crmSpec } from "../../../lib/providers/registry";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, json, params, redirect } from "../core";
 import { consentPage, errorPage, redirectWith } from "../oauth";
 import type { SimState } from "../state";
@@ -72,17 +73,19 @@ export const SALESFORCE_LARGE_ORG = { opportunities: 20_000, accounts: 10_000, c
 
 export const SALESFORCE_ORG = "acme";
 export const SALESFORCE_SANDBOX_ORG = "acme--uat";
+const MOUNT = crmSpec("SALESFORCE").simulator;
 export const SALESFORCE_MOUNTS = {
-  login: "/salesforce",
-  sandboxLogin: "/salesforce-test",
-  myDomain: "/salesforce-my",
-  api: "/salesforce-api",
+  login: MOUNT.oauth,
+  sandboxLogin: `${MOUNT.oauth}-test`,
+  myDomain: `${MOUNT.oauth}-my`,
+  api: MOUNT.api,
 } as const;
 
 /** Paths below the simulator's base URL that belong to this simulator (server.ts routes them here). */
+const name = MOUNT.oauth.slice(1);
 export const SALESFORCE_ROUTE_PATTERNS: Array<{ area: "api" | "oauth"; re: RegExp }> = [
-  { area: "api", re: /^\/salesforce-api\/([^/]+)(\/.*)$/ },
-  { area: "oauth", re: /^\/(salesforce|salesforce-test|salesforce-my\/[^/]+)(\/.*)$/ },
+  { area: "api", re: new RegExp(`^${MOUNT.api}/([^/]+)(/.*)$`) },
+  { area: "oauth", re: new RegExp(`^/(${name}|${name}-test|${name}-my/[^/]+)(/.*)$`) },
 ];
 
 // ----- ids (the documented case-safe suffix, written here independently of lib/providers/salesforce) --------
@@ -1212,9 +1215,9 @@ const oauthError = (status: number, error: string, description: string): SimResp
 
 /** The login host a request came to: "/salesforce", "/salesforce-test" or "/salesforce-my/<name>". */
 function loginOrg(loginHost: string): string | null {
-  if (loginHost === "salesforce") return SALESFORCE_ORG;
-  if (loginHost === "salesforce-test") return SALESFORCE_SANDBOX_ORG;
-  const m = /^salesforce-my\/(.+)$/.exec(loginHost);
+  if (`/${loginHost}` === SALESFORCE_MOUNTS.login) return SALESFORCE_ORG;
+  if (`/${loginHost}` === SALESFORCE_MOUNTS.sandboxLogin) return SALESFORCE_SANDBOX_ORG;
+  const m = new RegExp(`^${SALESFORCE_MOUNTS.myDomain.slice(1)}/(.+)$`).exec(loginHost);
   return m && m[1] === SALESFORCE_ORG ? SALESFORCE_ORG : null;
 }
 

@@ -4,6 +4,7 @@ import "server-only";
 // is the integration's encrypted store, deps.gate the shared limiter and deps.fetch injectable.
 import { ProviderError } from "@/lib/errors";
 import { providerName } from "../registry";
+import { SalesforceClient } from "../salesforce/client";
 import type { ProviderClientConfig, ProviderDeps } from "../types";
 import type { CrmClient, CrmId } from "./types";
 
@@ -19,7 +20,7 @@ function notBuiltYet<K extends CrmId>(id: K): CrmClientFactory<K> {
 /** Exactly one factory per CRM id: a CRM added to the registry without one is a type error here. */
 export const CRM_CLIENT_FACTORIES: { readonly [K in CrmId]: CrmClientFactory<K> } = {
   HUBSPOT: notBuiltYet("HUBSPOT"),
-  SALESFORCE: notBuiltYet("SALESFORCE"),
+  SALESFORCE: (config, deps) => new SalesforceClient(config, deps),
 };
 
 export function getCrmClient(provider: CrmId, config: ProviderClientConfig, deps: ProviderDeps = {}): CrmClient {

@@ -88,7 +88,10 @@ export function toContact(r: ContactRecord): CrmContact {
 
 /** The account and contacts a deal row carries through its relationship fields (no extra request). */
 export function relatedOf(r: DealRecord): { account: CrmAccount | null; contacts: CrmContact[] } {
-  const account = r.AccountId && r.Account ? toAccount({ Id: r.AccountId, Name: r.Account.Name, Website: r.Account.Website, SystemModstamp: r.Account.SystemModstamp }) : null;
+  const account =
+    r.AccountId && r.Account
+      ? toAccount({ Id: r.AccountId, Name: r.Account.Name, Website: r.Account.Website, SystemModstamp: r.Account.SystemModstamp })
+      : null;
   const contacts: CrmContact[] = [];
   for (const role of r.OpportunityContactRoles?.records ?? []) {
     if (!role.Contact) continue;

@@ -17,16 +17,14 @@ export const sfId = z
   .refine(isSalesforceId, { message: "expected a 15- or 18-character Salesforce id" })
   .transform((s) => toSalesforceId18(s));
 const sfIdNullish = sfId.nullish().transform((v) => v ?? null);
-export const sfDateTime = z
-  .string()
-  .transform((s, ctx) => {
-    const iso = salesforceDateTimeToIso(s);
-    if (iso === null) {
-      ctx.addIssue({ code: "custom", message: "expected a Salesforce dateTime" });
-      return z.NEVER;
-    }
-    return iso;
-  });
+export const sfDateTime = z.string().transform((s, ctx) => {
+  const iso = salesforceDateTimeToIso(s);
+  if (iso === null) {
+    ctx.addIssue({ code: "custom", message: "expected a Salesforce dateTime" });
+    return z.NEVER;
+  }
+  return iso;
+});
 const sfDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a Salesforce date (YYYY-MM-DD)")
@@ -104,7 +102,11 @@ export const dealRecordSchema = z.object({
   Id: sfId,
   Name: z.string(),
   StageName: z.string(),
-  Amount: z.number().finite().nullish().transform((v) => v ?? null),
+  Amount: z
+    .number()
+    .finite()
+    .nullish()
+    .transform((v) => v ?? null),
   CloseDate: sfDate,
   IsClosed: z.boolean(),
   IsWon: z.boolean(),

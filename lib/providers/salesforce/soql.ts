@@ -8,7 +8,10 @@ import { toSalesforceId18 } from "./ids";
 
 /** A quoted SOQL string literal: backslash, quotes and control characters escaped with backslashes. */
 export function soqlString(value: string): string {
-  const escaped = value.replace(/[\\'"\n\r\t\b\f]/g, (c) => ({ "\\": "\\\\", "'": "\\'", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" })[c]!);
+  const escaped = value.replace(
+    /[\\'"\n\r\t\b\f]/g,
+    (c) => ({ "\\": "\\\\", "'": "\\'", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" })[c]!,
+  );
   return `'${escaped}'`;
 }
 
