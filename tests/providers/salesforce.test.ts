@@ -244,6 +244,15 @@ describe("reading the org", () => {
     await client.getAccounts(deals.map((d) => d.accountCrmId!).filter(Boolean));
     await client.getContacts(deals.flatMap((d) => d.contactCrmIds));
     expect((await stats()).apiRequests).toBe(before);
+    // A second client sharing the sync's lookupCache also answers from it.
+    const cache = new Map<string, Promise<unknown>>();
+    const a = getCrmClient("SALESFORCE", config(), deps({ credentials: createInMemoryCredentialStore(await connect()), lookupCache: cache }));
+    const firstPage = await a.listDeals({ modifiedSince: null, closedSince: closedSince(), cursor: null });
+    const b = getCrmClient("SALESFORCE", config(), deps({ credentials: createInMemoryCredentialStore(await connect()), lookupCache: cache }));
+    const mark = (await stats()).apiRequests;
+    const got = await b.getContacts(firstPage.records.flatMap((d) => d.contactCrmIds));
+    expect(got.records.length).toBeGreaterThan(0);
+    expect((await stats()).apiRequests).toBe(mark);
     console.log(`[salesforce] first import of ${count} opportunities (${weight} rows with contact roles): ${pages} requests, API minimum ${minimum}`);
   });
 
@@ -361,6 +370,12 @@ describe("limits and bad records", () => {
     expect(page.skipped).toHaveLength(1);
     expect(page.skipped[0]).toMatchObject({ object: "deal", field: "CloseDate" });
     expect(page.skipped[0]!.crmId).toMatch(/^006[a-zA-Z0-9]{15}$/);
+  });
+
+  it("a 429 with Retry-After is waited out and retried (not mistaken for the daily limit)", async () => {
+    const { client } = await connected();
+    await control(sims, "/faults", { provider: "salesforce", kind: "429", count: 2 });
+    expect((await client.accountInfo()).accountName).toBe("Acme");
   });
 
   it("5xx and timeouts are retried; a storm ends TRANSIENT", async () => {

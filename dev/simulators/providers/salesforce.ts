@@ -1456,6 +1456,8 @@ export function salesforceSim(state: SimState): ProviderSim {
     area: "api",
     pattern: new RegExp(`^/services/data/${versionRe}${path}$`),
     endpoint,
+    // A "malformed" fault without a field corrupts the first record's SystemModstamp (query results).
+    malformedField: endpoint.includes("/deleted") ? "deletedRecords.0.id" : "records.0.SystemModstamp",
     handle,
   });
 

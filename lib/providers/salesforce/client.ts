@@ -7,7 +7,7 @@ import "server-only";
 //   errors, one refresh on 401 INVALID_SESSION_ID, zod at the boundary.
 // - Deals come from ONE Opportunity query carrying its Account fields and an OpportunityContactRoles
 //   subquery with the contacts' fields, paged by nextRecordsUrl; the accounts and contacts seen there are
-//   kept, so getAccounts/getContacts for them cost no request.
+//   kept (deps.lookupCache when given), so getAccounts/getContacts for them cost no request.
 // - First import: IsClosed = false OR CloseDate >= closedSince. Incremental: SystemModstamp >= since, then
 //   the contact roles changed since (queryAll, so removed roles count), then those roles' deals that the
 //   first query did not return (Id IN (...) AND SystemModstamp < since), in chunks under the URI limit.
@@ -126,16 +126,18 @@ const key = (id: string) => id.toLowerCase();
 
 export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", SalesforceTokenResponse> implements CrmClient {
   private readonly meter: LimitMeter;
-  /** Accounts and contacts seen through deal rows (relationship fields), by lower-cased 18-char id. */
-  private readonly seenAccounts: Map<string, CrmAccount>;
-  private readonly seenContacts: Map<string, CrmContact>;
+  /**
+   * Accounts and contacts seen through deal rows (relationship fields), under "salesforce:<kind>:<id>":
+   * deps.lookupCache when the engine shares one per sync (then every client of that sync sees them), else
+   * this client's own.
+   */
+  private readonly seen: Map<string, Promise<unknown>>;
 
   constructor(config: ProviderClientConfig, deps: ProviderDeps) {
     const meter = new LimitMeter();
     super("SALESFORCE", config, { ...deps, fetch: meter.wrap(deps.fetch) }, salesforceTokenResponseSchema);
     this.meter = meter;
-    this.seenAccounts = new Map();
-    this.seenContacts = new Map();
+    this.seen = deps.lookupCache ?? new Map();
   }
 
   quota(): CrmQuota | null {
@@ -172,7 +174,8 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
 
   private classifyError(status: number, body: unknown): ProviderError | undefined {
     const code = errorCodeOf(body);
-    if (code === "REQUEST_LIMIT_EXCEEDED") {
+    // 403 REQUEST_LIMIT_EXCEEDED: the org's daily limit (a 429 is left to ProviderHttp's Retry-After handling).
+    if (status === 403 && code === "REQUEST_LIMIT_EXCEEDED") {
       return new ProviderError("RATE_LIMITED", this.label, `${this.label}: the org's daily API request limit is exceeded (REQUEST_LIMIT_EXCEEDED)`, {
         status,
         retryAfterMs: LIMIT_RETRY_MS,
@@ -250,8 +253,8 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
     const { records, skipped } = parseRecords("deal", dealRecordSchema, raw);
     for (const r of records) {
       const { account, contacts } = relatedOf(r);
-      if (account) this.seenAccounts.set(key(account.crmId), account);
-      for (const c of contacts) this.seenContacts.set(key(c.crmId), c);
+      if (account) this.remember("account", account);
+      for (const c of contacts) this.remember("contact", c);
     }
     return { records: records.map(toDeal), skipped };
   }
@@ -322,9 +325,13 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
 
   // ----- accounts and contacts -------------------------------------------------------------------------
 
+  private remember(kind: "account" | "contact", item: { crmId: string }): void {
+    this.seen.set(`salesforce:${kind}:${key(item.crmId)}`, Promise.resolve(item));
+  }
+
   private async byIds<T extends { crmId: string }>(
     ids: string[],
-    seen: Map<string, T>,
+    kind: "account" | "contact",
     query: (chunk: string[]) => string,
     parse: (raw: unknown[]) => { records: T[]; skipped: CrmSkipped[] },
     priority: RequestPriority,
@@ -334,14 +341,14 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
     const missing: string[] = [];
     for (const chunk of idChunks(ids, Number.MAX_SAFE_INTEGER)) {
       for (const id of chunk) {
-        const hit = seen.get(key(id));
+        const hit = (await this.seen.get(`salesforce:${kind}:${key(id)}`)) as T | undefined;
         if (hit) records.push(hit);
         else missing.push(id);
       }
     }
     for (const chunk of idChunks(missing)) {
       const parsed = parse(await this.queryAllPages(query(chunk), priority));
-      for (const r of parsed.records) seen.set(key(r.crmId), r);
+      for (const r of parsed.records) this.remember(kind, r);
       records.push(...parsed.records);
       skipped.push(...parsed.skipped);
     }
@@ -358,11 +365,11 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
   }
 
   getAccounts(ids: string[], o: CrmCallOptions = {}): Promise<CrmPage<CrmAccount>> {
-    return this.byIds(ids, this.seenAccounts, accountsByIdQuery, (raw) => this.parseAccounts(raw), o.priority ?? "backfill");
+    return this.byIds(ids, "account", accountsByIdQuery, (raw) => this.parseAccounts(raw), o.priority ?? "backfill");
   }
 
   getContacts(ids: string[], o: CrmCallOptions = {}): Promise<CrmPage<CrmContact>> {
-    return this.byIds(ids, this.seenContacts, contactsByIdQuery, (raw) => this.parseContacts(raw), o.priority ?? "backfill");
+    return this.byIds(ids, "contact", contactsByIdQuery, (raw) => this.parseContacts(raw), o.priority ?? "backfill");
   }
 
   private async listModified<T>(
