@@ -215,6 +215,7 @@ export function createSimulatorHandler(state: SimState) {
       if (method === "POST" && path === "/tokens/expire") {
         state.gongOAuth.expireAll();
         state.salesloftOAuth.expireAll();
+        for (const t of state.salesforce.access.values()) t.expiresAt = state.now();
         return send(res, { status: 200, json: { ok: true } });
       }
       if (method === "GET" && path === "/dataset") {

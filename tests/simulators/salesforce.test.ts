@@ -434,6 +434,21 @@ describe("deleted records and control API", () => {
     expect((await get(api("/limits"), t)).status).toBe(401); // tokens are gone after a reset
   });
 
+  it("serves the Lightning record page that Open in Salesforce links to, without a token", async () => {
+    const page = await fetch(`${sims.url}/salesforce-api/acme/lightning/r/Opportunity/${demoOpportunityId(1)}/view`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(DEMO_DEALS[0]!.name);
+    expect((await fetch(`${sims.url}/salesforce-api/acme/lightning/r/Account/${demoOpportunityId(1)}/view`)).status).toBe(404);
+    await sfControl("/records/delete", { id: demoOpportunityId(1) });
+    expect((await fetch(`${sims.url}/salesforce-api/acme/lightning/r/Opportunity/${demoOpportunityId(1)}/view`)).status).toBe(404);
+  });
+
+  it("the shared /__sim/tokens/expire expires Salesforce sessions too", async () => {
+    const t = await token();
+    await control(sims, "/tokens/expire", {});
+    expect((await get(api("/limits"), t)).status).toBe(401);
+  });
+
   it("generates the benchmark's large org on demand", async () => {
     await sfControl("/reset", { generated: { opportunities: 20_000, accounts: 10_000, contacts: 100_000 } });
     const d = (await (await fetch(`${sims.url}/__sim/salesforce/dataset`)).json()) as { counts: Record<string, number> };

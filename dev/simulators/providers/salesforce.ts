@@ -1522,6 +1522,31 @@ export function salesforceSim(state: SimState): ProviderSim {
     }),
   ];
 
+  // The record page "Open in Salesforce" links to (Lightning: <instance>/lightning/r/<type>/<id>/view): a
+  // plain HTML page for people, outside the API's auth and limit.
+  routes.push({
+    method: "GET",
+    area: "api",
+    pattern: /^\/lightning\/r\/(\w+)\/([a-zA-Z0-9]{15,18})\/view$/,
+    endpoint: "GET /lightning/r/{type}/{id}/view",
+    handle: (req, m) => {
+      const org = orgOf(req)!;
+      const hit = org.find(m[2]!);
+      if (!hit || hit.object.toLowerCase() !== m[1]!.toLowerCase() || hit.row.IsDeleted)
+        return { status: 404, html: errorPage("Record not found", "This record was deleted or you don't have access to it.") };
+      const rows = SCHEMA[hit.object]!.fields.map(
+        (fd) =>
+          `<tr><th>${escapeHtml(fd.name)}</th><td>${escapeHtml(String(fd.type === "datetime" && hit.row[fd.name] !== null ? sfDateTime(hit.row[fd.name] as number) : (hit.row[fd.name] ?? "")))}</td></tr>`,
+      ).join("");
+      const title = escapeHtml(String(hit.row.Name ?? hit.row.Id));
+      return {
+        status: 200,
+        html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} | ${hit.object} | Salesforce (simulator)</title></head><body><main><h1>${title}</h1><p>${hit.object} in ${escapeHtml(org.name)}</p><table>${rows}</table></main></body></html>`,
+      };
+    },
+  });
+  const isRecordPage = (req: SimRequest) => req.path.startsWith("/lightning/");
+
   return {
     provider: "salesforce",
     routes,
@@ -1533,7 +1558,7 @@ export function salesforceSim(state: SimState): ProviderSim {
       return sfError(status, "UNKNOWN_EXCEPTION", message);
     },
     authenticate: (req, route) => {
-      if (route.area !== "api") return null;
+      if (route.area !== "api" || isRecordPage(req)) return null;
       const token = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(String(req.headers.authorization ?? ""))?.[1]?.trim();
       const a = token ? sf().access.get(token) : undefined;
       if (!a || a.org !== req.tenant || a.expiresAt <= state.now()) return sfError(401, "INVALID_SESSION_ID", "Session expired or invalid");
@@ -1542,6 +1567,7 @@ export function salesforceSim(state: SimState): ProviderSim {
     limit: (req): { blocked: SimResponse | null; headers: Record<string, string> } => {
       const org = orgOf(req);
       if (!org) return { blocked: sfError(404, "NOT_FOUND", "The requested resource does not exist"), headers: {} };
+      if (isRecordPage(req)) return { blocked: null, headers: {} };
       const uriBytes = Buffer.byteLength(req.path) + Buffer.byteLength(req.query.toString());
       if (uriBytes > MAX_URI_BYTES) return { blocked: { status: 414, html: "<h1>414 URI Too Long</h1>" }, headers: {} };
       if (org.apiUsed >= org.dailyLimit) {
