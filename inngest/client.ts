@@ -18,6 +18,8 @@ export const events = {
   integrationDisconnected: eventType(EVENT_SCHEMAS.integrationDisconnected.name, { schema: EVENT_SCHEMAS.integrationDisconnected.schema }),
   purgeRequested: eventType(EVENT_SCHEMAS.purgeRequested.name, { schema: EVENT_SCHEMAS.purgeRequested.schema }),
   dealsChanged: eventType(EVENT_SCHEMAS.dealsChanged.name, { schema: EVENT_SCHEMAS.dealsChanged.schema }),
+  crmImportRequested: eventType(EVENT_SCHEMAS.crmImportRequested.name, { schema: EVENT_SCHEMAS.crmImportRequested.schema }),
+  crmSyncRequested: eventType(EVENT_SCHEMAS.crmSyncRequested.name, { schema: EVENT_SCHEMAS.crmSyncRequested.schema }),
 } as const;
 
 export type CallsyncEventName = (typeof events)[keyof typeof events]["name"];

@@ -19,6 +19,10 @@ export type AuditAction =
   | "integration.sync_requested"
   | "integration.backfill_started"
   | "user.backfill_started"
+  | "crm.connected"
+  | "crm.disconnected"
+  | "crm.sync_requested"
+  | "crm.deal_deleted"
   | "account.password_reset";
 
 export type AuditEntry = {

@@ -72,10 +72,11 @@ const schema = z
     ...(Object.fromEntries(
       CRM_LIST.flatMap((p) => {
         const e: CrmEnvNames = p.env;
-        const d: { apiBaseUrl?: string; oauthBaseUrl: string } = p.envDefaults;
+        const d: { apiBaseUrl?: string; oauthBaseUrl: string; sandboxLoginUrl?: string } = p.envDefaults;
         return [
           ...(e.apiBaseUrl ? [[e.apiBaseUrl, z.string().url().default(d.apiBaseUrl!)]] : []),
           [e.oauthBaseUrl, z.string().url().default(d.oauthBaseUrl)],
+          ...(e.sandboxLoginUrl ? [[e.sandboxLoginUrl, z.string().url().default(d.sandboxLoginUrl!)]] : []),
           [e.clientId, optional],
           [e.clientSecret, optional],
           ...(e.apiHosts ? [[e.apiHosts, hostList]] : []),

@@ -41,6 +41,22 @@ export const EVENT_SCHEMAS = {
   purgeRequested: { name: "callsync/integration.purge", schema: z.object({ integrationId: z.string(), runId: z.string(), generation: z.number().int() }) },
   // Sent by whatever changes deals or deal contacts (CRM import, seed): calls are linked again.
   dealsChanged: { name: "callsync/deals.changed", schema: z.object({ workspaceId: z.string() }) },
+  // CRMs (lib/crm): the first import after a connect, and every later sync (the 15-minute cron, Sync now).
+  // runId: the run whose sync lease the sender took; the function works under it.
+  crmImportRequested: {
+    name: "callsync/crm.import-requested",
+    schema: z.object({ integrationId: z.string(), generation: z.number().int(), runId: z.string() }),
+  },
+  crmSyncRequested: {
+    name: "callsync/crm.sync-requested",
+    schema: z.object({
+      integrationId: z.string(),
+      generation: z.number().int(),
+      kind: z.enum(["POLL", "MANUAL"]),
+      runId: z.string(),
+      userId: z.string().nullable().optional(),
+    }),
+  },
 } as const;
 
 type Schemas = typeof EVENT_SCHEMAS;

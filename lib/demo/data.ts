@@ -1,6 +1,7 @@
 // Demo data shared by the database seed and the provider simulators, so simulated calls carry the
 // CRM ids of seeded deals and external participants whose emails match seeded deal contacts.
-// Pure data: no imports, safe for scripts, simulators and tests alike.
+// Pure data (its one import is pure too): safe for scripts, simulators and tests alike.
+import { toSalesforceId18 } from "../providers/salesforce/ids";
 
 export const DEMO_PASSWORD = "callsync";
 
@@ -98,9 +99,13 @@ const TITLES = ["VP of Sales", "Head of RevOps", "CFO", "Director of IT", "Procu
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-/** Salesforce-style 18-character ids with the real key prefixes (006 Opportunity, 001 Account). */
-export const salesforceOpportunityId = (i: number) => `006Dn000004Acm${pad(i, 2)}AAC`;
-export const salesforceAccountId = (i: number) => `001Dn000003Acm${pad(i, 2)}AAA`;
+/**
+ * Valid Salesforce ids with the real key prefixes (006 Opportunity, 001 Account): 15 characters plus the
+ * documented case-safe suffix, so they are 18 characters as the API returns them (the Salesforce simulator
+ * serves the same ids; recorder calls carry them).
+ */
+export const salesforceOpportunityId = (i: number) => toSalesforceId18(`006Dn00000Acm${pad(i, 2)}`);
+export const salesforceAccountId = (i: number) => toSalesforceId18(`001Dn00000Acm${pad(i, 2)}`);
 /** HubSpot numeric ids. */
 export const hubspotDealId = (i: number) => `90${pad(i, 8)}`;
 export const hubspotCompanyId = (i: number) => `70${pad(i, 8)}`;

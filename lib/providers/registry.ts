@@ -305,11 +305,15 @@ export interface CrmEnvNames {
   clientSecret: string;
   /** Allowed hosts of the token response's API base URL (Salesforce instance_url), replacing OAuthSpec.apiBaseUrlHosts. */
   apiHosts?: string;
+  /** Salesforce: the sandbox login host (test.salesforce.com), the admin's "Sandbox" choice. */
+  sandboxLoginUrl?: string;
 }
 
 /** Where dev/simulators serves a CRM: its OAuth host and its API (Salesforce: one instance per org). */
 export interface CrmSimulatorMount {
   oauth: string;
+  /** Salesforce: the sandbox login host's mount. */
+  sandboxOauth?: string;
   api: string;
   /** Salesforce: "/salesforce-api/<org>" is the instance_url. */
   tenantInApiPath: boolean;
@@ -335,14 +339,15 @@ export interface CrmSpec<Id extends CrmId = CrmId, Slug extends string = string>
   auth: "oauth";
   oauth: OAuthSpec;
   env: CrmEnvNames;
-  envDefaults: { apiBaseUrl?: string; oauthBaseUrl: string };
+  envDefaults: { apiBaseUrl?: string; oauthBaseUrl: string; sandboxLoginUrl?: string };
   /** Per account (HubSpot portal / Salesforce org): shared by every worker through lib/sync/rate-limiter.ts. */
   rateLimit: RateLimitPolicy;
   /**
-   * Login hosts an admin may pick at connect (trusted-host entries), null when the CRM has one fixed host.
-   * Salesforce: production, sandbox, or the org's My Domain.
+   * Salesforce: an admin picks the login host at connect: production (env oauthBaseUrl), sandbox (env
+   * sandboxLoginUrl) or the org's My Domain, which must match one of `myDomainHosts` (trusted-host entries;
+   * env apiHosts, when set, replaces them: the simulator). Null: the CRM has one fixed host.
    */
-  loginHosts: { production: string; sandbox: string; custom: readonly string[] } | null;
+  loginHosts: { myDomainHosts: readonly string[] } | null;
   simulator: CrmSimulatorMount;
   /** The record's page in the CRM, or null when the context lacks what the link needs. */
   recordUrl: (object: CrmObject, crmId: string, ctx: CrmRecordContext) => string | null;
@@ -431,8 +436,9 @@ export const CRM_LIST = [
       clientId: "SALESFORCE_CLIENT_ID",
       clientSecret: "SALESFORCE_CLIENT_SECRET",
       apiHosts: "SALESFORCE_INSTANCE_HOSTS",
+      sandboxLoginUrl: "SALESFORCE_SANDBOX_LOGIN_URL",
     },
-    envDefaults: { oauthBaseUrl: "https://login.salesforce.com" },
+    envDefaults: { oauthBaseUrl: "https://login.salesforce.com", sandboxLoginUrl: "https://test.salesforce.com" },
     // The org's daily API request limit (a rolling 24 h; the edition's base is 15,000 and up, read live from
     // Sforce-Limit-Info by the client), paced at ~10 requests a second so concurrency limits are never near.
     rateLimit: {
@@ -443,8 +449,8 @@ export const CRM_LIST = [
       ],
       headers: { retryAfter: "retry-after" },
     },
-    loginHosts: { production: "https://login.salesforce.com", sandbox: "https://test.salesforce.com", custom: ["*.my.salesforce.com"] },
-    simulator: { oauth: "/salesforce", api: "/salesforce-api", tenantInApiPath: true },
+    loginHosts: { myDomainHosts: ["*.my.salesforce.com"] },
+    simulator: { oauth: "/salesforce", sandboxOauth: "/salesforce-test", api: "/salesforce-api", tenantInApiPath: true },
     recordUrl: (object, crmId, { apiBaseUrl }) =>
       apiBaseUrl ? `${trimEnd(apiBaseUrl)}/lightning/r/${SALESFORCE_OBJECT[object]}/${encodeURIComponent(crmId)}/view` : null,
     accountLabel: ({ accountName, accountId }) => (accountName ? `Salesforce · ${accountName}` : accountId ? `Salesforce · org ${accountId}` : "Salesforce"),

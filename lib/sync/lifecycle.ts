@@ -29,6 +29,8 @@ export const WIZARD_STEPS = ["CONNECT", "AUTHORIZE", "BACKFILL", "SYNC", "COMPLE
 
 /** How often a connected integration is polled; the first poll is scheduled when the backfill completes. */
 export const POLL_INTERVAL_MS = 2 * 3_600_000;
+/** How often a connected CRM is synced (issue 14): the cron runs every 15 minutes. */
+export const CRM_SYNC_INTERVAL_MS = 15 * 60_000;
 
 export type LifecycleEvent =
   /** An admin opened the provider's consent page (startOAuth). A connected integration stays connected meanwhile. */
@@ -62,6 +64,22 @@ export type LifecycleEvent =
   | { type: "disconnected" }
   /** A disconnected integration's calls start being deleted (purge): nothing connects until it has finished. */
   | { type: "purgeStarted" }
+  /** CRM (lib/crm/connect.ts): the code was exchanged and the account read; the first import starts at once. */
+  | {
+      type: "crmConnected";
+      credentialsEnc: string;
+      accountName: string;
+      accountId: string;
+      apiBaseUrl: string | null;
+      oauthBaseUrl: string | null;
+      tokenExpiresAt: Date | null;
+      crmCurrency: string | null;
+      connectedById: string;
+    }
+  /** CRM: the first import finished; the 15-minute syncs start. */
+  | { type: "crmImportCompleted"; now: Date }
+  /** CRM: the first import stopped on an error that is not a revoked access; the next sync imports again. */
+  | { type: "crmImportFailed"; now: Date; message: string }
   /** The purge function deleted the last of them, or gave up (`message` says what is left to do). */
   | { type: "purgeEnded"; message?: string | null };
 
@@ -220,6 +238,58 @@ export const TRANSITIONS: { [T in LifecycleEventType]: Transition<EventOf<T>> } 
   purgeEnded: {
     rules: [{ from: ["PURGING"], to: "DISCONNECTED", step: "CONNECT", effects: (e) => ({ statusMessage: e.message ?? null }) }],
     illegal: "No deletion is running for this integration.",
+  },
+  // CRMs have no backfill choice: connecting starts the first import (SYNCING), which ends CONNECTED.
+  crmConnected: {
+    rules: [
+      {
+        from: ALL,
+        to: "SYNCING",
+        step: "SYNC",
+        effects: (e, now) => ({
+          credentialsEnc: e.credentialsEnc,
+          accountName: e.accountName,
+          accountId: e.accountId,
+          apiBaseUrl: e.apiBaseUrl,
+          oauthBaseUrl: e.oauthBaseUrl,
+          tokenExpiresAt: e.tokenExpiresAt,
+          crmCurrency: e.crmCurrency,
+          statusMessage: null,
+          connectedAt: now,
+          connectedById: e.connectedById,
+          disconnectedAt: null,
+          nextSyncAt: null,
+          generation: { increment: 1 },
+        }),
+      },
+    ],
+    illegal: "The CRM cannot be connected now.",
+  },
+  crmImportCompleted: {
+    rules: [
+      {
+        from: ["SYNCING"],
+        to: "CONNECTED",
+        step: "COMPLETE",
+        effects: (e) => ({ statusMessage: null, lastSyncAt: e.now, nextSyncAt: new Date(e.now.getTime() + CRM_SYNC_INTERVAL_MS) }),
+      },
+    ],
+    illegal: "The CRM is not importing.",
+  },
+  crmImportFailed: {
+    rules: [
+      {
+        from: ["SYNCING"],
+        to: "CONNECTED",
+        step: "COMPLETE",
+        effects: (e) => ({
+          statusMessage: `The first import stopped before it finished: ${e.message} It continues at the next sync.`,
+          lastSyncAt: e.now,
+          nextSyncAt: new Date(e.now.getTime() + CRM_SYNC_INTERVAL_MS),
+        }),
+      },
+    ],
+    illegal: "The CRM is not importing.",
   },
 };
 

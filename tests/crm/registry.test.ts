@@ -1,6 +1,7 @@
 // The CRM half of the provider registry: ids, slugs, OAuth settings, env names, limits and record links.
 import { describe, expect, it } from "vitest";
 import { CRM_CLIENT_FACTORIES } from "@/lib/providers/crm";
+import { simulatorEnv } from "@/dev/simulators";
 import {
   CRM_IDS,
   CRM_LIST,
@@ -66,7 +67,17 @@ describe("CRM registry", () => {
       clientId: "SALESFORCE_CLIENT_ID",
       clientSecret: "SALESFORCE_CLIENT_SECRET",
       apiHosts: "SALESFORCE_INSTANCE_HOSTS",
+      sandboxLoginUrl: "SALESFORCE_SANDBOX_LOGIN_URL",
     });
+  });
+
+  it("points every CRM env var (but the OAuth app's) at a simulator mount", () => {
+    const env = simulatorEnv("http://127.0.0.1:4010");
+    expect(env.HUBSPOT_API_BASE_URL).toBe("http://127.0.0.1:4010/hubspot-api");
+    expect(env.HUBSPOT_OAUTH_BASE_URL).toBe("http://127.0.0.1:4010/hubspot");
+    expect(env.SALESFORCE_LOGIN_URL).toBe("http://127.0.0.1:4010/salesforce");
+    expect(env.SALESFORCE_SANDBOX_LOGIN_URL).toBe("http://127.0.0.1:4010/salesforce-test");
+    expect(env.SALESFORCE_INSTANCE_HOSTS).toBe("http://127.0.0.1:4010");
   });
 
   it("has the documented rate limits", () => {

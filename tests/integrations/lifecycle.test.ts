@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ConflictError, IllegalTransitionError } from "@/lib/errors";
 import {
+  CRM_SYNC_INTERVAL_MS,
   INTEGRATION_STATUSES,
   POLL_INTERVAL_MS,
   PURGE_RUNNING_MESSAGE,
@@ -243,6 +244,60 @@ const CASES: Record<LifecycleEventType, Case> = {
     step: "CONNECT",
     outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: X, CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X, PURGING: S("DISCONNECTED", "CONNECT") },
     effects: () => ({ statusMessage: "Deleting stopped before it finished. Delete the synced data again." }),
+  },
+  crmConnected: {
+    event: () => ({
+      type: "crmConnected",
+      credentialsEnc: "new-sealed",
+      accountName: "HubSpot · Acme",
+      accountId: "123456",
+      apiBaseUrl: null,
+      oauthBaseUrl: "https://app.hubspot.com",
+      tokenExpiresAt: NOW,
+      crmCurrency: "EUR",
+      connectedById: userId,
+    }),
+    step: "AUTHORIZE",
+    outcome: {
+      NOT_CONNECTED: S("SYNCING", "SYNC"),
+      CONNECTING: S("SYNCING", "SYNC"),
+      SYNCING: S("SYNCING", "SYNC"),
+      CONNECTED: S("SYNCING", "SYNC"),
+      RECONNECT_REQUIRED: S("SYNCING", "SYNC"),
+      DISCONNECTED: S("SYNCING", "SYNC"),
+      PURGING: X,
+    },
+    effects: (b) => ({
+      credentialsEnc: "new-sealed",
+      accountName: "HubSpot · Acme",
+      accountId: "123456",
+      apiBaseUrl: null,
+      oauthBaseUrl: "https://app.hubspot.com",
+      tokenExpiresAt: NOW,
+      crmCurrency: "EUR",
+      statusMessage: null,
+      connectedAt: NOW,
+      connectedById: userId,
+      disconnectedAt: null,
+      nextSyncAt: null,
+      generation: b.generation + 1,
+    }),
+  },
+  crmImportCompleted: {
+    event: () => ({ type: "crmImportCompleted", now: NOW }),
+    step: "SYNC",
+    outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: S("CONNECTED", "COMPLETE"), CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X, PURGING: X },
+    effects: () => ({ statusMessage: null, lastSyncAt: NOW, nextSyncAt: new Date(NOW.getTime() + CRM_SYNC_INTERVAL_MS) }),
+  },
+  crmImportFailed: {
+    event: () => ({ type: "crmImportFailed", now: NOW, message: "HubSpot did not respond in time." }),
+    step: "SYNC",
+    outcome: { NOT_CONNECTED: X, CONNECTING: X, SYNCING: S("CONNECTED", "COMPLETE"), CONNECTED: X, RECONNECT_REQUIRED: X, DISCONNECTED: X, PURGING: X },
+    effects: () => ({
+      statusMessage: "The first import stopped before it finished: HubSpot did not respond in time. It continues at the next sync.",
+      lastSyncAt: NOW,
+      nextSyncAt: new Date(NOW.getTime() + CRM_SYNC_INTERVAL_MS),
+    }),
   },
 };
 

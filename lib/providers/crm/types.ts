@@ -54,6 +54,8 @@ export interface CrmAccountInfo {
   accountId: string /* HubSpot hub id / Salesforce org id (18) */;
   accountName: string;
   apiBaseUrl: string | null /* Salesforce instance_url */;
+  /** Added: the company currency (ISO), in which deals with currency null are; absent/null = unknown. */
+  defaultCurrency?: string | null;
 }
 export interface CrmQuota {
   used: number;
