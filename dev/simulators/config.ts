@@ -49,6 +49,7 @@ export const SIM_DEFAULTS = {
   gong: { clientId: "sim-gong-client", clientSecret: "sim-gong-secret" },
   salesloft: { clientId: "sim-salesloft-client", clientSecret: "sim-salesloft-secret" },
   clari: { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" },
+  salesforce: { clientId: "sim-salesforce-client", clientSecret: "sim-salesforce-secret" },
 } as const;
 
 export function defaultLimits(): SimLimits {

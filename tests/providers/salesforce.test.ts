@@ -3,7 +3,8 @@
 // the daily limit, INVALID_SESSION_ID refresh, malformed records skipped, and the request count of a
 // first import next to the API minimum.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningSimulators } from "@/dev/simulators";
+import { simulatorEnv, type RunningSimulators } from "@/dev/simulators";
+import { crmSpec } from "@/lib/providers/registry";
 import { demoAccountId, demoOpportunityId, sfId18 } from "@/dev/simulators/providers/salesforce";
 import { DEMO_DEALS } from "@/lib/demo/data";
 import { newCodeVerifier, pkceChallenge } from "@/lib/providers/oauth";
@@ -28,14 +29,17 @@ beforeEach(async () => {
 const DAY = 86_400_000;
 const closedSince = () => new Date(Date.parse(NOW) - 730 * DAY);
 
+/** The client config the app builds from the simulators' env (names from the registry). */
 function config(overrides: Partial<ProviderClientConfig> = {}): ProviderClientConfig {
+  const env = simulatorEnv(sims.url);
+  const names = crmSpec("SALESFORCE").env;
   return {
     apiBaseUrl: "",
-    oauthBaseUrl: `${sims.url}/salesforce`,
-    clientId: "sim-salesforce-client",
-    clientSecret: "sim-salesforce-secret",
+    oauthBaseUrl: env[names.oauthBaseUrl],
+    clientId: env[names.clientId],
+    clientSecret: env[names.clientSecret],
     redirectUri: REDIRECT_URI,
-    apiHosts: [new URL(sims.url).origin],
+    apiHosts: [env[names.apiHosts!]!],
     ...overrides,
   };
 }
@@ -148,7 +152,7 @@ describe("reading the org", () => {
     const { client } = await connected();
     const info = await client.accountInfo();
     const d = (await (await fetch(`${sims.url}/__sim/salesforce/dataset`)).json()) as { orgId: string };
-    expect(info).toEqual({ accountId: d.orgId, accountName: "Acme", apiBaseUrl: `${sims.url}/salesforce-api/acme` });
+    expect(info).toEqual({ accountId: d.orgId, accountName: "Acme", apiBaseUrl: `${sims.url}/salesforce-api/acme`, defaultCurrency: "USD" });
   });
 
   it("first import: open deals plus recently closed ones, with stage, amount, owner, account and contact roles", async () => {

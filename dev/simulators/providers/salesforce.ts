@@ -38,6 +38,7 @@ import { DEMO_DEALS, DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS } from "../../../
 import { crmSpec } from "../../../lib/providers/registry";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, json, params, redirect } from "../core";
 import { consentPage, errorPage, redirectWith } from "../oauth";
+import { SIM_DEFAULTS } from "../config";
 import type { SimState } from "../state";
 import { escapeHtml, rng } from "../util";
 
@@ -59,8 +60,7 @@ export interface SalesforceSimOptions {
 }
 
 export const SALESFORCE_SIM_DEFAULTS: SalesforceSimOptions = {
-  clientId: "sim-salesforce-client",
-  clientSecret: "sim-salesforce-secret",
+  ...SIM_DEFAULTS.salesforce,
   dailyLimit: 100_000,
   sessionTtlSec: 7_200,
   awkward: true,
@@ -76,7 +76,7 @@ export const SALESFORCE_SANDBOX_ORG = "acme--uat";
 const MOUNT = crmSpec("SALESFORCE").simulator;
 export const SALESFORCE_MOUNTS = {
   login: MOUNT.oauth,
-  sandboxLogin: `${MOUNT.oauth}-test`,
+  sandboxLogin: MOUNT.sandboxOauth ?? `${MOUNT.oauth}-test`,
   myDomain: `${MOUNT.oauth}-my`,
   api: MOUNT.api,
 } as const;
@@ -85,7 +85,7 @@ export const SALESFORCE_MOUNTS = {
 const name = MOUNT.oauth.slice(1);
 export const SALESFORCE_ROUTE_PATTERNS: Array<{ area: "api" | "oauth"; re: RegExp }> = [
   { area: "api", re: new RegExp(`^${MOUNT.api}/([^/]+)(/.*)$`) },
-  { area: "oauth", re: new RegExp(`^/(${name}|${name}-test|${name}-my/[^/]+)(/.*)$`) },
+  { area: "oauth", re: new RegExp(`^/(${name}|${SALESFORCE_MOUNTS.sandboxLogin.slice(1)}|${name}-my/[^/]+)(/.*)$`) },
 ];
 
 // ----- ids (the documented case-safe suffix, written here independently of lib/providers/salesforce) --------
@@ -163,7 +163,14 @@ const SCHEMA: Record<string, ObjectDef> = {
   Organization: {
     name: "Organization",
     prefix: "00D",
-    fields: [f("Id", "id"), f("Name", "string"), f("OrganizationType", "string"), f("IsSandbox", "boolean"), f("InstanceName", "string")],
+    fields: [
+      f("Id", "id"),
+      f("Name", "string"),
+      f("OrganizationType", "string"),
+      f("IsSandbox", "boolean"),
+      f("InstanceName", "string"),
+      f("DefaultCurrencyIsoCode", "picklist"),
+    ],
     deletable: false,
   },
   User: {
@@ -280,6 +287,7 @@ export class SalesforceOrg {
       OrganizationType: "Enterprise Edition",
       IsSandbox: isSandbox,
       InstanceName: "SIM1",
+      DefaultCurrencyIsoCode: "USD",
       SystemModstamp: now,
     });
     const users = [

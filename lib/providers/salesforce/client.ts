@@ -239,7 +239,7 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
     const { records } = parseRecords("account", organizationRecordSchema, rows);
     const org = records[0];
     if (!org) throw new ProviderError("INVALID_RESPONSE", this.label, `${this.label}: the Organization query returned no row`, { field: "records" });
-    return { accountId: org.Id, accountName: org.Name, apiBaseUrl: await this.instance() };
+    return { accountId: org.Id, accountName: org.Name, apiBaseUrl: await this.instance(), defaultCurrency: org.DefaultCurrencyIsoCode };
   }
 
   async listOwners(o: CrmCallOptions = {}): Promise<CrmOwner[]> {

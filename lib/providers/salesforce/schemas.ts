@@ -125,7 +125,12 @@ export const roleRecordSchema = roleSchema;
 export const idRecordSchema = z.object({ Id: sfId });
 export const roleOpportunityRecordSchema = z.object({ OpportunityId: sfId });
 
-export const organizationRecordSchema = z.object({ Id: sfId, Name: z.string() });
+export const organizationRecordSchema = z.object({
+  Id: sfId,
+  Name: z.string(),
+  // The org's company currency (documented on Organization); deals' Amount is in it in single-currency orgs.
+  DefaultCurrencyIsoCode: text,
+});
 export const ownerRecordSchema = z.object({ Id: sfId, Name: text, Email: text });
 
 /** sObject Get Deleted. */

@@ -102,5 +102,5 @@ export const modifiedAccountsQuery = (since: Date) => select(ACCOUNT_FIELDS, "Ac
 export const modifiedContactsQuery = (since: Date) => select(CONTACT_FIELDS, "Contact", `SystemModstamp >= ${soqlDateTime(since)}`);
 export const deletedByStampQuery = (object: string, since: Date, until: Date) =>
   `SELECT Id FROM ${object} WHERE IsDeleted = true AND SystemModstamp >= ${soqlDateTime(since)} AND SystemModstamp < ${soqlDateTime(until)}`;
-export const organizationQuery = () => "SELECT Id, Name FROM Organization";
+export const organizationQuery = () => "SELECT Id, Name, DefaultCurrencyIsoCode FROM Organization";
 export const ownersQuery = () => "SELECT Id, Name, Email FROM User WHERE UserType = 'Standard'";
