@@ -112,6 +112,7 @@ const num = (v: string | undefined) => (v === undefined || v === "" ? undefined 
 /** SIM_* environment variables (see simulators/README.md). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigInput {
   return {
+    ...salesforceFromEnv(env),
     seed: num(env.SIM_SEED),
     callsPerUser: num(env.SIM_CALLS_PER_USER),
     extraWorkspaceUsers: num(env.SIM_EXTRA_WORKSPACE_USERS),
@@ -145,4 +146,16 @@ export function compactInput(input: SimConfigInput): SimConfigInput {
     clari: clean(input.clari),
     limits: input.limits ? { gong: clean(input.limits.gong), salesloft: clean(input.limits.salesloft), clari: clean(input.limits.clari) } : undefined,
   };
+}
+
+/** SIM_SALESFORCE_DAILY_LIMIT, SIM_SALESFORCE_OPPORTUNITIES / _ACCOUNTS / _CONTACTS (generated large org). */
+function salesforceFromEnv(env: NodeJS.ProcessEnv): Pick<SimConfigInput, "salesforce"> {
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const generated = defined({
+    opportunities: num(env.SIM_SALESFORCE_OPPORTUNITIES),
+    accounts: num(env.SIM_SALESFORCE_ACCOUNTS),
+    contacts: num(env.SIM_SALESFORCE_CONTACTS),
+  });
+  const salesforce = defined({ dailyLimit: num(env.SIM_SALESFORCE_DAILY_LIMIT), ...(Object.keys(generated).length ? { generated } : {}) });
+  return Object.keys(salesforce).length ? { salesforce: salesforce as SimConfigInput["salesforce"] } : {};
 }
