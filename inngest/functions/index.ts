@@ -1,6 +1,8 @@
 // Every function the app serves at /api/inngest, one file each. Function and step ids are part of the
 // durable state of runs in flight: never rename them.
 import { backfill } from "./backfill";
+import { crmImport } from "./crm-import";
+import { crmSync, crmSyncScheduler } from "./crm-sync";
 import { heartbeat } from "./heartbeat";
 import { poll } from "./poll";
 import { pollScheduler } from "./poll-scheduler";
@@ -10,6 +12,18 @@ import { userBackfill } from "./user-backfill";
 import { userNeedsSyncBackfill } from "./user-needs-sync";
 import { userRetry } from "./user-retry";
 
-export const syncFunctions = [backfill, userBackfill, userRetry, userNeedsSyncBackfill, pollScheduler, poll, purge, relinkDeals];
+export const syncFunctions = [
+  backfill,
+  userBackfill,
+  userRetry,
+  userNeedsSyncBackfill,
+  pollScheduler,
+  poll,
+  purge,
+  relinkDeals,
+  crmImport,
+  crmSync,
+  crmSyncScheduler,
+];
 
 export const functions = [heartbeat, ...syncFunctions];

@@ -1,8 +1,49 @@
 // Deal linking: CRM ids on the call first (opportunity/deal, then account/company), then external
-// participant emails against deal contacts. Among several candidates: open deals first, then the most
-// recently updated. A MANUAL choice (including "unlinked by hand") is never overwritten.
+// participant emails against deal contacts, then their email domains against CRM account domains. Among
+// several candidates: open deals first, then the most recently updated. A MANUAL choice (including
+// "unlinked by hand") is never overwritten.
+//
+// CRM ids are compared in Salesforce's 18-character case-safe form: deals store it (the API returns it),
+// while recorders often carry the 15-character form copied from the Salesforce UI. A call's id that is a
+// well-formed 15-character id is looked up in both forms (a HubSpot numeric id of 15 digits gains a suffix
+// no deal has, so it still matches only itself).
 import "server-only";
 import { db } from "@/lib/db";
+import { toSalesforceId18 } from "@/lib/providers/salesforce/ids";
+
+const ID15 = /^[a-zA-Z0-9]{15}$/;
+
+/** The forms a CRM id on a call may be stored under: itself, and its 18-character form when it is 15 characters. */
+export function crmIdForms(id: string): string[] {
+  return ID15.test(id) ? [id, toSalesforceId18(id)] : [id];
+}
+
+/** Domains shared by unrelated people: they never link a call by domain (lib/crm/records.ts keeps the same list). */
+const SHARED_MAIL_DOMAINS = new Set([
+  "gmail.com",
+  "googlemail.com",
+  "outlook.com",
+  "hotmail.com",
+  "live.com",
+  "yahoo.com",
+  "icloud.com",
+  "me.com",
+  "aol.com",
+  "proton.me",
+  "protonmail.com",
+  "gmx.com",
+  "gmx.de",
+  "web.de",
+  "yandex.ru",
+  "mail.ru",
+  "qq.com",
+  "163.com",
+]);
+
+const domainOf = (email: string) => {
+  const d = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+  return d && !SHARED_MAIL_DOMAINS.has(d) ? d : null;
+};
 
 type Candidate = { id: string; isClosed: boolean; updatedAt: Date };
 type Decision = { dealId: string; source: "CRM_ID" | "EMAIL"; matchedOn: string } | null;
@@ -46,10 +87,11 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
       participants: { where: { affiliation: { not: "INTERNAL" }, userId: null, email: { not: null } }, select: { email: true } },
     },
   });
-  const dealIds = [...new Set(calls.flatMap((c) => c.crmDealIds))];
-  const accountIds = [...new Set(calls.flatMap((c) => c.crmAccountIds))];
+  const dealIds = [...new Set(calls.flatMap((c) => c.crmDealIds.flatMap(crmIdForms)))];
+  const accountIds = [...new Set(calls.flatMap((c) => c.crmAccountIds.flatMap(crmIdForms)))];
   const emails = [...new Set(calls.flatMap((c) => c.participants.map((p) => p.email!)))];
-  const [byDeal, byAccount, byContact] = await Promise.all([
+  const domains = [...new Set(emails.map(domainOf).filter((d): d is string => d !== null))];
+  const [byDeal, byAccount, byContact, byDomain] = await Promise.all([
     dealIds.length
       ? db.deal.findMany({ where: { workspaceId, crmDealId: { in: dealIds } }, select: { id: true, isClosed: true, updatedAt: true, crmDealId: true } })
       : [],
@@ -65,6 +107,7 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
           select: { email: true, deal: { select: { id: true, isClosed: true, updatedAt: true } } },
         })
       : [],
+    domains.length ? dealsByAccountDomain(workspaceId, domains) : [],
   ]);
 
   for (const call of calls) {
@@ -74,14 +117,18 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
     }
     let decision: Decision = null;
     for (const id of call.crmDealIds) {
-      const d = best(byDeal.filter((x) => x.crmDealId === id));
+      const forms = crmIdForms(id);
+      const d = best(byDeal.filter((x) => x.crmDealId !== null && forms.includes(x.crmDealId)));
       if (d) {
         decision = { dealId: d.id, source: "CRM_ID", matchedOn: id };
         break;
       }
     }
     if (!decision) {
-      const acc = call.crmAccountIds.map((id) => ({ id, d: best(byAccount.filter((x) => x.crmAccountId === id)) })).find((x) => x.d);
+      const acc = call.crmAccountIds
+        .map((id) => ({ id, forms: crmIdForms(id) }))
+        .map(({ id, forms }) => ({ id, d: best(byAccount.filter((x) => x.crmAccountId !== null && forms.includes(x.crmAccountId))) }))
+        .find((x) => x.d);
       if (acc?.d) decision = { dealId: acc.d.id, source: "CRM_ID", matchedOn: acc.id };
     }
     if (!decision) {
@@ -89,6 +136,13 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
       const matches = byContact.filter((c) => mails.has(c.email));
       const d = best(matches.map((m) => m.deal));
       if (d) decision = { dealId: d.id, source: "EMAIL", matchedOn: matches.find((m) => m.deal.id === d.id)!.email };
+    }
+    if (!decision) {
+      // A participant from a CRM account's domain: that account's deals.
+      const mine = new Set(call.participants.map((p) => domainOf(p.email!)).filter((x): x is string => x !== null));
+      const matches = byDomain.filter((x) => mine.has(x.domain));
+      const d = best(matches);
+      if (d) decision = { dealId: d.id, source: "EMAIL", matchedOn: `@${matches.find((m) => m.id === d.id)!.domain}` };
     }
 
     if (!decision) {
@@ -113,6 +167,14 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
     summary.linked++;
   }
   return summary;
+}
+
+/** Deals of the CRM accounts with these domains (lib/crm keeps CrmAccount.domain lower-case, without www.). */
+async function dealsByAccountDomain(workspaceId: string, domains: string[]) {
+  return db.$queryRaw<Array<Candidate & { domain: string }>>`
+    SELECT d.id, d."isClosed", d."updatedAt", a.domain FROM "CrmAccount" a
+    JOIN "Deal" d ON d."workspaceId" = a."workspaceId" AND d."crmSource" = a."crmSource" AND d."crmAccountId" = a."crmId"
+    WHERE a."workspaceId" = ${workspaceId} AND a.domain = ANY(${domains}::text[])`;
 }
 
 /** Relinking pass for a workspace after deals or contacts changed (all non-manual calls). */

@@ -6,10 +6,12 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getSessionContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { completeOAuth, OAUTH_MESSAGES } from "@/lib/integrations/connect";
+import { completeAnyOAuth } from "@/lib/crm/connect";
+import { OAUTH_MESSAGES } from "@/lib/integrations/connect";
 import { bindingCookieName, clearedBindingCookie } from "@/lib/integrations/oauth-binding";
 import { providerName as nameOf } from "@/lib/providers/registry";
 import { logFailureDetail, newReference } from "@/lib/sync/failures";
+import { sendEvents } from "@/inngest/client";
 
 export const dynamic = "force-dynamic";
 
@@ -20,13 +22,14 @@ function escapeHtml(s: string) {
 export async function GET(req: NextRequest) {
   const url = new URL(req.url);
   const params = Object.fromEntries(["state", "code", "error"].flatMap((k) => (url.searchParams.has(k) ? [[k, url.searchParams.get(k)!]] : [])));
-  let outcome: Awaited<ReturnType<typeof completeOAuth>>["outcome"] = "failed";
+  let outcome: Awaited<ReturnType<typeof completeAnyOAuth>>["outcome"] = "failed";
   let providerName = "your provider";
   let reference: string | undefined;
   try {
     const session = await getSessionContext().catch(() => null);
     const browserNonce = params.state ? (req.cookies.get(bindingCookieName(params.state))?.value ?? null) : null;
-    const result = await completeOAuth(params, { userId: session?.userId ?? null, browserNonce });
+    // Recorders and CRMs alike (a CRM's completion also starts its first import).
+    const result = await completeAnyOAuth(params, { userId: session?.userId ?? null, browserNonce }, sendEvents);
     outcome = result.outcome;
     reference = result.reference;
     if (result.provider) providerName = nameOf(result.provider);
