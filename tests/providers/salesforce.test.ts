@@ -180,6 +180,10 @@ describe("reading the org", () => {
     expect(owner.email).toBe(d.ownerEmail);
     expect(owners.some((o) => o.email === "former.rep@acme.test")).toBe(true);
 
+    // The pages carry the accounts and contacts their rows named (page.related).
+    const first = (await (client as SalesforceClient).listDeals({ modifiedSince: null, closedSince: closedSince(), cursor: null })).related;
+    expect(first.accounts.find((x) => x.crmId === demoAccountId(i + 1))).toMatchObject({ name: d.accountName, domain: d.domain });
+    expect(first.contacts.map((c) => c.email)).toEqual(expect.arrayContaining(d.contacts.map((c) => c.email)));
     // Accounts and contacts came with the deals: reading them costs no request.
     const before = (await stats()).apiRequests;
     const accounts = await client.getAccounts(deals.map((x) => x.accountCrmId!).filter(Boolean));

@@ -122,6 +122,16 @@ function decode<S extends z.ZodType>(label: string, schema: S, cursor: string): 
 }
 
 const EXPIRED = Symbol("query locator expired");
+
+/**
+ * A deals page plus the accounts and contacts its rows carried (Account.* fields, the contact roles'
+ * Contact.* fields): storing them saves the getAccounts/getContacts requests for those ids. An addition
+ * to CrmPage<CrmDeal> (a subtype, so the CrmClient contract holds); proposed for the contract as
+ * CrmPage.related.
+ */
+export interface SalesforceDealPage extends CrmPage<CrmDeal> {
+  related: { accounts: CrmAccount[]; contacts: CrmContact[] };
+}
 const key = (id: string) => id.toLowerCase();
 
 export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", SalesforceTokenResponse> implements CrmClient {
@@ -249,14 +259,18 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
 
   // ----- deals -----------------------------------------------------------------------------------------
 
-  private dealsOf(raw: readonly unknown[]): { records: CrmDeal[]; skipped: CrmSkipped[] } {
+  private dealsOf(raw: readonly unknown[]): Omit<SalesforceDealPage, "cursor"> {
     const { records, skipped } = parseRecords("deal", dealRecordSchema, raw);
+    const accounts = new Map<string, CrmAccount>();
+    const contacts = new Map<string, CrmContact>();
     for (const r of records) {
-      const { account, contacts } = relatedOf(r);
-      if (account) this.remember("account", account);
-      for (const c of contacts) this.remember("contact", c);
+      const related = relatedOf(r);
+      if (related.account) accounts.set(key(related.account.crmId), related.account);
+      for (const c of related.contacts) contacts.set(key(c.crmId), c);
     }
-    return { records: records.map(toDeal), skipped };
+    for (const a of accounts.values()) this.remember("account", a);
+    for (const c of contacts.values()) this.remember("contact", c);
+    return { records: records.map(toDeal), skipped, related: { accounts: [...accounts.values()], contacts: [...contacts.values()] } };
   }
 
   /** Contact roles beyond the first batch of a child result (rare: >200 roles on one deal) are followed. */
@@ -275,7 +289,7 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
     }
   }
 
-  async listDeals(p: { modifiedSince: Date | null; closedSince: Date; cursor: string | null } & CrmCallOptions): Promise<CrmPage<CrmDeal>> {
+  async listDeals(p: { modifiedSince: Date | null; closedSince: Date; cursor: string | null } & CrmCallOptions): Promise<SalesforceDealPage> {
     const priority = p.priority ?? "backfill";
     let c: DealCursor = p.cursor
       ? decode(this.label, cursorSchema, p.cursor)
@@ -286,11 +300,11 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
     if (c.phase === "query") {
       const page = await this.queryPage(c.soql, c.next, priority);
       await this.completeRoles(page.records, priority);
-      const { records, skipped } = this.dealsOf(page.records);
+      const deals = this.dealsOf(page.records);
       let cursor: DealCursor | null = null;
       if (!page.done && page.nextRecordsUrl) cursor = { ...c, next: page.nextRecordsUrl };
       else if (c.sinceMs !== null) cursor = { v: 1, phase: "roles", next: null, sinceMs: c.sinceMs, ids: [] };
-      return { records, skipped, cursor: cursor ? encode(cursor) : null };
+      return { ...deals, cursor: cursor ? encode(cursor) : null };
     }
 
     if (c.phase === "roles") {
@@ -310,7 +324,7 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
         if (page.done || !page.nextRecordsUrl) break;
         next = page.nextRecordsUrl;
       }
-      if (!list.length) return { records: [], skipped: [], cursor: null };
+      if (!list.length) return { records: [], skipped: [], related: { accounts: [], contacts: [] }, cursor: null };
       c = { v: 1, phase: "byId", sinceMs: c.sinceMs, ids: list };
     }
 
@@ -319,8 +333,7 @@ export class SalesforceClient extends OAuthProviderClient<"SALESFORCE", Salesfor
     const rest = c.ids.slice(MAX_IDS_PER_QUERY);
     const raw = await this.queryAllPages(dealsByIdQuery(chunk, new Date(c.sinceMs)), priority);
     await this.completeRoles(raw, priority);
-    const { records, skipped } = this.dealsOf(raw);
-    return { records, skipped, cursor: rest.length ? encode({ v: 1, phase: "byId", sinceMs: c.sinceMs, ids: rest } satisfies DealCursor) : null };
+    return { ...this.dealsOf(raw), cursor: rest.length ? encode({ v: 1, phase: "byId", sinceMs: c.sinceMs, ids: rest } satisfies DealCursor) : null };
   }
 
   // ----- accounts and contacts -------------------------------------------------------------------------
