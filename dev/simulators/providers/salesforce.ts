@@ -1061,7 +1061,7 @@ export class QueryEngine {
     return q.limit === null ? rows : rows.slice(0, q.limit);
   }
 
-  private render(row: Row, object: string, fields: string[]): Record<string, unknown> {
+  render(row: Row, object: string, fields: string[]): Record<string, unknown> {
     const out: Record<string, unknown> = { attributes: { type: object, url: this.url(object, row.Id) } };
     for (const raw of fields) {
       const r = resolveField(object, raw);
@@ -1098,7 +1098,7 @@ export class QueryEngine {
   }
 
   /** Every row of the result, rendered (child subqueries resolved per row). Counts child rows for batching. */
-  run(q: Query, includeDeleted: boolean): Array<{ record: Record<string, unknown>; weight: number }> {
+  run(q: Query, includeDeleted: boolean): Array<{ readonly record: Record<string, unknown>; weight: number }> {
     const rows = this.select(q, includeDeleted);
     const def = SCHEMA[q.object]!;
     const subs = q.subqueries.map((s) => {
@@ -1123,16 +1123,25 @@ export class QueryEngine {
       }
       return { name, childDef, fields: s.query.fields, limit: s.query.limit, byParent };
     });
-    return rows.map((row) => {
+    const render = (row: Row, kidsOf: Row[][]): Record<string, unknown> => {
       const record = this.render(row, def.name, q.fields);
-      let weight = 1;
-      for (const s of subs) {
-        const kids = (s.byParent.get(key15(row.Id)!) ?? []).slice(0, s.limit ?? undefined);
-        weight += kids.length;
+      subs.forEach((sub, i) => {
+        const kids = kidsOf[i]!;
         // Salesforce returns null, not an empty result, for a parent without child rows.
-        record[s.name] = kids.length ? { totalSize: kids.length, done: true, records: kids.map((k) => this.render(k, s.childDef.name, s.fields)) } : null;
-      }
-      return { record, weight };
+        record[sub.name] = kids.length ? { totalSize: kids.length, done: true, records: kids.map((k) => this.render(k, sub.childDef.name, sub.fields)) } : null;
+      });
+      return record;
+    };
+    // Rows are rendered when their page is served (the matching rows are a snapshot, like a query locator's);
+    // the weight (the row plus its child rows) decides the batch boundaries.
+    return rows.map((row) => {
+      const kidsOf = subs.map((sub) => (sub.byParent.get(key15(row.Id)!) ?? []).slice(0, sub.limit ?? undefined));
+      return {
+        weight: 1 + kidsOf.reduce((n, k) => n + k.length, 0),
+        get record() {
+          return render(row, kidsOf);
+        },
+      };
     });
   }
 }
@@ -1161,7 +1170,7 @@ interface CodeGrant {
 }
 interface Locator {
   org: string;
-  records: Array<{ record: Record<string, unknown>; weight: number }>;
+  records: Array<{ readonly record: Record<string, unknown>; weight: number }>;
   batch: number;
   lastUsed: number;
 }
