@@ -966,6 +966,17 @@ export class QueryEngine {
     return v;
   }
 
+  /** Field resolution and literals of a condition, computed once per query instead of once per row. */
+  private readonly cache = new WeakMap<Cond, unknown>();
+  private prepared<T>(object: string, c: Cond, make: () => T): T {
+    let hit = this.cache.get(c) as { object: string; value: T } | undefined;
+    if (!hit || hit.object !== object) {
+      hit = { object, value: make() };
+      this.cache.set(c, hit);
+    }
+    return hit.value;
+  }
+
   private test(object: string, row: Row, c: Cond): boolean {
     switch (c.op) {
       case "and":
@@ -975,9 +986,11 @@ export class QueryEngine {
       case "not":
         return !this.test(object, row, c.inner);
       case "in": {
-        const r = resolveField(object, c.field);
-        const v = this.norm(r.def, this.get(row, r));
-        const hit = c.values.some((lit) => this.literalFor(r.def, lit) === v);
+        const { r, set } = this.prepared(object, c, () => {
+          const r = resolveField(object, c.field);
+          return { r, set: new Set(c.values.map((lit) => this.literalFor(r.def, lit))) };
+        });
+        const hit = set.has(this.norm(r.def, this.get(row, r)));
         return c.not ? !hit : hit;
       }
       case "semi": {
@@ -987,9 +1000,11 @@ export class QueryEngine {
         return c.not ? !set.has(v) : set.has(v);
       }
       case "cmp": {
-        const r = resolveField(object, c.field);
+        const { r, lit } = this.prepared(object, c, () => {
+          const r = resolveField(object, c.field);
+          return { r, lit: this.literalFor(r.def, c.value) };
+        });
         const v = this.norm(r.def, this.get(row, r));
-        const lit = this.literalFor(r.def, c.value);
         if (c.cmp === "like") {
           if (typeof lit !== "string" || typeof v !== "string") return false;
           const re = new RegExp(
