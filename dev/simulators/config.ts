@@ -1,10 +1,11 @@
 // Simulator configuration: defaults mirror the real APIs; everything is overridable for tests.
 
 import { PROVIDER_SLUGS, type ProviderSlug } from "../../lib/providers/registry";
+import type { SalesforceSimOptions } from "./providers/salesforce";
 
 /** Simulators are named by the registry's URL slugs (call recorders, then CRMs). */
-export type SimProvider = ProviderSlug | "hubspot";
-export const SIM_PROVIDERS: SimProvider[] = [...PROVIDER_SLUGS, "hubspot"];
+export type SimProvider = ProviderSlug | "hubspot" | "salesforce";
+export const SIM_PROVIDERS: SimProvider[] = [...PROVIDER_SLUGS, "hubspot", "salesforce"];
 
 export interface SimLimits {
   gong: { perSecond: number; perDay: number };
@@ -62,6 +63,8 @@ export interface SimConfig {
   limits: SimLimits;
   /** Retry-After (s) sent with injected 429s unless the fault says otherwise. */
   faultRetryAfterSec: number;
+  /** Salesforce simulator options (client app, daily limit, generated large org); defaults in providers/salesforce.ts. */
+  salesforce?: Partial<SalesforceSimOptions>;
 }
 
 export const SIM_DEFAULTS = {
@@ -69,6 +72,7 @@ export const SIM_DEFAULTS = {
   salesloft: { clientId: "sim-salesloft-client", clientSecret: "sim-salesloft-secret" },
   clari: { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" },
   hubspot: { clientId: "sim-hubspot-client", clientSecret: "sim-hubspot-secret" },
+  salesforce: { clientId: "sim-salesforce-client", clientSecret: "sim-salesforce-secret" },
 } as const;
 
 export function defaultLimits(): SimLimits {
@@ -136,6 +140,7 @@ const num = (v: string | undefined) => (v === undefined || v === "" ? undefined 
 /** SIM_* environment variables (see simulators/README.md). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigInput {
   return {
+    ...salesforceFromEnv(env),
     seed: num(env.SIM_SEED),
     callsPerUser: num(env.SIM_CALLS_PER_USER),
     extraWorkspaceUsers: num(env.SIM_EXTRA_WORKSPACE_USERS),
@@ -191,4 +196,16 @@ export function compactInput(input: SimConfigInput): SimConfigInput {
         }
       : undefined,
   };
+}
+
+/** SIM_SALESFORCE_DAILY_LIMIT, SIM_SALESFORCE_OPPORTUNITIES / _ACCOUNTS / _CONTACTS (generated large org). */
+function salesforceFromEnv(env: NodeJS.ProcessEnv): Pick<SimConfigInput, "salesforce"> {
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const generated = defined({
+    opportunities: num(env.SIM_SALESFORCE_OPPORTUNITIES),
+    accounts: num(env.SIM_SALESFORCE_ACCOUNTS),
+    contacts: num(env.SIM_SALESFORCE_CONTACTS),
+  });
+  const salesforce = defined({ dailyLimit: num(env.SIM_SALESFORCE_DAILY_LIMIT), ...(Object.keys(generated).length ? { generated } : {}) });
+  return Object.keys(salesforce).length ? { salesforce: salesforce as SimConfigInput["salesforce"] } : {};
 }

@@ -16,6 +16,7 @@ import { PROVIDER_LIST, type SimulatorMount } from "../../lib/providers/registry
 import { clariSim } from "./providers/clari";
 import { gongSim } from "./providers/gong";
 import { HUBSPOT_MOUNT, hubspotControl, hubspotSim } from "./providers/hubspot";
+import { SALESFORCE_ROUTE_PATTERNS, salesforceControl, salesforceSim } from "./providers/salesforce";
 import { salesloftSim } from "./providers/salesloft";
 import { SimState } from "./state";
 import { corruptField } from "./util";
@@ -64,19 +65,20 @@ interface Located {
 }
 
 /** Which simulator a path belongs to: the registry's simulator mounts (API mounts first: "/gong-api" vs "/gong"). */
-const MOUNTS: Array<{ provider: SimProvider; area: Area; re: RegExp }> = PROVIDER_LIST.flatMap(
-  (p): Array<{ provider: SimProvider; area: Area; re: RegExp }> => {
+const MOUNTS: Array<{ provider: SimProvider; area: Area; re: RegExp }> = [
+  ...PROVIDER_LIST.flatMap((p) => {
     const m: SimulatorMount = p.simulator;
     return [
       { provider: p.slug, area: "api" as const, re: new RegExp(m.tenantInApiPath ? `^${m.api}/([^/]+)(/.*)$` : `^${m.api}()(/.*)$`) },
       ...(m.oauth ? [{ provider: p.slug, area: "oauth" as const, re: new RegExp(`^${m.oauth}()(/.*)$`) }] : []),
     ];
-  },
-).concat([
-  // CRM simulators: the registry's CRM simulator mounts (crmSpec(id).simulator).
-  { provider: "hubspot", area: "api", re: new RegExp(`^${HUBSPOT_MOUNT.api}()(/.*)$`) },
-  { provider: "hubspot", area: "oauth", re: new RegExp(`^${HUBSPOT_MOUNT.oauth}()(/.*)$`) },
-]);
+  }),
+  // CRM simulators: the registry's CRM simulator mounts (crmSpec(id).simulator); Salesforce adds its sandbox and
+  // My Domain login hosts (tenant = org / login host).
+  { provider: "hubspot" as const, area: "api" as const, re: new RegExp(`^${HUBSPOT_MOUNT.api}()(/.*)$`) },
+  { provider: "hubspot" as const, area: "oauth" as const, re: new RegExp(`^${HUBSPOT_MOUNT.oauth}()(/.*)$`) },
+  ...SALESFORCE_ROUTE_PATTERNS.map((m) => ({ provider: "salesforce" as const, ...m })),
+];
 
 function locate(pathname: string): Located | null {
   for (const { provider, area, re } of MOUNTS) {
@@ -94,6 +96,7 @@ export function createSimulatorHandler(state: SimState) {
     salesloft: salesloftSim(state),
     clari: clariSim(state),
     hubspot: hubspotSim(state),
+    salesforce: salesforceSim(state),
   };
 
   async function handleProvider(loc: Located, req: SimRequest, res: ServerResponse): Promise<void> {
@@ -162,6 +165,7 @@ export function createSimulatorHandler(state: SimState) {
       }
     }
     try {
+      if (path.startsWith("/salesforce/")) return send(res, salesforceControl(state, method, path.slice("/salesforce".length), input));
       if (method === "GET" && path === "/stats") return send(res, { status: 200, json: state.stats.snapshot() });
       if (path.startsWith("/hubspot/")) return send(res, hubspotControl(state, method, path.slice("/hubspot".length), input));
       if (method === "POST" && path === "/reset") {
@@ -220,6 +224,7 @@ export function createSimulatorHandler(state: SimState) {
         state.gongOAuth.expireAll();
         state.salesloftOAuth.expireAll();
         state.hubspot.expireAll();
+        for (const t of state.salesforce.access.values()) t.expiresAt = state.now();
         return send(res, { status: 200, json: { ok: true } });
       }
       if (method === "GET" && path === "/dataset") {

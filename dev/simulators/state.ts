@@ -6,6 +6,7 @@ import { FaultRegistry } from "./faults";
 import { BucketWindow, SlidingWindow, fixedWindow, utcDay, utcWeekFromSunday } from "./limits";
 import { OAuthServer } from "./oauth";
 import { HubspotSimState } from "./providers/hubspot";
+import { SalesforceSimState, type SalesforceSimOptions } from "./providers/salesforce";
 import { StatsCollector } from "./stats";
 import { uuidFrom } from "./util";
 
@@ -24,6 +25,8 @@ export class SimState {
    * out; undefined for the real behaviour. reset() restores it.
    */
   gongTokenApiBase: string | null | undefined = undefined;
+  /** Salesforce orgs, tokens and query locators (providers/salesforce.ts). */
+  salesforce!: SalesforceSimState;
   readonly gongOAuth: OAuthServer;
   readonly salesloftOAuth: OAuthServer;
   /** The simulated HubSpot portal: records, tokens, limiters (rebuilt by reset()). */
@@ -75,6 +78,7 @@ export class SimState {
 
   private regenerate(): void {
     this.dataset = generateDataset(this.config);
+    this.resetSalesforce();
     this.bySalesloftId.clear();
     this.bySalesloftTranscription.clear();
     this.byClariId.clear();
@@ -121,6 +125,16 @@ export class SimState {
     this.resetLimiters();
     this.hubspot = new HubspotSimState(this);
     this.baseUrl = keepBase;
+  }
+
+  /** Rebuilds the Salesforce orgs (tokens, locators, data) from the config's options, merged with `input`. */
+  resetSalesforce(input: Partial<SalesforceSimOptions> = {}): void {
+    const options = {
+      ...this.config.salesforce,
+      ...input,
+      generated: { ...this.config.salesforce?.generated, ...input.generated },
+    } as Partial<SalesforceSimOptions>;
+    this.salesforce = new SalesforceSimState(options, () => this.now());
   }
 
   setLimits(input: SimConfigInput["limits"]): void {
