@@ -6,10 +6,11 @@ import { poll } from "./poll";
 import { pollScheduler } from "./poll-scheduler";
 import { purge } from "./purge";
 import { relinkDeals } from "./relink-deals";
+import { rescan, rescanScheduler } from "./rescan";
 import { userBackfill } from "./user-backfill";
 import { userNeedsSyncBackfill } from "./user-needs-sync";
 import { userRetry } from "./user-retry";
 
-export const syncFunctions = [backfill, userBackfill, userRetry, userNeedsSyncBackfill, pollScheduler, poll, purge, relinkDeals];
+export const syncFunctions = [backfill, userBackfill, userRetry, userNeedsSyncBackfill, pollScheduler, poll, rescanScheduler, rescan, purge, relinkDeals];
 
 export const functions = [heartbeat, ...syncFunctions];
