@@ -573,7 +573,10 @@ export async function startRescan(integrationId: string, generation: number, now
 
 /** The re-scan function gave up: its open run ends failed with the reason. */
 export async function failOpenRescans(integrationId: string, message: string) {
-  await db.syncRun.updateMany({ where: { integrationId, kind: "RESCAN", status: "RUNNING" }, data: { status: "FAILED", finishedAt: new Date(), error: message } });
+  await db.syncRun.updateMany({
+    where: { integrationId, kind: "RESCAN", status: "RUNNING" },
+    data: { status: "FAILED", finishedAt: new Date(), error: message },
+  });
 }
 
 /**
@@ -581,7 +584,13 @@ export async function failOpenRescans(integrationId: string, message: string) {
  * context updated in place, transcripts still missing fetched, deals linked again), and every listed call
  * marked as seen now, so that removeUnlisted can tell what the provider deleted.
  */
-export async function rescanPage(integrationId: string, generation: number, runId: string, window: { from: Date; to: Date }, checkpoint: CallsCheckpoint | null) {
+export async function rescanPage(
+  integrationId: string,
+  generation: number,
+  runId: string,
+  window: { from: Date; to: Date },
+  checkpoint: CallsCheckpoint | null,
+) {
   if (!(await isCurrent(integrationId, generation))) return { done: true, cancelled: true, checkpoint: null };
   const integration = await loadIntegration(integrationId);
   const counter = runCounter();

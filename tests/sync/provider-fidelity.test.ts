@@ -94,7 +94,10 @@ describe("Clari Copilot lists every calendar meeting", () => {
     const want = calls.filter((c) => mine(c) && h.sims.state.isVisible(c, now) && !c.isPrivate);
     const got = await h.db.call.findMany({ where: { integrationId: clariId }, select: { providerCallId: true, transcriptStatus: true } });
     const meetingIds = new Set(meetings.map((m) => h.sims.state.clariId(m.call)));
-    expect(got.filter((c) => meetingIds.has(c.providerCallId)), "no never-recorded or future meeting stored").toEqual([]);
+    expect(
+      got.filter((c) => meetingIds.has(c.providerCallId)),
+      "no never-recorded or future meeting stored",
+    ).toEqual([]);
     expect(got.length).toBe(want.length);
     expect(run.callsAdded).toBe(want.length);
   }, 90_000);

@@ -55,10 +55,13 @@ export function clariSim(state: SimState): ProviderSim {
       if (now < meeting.listedAt) return null;
       if (now < c.startedAt) return { status: "SCHEDULED", modifiedAt: meeting.listedAt, ...none };
       if (meeting.status === "SCHEDULED") return { status: "CALL_DID_NOT_HAPPEN", modifiedAt: end + 15 * 60_000, ...none };
-      return now < meeting.modifiedAt ? { status: "SCHEDULED", modifiedAt: meeting.listedAt, ...none } : { status: meeting.status, modifiedAt: meeting.modifiedAt, ...none };
+      return now < meeting.modifiedAt
+        ? { status: "SCHEDULED", modifiedAt: meeting.listedAt, ...none }
+        : { status: meeting.status, modifiedAt: meeting.modifiedAt, ...none };
     }
     if (now >= c.visibleAt) {
-      if (now >= c.transcriptReadyAt) return { status: "POST_PROCESSING_DONE", modifiedAt: Math.max(c.transcriptReadyAt, c.visibleAt), transcript: true, summary: true };
+      if (now >= c.transcriptReadyAt)
+        return { status: "POST_PROCESSING_DONE", modifiedAt: Math.max(c.transcriptReadyAt, c.visibleAt), transcript: true, summary: true };
       if (now >= c.processedAt) return { status: "PROCESSED", modifiedAt: c.processedAt, transcript: true, summary: false };
       return { status: "PROCESSING", modifiedAt: c.visibleAt, ...none };
     }
@@ -209,10 +212,7 @@ export function clariSim(state: SimState): ProviderSim {
         );
         const statuses = new Set(req.query.getAll("filterStatus").concat(req.query.getAll("filterStatus[]")));
         const now = state.now();
-        const entries: Entry[] = [
-          ...state.dataset.calls.map((c) => ({ c, meeting: null })),
-          ...state.dataset.meetings.map((m) => ({ c: m.call, meeting: m })),
-        ];
+        const entries: Entry[] = [...state.dataset.calls.map((c) => ({ c, meeting: null })), ...state.dataset.meetings.map((m) => ({ c: m.call, meeting: m }))];
         let all: Array<Entry & { s: Seen }> = [];
         for (const e of entries) {
           const { c } = e;

@@ -23,7 +23,15 @@ import type {
 } from "../types";
 import type { AuthHeaders } from "../http";
 import { CLARI_MEDIA_TTL_MS, mapClariCall, mapClariTranscript, mapClariUser } from "./mapper";
-import { CLARI_MAX_SKIP, CLARI_PAGE_SIZE, CLARI_RECORDED_STATUSES, clariCallDetailsResponseSchema, isClariRecording, clariCallsResponseSchema, clariUsersResponseSchema } from "./schemas";
+import {
+  CLARI_MAX_SKIP,
+  CLARI_PAGE_SIZE,
+  CLARI_RECORDED_STATUSES,
+  clariCallDetailsResponseSchema,
+  isClariRecording,
+  clariCallsResponseSchema,
+  clariUsersResponseSchema,
+} from "./schemas";
 
 const LABEL = providerName("CLARI");
 
