@@ -613,9 +613,17 @@ export async function rescanPage(
  * run began and that no page of the run listed, were deleted at the provider: removed here too (with their
  * participants, sentences and deal link), counted on the run.
  */
-export async function removeUnlisted(integrationId: string, generation: number, runId: string, window: { from: Date; to: Date }, runStartedAt: Date) {
+export async function removeUnlisted(
+  integrationId: string,
+  generation: number,
+  runId: string,
+  window: { from: Date; to: Date },
+  runStartedAt: Date,
+  /** Calls that started this close to the window's start are left alone. */
+  edgeMs = RESCAN_EDGE_MS,
+) {
   if (!(await isCurrent(integrationId, generation))) return 0;
-  const from = new Date(window.from.getTime() + RESCAN_EDGE_MS);
+  const from = new Date(window.from.getTime() + edgeMs);
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM "Call" WHERE "integrationId" = ${integrationId} AND "startedAt" >= ${from} AND "startedAt" < ${window.to}
