@@ -67,6 +67,10 @@ export interface SimCall {
   salesloftNoExtensive: boolean;
   /** Deleted at the provider (listings leave it out from then on); null while it exists. */
   deletedAt: number | null;
+  /** Gong alone lists the call only from here (null: from visibleAt like the others). */
+  gongListedAt: number | null;
+  /** Clari alone reaches POST_PROCESSING_DONE only from here (null: at transcriptReadyAt). */
+  clariDoneAt: number | null;
 }
 
 /**
@@ -331,6 +335,8 @@ export function generateCall(config: SimConfig, users: SimUser[], idx: number, o
     gongImported: opts.gongImported ?? late.gongImported,
     salesloftNoExtensive: opts.salesloftNoExtensive ?? late.salesloftNoExtensive,
     deletedAt: null,
+    gongListedAt: null,
+    clariDoneAt: null,
   };
 }
 

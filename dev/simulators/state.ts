@@ -182,6 +182,10 @@ export class SimState {
   isVisible(c: SimCall, now = this.now()): boolean {
     return c.visibleAt <= now && (c.deletedAt === null || c.deletedAt > now);
   }
+  /** Gong lists the call (it may list a call later than the others do). */
+  gongListed(c: SimCall, now = this.now()): boolean {
+    return this.isVisible(c, now) && (c.gongListedAt === null || c.gongListedAt <= now);
+  }
   transcriptReady(c: SimCall, now = this.now()): boolean {
     return c.transcriptReadyAt <= now;
   }

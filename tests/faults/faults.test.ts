@@ -730,10 +730,11 @@ const SCENARIOS: Scenario[] = [
       const victims = expectedCalls(p)
         .filter((c) => c.transcriptReadyAt <= now)
         .slice(0, 3);
-      const ready = victims.map((c) => c.transcriptReadyAt);
+      // Clari's own stage only (the other providers' scenarios run meanwhile on the same dataset).
+      const processedAt = victims.map((c) => c.processedAt);
       for (const c of victims) {
         c.processedAt = Math.min(c.processedAt, now - 60_000);
-        c.transcriptReadyAt = now + DAY;
+        c.clariDoneAt = now + DAY;
       }
       try {
         await startBackfill(p, id);
@@ -746,7 +747,7 @@ const SCENARIOS: Scenario[] = [
           });
         }
       } finally {
-        victims.forEach((c, i) => (c.transcriptReadyAt = ready[i]!));
+        victims.forEach((c, i) => Object.assign(c, { clariDoneAt: null, processedAt: processedAt[i]! }));
       }
       // Post-processing is done: the polls' re-check of pending transcripts (calls of the last 7 days; here
       // each victim's own days) reads them again.
@@ -768,9 +769,10 @@ const SCENARIOS: Scenario[] = [
       const crmLate = want.filter((c) => c.crmDealIdx !== null && c.crmReadyAt <= now).slice(0, 3);
       const listedLate = want.filter((c) => !crmLate.includes(c) && !c.gongImported).slice(0, 2);
       const deleted = want.find((c) => !crmLate.includes(c) && !listedLate.includes(c) && !c.gongImported)!;
-      const saved = [...crmLate, ...listedLate].map((c) => ({ c, crmReadyAt: c.crmReadyAt, visibleAt: c.visibleAt }));
+      // Gong's own lateness only (the other providers' scenarios run meanwhile on the same dataset).
+      const saved = crmLate.map((c) => ({ c, crmReadyAt: c.crmReadyAt }));
       for (const c of crmLate) c.crmReadyAt = now + DAY;
-      for (const c of listedLate) c.visibleAt = now + DAY;
+      for (const c of listedLate) c.gongListedAt = now + DAY;
       try {
         await startBackfill(p, id);
         await completed(id);
@@ -779,7 +781,8 @@ const SCENARIOS: Scenario[] = [
           expect(await h.db.call.findFirstOrThrow({ where: { integrationId: id, providerCallId: st.gongCallId(c) } })).toMatchObject({ crmDealIds: [] });
         }
       } finally {
-        for (const x of saved) Object.assign(x.c, { crmReadyAt: x.crmReadyAt, visibleAt: x.visibleAt });
+        for (const x of saved) x.c.crmReadyAt = x.crmReadyAt;
+        for (const c of listedLate) c.gongListedAt = null;
       }
       // The re-scan's pages and sweep, on windows around these calls (the suite's history is two years
       // long; the engine's re-scan reads the last 14 days): a call Gong deleted goes, then comes back.
@@ -800,12 +803,13 @@ const SCENARIOS: Scenario[] = [
         return removed;
       }
       for (const c of [...crmLate, ...listedLate]) expect(await rescan(c)).toBe(0);
-      deleted.deletedAt = now;
+      // Gong's listing only: the others' listings keep it meanwhile.
+      deleted.gongListedAt = Number.MAX_SAFE_INTEGER;
       try {
         expect(await rescan(deleted)).toBe(1);
         expect(await h.db.call.count({ where: { integrationId: id, providerCallId: st.gongCallId(deleted) } })).toBe(0);
       } finally {
-        deleted.deletedAt = null;
+        deleted.gongListedAt = null;
       }
       expect(await rescan(deleted)).toBe(0);
       await assertEqualsClean(p);

@@ -60,8 +60,8 @@ export function clariSim(state: SimState): ProviderSim {
         : { status: meeting.status, modifiedAt: meeting.modifiedAt, ...none };
     }
     if (now >= c.visibleAt) {
-      if (now >= c.transcriptReadyAt)
-        return { status: "POST_PROCESSING_DONE", modifiedAt: Math.max(c.transcriptReadyAt, c.visibleAt), transcript: true, summary: true };
+      const doneAt = Math.max(c.transcriptReadyAt, c.clariDoneAt ?? 0);
+      if (now >= doneAt) return { status: "POST_PROCESSING_DONE", modifiedAt: Math.max(doneAt, c.visibleAt), transcript: true, summary: true };
       if (now >= c.processedAt) return { status: "PROCESSED", modifiedAt: c.processedAt, transcript: true, summary: false };
       return { status: "PROCESSING", modifiedAt: c.visibleAt, ...none };
     }

@@ -176,7 +176,7 @@ export function gongSim(state: SimState): ProviderSim {
     const owners = filter.primaryUserIds ? new Set(filter.primaryUserIds) : null;
     const source = ids ? [...ids].map((id) => state.callByGongId(id)).filter((c): c is SimCall => Boolean(c)) : state.dataset.calls;
     return source
-      .filter((c) => state.isVisible(c, now) && c.startedAt >= from && c.startedAt < to && (!owners || owners.has(owner(c).gongId)))
+      .filter((c) => state.gongListed(c, now) && c.startedAt >= from && c.startedAt < to && (!owners || owners.has(owner(c).gongId)))
       .sort((a, b) => a.startedAt - b.startedAt || a.idx - b.idx);
   }
 
@@ -418,7 +418,7 @@ export function gongSim(state: SimState): ProviderSim {
       endpoint: "GET /v2/calls/:id",
       handle: (_req, m) => {
         const c = state.callByGongId(m[1]!);
-        if (!c || !state.isVisible(c)) return err(404, `Call ID ${m[1]} was not found`);
+        if (!c || !state.gongListed(c)) return err(404, `Call ID ${m[1]} was not found`);
         return json(200, { requestId: requestId(), call: metaData(c) });
       },
     },
