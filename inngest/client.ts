@@ -15,6 +15,7 @@ export const events = {
   userRetry: eventType(EVENT_SCHEMAS.userRetry.name, { schema: EVENT_SCHEMAS.userRetry.schema }),
   userBackfillRequested: eventType(EVENT_SCHEMAS.userBackfillRequested.name, { schema: EVENT_SCHEMAS.userBackfillRequested.schema }),
   syncRequested: eventType(EVENT_SCHEMAS.syncRequested.name, { schema: EVENT_SCHEMAS.syncRequested.schema }),
+  rescanRequested: eventType(EVENT_SCHEMAS.rescanRequested.name, { schema: EVENT_SCHEMAS.rescanRequested.schema }),
   integrationDisconnected: eventType(EVENT_SCHEMAS.integrationDisconnected.name, { schema: EVENT_SCHEMAS.integrationDisconnected.schema }),
   purgeRequested: eventType(EVENT_SCHEMAS.purgeRequested.name, { schema: EVENT_SCHEMAS.purgeRequested.schema }),
   dealsChanged: eventType(EVENT_SCHEMAS.dealsChanged.name, { schema: EVENT_SCHEMAS.dealsChanged.schema }),

@@ -36,6 +36,8 @@ export const EVENT_SCHEMAS = {
       runId: z.string().optional(),
     }),
   },
+  // The daily re-scan of one integration's last days (inngest/functions/rescan.ts).
+  rescanRequested: { name: "callsync/sync.rescan-requested", schema: z.object({ integrationId: z.string(), generation: z.number().int() }) },
   integrationDisconnected: { name: "callsync/integration.disconnected", schema: z.object({ integrationId: z.string(), generation: z.number().int() }) },
   // generation: the connection whose calls are deleted (it and older ones; never a later connection's).
   purgeRequested: { name: "callsync/integration.purge", schema: z.object({ integrationId: z.string(), runId: z.string(), generation: z.number().int() }) },

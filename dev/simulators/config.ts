@@ -37,6 +37,14 @@ export interface SimConfig {
   callDelayMs: number;
   /** Its transcript is ready this long after it ends (~24 h). */
   transcriptDelayMs: number;
+  /**
+   * What real providers do late or leave out (default on): Gong lists ~15 % of calls 2-24 h after they end
+   * and fills CRM context in on a quarter of its CRM calls up to two days after listing; ~30 % of phone
+   * calls are Gong imports without `parties`; Salesloft's /extensive answers 404 for ~5 % of
+   * conversations; Clari Copilot lists never-recorded and future calendar meetings besides recordings.
+   * Off: every call is listed `callDelayMs` after it ends, with everything at once.
+   */
+  lateData: boolean;
   gongTokenTtlSec: number;
   salesloftTokenTtlSec: number;
   codeTtlMs: number;
@@ -95,6 +103,7 @@ export function defaultConfig(): SimConfig {
     now: null,
     callDelayMs: hour,
     transcriptDelayMs: 24 * hour,
+    lateData: true,
     gongTokenTtlSec: 86_400,
     salesloftTokenTtlSec: 7_200,
     codeTtlMs: 10 * 60_000,
@@ -148,6 +157,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigIn
     now: env.SIM_NOW || undefined,
     transcriptDelayMs: num(env.SIM_TRANSCRIPT_DELAY_MS),
     callDelayMs: num(env.SIM_CALL_DELAY_MS),
+    lateData: env.SIM_LATE_DATA === undefined || env.SIM_LATE_DATA === "" ? undefined : env.SIM_LATE_DATA !== "0",
     gongTokenTtlSec: num(env.SIM_GONG_TOKEN_TTL_SEC),
     salesloftTokenTtlSec: num(env.SIM_SALESLOFT_TOKEN_TTL_SEC),
     gongTenant: env.SIM_GONG_TENANT || undefined,

@@ -54,7 +54,51 @@ export interface SimCall {
   participants: SimParticipant[];
   visibleAt: number;
   transcriptReadyAt: number;
+  /**
+   * Clari Copilot: from here the call is PROCESSED (transcript there, summary and action items not yet);
+   * POST_PROCESSING_DONE at transcriptReadyAt.
+   */
+  processedAt: number;
+  /** Gong: CRM context is attached from here on (Gong fills it in after listing the call). */
+  crmReadyAt: number;
+  /** Gong: an imported call (telephony import), listed without `parties`. */
+  gongImported: boolean;
+  /** Salesloft: GET /v2/conversations/{id}/extensive answers 404 for this conversation. */
+  salesloftNoExtensive: boolean;
+  /** Deleted at the provider (listings leave it out from then on); null while it exists. */
+  deletedAt: number | null;
+  /** Gong alone lists the call only from here (null: from visibleAt like the others). */
+  gongListedAt: number | null;
+  /** Clari alone reaches POST_PROCESSING_DONE only from here (null: at transcriptReadyAt). */
+  clariDoneAt: number | null;
 }
+
+/**
+ * A Clari Copilot calendar meeting that was never recorded (Clari lists every calendar meeting, whatever
+ * became of it): a future one is SCHEDULED, a past one has the status saying why nothing was recorded.
+ */
+export interface SimMeeting {
+  idx: number;
+  call: SimCall;
+  status: ClariUnrecordedStatus;
+  /** Listed from here (the invite reached the calendar). */
+  listedAt: number;
+  /** last_modified_time: when the status last changed. */
+  modifiedAt: number;
+}
+
+/** The Clari statuses of meetings that never become a recording (official spec, CallStatus). */
+export const CLARI_NEVER_RECORDED = [
+  "NOBODY_JOINED_CALL",
+  "NO_DATA_INCALL",
+  "CALL_DID_NOT_HAPPEN",
+  "BOTJOIN_DENIED",
+  "BOTJOIN_DISABLED",
+  "UNABLE_TO_JOIN",
+  "IGNORED_BY_USER",
+  "ERROR_IN_RECORDING",
+] as const;
+export type ClariUnrecordedStatus = (typeof CLARI_NEVER_RECORDED)[number] | "SCHEDULED";
 
 const MEETING_TOPICS = [
   "Discovery call",
@@ -143,6 +187,27 @@ export interface GenerateCallOptions {
   transcriptReadyAt?: number;
   crmDealIdx?: number | null;
   isPrivate?: boolean;
+  /** Late-data knobs (generated calls draw them; calls added by tests default to none). */
+  crmReadyAt?: number;
+  processedAt?: number;
+  gongImported?: boolean;
+  salesloftNoExtensive?: boolean;
+}
+
+/** Added to the start-up config's call delays: how late real providers are (see SimConfig.lateData). */
+function lateDraws(config: SimConfig, idx: number, phone: boolean, end: number, hasCrm: boolean) {
+  const r = rng(hash32(`${config.seed}:late:${idx}`));
+  const on = config.lateData;
+  // Gong lists some calls up to a day after they end (NOTES.md 1.4: "It takes time the whole day for the call to appear").
+  const listedLate = on && r() < 0.15;
+  const visibleAt = end + (listedLate ? Math.round(2 * 3_600_000 + r() * 22 * 3_600_000) : config.callDelayMs);
+  const transcriptReadyAt = Math.max(end + config.transcriptDelayMs, visibleAt + 3_600_000);
+  // ... and fills in CRM context later still.
+  const crmLate = on && hasCrm && r() < 0.25;
+  const crmReadyAt = crmLate ? visibleAt + Math.round(3_600_000 + r() * 47 * 3_600_000) : visibleAt;
+  const gongImported = on && phone && r() < 0.3;
+  const salesloftNoExtensive = on && r() < 0.05;
+  return { visibleAt, transcriptReadyAt, crmReadyAt, gongImported, salesloftNoExtensive };
 }
 
 export function generateCall(config: SimConfig, users: SimUser[], idx: number, opts: GenerateCallOptions = {}): SimCall {
@@ -244,6 +309,11 @@ export function generateCall(config: SimConfig, users: SimUser[], idx: number, o
       : `${company} <> Acme | ${pick(r, MEETING_TOPICS)}`;
   const end = startedAt + durationSec * 1000;
   const langRoll = r();
+  const late = lateDraws(config, idx, phone, end, crmDealIdx !== null);
+  const visibleAt = opts.visibleAt ?? late.visibleAt;
+  const transcriptReadyAt = opts.transcriptReadyAt ?? late.transcriptReadyAt;
+  // Clari: the transcript comes first (PROCESSED), summary and action items up to 2 h later (POST_PROCESSING_DONE).
+  const processedAt = opts.processedAt ?? Math.max(visibleAt, transcriptReadyAt - 2 * 3_600_000);
   return {
     idx,
     ownerIdx,
@@ -258,14 +328,55 @@ export function generateCall(config: SimConfig, users: SimUser[], idx: number, o
     crmDealIdx,
     contactDealIdx,
     participants,
-    visibleAt: opts.visibleAt ?? end + config.callDelayMs,
-    transcriptReadyAt: opts.transcriptReadyAt ?? end + config.transcriptDelayMs,
+    visibleAt,
+    transcriptReadyAt,
+    processedAt: Math.min(processedAt, transcriptReadyAt),
+    crmReadyAt: opts.crmReadyAt ?? late.crmReadyAt,
+    gongImported: opts.gongImported ?? late.gongImported,
+    salesloftNoExtensive: opts.salesloftNoExtensive ?? late.salesloftNoExtensive,
+    deletedAt: null,
+    gongListedAt: null,
+    clariDoneAt: null,
   };
 }
 
 export interface Dataset {
   users: SimUser[];
   calls: SimCall[];
+  /** Clari Copilot only: calendar meetings that were never recorded (future ones included). */
+  meetings: SimMeeting[];
+}
+
+/** Never-recorded meetings are numbered from here in the call index space (their own ids and content). */
+const MEETING_IDX_BASE = 10_000_000;
+
+/**
+ * About one never-recorded calendar meeting per four recordings, and two future ones per user: what a
+ * Clari Copilot /calls listing carries besides recordings.
+ */
+export function generateMeetings(config: SimConfig, users: SimUser[], recorded: number): SimMeeting[] {
+  if (!config.lateData) return [];
+  const anchor = Date.parse(config.anchor);
+  const out: SimMeeting[] = [];
+  const past = Math.round(recorded / 4);
+  const future = users.length * 2;
+  for (let k = 0; k < past + future; k++) {
+    const idx = MEETING_IDX_BASE + k;
+    const r = rng(hash32(`${config.seed}:meeting:${k}`));
+    const isFuture = k >= past;
+    const startedAt = isFuture ? Math.floor((anchor + 3_600_000 + r() * 6 * 86_400_000) / 60_000) * 60_000 : undefined;
+    const call = generateCall(config, users, idx, { startedAt, crmDealIdx: null });
+    if (call.kind !== "meeting") {
+      call.kind = "meeting";
+      call.system = "Zoom";
+      call.direction = "Conference";
+    }
+    const end = call.startedAt + call.durationSec * 1000;
+    const status: ClariUnrecordedStatus = isFuture ? "SCHEDULED" : pick(r, CLARI_NEVER_RECORDED);
+    const listedAt = Math.min(call.startedAt - 7 * 86_400_000, anchor - 86_400_000);
+    out.push({ idx, call, status, listedAt, modifiedAt: isFuture ? listedAt : end + 15 * 60_000 });
+  }
+  return out;
 }
 
 export function generateDataset(config: SimConfig): Dataset {
@@ -273,7 +384,7 @@ export function generateDataset(config: SimConfig): Dataset {
   const total = config.callsPerUser * users.length;
   const calls: SimCall[] = new Array(total);
   for (let i = 0; i < total; i++) calls[i] = generateCall(config, users, i);
-  return { users, calls };
+  return { users, calls, meetings: generateMeetings(config, users, total) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -199,8 +199,26 @@ export function createSimulatorHandler(state: SimState) {
           transcriptReady: input.transcriptReady === true,
           crmDealKey: typeof input.crmDealKey === "string" ? input.crmDealKey : undefined,
           isPrivate: typeof input.isPrivate === "boolean" ? input.isPrivate : undefined,
+          gongImported: input.gongImported === true,
+          salesloftNoExtensive: input.salesloftNoExtensive === true,
+          crmReadyAt: typeof input.crmReadyAt === "string" ? Date.parse(input.crmReadyAt) : undefined,
         });
         return send(res, { status: 201, json: state.idsOf(call) });
+      }
+      if (method === "POST" && path === "/calls/update") {
+        // A change at the provider after sync: {callId | index, title?, isPrivate?, crmDealKey? (null: none), deleted?: true}.
+        const call = state.findCall({
+          index: typeof input.index === "number" ? input.index : undefined,
+          id: typeof input.callId === "string" ? input.callId : undefined,
+        });
+        if (!call) return send(res, { status: 404, json: { error: "call not found" } });
+        state.updateCall(call, {
+          title: typeof input.title === "string" ? input.title : undefined,
+          isPrivate: typeof input.isPrivate === "boolean" ? input.isPrivate : undefined,
+          crmDealKey: typeof input.crmDealKey === "string" || input.crmDealKey === null ? (input.crmDealKey as string | null) : undefined,
+          deleted: input.deleted === true,
+        });
+        return send(res, { status: 200, json: state.idsOf(call) });
       }
       if (method === "POST" && path === "/transcripts/ready") {
         const call = state.findCall({

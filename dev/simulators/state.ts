@@ -1,7 +1,7 @@
 // Mutable simulator state: config, dataset, simulated clock, OAuth servers, limiters, faults, stats.
 import { DEMO_DEALS } from "../../lib/demo/data";
 import { type SimConfig, type SimConfigInput, defaultConfig, mergeConfig } from "./config";
-import { type Dataset, type GenerateCallOptions, type SimCall, generateCall, generateDataset } from "./data";
+import { type Dataset, type GenerateCallOptions, type SimCall, type SimMeeting, generateCall, generateDataset } from "./data";
 import { FaultRegistry } from "./faults";
 import { BucketWindow, SlidingWindow, fixedWindow, utcDay, utcWeekFromSunday } from "./limits";
 import { OAuthServer } from "./oauth";
@@ -39,6 +39,7 @@ export class SimState {
   private bySalesloftId = new Map<string, number>();
   private bySalesloftTranscription = new Map<string, number>();
   private byClariId = new Map<string, number>();
+  private clariMeetings = new Map<string, SimMeeting>();
   /** Public base URL of the server (set once listening). */
   baseUrl = "http://127.0.0.1:4010";
 
@@ -82,7 +83,9 @@ export class SimState {
     this.bySalesloftId.clear();
     this.bySalesloftTranscription.clear();
     this.byClariId.clear();
+    this.clariMeetings.clear();
     for (const c of this.dataset.calls) this.index(c);
+    for (const m of this.dataset.meetings) this.clariMeetings.set(this.clariId(m.call), m);
   }
 
   private index(c: SimCall): void {
@@ -184,6 +187,10 @@ export class SimState {
     const idx = this.byClariId.get(id);
     return idx === undefined ? undefined : this.dataset.calls[idx];
   }
+  /** A never-recorded Clari calendar meeting by its Clari id. */
+  meetingByClariId(id: string): SimMeeting | undefined {
+    return this.clariMeetings.get(id);
+  }
 
   /** All provider ids of a call. */
   idsOf(c: SimCall) {
@@ -193,7 +200,11 @@ export class SimState {
   // ----- visibility ----------------------------------------------------------------------------
 
   isVisible(c: SimCall, now = this.now()): boolean {
-    return c.visibleAt <= now;
+    return c.visibleAt <= now && (c.deletedAt === null || c.deletedAt > now);
+  }
+  /** Gong lists the call (it may list a call later than the others do). */
+  gongListed(c: SimCall, now = this.now()): boolean {
+    return this.isVisible(c, now) && (c.gongListedAt === null || c.gongListedAt <= now);
   }
   transcriptReady(c: SimCall, now = this.now()): boolean {
     return c.transcriptReadyAt <= now;
@@ -222,6 +233,10 @@ export class SimState {
       durationSec,
       startedAt,
       visibleAt: opts.visibleAt ?? now,
+      // A call a test adds arrives whole unless the test asks for lateness.
+      crmReadyAt: opts.crmReadyAt ?? opts.visibleAt ?? now,
+      gongImported: opts.gongImported ?? false,
+      salesloftNoExtensive: opts.salesloftNoExtensive ?? false,
       transcriptReadyAt: opts.transcriptReady ? now : (opts.transcriptReadyAt ?? startedAt + durationSec * 1000 + this.config.transcriptDelayMs),
     });
     this.dataset.calls.push(call);
@@ -239,6 +254,25 @@ export class SimState {
     const now = this.now();
     call.transcriptReadyAt = now;
     if (call.visibleAt > now) call.visibleAt = now;
+    if (call.processedAt > now) call.processedAt = now;
+    if (call.crmReadyAt > now) call.crmReadyAt = now;
+  }
+
+  /**
+   * Changes a call at the provider after it was synced (POST /__sim/calls/update): title, privacy, CRM
+   * context (a demo deal key, or null for none), or a deletion. Listings show the change from now on.
+   */
+  updateCall(call: SimCall, change: { title?: string; isPrivate?: boolean; crmDealKey?: string | null; deleted?: boolean }): void {
+    if (change.title !== undefined) call.title = change.title;
+    if (change.isPrivate !== undefined) call.isPrivate = change.isPrivate;
+    if (change.crmDealKey !== undefined) {
+      const idx = change.crmDealKey === null ? null : DEMO_DEALS.findIndex((d) => d.key === change.crmDealKey);
+      if (idx === -1) throw new Error(`unknown deal ${change.crmDealKey}`);
+      call.crmDealIdx = idx;
+      if (idx !== null) call.contactDealIdx = idx;
+      call.crmReadyAt = Math.min(call.crmReadyAt, this.now());
+    }
+    if (change.deleted) call.deletedAt = this.now();
   }
 
   /** Signed media URL valid for `ttlMs` of simulated time. */

@@ -9,6 +9,7 @@ import { poll } from "./poll";
 import { pollScheduler } from "./poll-scheduler";
 import { purge } from "./purge";
 import { relinkDeals } from "./relink-deals";
+import { rescan, rescanScheduler } from "./rescan";
 import { userBackfill } from "./user-backfill";
 import { userNeedsSyncBackfill } from "./user-needs-sync";
 import { userRetry } from "./user-retry";
@@ -20,6 +21,8 @@ export const syncFunctions = [
   userNeedsSyncBackfill,
   pollScheduler,
   poll,
+  rescanScheduler,
+  rescan,
   purge,
   relinkDeals,
   crmImport,

@@ -70,6 +70,7 @@ export const RUN_KIND_LABEL: Record<string, string> = {
   USER_RETRY: "User retry",
   USER_BACKFILL: "User backfill",
   PURGE: "Delete synced data",
+  RESCAN: "Daily re-scan",
 };
 
 /**

@@ -160,7 +160,13 @@ export const PROVIDER_LIST = [
       maxTranscriptBatch: 100,
       transcriptIncludesDetails: false,
       listWindowField: "startedAt",
-      callLagMs: HOUR,
+      // Gong lists some calls up to a day after they end, then fills in brief, key points, action items and
+      // CRM context later still (../shared/provider-apis/NOTES.md 1.4, "Reported problems"). The window is
+      // the call's time, so polls re-read two days and a daily re-scan reads two weeks (Nango's 14-day
+      // overlap, PR #356 "fix missing sync calls"; Fivetran re-imports calls weekly for updates and deletes).
+      callLagMs: 24 * HOUR,
+      pollOverlapMs: 48 * HOUR,
+      rescanDays: 14,
       transcriptLagMs: 24 * HOUR,
       // Gong's signed media URLs last 8 hours.
       recordingUrlTtlMs: 8 * HOUR,
@@ -206,6 +212,9 @@ export const PROVIDER_LIST = [
       transcriptIncludesDetails: false,
       listWindowField: "updatedAt",
       callLagMs: HOUR,
+      // Windowed on updated_at: a late conversation or a later change is listed by the next poll.
+      pollOverlapMs: 6 * HOUR,
+      rescanDays: 0,
       transcriptLagMs: 24 * HOUR,
       recordingUrlTtlMs: null,
     },
@@ -233,6 +242,9 @@ export const PROVIDER_LIST = [
       transcriptIncludesDetails: true,
       listWindowField: "modifiedAt",
       callLagMs: HOUR,
+      // Windowed on last_modified_time (status changes): processing that finishes later is listed again.
+      pollOverlapMs: 6 * HOUR,
+      rescanDays: 0,
       transcriptLagMs: 24 * HOUR,
       // Clari's signed audio/video URLs last 4 hours.
       recordingUrlTtlMs: 4 * HOUR,

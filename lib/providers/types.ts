@@ -167,6 +167,17 @@ export interface ProviderDescription {
   listWindowField: "startedAt" | "updatedAt" | "modifiedAt";
   /** Typical lag after a call ends before it is listed / before its transcript is ready. */
   callLagMs: number;
+  /**
+   * Each poll re-reads this much before the last successful sync: a call listed late (after a poll whose
+   * window already covered its start) is still picked up.
+   */
+  pollOverlapMs: number;
+  /**
+   * Days a daily re-scan reads again (0: none): for providers whose window is the call's time, fields filled
+   * in after the call left the poll overlap (AI brief, CRM context), privacy changes and deletions only show
+   * there. Providers windowed on modified time list every change in their polls anyway.
+   */
+  rescanDays: number;
   transcriptLagMs: number;
   /** Lifetime of signed recording URLs, null when unknown. */
   recordingUrlTtlMs: number | null;

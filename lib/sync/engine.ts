@@ -6,7 +6,7 @@ import "server-only";
 import { db } from "@/lib/db";
 
 import type { CallsCheckpoint, GateReport, ProviderClient, RequestPriority } from "@/lib/providers/types";
-import { RECORDER_IDS, recorderId, type ProviderId } from "@/lib/providers/registry";
+import { describeProvider, PROVIDER_IDS, RECORDER_IDS, recorderId, type ProviderId } from "@/lib/providers/registry";
 import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
@@ -15,8 +15,12 @@ import { LIVE, POLL_INTERVAL_MS, transition, tryTransition } from "@/lib/sync/li
 import type { BackfillPeriod, SyncRunKind } from "@/lib/generated/prisma/enums";
 
 export { POLL_INTERVAL_MS };
-/** Each poll re-reads this much before the last successful sync, for calls that showed up late. */
+/**
+ * Each poll re-reads this much before the last successful sync, for calls that showed up late: the
+ * provider's describe().pollOverlapMs (Gong two days: it lists calls up to a day after they end), at least this.
+ */
 export const POLL_OVERLAP_MS = 6 * 3_600_000;
+export const pollOverlapMs = (provider: ProviderId) => Math.max(POLL_OVERLAP_MS, describeProvider(provider).pollOverlapMs);
 /** Transcripts still missing for calls this recent are asked for again on every poll. */
 export const TRANSCRIPT_RECHECK_MS = 7 * 86_400_000;
 /** A poll/manual sync lease; renewed by each page. */
@@ -423,7 +427,7 @@ class LeaseHeld extends Error {}
 export async function acquireSyncLease(integrationId: string, kind: "POLL" | "MANUAL", triggeredById: string | null, now = new Date()) {
   const integration = await loadIntegration(integrationId);
   if (integration.status !== "CONNECTED" && integration.status !== "SYNCING") return null;
-  const from = new Date((integration.lastSuccessfulSyncAt ?? new Date(now.getTime() - POLL_INTERVAL_MS)).getTime() - POLL_OVERLAP_MS);
+  const from = new Date((integration.lastSuccessfulSyncAt ?? new Date(now.getTime() - POLL_INTERVAL_MS)).getTime() - pollOverlapMs(integration.provider));
   try {
     return await db.$transaction(async (tx) => {
       // The row lock orders concurrent takers: the first wins, the others then see its lease.
@@ -542,6 +546,98 @@ export async function refetchMissingTranscripts(integrationId: string, generatio
   );
   await addRunCounts(runId, { transcripts: stored, requests: counter.take() });
   return stored;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Daily re-scan (providers whose listing window is the call's time: describe().rescanDays > 0)
+// -------------------------------------------------------------------------------------------------
+
+/** A re-scan leaves calls that started this close to its window's start alone (Gong filters on the scheduled time). */
+const RESCAN_EDGE_MS = DAY;
+
+/** Connected integrations whose provider wants a daily re-scan. */
+export async function dueRescans() {
+  const providers = PROVIDER_IDS.filter((p) => describeProvider(p).rescanDays > 0);
+  if (providers.length === 0) return [];
+  return db.integration.findMany({ where: { status: "CONNECTED", provider: { in: [...providers] } }, select: { id: true, generation: true } });
+}
+
+/** Opens the re-scan run of the last describe().rescanDays days; null when the integration is no longer connected (or wants none). */
+export async function startRescan(integrationId: string, generation: number, now = new Date()) {
+  if (!(await isCurrent(integrationId, generation))) return null;
+  const integration = await loadIntegration(integrationId);
+  const days = describeProvider(integration.provider).rescanDays;
+  if (integration.status !== "CONNECTED" || days <= 0) return null;
+  const window = { from: new Date(now.getTime() - days * DAY), to: now };
+  const run = await startRun(integrationId, "RESCAN", window);
+  return { runId: run.id, ...window, startedAt: now };
+}
+
+/** The re-scan function gave up: its open run ends failed with the reason. */
+export async function failOpenRescans(integrationId: string, message: string) {
+  await db.syncRun.updateMany({
+    where: { integrationId, kind: "RESCAN", status: "RUNNING" },
+    data: { status: "FAILED", finishedAt: new Date(), error: message },
+  });
+}
+
+/**
+ * One company-wide page of the re-scan: the same ingest as a poll (metadata, privacy, AI fields and CRM
+ * context updated in place, transcripts still missing fetched, deals linked again), and every listed call
+ * marked as seen now, so that removeUnlisted can tell what the provider deleted.
+ */
+export async function rescanPage(
+  integrationId: string,
+  generation: number,
+  runId: string,
+  window: { from: Date; to: Date },
+  checkpoint: CallsCheckpoint | null,
+) {
+  if (!(await isCurrent(integrationId, generation))) return { done: true, cancelled: true, checkpoint: null };
+  const integration = await loadIntegration(integrationId);
+  const counter = runCounter();
+  const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
+  const page = await client.listCalls({ from: window.from, to: window.to, checkpoint, priority: "poll" });
+  const { added, updated, transcripts } = await ingestPage(integration, generation, client, page.calls, "poll", `run:${runId}`);
+  const listed = page.calls.map((c) => c.providerCallId);
+  if (listed.length > 0) {
+    await db.$executeRaw`
+      UPDATE "Call" SET "rescanSeenAt" = now()
+      WHERE "workspaceId" = ${integration.workspaceId} AND provider = ${integration.provider}::"Provider" AND "providerCallId" = ANY(${listed}::text[])`;
+  }
+  await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
+  return { done: page.checkpoint === null, cancelled: false, checkpoint: page.checkpoint };
+}
+
+/**
+ * After a complete re-scan: the integration's calls that started inside its window (away from the window's
+ * start, where the provider's scheduled-time filter and our start time can disagree), that existed before the
+ * run began and that no page of the run listed, were deleted at the provider: removed here too (with their
+ * participants, sentences and deal link), counted on the run.
+ */
+export async function removeUnlisted(
+  integrationId: string,
+  generation: number,
+  runId: string,
+  window: { from: Date; to: Date },
+  runStartedAt: Date,
+  /** Calls that started this close to the window's start are left alone. */
+  edgeMs = RESCAN_EDGE_MS,
+) {
+  if (!(await isCurrent(integrationId, generation))) return 0;
+  const from = new Date(window.from.getTime() + edgeMs);
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM "Call" WHERE "integrationId" = ${integrationId} AND "startedAt" >= ${from} AND "startedAt" < ${window.to}
+        AND "createdAt" < ${runStartedAt} AND ("rescanSeenAt" IS NULL OR "rescanSeenAt" < ${runStartedAt})
+      FOR UPDATE`;
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    await tx.$executeRaw`DELETE FROM "TranscriptSentence" WHERE "callId" = ANY(${ids}::text[])`;
+    const deleted = await tx.$executeRaw`DELETE FROM "Call" WHERE id = ANY(${ids}::text[])`;
+    await tx.syncRun.update({ where: { id: runId }, data: { callsDeleted: { increment: deleted } } });
+    return deleted;
+  });
 }
 
 /** Integrations whose next automatic sync is due, and whose lease no running sync holds. */

@@ -11,6 +11,8 @@ export interface IngestContext {
   usersByEmail: Map<string, string>;
   /** Workspace users by provider user id (ProviderUser.workspaceUserId). */
   usersByProviderUserId: Map<string, string>;
+  /** Name and email of each workspace user (an owner standing in for a missing participant list). */
+  userDetails?: Map<string, { email: string; name: string | null }>;
   /** The integration generation (connection) writing: stamped on every call (Call.syncGeneration). */
   generation: number;
 }
@@ -26,7 +28,7 @@ export interface IngestResult {
 /** `generation`: the connection the run works for (the integration's current one when not given). */
 export async function loadIngestContext(workspaceId: string, integrationId: string, generation?: number): Promise<IngestContext> {
   const [members, providerUsers, integration] = await Promise.all([
-    db.membership.findMany({ where: { workspaceId }, select: { user: { select: { id: true, email: true } } } }),
+    db.membership.findMany({ where: { workspaceId }, select: { user: { select: { id: true, email: true, name: true } } } }),
     db.providerUser.findMany({ where: { integrationId, workspaceUserId: { not: null } }, select: { providerUserId: true, workspaceUserId: true } }),
     generation === undefined ? db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { generation: true } }) : null,
   ]);
@@ -36,6 +38,36 @@ export async function loadIngestContext(workspaceId: string, integrationId: stri
     generation: generation ?? integration!.generation,
     usersByEmail: new Map(members.map((m) => [m.user.email.toLowerCase(), m.user.id])),
     usersByProviderUserId: new Map(providerUsers.map((p) => [p.providerUserId, p.workspaceUserId!])),
+    userDetails: new Map(members.map((m) => [m.user.id, { email: m.user.email.toLowerCase(), name: m.user.name ?? null }])),
+  };
+}
+
+/**
+ * A call the provider lists without participants (Gong imported calls have no `parties`; a Salesloft
+ * conversation whose /extensive answers 404 has only its list item) keeps its primary user / owner as
+ * its one participant when that provider user is a workspace user; otherwise it stays without any (and
+ * does not qualify).
+ */
+export function withOwnerAsParticipant(ctx: IngestContext, call: CanonicalCall): CanonicalCall {
+  if (call.participants.length > 0 || !call.ownerProviderUserId) return call;
+  const userId = ctx.usersByProviderUserId.get(call.ownerProviderUserId);
+  if (!userId) return call;
+  const user = ctx.userDetails?.get(userId);
+  return {
+    ...call,
+    participants: [
+      {
+        speakerKey: null,
+        name: user?.name ?? null,
+        email: user?.email ?? null,
+        title: null,
+        phone: null,
+        affiliation: "INTERNAL",
+        isInvitee: false,
+        isAttendee: true,
+        providerUserId: call.ownerProviderUserId,
+      },
+    ],
   };
 }
 
@@ -53,7 +85,7 @@ const json = (v: unknown) => (v === null || v === undefined ? null : JSON.string
 
 export async function ingestCalls(ctx: IngestContext, calls: CanonicalCall[]): Promise<IngestResult> {
   // De-duplicate within the page (cursor paging may repeat a call across boundaries).
-  const unique = [...new Map(calls.map((c) => [c.providerCallId, c])).values()];
+  const unique = [...new Map(calls.map((c) => [c.providerCallId, withOwnerAsParticipant(ctx, c)])).values()];
   const keep = unique.filter((c) => qualifies(ctx, c));
   const result: IngestResult = { kept: [], added: 0, updated: 0, skipped: unique.length - keep.length };
   if (keep.length === 0) return result;

@@ -3,7 +3,7 @@
 // transcript readiness, 4-hour signed media URLs, unset keys omitted like the real lists.
 import { DEMO_DEALS } from "../../../lib/demo/data";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, json } from "../core";
-import type { SimCall } from "../data";
+import type { SimCall, SimMeeting } from "../data";
 import { summaryFor, transcriptFor } from "../data";
 import { takeAll } from "../limits";
 import type { SimState } from "../state";
@@ -19,14 +19,69 @@ const TYPES: Record<string, string> = {
 const MEDIA_TTL_MS = 4 * 3_600_000;
 
 const bad = (message: string): SimResponse => json(400, { message });
+const DAY = 86_400_000;
+
+/** One row of the /calls listing: a recording, or a calendar meeting that was never recorded. */
+interface Entry {
+  c: SimCall;
+  meeting: SimMeeting | null;
+}
+
+/** What the listing says about an entry now: its status (official CallStatus enum) and last_modified_time. */
+interface Seen {
+  status: string;
+  modifiedAt: number;
+  /** Transcript in call-details (PROCESSED and after). */
+  transcript: boolean;
+  /** Summary and action items in call-details (POST_PROCESSING_DONE). */
+  summary: boolean;
+}
 const truthy = (v: string | null) => v === "true" || v === "1";
 
 export function clariSim(state: SimState): ProviderSim {
   const users = () => state.dataset.users;
 
-  function call(c: SimCall, media: { audio: boolean; video: boolean }) {
-    const now = state.now();
-    const ready = state.transcriptReady(c, now);
+  /**
+   * Clari Copilot lists every calendar meeting: SCHEDULED while ahead, INPROGRESS / WAITING_IN_QUEUE around
+   * the recording, then PROCESSING, PROCESSED (transcript ready) and POST_PROCESSING_DONE (summary and action
+   * items too); a meeting nothing was recorded of keeps the status saying why. Null: not listed (yet).
+   */
+  function seen(e: Entry, now = state.now()): Seen | null {
+    const { c, meeting } = e;
+    if (c.deletedAt !== null && c.deletedAt <= now) return null;
+    const end = c.startedAt + c.durationSec * 1000;
+    const none = { transcript: false, summary: false };
+    if (meeting) {
+      if (now < meeting.listedAt) return null;
+      if (now < c.startedAt) return { status: "SCHEDULED", modifiedAt: meeting.listedAt, ...none };
+      if (meeting.status === "SCHEDULED") return { status: "CALL_DID_NOT_HAPPEN", modifiedAt: end + 15 * 60_000, ...none };
+      return now < meeting.modifiedAt
+        ? { status: "SCHEDULED", modifiedAt: meeting.listedAt, ...none }
+        : { status: meeting.status, modifiedAt: meeting.modifiedAt, ...none };
+    }
+    if (now >= c.visibleAt) {
+      const doneAt = Math.max(c.transcriptReadyAt, c.clariDoneAt ?? 0);
+      if (now >= doneAt) return { status: "POST_PROCESSING_DONE", modifiedAt: Math.max(doneAt, c.visibleAt), transcript: true, summary: true };
+      if (now >= c.processedAt) return { status: "PROCESSED", modifiedAt: c.processedAt, transcript: true, summary: false };
+      return { status: "PROCESSING", modifiedAt: c.visibleAt, ...none };
+    }
+    // A recording-to-be, on the calendar before it happens (dialer calls exist only once made).
+    if (!state.config.lateData || c.kind !== "meeting" || now < c.startedAt - 7 * DAY) return null;
+    if (now < c.startedAt) return { status: "SCHEDULED", modifiedAt: c.startedAt - 7 * DAY, ...none };
+    if (now < end) return { status: "INPROGRESS", modifiedAt: c.startedAt, ...none };
+    return { status: "WAITING_IN_QUEUE", modifiedAt: end, ...none };
+  }
+
+  function entry(id: string): Entry | null {
+    const c = state.callByClariId(id);
+    if (c) return { c, meeting: null };
+    const meeting = state.meetingByClariId(id);
+    return meeting ? { c: meeting.call, meeting } : null;
+  }
+
+  function call(e: Entry, s: Seen, media: { audio: boolean; video: boolean }) {
+    const { c } = e;
+    const recorded = s.transcript || s.status === "PROCESSING";
     const id = state.clariId(c);
     const deal = c.crmDealIdx === null ? null : DEMO_DEALS[c.crmDealIdx]!;
     const internal = c.participants.map((p, i) => ({ p, i })).filter(({ p }) => p.internal && p.userIdx >= 0);
@@ -52,14 +107,14 @@ export function clariSim(state: SimState): ProviderSim {
         .map((p, i) => ({ p, i }))
         .filter(({ p }) => p.attendee)
         .map(({ p, i }) => person(p, i)),
-      status: ready ? "POST_PROCESSING_DONE" : "PROCESSING",
-      bot_not_join_reason: [],
+      status: s.status,
+      bot_not_join_reason: e.meeting && s.status === "BOTJOIN_DENIED" ? ["RECORDING_PERMISSION_DENIED"] : [],
       type: TYPES[c.system] ?? "RECORDING",
       time: new Date(c.startedAt).toISOString(),
       ...(c.kind === "meeting" ? { calendar_id: `sim-cal-${c.ownerIdx}`, icaluid: `sim-${c.idx}@calendar.example` } : {}),
-      last_modified_time: new Date(state.updatedAt(c, now)).toISOString(),
-      audio_url: media.audio ? state.mediaUrl("clari", id, "audio", MEDIA_TTL_MS) : null,
-      video_url: media.video && c.kind === "meeting" ? state.mediaUrl("clari", id, "video", MEDIA_TTL_MS) : null,
+      last_modified_time: new Date(s.modifiedAt).toISOString(),
+      audio_url: media.audio && recorded ? state.mediaUrl("clari", id, "audio", MEDIA_TTL_MS) : null,
+      video_url: media.video && recorded && c.kind === "meeting" ? state.mediaUrl("clari", id, "video", MEDIA_TTL_MS) : null,
       disposition: c.kind === "phone" ? "CALL_CONNECTED_WITH_PROSPECT" : "UNKNOWN_CALL_DISPOSITION",
       ...(deal
         ? {
@@ -157,28 +212,31 @@ export function clariSim(state: SimState): ProviderSim {
         );
         const statuses = new Set(req.query.getAll("filterStatus").concat(req.query.getAll("filterStatus[]")));
         const now = state.now();
-        const mod = (c: SimCall) => state.updatedAt(c, now);
-        let all = state.dataset.calls.filter((c) => {
-          if (!state.isVisible(c, now)) return false;
-          if (c.isPrivate && !truthy(includePrivate)) return false;
-          const m = mod(c);
-          if (bounds.filterModifiedGt !== null && m < bounds.filterModifiedGt!) return false;
-          if (bounds.filterModifiedLt !== null && m >= bounds.filterModifiedLt!) return false;
-          if (bounds.filterTimeGt !== null && c.startedAt < bounds.filterTimeGt!) return false;
-          if (bounds.filterTimeLt !== null && c.startedAt >= bounds.filterTimeLt!) return false;
-          if (userEmails.size > 0 && !c.participants.some((p) => p.userIdx >= 0 && userEmails.has(p.person.email))) return false;
-          if (statuses.size > 0 && !statuses.has(state.transcriptReady(c, now) ? "POST_PROCESSING_DONE" : "PROCESSING")) return false;
-          return true;
-        });
+        const entries: Entry[] = [...state.dataset.calls.map((c) => ({ c, meeting: null })), ...state.dataset.meetings.map((m) => ({ c: m.call, meeting: m }))];
+        let all: Array<Entry & { s: Seen }> = [];
+        for (const e of entries) {
+          const { c } = e;
+          const s = seen(e, now);
+          if (!s) continue;
+          if (c.isPrivate && !truthy(includePrivate)) continue;
+          const m = s.modifiedAt;
+          if (bounds.filterModifiedGt !== null && m < bounds.filterModifiedGt!) continue;
+          if (bounds.filterModifiedLt !== null && m >= bounds.filterModifiedLt!) continue;
+          if (bounds.filterTimeGt !== null && c.startedAt < bounds.filterTimeGt!) continue;
+          if (bounds.filterTimeLt !== null && c.startedAt >= bounds.filterTimeLt!) continue;
+          if (userEmails.size > 0 && !c.participants.some((p) => p.userIdx >= 0 && userEmails.has(p.person.email))) continue;
+          if (statuses.size > 0 && !statuses.has(s.status)) continue;
+          all.push({ ...e, s });
+        }
         const sortProcessed = req.query.get("sortProcessed");
         const sortTime = req.query.get("sortTime");
-        if (sortProcessed) all = all.sort((a, b) => (sortProcessed === "desc" ? -1 : 1) * (mod(a) - mod(b)) || a.idx - b.idx);
-        else all = all.sort((a, b) => (sortTime === "asc" ? 1 : -1) * (a.startedAt - b.startedAt) || a.idx - b.idx);
+        if (sortProcessed) all = all.sort((a, b) => (sortProcessed === "desc" ? -1 : 1) * (a.s.modifiedAt - b.s.modifiedAt) || a.c.idx - b.c.idx);
+        else all = all.sort((a, b) => (sortTime === "asc" ? 1 : -1) * (a.c.startedAt - b.c.startedAt) || a.c.idx - b.c.idx);
         const slice = all.slice(skip, skip + limit);
         const media = { audio: truthy(req.query.get("includeAudio")), video: truthy(req.query.get("includeVideo")) };
         const hasMore = skip + slice.length < all.length;
         return json(200, {
-          calls: slice.map((c) => call(c, media)),
+          calls: slice.map((e) => call(e, e.s, media)),
           ...(req.query.get("includePagination") === "false"
             ? {}
             : { pagination: { matched: all.length, ...(hasMore ? { nextPageSkip: skip + slice.length } : {}), hasMore } }),
@@ -195,11 +253,14 @@ export function clariSim(state: SimState): ProviderSim {
       handle: (req) => {
         const id = req.query.get("id");
         if (!id) return bad("id is required");
-        const c = state.callByClariId(id);
-        if (!c || !state.isVisible(c)) return json(404, { message: "Call not found" });
-        const ready = state.transcriptReady(c);
-        const base = call(c, { audio: truthy(req.query.get("includeAudio")), video: truthy(req.query.get("includeVideo")) });
-        const s = ready ? summaryFor(state.config.seed, c) : null;
+        const e = entry(id);
+        const now = state.now();
+        const st = e ? seen(e, now) : null;
+        if (!e || !st) return json(404, { message: "Call not found" });
+        const c = e.c;
+        const ready = st.transcript;
+        const base = call(e, st, { audio: truthy(req.query.get("includeAudio")), video: truthy(req.query.get("includeVideo")) });
+        const s = st.summary ? summaryFor(state.config.seed, c) : null;
         const deal = c.crmDealIdx === null ? null : DEMO_DEALS[c.crmDealIdx]!;
         return json(200, {
           call: {

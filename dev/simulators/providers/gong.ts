@@ -3,7 +3,7 @@
 // bodies and expire, refresh tokens are single-use, tokens only work on the tenant's base URL.
 import { createHmac } from "node:crypto";
 import { DEMO_DEALS } from "../../../lib/demo/data";
-import { GONG_NO_CALLS_MESSAGE, GONG_NO_USERS_MESSAGE, gongExtensiveRequestSchema, gongTranscriptRequestSchema } from "../../../lib/providers/gong/schemas";
+import { z } from "zod";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, basicAuth, bearer, json, parseJsonBody } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";
@@ -19,6 +19,41 @@ const CURSOR_SECRET = "gong-sim-cursor";
 const OFFSETS = [-420, -300, 60];
 
 const err = (status: number, ...errors: string[]): SimResponse => json(status, { requestId: requestId(), errors });
+
+// Gong's documented empty-result 404 messages (captured, NOTES.md 1.2).
+const NO_CALLS = "No calls found corresponding to the provided filters";
+const NO_USERS = "No users found corresponding to the provided filters";
+
+// Request bodies, from the official spec (specs/gong-openapi.json: CallsFilter, ContentSelector): the
+// simulator's own reading, never the client's schemas.
+const dateTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), { message: "must be an ISO-8601 date-time" });
+const filterSchema = z.object({
+  fromDateTime: dateTime.nullish(),
+  toDateTime: dateTime.nullish(),
+  workspaceId: z.string().nullish(),
+  callIds: z.array(z.string()).nullish(),
+  primaryUserIds: z.array(z.string()).nullish(),
+});
+const extensiveRequestSchema = z.object({
+  cursor: z.string().nullish(),
+  filter: filterSchema,
+  contentSelector: z
+    .object({
+      context: z.enum(["None", "Basic", "Extended"]).nullish(),
+      contextTiming: z.array(z.enum(["Now", "TimeOfCall"])).nullish(),
+      exposedFields: z
+        .object({
+          parties: z.boolean().nullish(),
+          content: z.record(z.string(), z.boolean()).nullish(),
+          interaction: z.record(z.string(), z.boolean()).nullish(),
+          collaboration: z.record(z.string(), z.boolean()).nullish(),
+          media: z.boolean().nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+});
+const transcriptRequestSchema = z.object({ cursor: z.string().nullish(), filter: filterSchema });
 
 function b64url(s: string) {
   return Buffer.from(s).toString("base64url");
@@ -91,7 +126,8 @@ export function gongSim(state: SimState): ProviderSim {
   }
 
   function crmContext(c: SimCall, extended: boolean) {
-    if (c.crmDealIdx === null) return [];
+    // Gong attaches CRM context after it lists the call (sometimes a day or two later).
+    if (c.crmDealIdx === null || c.crmReadyAt > state.now()) return [];
     const d = DEMO_DEALS[c.crmDealIdx]!;
     const fields = (pairs: Array<[string, string]>) => (extended ? pairs.map(([name, value]) => ({ name, value })) : undefined);
     return [
@@ -140,7 +176,7 @@ export function gongSim(state: SimState): ProviderSim {
     const owners = filter.primaryUserIds ? new Set(filter.primaryUserIds) : null;
     const source = ids ? [...ids].map((id) => state.callByGongId(id)).filter((c): c is SimCall => Boolean(c)) : state.dataset.calls;
     return source
-      .filter((c) => state.isVisible(c, now) && c.startedAt >= from && c.startedAt < to && (!owners || owners.has(owner(c).gongId)))
+      .filter((c) => state.gongListed(c, now) && c.startedAt >= from && c.startedAt < to && (!owners || owners.has(owner(c).gongId)))
       .sort((a, b) => a.startedAt - b.startedAt || a.idx - b.idx);
   }
 
@@ -219,7 +255,7 @@ export function gongSim(state: SimState): ProviderSim {
         const all = users();
         const pg = page(all, req.query.get("cursor"), "users");
         if ("status" in pg) return pg;
-        if (pg.slice.length === 0) return err(404, GONG_NO_USERS_MESSAGE);
+        if (pg.slice.length === 0) return err(404, NO_USERS);
         return json(200, {
           requestId: requestId(),
           records: pg.records,
@@ -262,7 +298,7 @@ export function gongSim(state: SimState): ProviderSim {
       handle: (req) => {
         const raw = parseJsonBody(req);
         if (!raw.ok) return err(400, "Malformed JSON request body");
-        const parsed = gongExtensiveRequestSchema.safeParse(raw.value);
+        const parsed = extensiveRequestSchema.safeParse(raw.value);
         if (!parsed.success) return err(400, ...parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
         const { filter, contentSelector, cursor } = parsed.data;
         if (filter.callIds && filter.callIds.length === 0) return err(400, "filter.callIds: must not be empty");
@@ -270,7 +306,7 @@ export function gongSim(state: SimState): ProviderSim {
         const key = JSON.stringify(filter);
         const pg = page(calls, cursor, key);
         if ("status" in pg) return pg;
-        if (pg.slice.length === 0) return err(404, GONG_NO_CALLS_MESSAGE);
+        if (pg.slice.length === 0) return err(404, NO_CALLS);
         const ctx = contentSelector?.context ?? "None";
         const exposed = contentSelector?.exposedFields;
         const content = exposed?.content ?? {};
@@ -285,7 +321,8 @@ export function gongSim(state: SimState): ProviderSim {
             return {
               metaData: metaData(c),
               ...(ctx !== "None" ? { context: crmContext(c, ctx === "Extended") } : {}),
-              ...(exposed?.parties ? { parties: parties(c) } : {}),
+              // Imported calls (telephony imports) come without parties (NOTES.md 1.2, dust's codec).
+              ...(exposed?.parties && !c.gongImported ? { parties: parties(c) } : {}),
               ...(exposed?.content
                 ? {
                     content: {
@@ -329,7 +366,7 @@ export function gongSim(state: SimState): ProviderSim {
       handle: (req) => {
         const raw = parseJsonBody(req);
         if (!raw.ok) return err(400, "Malformed JSON request body");
-        const parsed = gongTranscriptRequestSchema.safeParse(raw.value);
+        const parsed = transcriptRequestSchema.safeParse(raw.value);
         if (!parsed.success) return err(400, ...parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
         const { filter, cursor } = parsed.data;
         if (filter.callIds && filter.callIds.length === 0) return err(400, "filter.callIds: must not be empty");
@@ -337,7 +374,7 @@ export function gongSim(state: SimState): ProviderSim {
         const calls = visibleCalls(filter).filter((c) => state.transcriptReady(c, now));
         const pg = page(calls, cursor, `t:${JSON.stringify(filter)}`);
         if ("status" in pg) return pg;
-        if (pg.slice.length === 0) return err(404, GONG_NO_CALLS_MESSAGE);
+        if (pg.slice.length === 0) return err(404, NO_CALLS);
         return json(200, {
           requestId: requestId(),
           records: pg.records,
@@ -370,7 +407,7 @@ export function gongSim(state: SimState): ProviderSim {
         const calls = visibleCalls({ fromDateTime: from, toDateTime: to });
         const pg = page(calls, req.query.get("cursor"), JSON.stringify({ from, to }));
         if ("status" in pg) return pg;
-        if (pg.slice.length === 0) return err(404, GONG_NO_CALLS_MESSAGE);
+        if (pg.slice.length === 0) return err(404, NO_CALLS);
         return json(200, { requestId: requestId(), records: pg.records, calls: pg.slice.map(metaData) });
       },
     },
@@ -381,7 +418,7 @@ export function gongSim(state: SimState): ProviderSim {
       endpoint: "GET /v2/calls/:id",
       handle: (_req, m) => {
         const c = state.callByGongId(m[1]!);
-        if (!c || !state.isVisible(c)) return err(404, `Call ID ${m[1]} was not found`);
+        if (!c || !state.gongListed(c)) return err(404, `Call ID ${m[1]} was not found`);
         return json(200, { requestId: requestId(), call: metaData(c) });
       },
     },

@@ -2,7 +2,6 @@
 // cost headers on every response, deep-page surcharge, rotating refresh tokens, the [gt] boundary
 // duplicate, mixed seconds/ms started_recording_at, duration in ms, sentences in float seconds.
 import { DEMO_DEALS } from "../../../lib/demo/data";
-import { salesloftPageCost } from "../../../lib/providers/salesloft/schemas";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, bearer, json, redirect } from "../core";
 import type { SimCall } from "../data";
 import { summaryFor, transcriptFor } from "../data";
@@ -11,6 +10,18 @@ import type { SimState } from "../state";
 import { isoWithOffset, uuidFrom } from "../util";
 
 const API = "https://api.salesloft.com";
+
+/**
+ * Cost of a listing page (developers.salesloft.com rate-limits: pages 1-100 cost 1, 101-150 cost 3,
+ * 151-250 cost 8, 251-500 cost 10, beyond 30). The simulator's own table, not the client's.
+ */
+function pageCost(page: number): number {
+  if (page <= 100) return 1;
+  if (page <= 150) return 3;
+  if (page <= 250) return 8;
+  if (page <= 500) return 10;
+  return 30;
+}
 const TZ = -300;
 
 function envelope(data: unknown[], page: number, perPage: number, total: number, sortBy: string, sortDirection: string, includeCounts: boolean) {
@@ -135,7 +146,7 @@ export function salesloftSim(state: SimState): ProviderSim {
     return (ms) => checks.every((f) => f(ms));
   }
 
-  const costOfPage = (req: SimRequest) => salesloftPageCost(Number(req.query.get("page") ?? "1") || 1);
+  const costOfPage = (req: SimRequest) => pageCost(Number(req.query.get("page") ?? "1") || 1);
   const notFound = (): SimResponse => json(404, { error: "Not Found" });
 
   const routes: Route[] = [
@@ -274,7 +285,8 @@ export function salesloftSim(state: SimState): ProviderSim {
       malformedField: "data.attendees",
       handle: (_req, m) => {
         const c = state.callBySalesloftId(m[1]!);
-        return c && state.isVisible(c) ? json(200, { data: extensive(c) }) : notFound();
+        // Some conversations answer 404 here although they are listed (NOTES.md 2.2: fall back to the plain endpoint).
+        return c && state.isVisible(c) && !c.salesloftNoExtensive ? json(200, { data: extensive(c) }) : notFound();
       },
     },
     {

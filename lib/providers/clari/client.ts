@@ -23,7 +23,15 @@ import type {
 } from "../types";
 import type { AuthHeaders } from "../http";
 import { CLARI_MEDIA_TTL_MS, mapClariCall, mapClariTranscript, mapClariUser } from "./mapper";
-import { CLARI_MAX_SKIP, CLARI_PAGE_SIZE, clariCallDetailsResponseSchema, clariCallsResponseSchema, clariUsersResponseSchema } from "./schemas";
+import {
+  CLARI_MAX_SKIP,
+  CLARI_PAGE_SIZE,
+  CLARI_RECORDED_STATUSES,
+  clariCallDetailsResponseSchema,
+  isClariRecording,
+  clariCallsResponseSchema,
+  clariUsersResponseSchema,
+} from "./schemas";
 
 const LABEL = providerName("CLARI");
 
@@ -143,12 +151,15 @@ export class ClariClient implements ProviderClient {
       ["sortProcessed", "asc"],
       ["includePrivate", "false"],
       ["includePagination", "true"],
+      // Recordings only: the listing also carries every calendar meeting (scheduled, never joined, ...).
+      ...CLARI_RECORDED_STATUSES.map((st): [string, string] => ["filterStatus", st]),
     ];
     if (params.user?.email) query.push(["filterUser", params.user.email]);
     const data = await this.get("/calls", "GET /calls", clariCallsResponseSchema, { query, priority: params.priority ?? "backfill" });
     const calls = data?.calls ?? [];
     const fetchedAt = this.now();
-    const mapped = calls.map((c) => mapClariCall(c, fetchedAt));
+    // Filtered here too: a meeting that is not a recording is never stored, so never checked again.
+    const mapped = calls.filter((c) => isClariRecording(c.status)).map((c) => mapClariCall(c, fetchedAt));
     const hasMore = data?.pagination ? Boolean(data.pagination.hasMore) : calls.length === CLARI_PAGE_SIZE;
     if (!hasMore || calls.length === 0) return { calls: mapped, checkpoint: null };
     let nextSkip = data?.pagination?.nextPageSkip ?? state.skip + calls.length;

@@ -9,7 +9,7 @@ import {
   normalizeCrmSystem,
   normalizeEmail,
 } from "../canonical";
-import { CLARI_READY_STATUSES, CLARI_TERMINAL_STATUSES, type ClariCall, type ClariCallDetails, type ClariUser } from "./schemas";
+import { CLARI_DONE_STATUS, CLARI_TERMINAL_STATUSES, type ClariCall, type ClariCallDetails, type ClariUser } from "./schemas";
 import { PROVIDER_SPECS } from "../registry";
 
 /** Signed audio/video URLs are valid for 4 hours. */
@@ -167,7 +167,11 @@ export function mapClariDetails(c: ClariCallDetails): CallDetailsPatch | null {
   return { summary: c.summary.full_summary ?? null, keyPoints, actionItems };
 }
 
-/** call-details -> transcript (float seconds -> ms) plus summary / action items. */
+/**
+ * call-details -> transcript (float seconds -> ms) plus summary / action items. Final only at
+ * POST_PROCESSING_DONE: before (PROCESSING, PROCESSED) the transcript or the summary may still be missing,
+ * so it stays PENDING and is read again (a PROCESSED call has its transcript but not yet its summary).
+ */
 export function mapClariTranscript(c: ClariCallDetails): CanonicalTranscript {
   const items = c.transcript ?? [];
   const sentences = items
@@ -176,8 +180,9 @@ export function mapClariTranscript(c: ClariCallDetails): CanonicalTranscript {
       return { speakerKey: t.personId ?? null, startMs, endMs: Math.max(startMs, Math.round(t.end * 1000)), text: t.text };
     })
     .sort((a, b) => a.startMs - b.startMs);
-  const ready = c.status ? CLARI_READY_STATUSES.has(c.status) : sentences.length > 0;
-  let status: TranscriptStatus = sentences.length > 0 ? "AVAILABLE" : clariTranscriptStatus(c.status);
-  if (sentences.length === 0 && ready) status = "UNAVAILABLE";
-  return { providerCallId: c.id, status, sentences, details: mapClariDetails(c) };
+  // Without a status (trimmed data) the transcript is taken as final when it has sentences.
+  const done = c.status ? c.status === CLARI_DONE_STATUS : sentences.length > 0;
+  if (c.status && CLARI_TERMINAL_STATUSES.has(c.status)) return { providerCallId: c.id, status: "UNAVAILABLE", sentences: [], details: mapClariDetails(c) };
+  if (!done) return { providerCallId: c.id, status: "PENDING", sentences: [], details: null };
+  return { providerCallId: c.id, status: sentences.length > 0 ? "AVAILABLE" : "UNAVAILABLE", sentences, details: mapClariDetails(c) };
 }

@@ -105,20 +105,27 @@ export type ClariUser = z.infer<typeof clariUserSchema>;
 
 export const clariUsersResponseSchema = z.object({ users: z.array(clariUserSchema) });
 
-/** Statuses after which the transcript is ready / will never exist. */
-export const CLARI_READY_STATUSES = new Set(["POST_PROCESSING_DONE", "PROCESSED"]);
-export const CLARI_TERMINAL_STATUSES = new Set([
-  "ERROR_IN_TRANSCRIBE",
-  "ERROR_IN_PROCESSING",
-  "ERROR_IN_RECORDING",
-  "UNABLE_TO_JOIN",
-  "CALL_DID_NOT_HAPPEN",
-  "IGNORED_BY_USER",
-  "BOTJOIN_DISABLED",
-  "NO_DATA_INCALL",
-  "NOBODY_JOINED_CALL",
-  "BOTJOIN_DENIED",
-]);
+/**
+ * Clari Copilot lists every calendar meeting (official spec CallStatus; a captured listing carries
+ * NO_DATA_INCALL next to POST_PROCESSING_DONE). Only these are recordings, i.e. calls: PROCESSING (recorded,
+ * being transcribed), PROCESSED (transcript done, summary and action items still being made),
+ * POST_PROCESSING_DONE (everything there), and the two processing errors (a recording without transcript).
+ * The rest never become a call: SCHEDULED / INITIATED / INPROGRESS / WAITING_IN_QUEUE (not recorded yet: a
+ * later status change lists it again, by modified time), and the never-recorded ones (NOBODY_JOINED_CALL,
+ * NO_DATA_INCALL, CALL_DID_NOT_HAPPEN, BOTJOIN_DENIED, BOTJOIN_DISABLED, UNABLE_TO_JOIN, IGNORED_BY_USER,
+ * ERROR_IN_RECORDING).
+ */
+export const CLARI_RECORDED_STATUSES = ["PROCESSING", "PROCESSED", "POST_PROCESSING_DONE", "ERROR_IN_TRANSCRIBE", "ERROR_IN_PROCESSING"] as const;
+const RECORDED = new Set<string>(CLARI_RECORDED_STATUSES);
+/** Only this status means summary and action items are final: before it, call-details is read again. */
+export const CLARI_DONE_STATUS = "POST_PROCESSING_DONE";
+/** Recorded, but the transcript will never come. */
+export const CLARI_TERMINAL_STATUSES = new Set(["ERROR_IN_TRANSCRIBE", "ERROR_IN_PROCESSING"]);
+
+/** A listed entry is a recording (a call to store). An entry without status is kept (trimmed data). */
+export function isClariRecording(status: string | null | undefined): boolean {
+  return !status || RECORDED.has(status);
+}
 /** Clari staff advise 25: larger pages hit the 6 MB response cap and fail with 502. */
 export const CLARI_PAGE_SIZE = PROVIDER_SPECS.CLARI.facts.pageSize;
 /** `skip` is capped at 10,000 by the API. */
