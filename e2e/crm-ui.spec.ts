@@ -121,7 +121,7 @@ test("admin: Salesforce asks for production, sandbox or a My Domain; a host that
   await dialog.getByRole("button", { name: "Connect with Salesforce" }).click();
   await expect(dialog.getByRole("alert")).toHaveText(/Enter your My Domain address/);
 
-  await dialog.getByLabel("My Domain").fill("login.evil.example");
+  await dialog.getByRole("textbox", { name: "My Domain" }).fill("login.evil.example");
   const popup = page.context().waitForEvent("page");
   await dialog.getByRole("button", { name: "Connect with Salesforce" }).click();
   await popup; // opened on the click, closed again when the server refuses the host
