@@ -6,7 +6,7 @@
 // the connect round trip through the simulators is the CRM journey spec's.
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
-import { stackInfo } from "./integrations-support";
+import { expectAccessible, stackInfo } from "./integrations-support";
 import { signIn } from "./support";
 
 test.describe.configure({ mode: "serial" });
@@ -108,6 +108,7 @@ test("admin without a CRM: the CRM section comes first with its guidance, record
   for (const name of ["Gong", "Salesloft", "Clari Copilot"]) {
     await expect(page.getByRole("article", { name })).toContainText("calls will not auto-link to deals");
   }
+  await expectAccessible(page, "Integrations with the CRM section");
 });
 
 test("admin: Salesforce asks for production, sandbox or a My Domain; a host that is not Salesforce's is refused", async ({ page }) => {
@@ -126,6 +127,7 @@ test("admin: Salesforce asks for production, sandbox or a My Domain; a host that
   await dialog.getByRole("button", { name: "Connect with Salesforce" }).click();
   await popup; // opened on the click, closed again when the server refuses the host
   await expect(dialog.getByRole("alert")).toContainText("not a Salesforce My Domain address");
+  await expectAccessible(page, "Connect Salesforce dialog");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
   // Nothing was written for a refused host.
@@ -181,6 +183,7 @@ test("admin with HubSpot connected: Salesforce says why it cannot connect; the M
   await expect(skipped).toContainText("990002");
   await expect(skipped).toContainText("amount");
   await expect(page.getByRole("button", { name: "Sync now" })).toBeEnabled();
+  await expectAccessible(page, "Manage HubSpot");
 });
 
 test("admin: a running sync shows as running; Reconnect required shows the reason and offers Reconnect", async ({ page }) => {
@@ -246,6 +249,7 @@ test("admin: Disconnect asks first, then deals stay and say they are no longer s
   const dialog = page.getByRole("dialog", { name: "Disconnect HubSpot?" });
   await expect(dialog).toContainText("Deals, accounts, contacts and call links already in Callsync are kept");
   await expect(dialog).toContainText("no longer syncing");
+  await expectAccessible(page, "Manage HubSpot: disconnect dialog");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
   expect((await q(`SELECT status FROM "Integration" WHERE id = $1`, [INTEGRATION_ID])).rows[0].status).toBe("CONNECTED");
@@ -262,6 +266,7 @@ test("admin: Disconnect asks first, then deals stay and say they are no longer s
   await page.goto(`/deals/${DEAL_ID}`);
   await expect(page.getByTestId("deal-not-syncing")).toContainText("No longer syncing: HubSpot was disconnected on");
   await expect(page.getByRole("link", { name: /Open in HubSpot/ })).toBeVisible();
+  await expectAccessible(page, "Deal no longer syncing");
 
   // No CRM holds the slot any more: the guidance is back and Salesforce can connect.
   await page.goto("/settings/integrations");

@@ -59,7 +59,7 @@ export default async function DealPage({
               {crm?.accountUrl ? (
                 <>
                   {" · "}
-                  <a href={crm.accountUrl} target="_blank" rel="noopener noreferrer" className="text-brand-700 hover:underline">
+                  <a href={crm.accountUrl} target="_blank" rel="noopener noreferrer" className="text-brand-700 underline">
                     Open account in {crm.name}
                     <span className="sr-only"> (opens in a new tab)</span>
                   </a>
@@ -116,7 +116,7 @@ export default async function DealPage({
               <EmptyState title="No calls on this deal yet">
                 Calls appear here once a call recorder is connected and a synced call matches this deal by CRM id or by a contact&apos;s email. You can also
                 move a call here from its page or from{" "}
-                <Link href="/calls/unlinked" className="text-brand-700 hover:underline">
+                <Link href="/calls/unlinked" className="text-brand-700 underline">
                   Unlinked calls
                 </Link>
                 .
