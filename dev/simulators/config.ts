@@ -2,14 +2,20 @@
 
 import { PROVIDER_SLUGS, type ProviderSlug } from "../../lib/providers/registry";
 
-/** Simulators are named by the registry's URL slugs. */
-export type SimProvider = ProviderSlug;
-export const SIM_PROVIDERS: SimProvider[] = [...PROVIDER_SLUGS];
+/** Simulators are named by the registry's URL slugs (call recorders, then CRMs). */
+export type SimProvider = ProviderSlug | "hubspot";
+export const SIM_PROVIDERS: SimProvider[] = [...PROVIDER_SLUGS, "hubspot"];
 
 export interface SimLimits {
   gong: { perSecond: number; perDay: number };
   salesloft: { costPerWindow: number; windowMs: number };
   clari: { perSecond: number; perWeek: number; maxPageSize: number };
+  /**
+   * HubSpot (OAuth app): per10s requests per account in any 10 s (search excluded), searchPerSecond for
+   * the CRM search endpoints, perDay null = no daily limit (HubSpot documents none for OAuth calls, and
+   * no X-HubSpot-RateLimit-Daily* headers); a number enforces one and sends the daily headers.
+   */
+  hubspot: { per10s: number; searchPerSecond: number; perDay: number | null };
 }
 
 export interface SimConfig {
@@ -37,6 +43,22 @@ export interface SimConfig {
   gong: { clientId: string; clientSecret: string };
   salesloft: { clientId: string; clientSecret: string };
   clari: { apiKey: string; apiSecret: string };
+  /**
+   * HubSpot portal: the OAuth app, its access-token lifetime (1800 s documented), the hub id, and
+   * `portal` null = the demo portal (the seed's deals) or sizes of a generated large portal.
+   */
+  hubspot: {
+    clientId: string;
+    clientSecret: string;
+    tokenTtlSec: number;
+    hubId: number;
+    portal: { deals: number; companies: number; contacts: number } | null;
+    /**
+     * "It may take a few moments for newly created or updated CRM objects to appear in search results":
+     * records changed within this many ms (simulated clock) are missing from search. 0 = indexed at once.
+     */
+    searchLagMs: number;
+  };
   limits: SimLimits;
   /** Retry-After (s) sent with injected 429s unless the fault says otherwise. */
   faultRetryAfterSec: number;
@@ -46,6 +68,7 @@ export const SIM_DEFAULTS = {
   gong: { clientId: "sim-gong-client", clientSecret: "sim-gong-secret" },
   salesloft: { clientId: "sim-salesloft-client", clientSecret: "sim-salesloft-secret" },
   clari: { apiKey: "sim-clari-key", apiSecret: "sim-clari-secret" },
+  hubspot: { clientId: "sim-hubspot-client", clientSecret: "sim-hubspot-secret" },
 } as const;
 
 export function defaultLimits(): SimLimits {
@@ -53,6 +76,7 @@ export function defaultLimits(): SimLimits {
     gong: { perSecond: 3, perDay: 10_000 },
     salesloft: { costPerWindow: 600, windowMs: 60_000 },
     clari: { perSecond: 10, perWeek: 100_000, maxPageSize: 25 },
+    hubspot: { per10s: 110, searchPerSecond: 5, perDay: null },
   };
 }
 
@@ -74,20 +98,22 @@ export function defaultConfig(): SimConfig {
     gong: { ...SIM_DEFAULTS.gong },
     salesloft: { ...SIM_DEFAULTS.salesloft },
     clari: { ...SIM_DEFAULTS.clari },
+    hubspot: { ...SIM_DEFAULTS.hubspot, tokenTtlSec: 1800, hubId: 48_205_117, portal: null, searchLagMs: 0 },
     limits: defaultLimits(),
     faultRetryAfterSec: 1,
   };
 }
 
-export type SimConfigInput = Partial<Omit<SimConfig, "limits" | "gong" | "salesloft" | "clari">> & {
+export type SimConfigInput = Partial<Omit<SimConfig, "limits" | "gong" | "salesloft" | "clari" | "hubspot">> & {
   limits?: { [P in keyof SimLimits]?: Partial<SimLimits[P]> };
   gong?: Partial<SimConfig["gong"]>;
   salesloft?: Partial<SimConfig["salesloft"]>;
   clari?: Partial<SimConfig["clari"]>;
+  hubspot?: Partial<SimConfig["hubspot"]>;
 };
 
 export function mergeConfig(base: SimConfig, input: SimConfigInput = {}): SimConfig {
-  const { limits, gong, salesloft, clari, ...rest } = compactInput(input);
+  const { limits, gong, salesloft, clari, hubspot, ...rest } = compactInput(input);
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   return {
     ...base,
@@ -95,10 +121,12 @@ export function mergeConfig(base: SimConfig, input: SimConfigInput = {}): SimCon
     gong: { ...base.gong, ...gong },
     salesloft: { ...base.salesloft, ...salesloft },
     clari: { ...base.clari, ...clari },
+    hubspot: { ...base.hubspot, ...hubspot },
     limits: {
       gong: { ...base.limits.gong, ...limits?.gong },
       salesloft: { ...base.limits.salesloft, ...limits?.salesloft },
       clari: { ...base.limits.clari, ...limits?.clari },
+      hubspot: { ...base.limits.hubspot, ...limits?.hubspot },
     },
   };
 }
@@ -123,7 +151,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigIn
       ...(env.SALESLOFT_CLIENT_ID ? { clientId: env.SALESLOFT_CLIENT_ID } : {}),
       ...(env.SALESLOFT_CLIENT_SECRET ? { clientSecret: env.SALESLOFT_CLIENT_SECRET } : {}),
     },
+    hubspot: {
+      ...(env.HUBSPOT_CLIENT_ID ? { clientId: env.HUBSPOT_CLIENT_ID } : {}),
+      ...(env.HUBSPOT_CLIENT_SECRET ? { clientSecret: env.HUBSPOT_CLIENT_SECRET } : {}),
+      ...(env.SIM_HUBSPOT_DEALS
+        ? {
+            portal: {
+              deals: Number(env.SIM_HUBSPOT_DEALS),
+              companies: Number(env.SIM_HUBSPOT_COMPANIES ?? 0),
+              contacts: Number(env.SIM_HUBSPOT_CONTACTS ?? 0),
+            },
+          }
+        : {}),
+    },
     limits: {
+      hubspot: { per10s: num(env.SIM_HUBSPOT_PER_10S), perDay: num(env.SIM_HUBSPOT_PER_DAY) },
       gong: { perSecond: num(env.SIM_GONG_PER_SECOND), perDay: num(env.SIM_GONG_PER_DAY) },
       salesloft: { costPerWindow: num(env.SIM_SALESLOFT_COST_PER_MINUTE) },
       clari: { perSecond: num(env.SIM_CLARI_PER_SECOND), perWeek: num(env.SIM_CLARI_PER_WEEK) },
@@ -139,6 +181,14 @@ export function compactInput(input: SimConfigInput): SimConfigInput {
     gong: clean(input.gong),
     salesloft: clean(input.salesloft),
     clari: clean(input.clari),
-    limits: input.limits ? { gong: clean(input.limits.gong), salesloft: clean(input.limits.salesloft), clari: clean(input.limits.clari) } : undefined,
+    hubspot: clean(input.hubspot),
+    limits: input.limits
+      ? {
+          gong: clean(input.limits.gong),
+          salesloft: clean(input.limits.salesloft),
+          clari: clean(input.limits.clari),
+          hubspot: clean(input.limits.hubspot),
+        }
+      : undefined,
   };
 }

@@ -34,6 +34,8 @@ export interface Route {
   /** Provider user ids / emails the request concerns (fault scoping). */
   users?: (req: SimRequest, m: RegExpMatchArray) => string[];
   isRefresh?: (req: SimRequest) => boolean;
+  /** An OAuth endpoint served on the API host (HubSpot's token endpoint): counted and limited like OAuth routes, not as API calls. */
+  oauthOnApiHost?: boolean;
   /** Default field corrupted by a "malformed" fault. */
   malformedField?: string;
   handle: (req: SimRequest, m: RegExpMatchArray) => SimResponse;

@@ -4,6 +4,7 @@
 //   /salesloft/oauth/...      Salesloft OAuth
 //   /salesloft-api/v2/...     Salesloft API
 //   /clari-api/...            Clari Copilot API
+//   /hubspot/...              HubSpot app host (consent page, token endpoint); /hubspot-api/... HubSpot API host
 //   /media/<provider>/...     signed recording URLs (403 once expired)
 //   /__sim/...                control API (stats, reset, faults, clock, calls, transcripts, gong/token-api-base)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -14,6 +15,7 @@ import type { FaultInput } from "./faults";
 import { PROVIDER_LIST, type SimulatorMount } from "../../lib/providers/registry";
 import { clariSim } from "./providers/clari";
 import { gongSim } from "./providers/gong";
+import { HUBSPOT_MOUNT, hubspotControl, hubspotSim } from "./providers/hubspot";
 import { salesloftSim } from "./providers/salesloft";
 import { SimState } from "./state";
 import { corruptField } from "./util";
@@ -62,13 +64,19 @@ interface Located {
 }
 
 /** Which simulator a path belongs to: the registry's simulator mounts (API mounts first: "/gong-api" vs "/gong"). */
-const MOUNTS = PROVIDER_LIST.flatMap((p) => {
-  const m: SimulatorMount = p.simulator;
-  return [
-    { provider: p.slug, area: "api" as const, re: new RegExp(m.tenantInApiPath ? `^${m.api}/([^/]+)(/.*)$` : `^${m.api}()(/.*)$`) },
-    ...(m.oauth ? [{ provider: p.slug, area: "oauth" as const, re: new RegExp(`^${m.oauth}()(/.*)$`) }] : []),
-  ];
-});
+const MOUNTS: Array<{ provider: SimProvider; area: Area; re: RegExp }> = PROVIDER_LIST.flatMap(
+  (p): Array<{ provider: SimProvider; area: Area; re: RegExp }> => {
+    const m: SimulatorMount = p.simulator;
+    return [
+      { provider: p.slug, area: "api" as const, re: new RegExp(m.tenantInApiPath ? `^${m.api}/([^/]+)(/.*)$` : `^${m.api}()(/.*)$`) },
+      ...(m.oauth ? [{ provider: p.slug, area: "oauth" as const, re: new RegExp(`^${m.oauth}()(/.*)$`) }] : []),
+    ];
+  },
+).concat([
+  // CRM simulators: the registry's CRM simulator mounts (crmSpec(id).simulator).
+  { provider: "hubspot", area: "api", re: new RegExp(`^${HUBSPOT_MOUNT.api}()(/.*)$`) },
+  { provider: "hubspot", area: "oauth", re: new RegExp(`^${HUBSPOT_MOUNT.oauth}()(/.*)$`) },
+]);
 
 function locate(pathname: string): Located | null {
   for (const { provider, area, re } of MOUNTS) {
@@ -81,7 +89,12 @@ function locate(pathname: string): Located | null {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createSimulatorHandler(state: SimState) {
-  const sims: Record<SimProvider, ProviderSim> = { gong: gongSim(state), salesloft: salesloftSim(state), clari: clariSim(state) };
+  const sims: Record<SimProvider, ProviderSim> = {
+    gong: gongSim(state),
+    salesloft: salesloftSim(state),
+    clari: clariSim(state),
+    hubspot: hubspotSim(state),
+  };
 
   async function handleProvider(loc: Located, req: SimRequest, res: ServerResponse): Promise<void> {
     const sim = sims[loc.provider];
@@ -98,6 +111,7 @@ export function createSimulatorHandler(state: SimState) {
       return finish(sim.error(404, `No route for ${req.method} ${loc.path}`));
     }
     endpoint = route.endpoint;
+    if (route.oauthOnApiHost) isApi = false;
     const m: RegExpMatchArray = match;
     const cost = route.cost?.(req) ?? 1;
     let extraHeaders: Record<string, string> = {};
@@ -149,6 +163,7 @@ export function createSimulatorHandler(state: SimState) {
     }
     try {
       if (method === "GET" && path === "/stats") return send(res, { status: 200, json: state.stats.snapshot() });
+      if (path.startsWith("/hubspot/")) return send(res, hubspotControl(state, method, path.slice("/hubspot".length), input));
       if (method === "POST" && path === "/reset") {
         state.reset(input as SimConfigInput);
         return send(res, { status: 200, json: { ok: true, config: state.config, calls: state.dataset.calls.length } });
@@ -204,6 +219,7 @@ export function createSimulatorHandler(state: SimState) {
       if (method === "POST" && path === "/tokens/expire") {
         state.gongOAuth.expireAll();
         state.salesloftOAuth.expireAll();
+        state.hubspot.expireAll();
         return send(res, { status: 200, json: { ok: true } });
       }
       if (method === "GET" && path === "/dataset") {
@@ -247,7 +263,8 @@ export function createSimulatorHandler(state: SimState) {
       const body = await readBody(req);
       if (url.pathname.startsWith("/__sim/")) return await handleControl(url.pathname.slice("/__sim".length), req.method ?? "GET", body, res);
       if (url.pathname.startsWith("/media/")) return handleMedia(url, res);
-      if (url.pathname === "/" || url.pathname === "/health") return send(res, { status: 200, json: { ok: true, providers: ["gong", "salesloft", "clari"] } });
+      if (url.pathname === "/" || url.pathname === "/health")
+        return send(res, { status: 200, json: { ok: true, providers: ["gong", "salesloft", "clari", "hubspot"] } });
       const loc = locate(url.pathname);
       if (!loc) return send(res, { status: 404, json: { error: "unknown simulator route" } });
       await handleProvider(loc, { method: req.method ?? "GET", path: loc.path, query: url.searchParams, headers: req.headers, body, tenant: loc.tenant }, res);

@@ -5,6 +5,7 @@ import { type Dataset, type GenerateCallOptions, type SimCall, generateCall, gen
 import { FaultRegistry } from "./faults";
 import { BucketWindow, SlidingWindow, fixedWindow, utcDay, utcWeekFromSunday } from "./limits";
 import { OAuthServer } from "./oauth";
+import { HubspotSimState } from "./providers/hubspot";
 import { StatsCollector } from "./stats";
 import { uuidFrom } from "./util";
 
@@ -25,6 +26,8 @@ export class SimState {
   gongTokenApiBase: string | null | undefined = undefined;
   readonly gongOAuth: OAuthServer;
   readonly salesloftOAuth: OAuthServer;
+  /** The simulated HubSpot portal: records, tokens, limiters (rebuilt by reset()). */
+  hubspot!: HubspotSimState;
   limiters!: {
     gong: Map<string, { second: SlidingWindow; day: BucketWindow }>;
     salesloft: BucketWindow;
@@ -54,6 +57,7 @@ export class SimState {
     );
     this.regenerate();
     this.resetLimiters();
+    this.hubspot = new HubspotSimState(this);
   }
 
   /** Simulated now (ms): the configured instant, or the real clock. */
@@ -115,12 +119,14 @@ export class SimState {
     this.salesloftOAuth.reset();
     this.regenerate();
     this.resetLimiters();
+    this.hubspot = new HubspotSimState(this);
     this.baseUrl = keepBase;
   }
 
   setLimits(input: SimConfigInput["limits"]): void {
     this.config = mergeConfig(this.config, { limits: input });
     this.resetLimiters();
+    this.hubspot.resetLimits();
   }
 
   // ----- ids ---------------------------------------------------------------------------------

@@ -429,10 +429,15 @@ export async function crmDealsPage(
   });
   const checked = checkRecords("deal", page.records);
   const { added, updated } = await upsertDeals(ctx, await withinScope(ctx, checked.ok), integration.crmCurrency ?? "USD");
-  await recordSkipped(ctx, [...page.skipped, ...checked.skipped]);
-  await addCounts(ctx.runId, { dealsAdded: added, dealsUpdated: updated });
+  // What came with the page (named by its deals): stored now, so step 4 asks for none of it by id.
+  const relatedAccounts = checkRecords("account", page.related?.accounts ?? []);
+  const relatedContacts = checkRecords("contact", page.related?.contacts ?? []);
+  const accounts = await upsertAccounts(ctx, relatedAccounts.ok, false);
+  const contacts = await upsertContacts(ctx, relatedContacts.ok, false);
+  await recordSkipped(ctx, [...page.skipped, ...checked.skipped, ...relatedAccounts.skipped, ...relatedContacts.skipped]);
+  await addCounts(ctx.runId, { dealsAdded: added, dealsUpdated: updated, accountsSynced: accounts, contactsSynced: contacts });
   await done();
-  return { cancelled: false, cursor: page.cursor, changed: added + updated };
+  return { cancelled: false, cursor: page.cursor, changed: added + updated + accounts + contacts };
 }
 
 /**

@@ -37,6 +37,8 @@ export class FakeCrm {
   /** Records returned as they are stored but reported skipped by the "client" (its own validation). */
   clientSkipped: CrmSkipped[] = [];
   pageSize = 3;
+  /** Deal pages carry the accounts and contacts their deals name (as Salesforce's relationship fields do). */
+  relatedInPages = false;
   calls: Array<{ method: Method; ids?: string[] }> = [];
   faults: FakeFault[] = [];
   info: CrmAccountInfo = { accountId: "hub-1", accountName: "Acme Inc", apiBaseUrl: null, defaultCurrency: "USD" };
@@ -172,7 +174,11 @@ class FakeCrmClient implements CrmClient {
         ? Date.parse(d.modifiedAt) >= p.modifiedSince.getTime()
         : !d.isClosed || (d.closeDate !== null && Date.parse(`${d.closeDate}T00:00:00Z`) >= p.closedSince.getTime()),
     );
-    return page(all, p.cursor, this.crm.pageSize, this.crm.clientSkipped);
+    const out = page(all, p.cursor, this.crm.pageSize, this.crm.clientSkipped);
+    if (!this.crm.relatedInPages) return out;
+    const accounts = [...new Set(out.records.flatMap((d) => d.accountCrmId ?? []))].flatMap((id) => this.crm.accounts.get(id) ?? []);
+    const contacts = [...new Set(out.records.flatMap((d) => d.contactCrmIds))].flatMap((id) => this.crm.contacts.get(id) ?? []);
+    return { ...out, related: { accounts, contacts } };
   }
 
   async getAccounts(ids: string[]) {

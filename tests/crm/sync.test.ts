@@ -47,7 +47,14 @@ describe("first import", () => {
     const deals = await db.deal.findMany({ where: { workspaceId: w.workspace.id }, include: { contacts: true }, orderBy: { crmDealId: "asc" } });
     expect(deals.map((d) => d.crmDealId)).toEqual(["d1", "d2", "d3", "d4", "d5", "d7"]);
     const d1 = deals[0]!;
-    expect(d1).toMatchObject({ name: "Acme renewal", stage: "Proposal", accountName: "Acme", crmSource: "HUBSPOT", integrationId: w.integrationId, isClosed: false });
+    expect(d1).toMatchObject({
+      name: "Acme renewal",
+      stage: "Proposal",
+      accountName: "Acme",
+      crmSource: "HUBSPOT",
+      integrationId: w.integrationId,
+      isClosed: false,
+    });
     expect(d1.amount?.toString()).toBe("12500");
     expect(d1.contacts.map((c) => [c.email, c.crmContactId]).sort()).toEqual([
       ["ann@acme.example", "c1"],
@@ -72,7 +79,15 @@ describe("first import", () => {
     expect(integration.lastSuccessfulSyncAt).not.toBeNull();
     expect(integration.nextSyncAt!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: result.runId } });
-    expect(run).toMatchObject({ kind: "BACKFILL", status: "SUCCEEDED", dealsAdded: 6, dealsUpdated: 0, accountsSynced: 3, contactsSynced: 4, recordsSkipped: 0 });
+    expect(run).toMatchObject({
+      kind: "BACKFILL",
+      status: "SUCCEEDED",
+      dealsAdded: 6,
+      dealsUpdated: 0,
+      accountsSynced: 3,
+      contactsSynced: 4,
+      recordsSkipped: 0,
+    });
     expect(w.sent.map((e) => e.name)).toEqual(["callsync/crm.import-requested"]);
   });
 
@@ -91,6 +106,17 @@ describe("first import", () => {
     expect(again.changed).toBe(0);
     expect(again.relink).toBe(false);
     expect(await snapshot(w.workspace.id)).toEqual(first);
+  });
+
+  it("stores the accounts and contacts a deals page brings along, and then asks for none of them by id", async () => {
+    const w = await crmWorkspace("SALESFORCE");
+    seed(w.fake, w.member.email);
+    w.fake.relatedInPages = true;
+    expect((await w.importAll()).failed).toBeNull();
+    expect(w.fake.count("getAccounts") + w.fake.count("getContacts")).toBe(0);
+    const d1 = await db.deal.findFirstOrThrow({ where: { workspaceId: w.workspace.id, crmDealId: "d1" }, include: { contacts: true } });
+    expect(d1.accountName).toBe("Acme");
+    expect(d1.contacts).toHaveLength(2);
   });
 
   it("skips and counts a malformed record with its id and field, and imports the rest", async () => {
@@ -210,7 +236,14 @@ describe("linking against CRM deals", () => {
       data: { workspaceId: w.workspace.id, provider: "GONG", providerCallId: `sf-1-${deal.id}`, title: "By id", startedAt: new Date(), crmDealIds: [opp15] },
     });
     const byAccount = await db.call.create({
-      data: { workspaceId: w.workspace.id, provider: "GONG", providerCallId: `sf-2-${deal.id}`, title: "By account", startedAt: new Date(), crmAccountIds: [acc15] },
+      data: {
+        workspaceId: w.workspace.id,
+        provider: "GONG",
+        providerCallId: `sf-2-${deal.id}`,
+        title: "By account",
+        startedAt: new Date(),
+        crmAccountIds: [acc15],
+      },
     });
     const byDomain = await db.call.create({
       data: {

@@ -3,6 +3,7 @@ import "server-only";
 // Built like the recorders' map (lib/providers/index.ts): (config, deps) => client, where deps.credentials
 // is the integration's encrypted store, deps.gate the shared limiter and deps.fetch injectable.
 import { ProviderError } from "@/lib/errors";
+import { HubspotClient } from "../hubspot/client";
 import { providerName } from "../registry";
 import type { ProviderClientConfig, ProviderDeps } from "../types";
 import type { CrmClient, CrmId } from "./types";
@@ -18,7 +19,7 @@ function notBuiltYet<K extends CrmId>(id: K): CrmClientFactory<K> {
 
 /** Exactly one factory per CRM id: a CRM added to the registry without one is a type error here. */
 export const CRM_CLIENT_FACTORIES: { readonly [K in CrmId]: CrmClientFactory<K> } = {
-  HUBSPOT: notBuiltYet("HUBSPOT"),
+  HUBSPOT: (config, deps) => new HubspotClient(config, deps),
   SALESFORCE: notBuiltYet("SALESFORCE"),
 };
 

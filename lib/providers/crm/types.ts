@@ -49,6 +49,11 @@ export interface CrmPage<T> {
   records: T[];
   skipped: CrmSkipped[];
   cursor: string | null /* null = done */;
+  /**
+   * Added (listDeals): accounts and contacts the page's deals name that came with it at no extra request
+   * (Salesforce relationship fields). The engine stores them, so it asks for none of them by id.
+   */
+  related?: { accounts: CrmAccount[]; contacts: CrmContact[] };
 }
 export interface CrmAccountInfo {
   accountId: string /* HubSpot hub id / Salesforce org id (18) */;
