@@ -6,7 +6,8 @@ import type { listIntegrationCards } from "@/lib/integrations/queries";
 
 type Card = Awaited<ReturnType<typeof listIntegrationCards>>[number];
 
-export function IntegrationCard({ card }: { card: Card }) {
+/** `notice`: what the page adds (Settings → Integrations: that calls will not auto-link while no CRM is connected). */
+export function IntegrationCard({ card, notice }: { card: Card; notice?: string | null }) {
   const i = card.integration;
   const action = cardAction(card.status, i?.wizardStep);
   const base = `/settings/integrations/${card.slug}`;
@@ -20,6 +21,7 @@ export function IntegrationCard({ card }: { card: Card }) {
       </div>
       <p className="mt-2 text-sm text-slate-600">{card.description}</p>
       {i?.statusMessage ? <p className="mt-2 text-sm text-red-700">{i.statusMessage}</p> : null}
+      {notice ? <p className="mt-2 rounded-md bg-amber-50 p-2 text-sm text-amber-900">{notice}</p> : null}
       <dl className="mt-4 grid grid-cols-2 gap-x-3 gap-y-2 text-xs">
         <dt className="text-slate-500">Connected account</dt>
         <dd className="text-slate-800">{i?.accountName ?? "—"}</dd>

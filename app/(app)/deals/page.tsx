@@ -6,6 +6,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { requirePageSession } from "@/lib/auth/session";
 import { dealListParamsSchema, listDeals } from "@/lib/deals/queries";
 import { countUnlinkedCalls } from "@/lib/calls/queries";
+import { getCrmSource } from "@/lib/crm/queries";
+import { formatDateTime } from "@/components/ui/format";
 import { ButtonLink } from "@/components/ui/button";
 import { Search, Unlink } from "lucide-react";
 
@@ -15,7 +17,11 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
   const session = await requirePageSession("/deals");
   const raw = await searchParams;
   const params = dealListParamsSchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
-  const [result, unlinked] = await Promise.all([listDeals(session.workspaceId, params, session), countUnlinkedCalls(session)]);
+  const [result, unlinked, crm] = await Promise.all([
+    listDeals(session.workspaceId, params, session),
+    countUnlinkedCalls(session),
+    getCrmSource(session.workspaceId),
+  ]);
   const filtered = Boolean(params.q || params.stage || params.owner);
 
   return (
@@ -27,6 +33,15 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
             {result.total} {result.total === 1 ? "deal" : "deals"}
             {filtered ? " match your filters" : ""}
           </p>
+          {crm ? (
+            <p className="mt-1 text-xs text-slate-500" data-testid="deals-crm-source">
+              {crm.status === "DISCONNECTED"
+                ? `${crm.name} is disconnected: its deals are no longer syncing.`
+                : crm.status === "RECONNECT_REQUIRED"
+                  ? `Deals from ${crm.name} are not syncing until an admin reconnects it.`
+                  : `Deals sync from ${crm.name} every 15 minutes · last sync ${formatDateTime(crm.lastSuccessfulSyncAt)}`}
+            </p>
+          ) : null}
         </div>
         <div className="flex flex-wrap gap-2">
           <ButtonLink href="/search" variant="secondary">

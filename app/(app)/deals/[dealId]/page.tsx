@@ -4,11 +4,14 @@ import { notFound } from "next/navigation";
 import { stageTone } from "@/components/deals/deals-table";
 import { CallList } from "@/components/calls/call-list";
 import { KeysetPager } from "@/components/calls/call-bits";
+import { ExternalLink } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDate, formatMoney } from "@/components/ui/format";
 import { requirePageSession } from "@/lib/auth/session";
 import { countDealCalls, listDealCalls, pageParamsSchema } from "@/lib/calls/queries";
+import { getDealCrmLinks } from "@/lib/crm/queries";
 import { getDeal } from "@/lib/deals/queries";
 
 export const metadata: Metadata = { title: "Deal" };
@@ -26,7 +29,11 @@ export default async function DealPage({
   if (!deal) notFound();
   const raw = await searchParams;
   const paging = pageParamsSchema.parse({ before: first(raw.before), after: first(raw.after) });
-  const [calls, callCount] = await Promise.all([listDealCalls(session, deal.id, paging), countDealCalls(session, deal.id)]);
+  const [calls, callCount, crm] = await Promise.all([
+    listDealCalls(session, deal.id, paging),
+    countDealCalls(session, deal.id),
+    getDealCrmLinks(session.workspaceId, deal.id),
+  ]);
 
   const facts: Array<[string, string]> = [
     ["Amount", formatMoney(deal.amount, deal.currency)],
@@ -46,10 +53,37 @@ export default async function DealPage({
       <header className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">{deal.name}</h1>
-          {deal.accountName ? <p className="mt-1 text-sm text-slate-600">{deal.accountName}</p> : null}
+          {deal.accountName ? (
+            <p className="mt-1 text-sm text-slate-600">
+              {deal.accountName}
+              {crm?.accountUrl ? (
+                <>
+                  {" · "}
+                  <a href={crm.accountUrl} target="_blank" rel="noopener noreferrer" className="text-brand-700 underline">
+                    Open account in {crm.name}
+                    <span className="sr-only"> (opens in a new tab)</span>
+                  </a>
+                </>
+              ) : null}
+            </p>
+          ) : null}
         </div>
-        <Badge tone={stageTone(deal.stage, deal.isClosed)}>{deal.stage}</Badge>
+        <div className="flex flex-wrap items-center gap-3">
+          {crm?.dealUrl ? (
+            <a href={crm.dealUrl} target="_blank" rel="noopener noreferrer" className={buttonClass("secondary")}>
+              <ExternalLink aria-hidden className="h-4 w-4" />
+              Open in {crm.name}
+              <span className="sr-only"> (opens in a new tab)</span>
+            </a>
+          ) : null}
+          <Badge tone={stageTone(deal.stage, deal.isClosed)}>{deal.stage}</Badge>
+        </div>
       </header>
+      {crm?.stoppedAt ? (
+        <p role="note" className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="deal-not-syncing">
+          No longer syncing: {crm.name} was disconnected on {formatDate(crm.stoppedAt)}. This deal shows what {crm.name} said then; its calls stay linked.
+        </p>
+      ) : null}
       <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
         {facts.map(([k, v]) => (
           <div key={k}>
@@ -82,7 +116,7 @@ export default async function DealPage({
               <EmptyState title="No calls on this deal yet">
                 Calls appear here once a call recorder is connected and a synced call matches this deal by CRM id or by a contact&apos;s email. You can also
                 move a call here from its page or from{" "}
-                <Link href="/calls/unlinked" className="text-brand-700 hover:underline">
+                <Link href="/calls/unlinked" className="text-brand-700 underline">
                   Unlinked calls
                 </Link>
                 .

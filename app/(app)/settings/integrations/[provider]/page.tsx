@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ManageCrm } from "@/components/crm/manage-crm";
 import { ManageIntegration } from "@/components/integrations/manage-integration";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requirePageAdmin } from "@/lib/auth/session";
+import { getCrmDetail } from "@/lib/crm/queries";
 import { getIntegrationDetail } from "@/lib/integrations/queries";
-import { providerFromSlug } from "@/lib/providers/registry";
+import { crmFromSlug, providerFromSlug } from "@/lib/providers/registry";
 
 export const metadata: Metadata = { title: "Manage integration" };
 export const dynamic = "force-dynamic";
@@ -13,6 +15,9 @@ export const dynamic = "force-dynamic";
 export default async function ManagePage({ params }: { params: Promise<{ provider: string }> }) {
   const { provider: slug } = await params;
   const session = await requirePageAdmin(`/settings/integrations/${encodeURIComponent(slug)}`);
+  // The CRMs' Manage pages share this route: their slugs (hubspot, salesforce) are not recorder slugs.
+  const crm = crmFromSlug(slug);
+  if (crm) return <ManageCrm key={slug} initial={await getCrmDetail(session.workspaceId, crm)} />;
   const provider = providerFromSlug(slug);
   if (!provider) notFound();
   const detail = await getIntegrationDetail(session.workspaceId, provider);
