@@ -225,6 +225,33 @@ const CHANGES: Change[] = [
     req: async () => ({ method: "POST", url: `/api/calls/${A.callId}/link`, data: { dealId: null } }),
   },
   { route: "/api/calls/[callId]/recording", method: "POST", who: "adminA", req: async () => ({ method: "POST", url: `/api/calls/${A.callId}/recording` }) },
+  // CRM routes (lib/api/crm.ts): a My Domain that is not a Salesforce host is refused (400) before anything is written;
+  // A has no CRM, so sync and disconnect answer 404 once past the guards.
+  {
+    route: "/api/crm/[provider]/connect",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({ method: "POST", url: "/api/crm/salesforce/connect", data: { loginHost: "custom", myDomain: "login.evil.example" } }),
+  },
+  {
+    route: "/api/crm/[provider]/reconnect",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({ method: "POST", url: "/api/crm/salesforce/reconnect", data: { loginHost: "custom", myDomain: "login.evil.example" } }),
+  },
+  {
+    route: "/api/crm/[provider]/oauth-status",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({ method: "POST", url: "/api/crm/hubspot/oauth-status", data: {} }),
+  },
+  { route: "/api/crm/[provider]/sync", method: "POST", who: "adminA", req: async () => ({ method: "POST", url: "/api/crm/hubspot/sync", data: {} }) },
+  {
+    route: "/api/crm/[provider]/disconnect",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({ method: "POST", url: "/api/crm/hubspot/disconnect", data: {} }),
+  },
   {
     route: "/api/deals/import",
     method: "POST",
@@ -401,7 +428,16 @@ function stateChangingRoutes(): string[] {
         const route = `/${path.relative(path.join(process.cwd(), "app"), path.dirname(full)).split(path.sep).join("/")}`;
         const methods = new Set<string>();
         for (const m of source.matchAll(/export (?:const|async function|function) (POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]!);
-        for (const m of source.matchAll(/export \{([^}]*)\}/g)) for (const n of m[1]!.matchAll(/\bas (POST|PUT|PATCH|DELETE)\b/g)) methods.add(n[1]!);
+        // Re-exports too (`export { POST } from "../connect/route"`, `export { handler as POST }`): the exported name counts.
+        for (const m of source.matchAll(/export \{([^}]*)\}/g)) {
+          for (const item of m[1]!.split(",")) {
+            const exported = item
+              .trim()
+              .split(/\s+as\s+/)
+              .pop();
+            if (exported && /^(POST|PUT|PATCH|DELETE)$/.test(exported)) methods.add(exported);
+          }
+        }
         for (const m of methods) found.push(`${route} ${m}`);
       }
     }
