@@ -30,7 +30,8 @@ export default defineConfig({
   forbidOnly: true,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  // The JSON report feeds the one closing line of `npm test` (scripts/test-summary.ts).
+  reporter: [["list"], ["json", { outputFile: ".data/test-results/playwright.json" }], ...(process.env.CI ? [] : ([["html", { open: "never" }]] as const))],
   use: {
     baseURL,
     trace: "retain-on-failure",

@@ -17,5 +17,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests share one database per run; files run in parallel on separate workers.
     pool: "forks",
+    // The JSON report feeds the one closing line of `npm test` (scripts/test-summary.ts).
+    reporters: ["default", ["json", { outputFile: ".data/test-results/vitest.json" }]],
   },
 });
