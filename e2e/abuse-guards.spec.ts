@@ -219,6 +219,12 @@ const CHANGES: Change[] = [
   },
   { route: "/api/account/sign-out-everywhere", method: "POST", who: "fresh", req: async () => ({ method: "POST", url: "/api/account/sign-out-everywhere" }) },
   {
+    route: "/api/account/time-zone",
+    method: "PUT",
+    who: "fresh",
+    req: async () => ({ method: "PUT", url: "/api/account/time-zone", data: { timeZone: "Europe/Paris" } }),
+  },
+  {
     route: "/api/calls/[callId]/link",
     method: "POST",
     who: "adminA",

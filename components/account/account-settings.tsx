@@ -3,12 +3,15 @@
 // ends every session (User.sessionVersion); this browser then signs in again with the new password so it stays
 // signed in while the others are out.
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { signIn, signOut } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Dialog } from "@/components/integrations/dialog";
 import { ApiError, apiClient } from "@/components/lib/api-client";
 import { Button } from "@/components/ui/button";
-import { formFailure, NEW_PASSWORD_HINT, TextField } from "@/components/ui/form";
+import { formFailure, INPUT_CLASS, NEW_PASSWORD_HINT, TextField } from "@/components/ui/form";
+import { timeZoneLabel } from "@/components/ui/format";
+import { useTimeZone } from "@/components/ui/time-zone";
 
 const request = apiClient({
   network: "We could not reach Callsync. Check your connection and try again.",
@@ -138,7 +141,80 @@ function SignOutEverywhere() {
   );
 }
 
-export function AccountSettings({ name, email, hasPassword }: { name: string | null; email: string; hasPassword: boolean }) {
+type TimeZoneChoice = { saved: string | null; browser: string | null; names: string[] };
+
+/** Settings → Account → Time zone: every time Callsync shows is in this zone; Automatic follows the browser. */
+function TimeZoneForm({ choice }: { choice: TimeZoneChoice }) {
+  const router = useRouter();
+  const shownIn = useTimeZone();
+  const [value, setValue] = useState(choice.saved ?? "");
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [pending, setPending] = useState(false);
+  const automatic = choice.browser ? `Automatic: this browser's zone, ${timeZoneLabel(choice.browser)}` : "Automatic: this browser's zone";
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setPending(true);
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      const saved = await request<{ timeZone: string | null }>("/api/account/time-zone", { method: "PUT", body: { timeZone: value || null } });
+      setNotice(saved.timeZone ? `Saved. Times now show in ${timeZoneLabel(saved.timeZone)}.` : "Saved. Times now follow this browser's time zone.");
+      router.refresh();
+    } catch (err) {
+      setError(formFailure(err, "We could not reach Callsync. Check your connection and try again.").message);
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <form className="mt-4 max-w-lg space-y-4" onSubmit={onSubmit} noValidate aria-label="Time zone">
+      <div>
+        <label htmlFor="timeZone" className="block text-sm font-medium text-slate-700">
+          Show times in
+        </label>
+        <select id="timeZone" name="timeZone" className={`${INPUT_CLASS} mt-1`} value={value} onChange={(e) => setValue(e.target.value)}>
+          <option value="">{automatic}</option>
+          {choice.names.map((z) => (
+            <option key={z} value={z}>
+              {z.replace(/_/g, " ")}
+            </option>
+          ))}
+        </select>
+        <p className="mt-1 text-xs text-slate-500" data-testid="time-zone-now">
+          Times are shown in {timeZoneLabel(shownIn)}.
+        </p>
+      </div>
+      {error ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+      {notice ? (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          {notice}
+        </p>
+      ) : null}
+      <Button type="submit" disabled={pending || value === (choice.saved ?? "")}>
+        {pending ? "Saving…" : "Save time zone"}
+      </Button>
+    </form>
+  );
+}
+
+export function AccountSettings({
+  name,
+  email,
+  hasPassword,
+  timeZone,
+}: {
+  name: string | null;
+  email: string;
+  hasPassword: boolean;
+  timeZone: TimeZoneChoice;
+}) {
   return (
     <div className="space-y-6">
       <section className={CARD} aria-labelledby="profile-heading">
@@ -151,6 +227,13 @@ export function AccountSettings({ name, email, hasPassword }: { name: string | n
           <dt className="text-slate-500">Email</dt>
           <dd className="text-slate-900">{email}</dd>
         </dl>
+      </section>
+      <section className={CARD} aria-labelledby="time-zone-heading">
+        <h2 id="time-zone-heading" className="text-base font-semibold">
+          Time zone
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">Calls, syncs and link expiry times are shown in this zone, in every workspace.</p>
+        <TimeZoneForm choice={timeZone} />
       </section>
       <section className={CARD} aria-labelledby="password-heading">
         <h2 id="password-heading" className="text-base font-semibold">

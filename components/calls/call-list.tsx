@@ -1,7 +1,8 @@
 // A list of calls as rows: date, title, duration, provider, participants by side, a line of summary.
 import type { ReactNode } from "react";
 import Link from "next/link";
-import { formatDateTime, formatDuration } from "@/components/ui/format";
+import { formatDuration } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { PrivateBadge, ProviderBadge } from "@/components/calls/call-bits";
 import type { CallRow, ParticipantBrief } from "@/lib/calls/queries";
 
@@ -32,7 +33,7 @@ export function CallList({ calls, label, aside }: { calls: CallRowData[]; label:
                 {c.isPrivate ? <PrivateBadge /> : null}
               </div>
               <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600">
-                <time dateTime={new Date(c.startedAt).toISOString()}>{formatDateTime(c.startedAt)}</time>
+                <Time at={c.startedAt} />
                 <span aria-label="Duration">{formatDuration(c.durationSec)}</span>
                 <ProviderBadge provider={c.provider} />
               </div>

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { ExternalLink, Mic, RefreshCw, Video } from "lucide-react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
-import { formatDateTime } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { callApi } from "@/components/calls/api";
 
 type Rec =
@@ -85,13 +85,20 @@ export function RecordingPanel({
               ) : null}
             </div>
             <p className="text-xs text-slate-500">
-              Link valid until {formatDateTime(rec.expiresAt)} (hosted by {providerName}).
+              Link valid until <Time at={rec.expiresAt} /> (hosted by {providerName}).
             </p>
           </>
         ) : rec.state === "expired" ? (
           <p className="text-slate-700">
-            The recording link {rec.expiresAt ? <>expired on {formatDateTime(rec.expiresAt)}</> : "has expired"}. {providerName} links only work for a few
-            hours.
+            The recording link{" "}
+            {rec.expiresAt ? (
+              <>
+                expired on <Time at={rec.expiresAt} />
+              </>
+            ) : (
+              "has expired"
+            )}
+            . {providerName} links only work for a few hours.
           </p>
         ) : (
           <p className="text-slate-600">No recording link was delivered with this call.</p>

@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
-import { formatDateTime } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import type { CrmCard as Card } from "@/lib/crm/queries";
 import { CrmConnectDialog } from "./connect-dialog";
 import { STATUS_LABEL, STATUS_TONE } from "./labels";
@@ -33,9 +33,13 @@ export function CrmCard({ card }: { card: Card }) {
         <dt className="text-slate-500">Connected account</dt>
         <dd className="text-slate-800">{card.accountLabel ?? "—"}</dd>
         <dt className="text-slate-500">Last successful sync</dt>
-        <dd className="text-slate-800">{formatDateTime(card.lastSuccessfulSyncAt)}</dd>
+        <dd className="text-slate-800">
+          <Time at={card.lastSuccessfulSyncAt} />
+        </dd>
         <dt className="text-slate-500">Next sync</dt>
-        <dd className="text-slate-800">{formatDateTime(card.nextSyncAt)}</dd>
+        <dd className="text-slate-800">
+          <Time at={card.nextSyncAt} />
+        </dd>
       </dl>
       <div className="mt-auto flex flex-wrap gap-2 pt-5">
         {manageable ? (

@@ -12,6 +12,7 @@ import { Dialog } from "@/components/integrations/dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDateTime, formatDuration } from "@/components/ui/format";
+import { Time, useTimeZone } from "@/components/ui/time-zone";
 import type { CrmDetail, CrmRunRow, CrmSkippedRow } from "@/lib/crm/queries";
 import { crmAction, crmDetailKey, useCrmDetail } from "./api";
 import { CrmConnectDialog } from "./connect-dialog";
@@ -20,6 +21,7 @@ import { CRM_RUN_KIND_LABEL, OBJECT_LABEL, RUN_STATUS_LABEL, RUN_STATUS_TONE, ST
 const n = (v: number) => v.toLocaleString("en-US");
 
 export function ManageCrm({ initial }: { initial: CrmDetail }) {
+  const tz = useTimeZone();
   const slug = initial.slug;
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -117,7 +119,7 @@ export function ManageCrm({ initial }: { initial: CrmDetail }) {
         <p id="crm-sync-running" role="status" className="flex items-center gap-2 rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900">
           <Loader2 aria-hidden className="h-4 w-4 animate-spin" />A sync is running
           {currentRun
-            ? ` (${CRM_RUN_KIND_LABEL[currentRun.kind] ?? currentRun.kind}, started ${formatDateTime(currentRun.startedAt)}): ${n(currentRun.dealsAdded)} deals added, ${n(currentRun.dealsUpdated)} updated so far`
+            ? ` (${CRM_RUN_KIND_LABEL[currentRun.kind] ?? currentRun.kind}, started ${formatDateTime(currentRun.startedAt, tz)}): ${n(currentRun.dealsAdded)} deals added, ${n(currentRun.dealsUpdated)} updated so far`
             : ""}
           .
         </p>
@@ -137,13 +139,13 @@ export function ManageCrm({ initial }: { initial: CrmDetail }) {
               <Item label="Login" value={i?.loginHost ? hostOf(i.loginHost) : "—"} />
             </>
           ) : null}
-          <Item label="Connected at" value={i?.connectedAt ? `${formatDateTime(i.connectedAt)}${i.connectedBy ? ` by ${i.connectedBy}` : ""}` : "—"} />
-          <Item label="Last successful sync" value={formatDateTime(i?.lastSuccessfulSyncAt)} testId="crm-last-sync" />
-          <Item label="Next sync" value={formatDateTime(i?.nextSyncAt)} testId="crm-next-sync" />
+          <Item label="Connected at" value={i?.connectedAt ? `${formatDateTime(i.connectedAt, tz)}${i.connectedBy ? ` by ${i.connectedBy}` : ""}` : "—"} />
+          <Item label="Last successful sync" value={formatDateTime(i?.lastSuccessfulSyncAt, tz)} testId="crm-last-sync" />
+          <Item label="Next sync" value={formatDateTime(i?.nextSyncAt, tz)} testId="crm-next-sync" />
         </dl>
         {d.status === "DISCONNECTED" ? (
           <p className="mt-4 text-sm text-slate-600">
-            Disconnected{i?.disconnectedAt ? ` on ${formatDateTime(i.disconnectedAt)}` : ""}. Its deals, accounts and contacts are kept, marked as no longer
+            Disconnected{i?.disconnectedAt ? ` on ${formatDateTime(i.disconnectedAt, tz)}` : ""}. Its deals, accounts and contacts are kept, marked as no longer
             syncing. Reconnect to resume syncing.
           </p>
         ) : null}
@@ -236,6 +238,7 @@ function Item({ label, value, testId }: { label: string; value: string; testId?:
 }
 
 function Quota({ detail }: { detail: CrmDetail }) {
+  const tz = useTimeZone();
   const q = detail.quota;
   const used = q.used ?? 0;
   const pct = q.limit ? Math.min(100, Math.round((used / q.limit) * 1000) / 10) : 0;
@@ -256,7 +259,7 @@ function Quota({ detail }: { detail: CrmDetail }) {
       </div>
       <p className="text-xs text-slate-600">
         {q.fromCrm
-          ? `As ${detail.name} last reported it${q.readAt ? ` (${formatDateTime(q.readAt)})` : ""}. Callsync paces itself and stops before the daily limit.`
+          ? `As ${detail.name} last reported it${q.readAt ? ` (${formatDateTime(q.readAt, tz)})` : ""}. Callsync paces itself and stops before the daily limit.`
           : `Requests Callsync made today (UTC day) against ${detail.name}'s daily limit. Callsync paces itself and stops before the limit.`}
       </p>
     </div>
@@ -306,7 +309,9 @@ function History({ runs }: { runs: CrmRunRow[] }) {
             const end = r.finishedAt ? new Date(r.finishedAt).getTime() : null;
             return (
               <tr key={r.id}>
-                <td className="whitespace-nowrap px-3 py-2">{formatDateTime(r.startedAt)}</td>
+                <td className="whitespace-nowrap px-3 py-2">
+                  <Time at={r.startedAt} />
+                </td>
                 <td className="whitespace-nowrap px-3 py-2 font-medium">{CRM_RUN_KIND_LABEL[r.kind] ?? r.kind}</td>
                 <td className="whitespace-nowrap px-3 py-2 tabular-nums">
                   {end ? formatDuration(Math.max(0, (end - new Date(r.startedAt).getTime()) / 1000)) : "—"}
@@ -362,7 +367,9 @@ function Skipped({ rows, total, name }: { rows: CrmSkippedRow[]; total: number; 
           <tbody className="divide-y divide-slate-100">
             {rows.map((s) => (
               <tr key={s.id}>
-                <td className="whitespace-nowrap px-3 py-2">{formatDateTime(s.createdAt)}</td>
+                <td className="whitespace-nowrap px-3 py-2">
+                  <Time at={s.createdAt} />
+                </td>
                 <td className="px-3 py-2">{OBJECT_LABEL[s.object] ?? s.object}</td>
                 <td className="px-3 py-2 font-mono text-xs">{s.crmId ?? "—"}</td>
                 <td className="px-3 py-2 font-mono text-xs">{s.field}</td>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
-import { formatDate, formatMoney } from "@/components/ui/format";
+import { formatCalendarDate, formatMoney } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import type { DealListItem } from "@/lib/deals/queries";
 
 export function stageTone(stage: string, isClosed: boolean) {
@@ -51,10 +52,12 @@ export function DealsTable({ items }: { items: DealListItem[] }) {
                 <Badge tone={stageTone(d.stage, d.isClosed)}>{d.stage}</Badge>
               </td>
               <td className="px-4 py-3 text-right tabular-nums">{formatMoney(d.amount, d.currency)}</td>
-              <td className="px-4 py-3 whitespace-nowrap">{formatDate(d.closeDate)}</td>
+              <td className="px-4 py-3 whitespace-nowrap">{formatCalendarDate(d.closeDate)}</td>
               <td className="px-4 py-3">{d.ownerName ?? "—"}</td>
               <td className="px-4 py-3 text-right tabular-nums">{d.callCount}</td>
-              <td className="px-4 py-3 whitespace-nowrap">{formatDate(d.lastCallAt)}</td>
+              <td className="px-4 py-3 whitespace-nowrap">
+                <Time at={d.lastCallAt} dateOnly />
+              </td>
             </tr>
           ))}
         </tbody>

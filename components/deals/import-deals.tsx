@@ -4,10 +4,11 @@
 // The state lives on the server (DealImport): a reload resumes polling where the import is.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, useSyncExternalStore } from "react";
+import { useState } from "react";
 import { ApiError } from "@/components/lib/api-client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Time } from "@/components/ui/time-zone";
 import { FIELD_LABELS, IMPORT_FIELDS, IMPORT_LIMITS, REQUIRED_FIELDS } from "@/lib/deals/import-csv-rules";
 import type { ImportView } from "@/lib/deals/import-csv";
 import { cancelImport, commitImport, fetchImport, uploadFile } from "./import-api";
@@ -16,22 +17,6 @@ const RUNNING = new Set(["UPLOADING", "VALIDATING", "IMPORTING"]);
 const nf = new Intl.NumberFormat("en-US");
 const count = (n: number, one: string, many = `${one}s`) => `${nf.format(n)} ${n === 1 ? one : many}`;
 const pct = (part: number, whole: number) => (whole > 0 ? Math.min(100, Math.floor((part / whole) * 100)) : 0);
-
-/** A time in the viewer's own time zone: the server render (which does not know the zone) says UTC, the browser its own. */
-const noSubscribe = () => () => undefined;
-function LocalTime({ iso }: { iso: string }) {
-  const inBrowser = useSyncExternalStore(
-    noSubscribe,
-    () => true,
-    () => false,
-  );
-  const text = inBrowser
-    ? new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(
-        new Date(iso),
-      )
-    : `${iso.slice(0, 16).replace("T", " ")} UTC`;
-  return <time dateTime={iso}>{text}</time>;
-}
 
 function Progress({ label, value, max, detail }: { label: string; value: number; max: number; detail: string }) {
   return (
@@ -216,11 +201,11 @@ function ImportStatus({
           {view.fileName}
         </h2>
         <p className="text-sm text-slate-500">
-          Uploaded <LocalTime iso={view.createdAt} />
+          Uploaded <Time at={view.createdAt} />
           {view.finishedAt && view.status === "DONE" ? (
             <>
               {" "}
-              · imported <LocalTime iso={view.finishedAt} />
+              · imported <Time at={view.finishedAt} />
             </>
           ) : null}
         </p>

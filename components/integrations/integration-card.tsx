@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
-import { formatDateTime } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { cardAction, STATUS_LABEL, STATUS_TONE } from "@/lib/integrations/catalog";
 import type { listIntegrationCards } from "@/lib/integrations/queries";
 
@@ -26,11 +26,17 @@ export function IntegrationCard({ card, notice }: { card: Card; notice?: string 
         <dt className="text-slate-500">Connected account</dt>
         <dd className="text-slate-800">{i?.accountName ?? "—"}</dd>
         <dt className="text-slate-500">Connected at</dt>
-        <dd className="text-slate-800">{formatDateTime(i?.connectedAt)}</dd>
+        <dd className="text-slate-800">
+          <Time at={i?.connectedAt} />
+        </dd>
         <dt className="text-slate-500">Last sync</dt>
-        <dd className="text-slate-800">{formatDateTime(i?.lastSyncAt)}</dd>
+        <dd className="text-slate-800">
+          <Time at={i?.lastSyncAt} />
+        </dd>
         <dt className="text-slate-500">Next sync</dt>
-        <dd className="text-slate-800">{formatDateTime(i?.nextSyncAt)}</dd>
+        <dd className="text-slate-800">
+          <Time at={i?.nextSyncAt} />
+        </dd>
       </dl>
       <div className="mt-auto flex flex-wrap gap-2 pt-5">
         <ButtonLink href={action.target === "manage" ? base : `${base}/setup`} aria-label={`${action.label} ${card.name}`}>

@@ -11,6 +11,7 @@ import { ApiError } from "@/components/lib/api-client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDate, formatDateTime, formatDuration } from "@/components/ui/format";
+import { Time, useTimeZone } from "@/components/ui/time-zone";
 import { BACKFILL_LABEL, RUN_KIND_LABEL, STATUS_LABEL, STATUS_TONE } from "@/lib/integrations/catalog";
 import type { IntegrationDetail, SyncRunRow } from "@/lib/integrations/queries";
 import { detailKey, integrationAction, useIntegrationDetail } from "./api";
@@ -23,6 +24,7 @@ const RUN_TONE: Record<string, "blue" | "green" | "red" | "gray"> = { RUNNING: "
 const RUN_STATUS: Record<string, string> = { RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed", CANCELLED: "Cancelled" };
 
 export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
+  const tz = useTimeZone();
   const slug = initial.slug;
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -118,7 +120,7 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
         <p id="sync-running" role="status" className="flex items-center gap-2 rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900">
           <Loader2 aria-hidden className="h-4 w-4 animate-spin" />A sync is running
           {currentRun
-            ? ` (${RUN_KIND_LABEL[currentRun.kind] ?? currentRun.kind}, started ${formatDateTime(currentRun.startedAt)}): ${currentRun.callsAdded} added, ${currentRun.callsUpdated} updated, ${currentRun.requestsUsed} requests so far`
+            ? ` (${RUN_KIND_LABEL[currentRun.kind] ?? currentRun.kind}, started ${formatDateTime(currentRun.startedAt, tz)}): ${currentRun.callsAdded} added, ${currentRun.callsUpdated} updated, ${currentRun.requestsUsed} requests so far`
             : ""}
           .
         </p>
@@ -130,15 +132,15 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
         </h2>
         <dl className="mt-4 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
           <Item label="Connected account" value={i?.accountName ?? "—"} />
-          <Item label="Connected at" value={i?.connectedAt ? `${formatDateTime(i.connectedAt)}${i.connectedBy ? ` by ${i.connectedBy}` : ""}` : "—"} />
+          <Item label="Connected at" value={i?.connectedAt ? `${formatDateTime(i.connectedAt, tz)}${i.connectedBy ? ` by ${i.connectedBy}` : ""}` : "—"} />
           <Item label="Backfill" value={i?.backfillPeriod ? (BACKFILL_LABEL[i.backfillPeriod] ?? i.backfillPeriod) : "—"} />
-          <Item label="Last sync" value={formatDateTime(i?.lastSyncAt)} />
-          <Item label="Next sync" value={connected ? formatDateTime(i?.nextSyncAt) : "—"} />
+          <Item label="Last sync" value={formatDateTime(i?.lastSyncAt, tz)} />
+          <Item label="Next sync" value={connected ? formatDateTime(i?.nextSyncAt, tz) : "—"} />
           <Item label="Calls from this integration" value={d.totalCalls.toLocaleString("en-US")} testId="calls-total" />
         </dl>
         {d.status === "DISCONNECTED" ? (
           <p className="mt-4 text-sm text-slate-600">
-            Disconnected{i?.disconnectedAt ? ` on ${formatDateTime(i.disconnectedAt)}` : ""}. Calls, transcripts and deal links synced before are kept.
+            Disconnected{i?.disconnectedAt ? ` on ${formatDateTime(i.disconnectedAt, tz)}` : ""}. Calls, transcripts and deal links synced before are kept.
             Reconnect to resume syncing.
           </p>
         ) : null}
@@ -228,6 +230,7 @@ function Item({ label, value, testId }: { label: string; value: string; testId?:
 }
 
 function SyncHistory({ runs }: { runs: SyncRunRow[] }) {
+  const tz = useTimeZone();
   if (!runs.length) return <p className="text-sm text-slate-600">No syncs yet.</p>;
   return (
     <div className="overflow-x-auto">
@@ -267,12 +270,14 @@ function SyncHistory({ runs }: { runs: SyncRunRow[] }) {
             return (
               <tr key={r.id}>
                 <td className="whitespace-nowrap px-3 py-2 font-medium">{RUN_KIND_LABEL[r.kind] ?? r.kind}</td>
-                <td className="whitespace-nowrap px-3 py-2">{formatDateTime(r.startedAt)}</td>
+                <td className="whitespace-nowrap px-3 py-2">
+                  <Time at={r.startedAt} />
+                </td>
                 <td className="whitespace-nowrap px-3 py-2 tabular-nums">
                   {end ? formatDuration(Math.max(0, (end - new Date(r.startedAt).getTime()) / 1000)) : "—"}
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">
-                  {r.windowFrom || r.windowTo ? `${formatDate(r.windowFrom)} → ${formatDate(r.windowTo)}` : "—"}
+                  {r.windowFrom || r.windowTo ? `${formatDate(r.windowFrom, tz)} → ${formatDate(r.windowTo, tz)}` : "—"}
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                   {r.kind === "PURGE" ? `${r.callsDeleted} deleted` : `${r.callsAdded} / ${r.callsUpdated}`}

@@ -2,6 +2,8 @@
 // API requests per hour over the last 24 hours, and how much of the provider's quota window is used.
 import { useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatHour, timeZoneShortName } from "@/components/ui/format";
+import { useTimeZone } from "@/components/ui/time-zone";
 import type { IntegrationDetail } from "@/lib/integrations/queries";
 
 const HOUR = 3_600_000;
@@ -18,12 +20,13 @@ function useMinuteClock(): number {
 
 export function UsageChart({ detail }: { detail: IntegrationDetail }) {
   const now = useMinuteClock();
+  const tz = useTimeZone();
   const start = Math.floor(now / HOUR) * HOUR - 23 * HOUR;
   const byHour = new Map(detail.usage.map((u) => [new Date(u.bucketStart).getTime(), u]));
   const data = Array.from({ length: 24 }, (_, i) => {
     const t = start + i * HOUR;
     const u = byHour.get(t);
-    return { hour: `${String(new Date(t).getUTCHours()).padStart(2, "0")}:00`, requests: u?.requests ?? 0, throttled: u?.throttled ?? 0 };
+    return { hour: formatHour(t, tz), requests: u?.requests ?? 0, throttled: u?.throttled ?? 0 };
   });
   const last24 = data.reduce((s, d) => s + d.requests, 0);
   const throttled = data.reduce((s, d) => s + d.throttled, 0);
@@ -77,8 +80,8 @@ export function UsageChart({ detail }: { detail: IntegrationDetail }) {
         </ResponsiveContainer>
       </div>
       <figcaption className="text-xs text-slate-600">
-        API requests to {detail.name} per hour (UTC), last 24 hours: {last24.toLocaleString("en-US")} in total. Callsync paces itself to stay under the
-        provider&apos;s limit.
+        API requests to {detail.name} per hour ({timeZoneShortName(tz)}), last 24 hours: {last24.toLocaleString("en-US")} in total. Callsync paces itself to
+        stay under the provider&apos;s limit.
       </figcaption>
     </figure>
   );

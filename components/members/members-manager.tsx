@@ -7,7 +7,7 @@ import { Dialog } from "@/components/integrations/dialog";
 import { ApiError, apiClient } from "@/components/lib/api-client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatDate, formatDateTime } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 
 type Role = "ADMIN" | "MEMBER";
 type Member = {
@@ -243,7 +243,7 @@ export function MembersManager(props: {
                     )}
                   </td>
                   <td className="px-4 py-3">{m.status === "ACTIVE" ? <Badge tone="green">Active</Badge> : <Badge tone="gray">Deactivated</Badge>}</td>
-                  <td className="px-4 py-3 text-slate-600">{m.lastSignInAt ? formatDateTime(m.lastSignInAt) : "Never"}</td>
+                  <td className="px-4 py-3 text-slate-600">{m.lastSignInAt ? <Time at={m.lastSignInAt} /> : "Never"}</td>
                   {props.integrations.length ? (
                     <td className="px-4 py-3 text-slate-600">
                       <ul>
@@ -324,7 +324,9 @@ export function MembersManager(props: {
                 <td className="px-4 py-3">
                   {inv.status === "INVITED" ? <Badge tone="blue">Invited</Badge> : <Badge tone="amber">Invitation expired</Badge>}
                   <div className="mt-1 text-xs text-slate-500">
-                    {inv.status === "INVITED" ? `Expires ${formatDate(inv.expiresAt)}` : `Expired ${formatDate(inv.expiresAt)}; resend it`}
+                    {inv.status === "INVITED" ? "Expires " : "Expired "}
+                    <Time at={inv.expiresAt} dateOnly />
+                    {inv.status === "INVITED" ? "" : "; resend it"}
                   </div>
                 </td>
                 <td className="px-4 py-3 text-slate-600">—</td>

@@ -1,18 +1,8 @@
-// Display formatting shared by server and client components. Fixed locale and UTC keep server and
-// client renders identical.
-const dateFmt = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
-const dateTimeFmt = new Intl.DateTimeFormat("en-US", {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-  timeZoneName: "short",
-});
+// Display formatting shared by server and client components. Times (lib/time-zones.ts) are shown in the
+// viewer's time zone: lib/accounts/time-zone.ts picks it on the server and the root layout hands the same zone
+// to the client (components/ui/time-zone.tsx), with a fixed locale, so the server and client renders agree.
 
-export const formatDate = (d: Date | string | null | undefined) => (d ? dateFmt.format(new Date(d)) : "—");
-export const formatDateTime = (d: Date | string | null | undefined) => (d ? dateTimeFmt.format(new Date(d)) : "—");
+export { formatCalendarDate, formatDate, formatDateTime, formatHour, timeZoneLabel, timeZoneShortName } from "@/lib/time-zones";
 
 export function formatMoney(amount: number | null | undefined, currency = "USD") {
   if (amount === null || amount === undefined) return "—";

@@ -161,12 +161,12 @@ export async function resetPassword(raw: unknown, now = new Date()): Promise<{ e
 // Settings -> Account
 // -------------------------------------------------------------------------------------------------
 
-export type AccountView = { name: string | null; email: string; hasPassword: boolean };
+export type AccountView = { name: string | null; email: string; hasPassword: boolean; timeZone: string | null };
 
 export async function accountOverview(userId: string): Promise<AccountView> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { name: true, email: true, passwordHash: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { name: true, email: true, passwordHash: true, timeZone: true } });
   if (!user) throw new NotFoundError("Your account");
-  return { name: user.name, email: user.email, hasPassword: Boolean(user.passwordHash) };
+  return { name: user.name, email: user.email, hasPassword: Boolean(user.passwordHash), timeZone: user.timeZone };
 }
 
 export const changePasswordSchema = z.object({

@@ -42,12 +42,12 @@ export const getSessionIdentity = cache(async (): Promise<{ userId: string; sess
 });
 
 /** The signed-in user whatever their memberships (accepting an invitation), or null when the session was revoked. */
-export const getSignedInUser = cache(async (): Promise<{ userId: string; email: string; name: string | null } | null> => {
+export const getSignedInUser = cache(async (): Promise<{ userId: string; email: string; name: string | null; timeZone: string | null } | null> => {
   const identity = await getSessionIdentity();
   if (!identity) return null;
-  const user = await db.user.findUnique({ where: { id: identity.userId }, select: { email: true, name: true, sessionVersion: true } });
+  const user = await db.user.findUnique({ where: { id: identity.userId }, select: { email: true, name: true, timeZone: true, sessionVersion: true } });
   if (!user || user.sessionVersion !== identity.sessionVersion) return null;
-  return { userId: identity.userId, email: user.email, name: user.name };
+  return { userId: identity.userId, email: user.email, name: user.name, timeZone: user.timeZone };
 });
 
 /** Active memberships of the signed-in user (switcher), or null when the session is not valid any more. */

@@ -17,6 +17,7 @@ import { db } from "@/lib/db";
 import { ConflictError, ProviderError, TooManyAttemptsError, UpstreamError } from "@/lib/errors";
 import { integrationClient } from "@/lib/sync/clients";
 import { reportFailure } from "@/lib/sync/failures";
+import { DEFAULT_TIME_ZONE, formatDateTime } from "@/lib/time-zones";
 import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
 import type { VisibleCall } from "@/lib/calls/visibility";
 
@@ -32,17 +33,6 @@ export const CALL_REFRESH_INTERVAL_MS = 10 * 60_000;
 export const CALL_REFRESH_IN_FLIGHT_MS = 30_000;
 /** Fresh links one person may fetch from the provider per minute (cached links do not count). */
 export const USER_REFRESHES_PER_MINUTE = 5;
-
-// Same display as components/ui/format.ts formatDateTime (the call page shows times in UTC).
-const timeFmt = new Intl.DateTimeFormat("en-US", {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-  timeZoneName: "short",
-});
 
 const globalForLimiter = globalThis as unknown as { __callsyncRecordingLimiter?: RateLimiterPrisma };
 
@@ -67,6 +57,8 @@ export async function refreshRecording(
   call: Pick<VisibleCall, "id" | "workspaceId" | "provider" | "providerCallId" | "integrationId">,
   userId?: string,
   now: Date = new Date(),
+  /** The viewer's zone, for the times in refusal messages. */
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<FreshRecording> {
   const stored = await db.call.findUniqueOrThrow({
     where: { id: call.id },
@@ -129,7 +121,7 @@ export async function refreshRecording(
     const next = new Date(fetchedAt.getTime() + (expired ? CALL_REFRESH_IN_FLIGHT_MS : CALL_REFRESH_INTERVAL_MS));
     const seconds = Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000));
     throw new TooManyAttemptsError(
-      `A fresh link for this call was just requested from ${name}. Try again after ${timeFmt.format(next)}, or open the call in ${name}.`,
+      `A fresh link for this call was just requested from ${name}. Try again after ${formatDateTime(next, timeZone)}, or open the call in ${name}.`,
       seconds,
     );
   }
@@ -144,7 +136,7 @@ export async function refreshRecording(
     if (!(error instanceof ProviderError && error.kind === "NOT_FOUND")) {
       await db.call.updateMany({ where: { id: call.id, recordingFetchedAt: now }, data: { recordingFetchedAt: stored.recordingFetchedAt } });
     }
-    throw recordingFailure(call.provider, name, error, now);
+    throw recordingFailure(call.provider, name, error, now, timeZone);
   }
   await db.call.update({
     where: { id: call.id },
@@ -154,11 +146,11 @@ export async function refreshRecording(
 }
 
 /** What the person is told when the provider did not give a link (never the provider's own text). */
-function recordingFailure(provider: VisibleCall["provider"], name: string, error: unknown, now: Date): Error {
+function recordingFailure(provider: VisibleCall["provider"], name: string, error: unknown, now: Date, timeZone: string): Error {
   if (error instanceof ProviderError && error.quota) {
     const seconds = Math.max(1, Math.ceil((error.quota.resetsAt.getTime() - now.getTime()) / 1000));
     return new TooManyAttemptsError(
-      `Recording links are paused to keep syncing within ${name}'s ${error.quota.window} limit; try again after ${timeFmt.format(error.quota.resetsAt)}. You can open the call in ${name} meanwhile.`,
+      `Recording links are paused to keep syncing within ${name}'s ${error.quota.window} limit; try again after ${formatDateTime(error.quota.resetsAt, timeZone)}. You can open the call in ${name} meanwhile.`,
       seconds,
     );
   }

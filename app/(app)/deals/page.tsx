@@ -8,6 +8,7 @@ import { dealListParamsSchema, listDeals } from "@/lib/deals/queries";
 import { countUnlinkedCalls } from "@/lib/calls/queries";
 import { getCrmSource } from "@/lib/crm/queries";
 import { formatDateTime } from "@/components/ui/format";
+import { viewerTimeZone } from "@/lib/accounts/time-zone";
 import { ButtonLink } from "@/components/ui/button";
 import { Search, Unlink } from "lucide-react";
 
@@ -39,7 +40,7 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
                 ? `${crm.name} is disconnected: its deals are no longer syncing.`
                 : crm.status === "RECONNECT_REQUIRED"
                   ? `Deals from ${crm.name} are not syncing until an admin reconnects it.`
-                  : `Deals sync from ${crm.name} every 15 minutes · last sync ${formatDateTime(crm.lastSuccessfulSyncAt)}`}
+                  : `Deals sync from ${crm.name} every 15 minutes · last sync ${formatDateTime(crm.lastSuccessfulSyncAt, (await viewerTimeZone()).zone)}`}
             </p>
           ) : null}
         </div>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PrivateBadge } from "@/components/calls/call-bits";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatDate } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { requirePageSession } from "@/lib/auth/session";
 import { headlineParts, searchAsUser, searchParamsSchema, type SearchHit, type SearchResult } from "@/lib/calls/search";
 import { formatTimestamp } from "@/lib/calls/transcript";
@@ -102,7 +102,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
                   </Link>
                   {call.isPrivate ? <PrivateBadge /> : null}
                   <span className="text-xs text-slate-600">
-                    <time dateTime={new Date(call.startedAt).toISOString()}>{formatDate(call.startedAt)}</time>
+                    <Time at={call.startedAt} dateOnly />
                   </span>
                   <span className="text-xs text-slate-600">
                     {call.deal ? (

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { formatDateTime } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { env } from "@/lib/env";
 import { emailDelivery, outbox } from "@/lib/mail";
 
@@ -31,7 +31,7 @@ export default async function OutboxPage() {
           {messages.map((m) => (
             <li key={m.id} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
               <p className="text-sm text-slate-500">
-                To <strong className="text-slate-800">{m.to}</strong> · <time dateTime={m.createdAt.toISOString()}>{formatDateTime(m.createdAt)}</time>
+                To <strong className="text-slate-800">{m.to}</strong> · <Time at={m.createdAt} />
               </p>
               <h2 className="mt-1 font-semibold">{m.subject}</h2>
               <pre className="mt-2 whitespace-pre-wrap break-words font-sans text-sm text-slate-700">

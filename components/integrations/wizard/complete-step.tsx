@@ -2,7 +2,7 @@
 // Step 5, Complete: what was synced, when the next automatic sync runs, and where to go next.
 import { CheckCircle2 } from "lucide-react";
 import { ButtonLink } from "@/components/ui/button";
-import { formatDateTime } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { useRetry } from "../use-retry";
 import { UserSyncList } from "../user-sync-list";
 import { StepHeading, type StepProps } from "./step-shell";
@@ -25,7 +25,9 @@ export function CompleteStep({ detail, headingRef, onRetried }: StepProps & { on
         </div>
         <div className="rounded-md border border-slate-200 p-4">
           <dt className="text-xs text-slate-500">Next automatic sync</dt>
-          <dd className="mt-1 text-sm font-medium">{formatDateTime(detail.integration?.nextSyncAt)}</dd>
+          <dd className="mt-1 text-sm font-medium">
+            <Time at={detail.integration?.nextSyncAt} />
+          </dd>
         </div>
         <div className="rounded-md border border-slate-200 p-4">
           <dt className="text-xs text-slate-500">Users synced</dt>

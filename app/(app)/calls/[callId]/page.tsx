@@ -9,6 +9,8 @@ import { TranscriptViewer } from "@/components/transcript/transcript-viewer";
 import { stageTone } from "@/components/deals/deals-table";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime, formatDuration } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
+import { viewerTimeZone } from "@/lib/accounts/time-zone";
 import { requirePageSession } from "@/lib/auth/session";
 import { getCall } from "@/lib/calls/queries";
 import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
@@ -35,11 +37,12 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
   const session = await requirePageSession(`/calls/${callId}`);
   const call = await getCall(session, callId);
   if (!call) notFound();
+  const { zone: tz } = await viewerTimeZone();
 
   const providerName = PROVIDER_NAMES[call.provider];
   const link = call.dealLink;
   const facts: Array<[string, string]> = [
-    ["When", formatDateTime(call.startedAt)],
+    ["When", formatDateTime(call.startedAt, tz)],
     ["Duration", formatDuration(call.durationSec)],
     ["Direction", DIRECTION[call.direction] ?? call.direction],
     ["Platform", call.platform ?? "—"],
@@ -148,7 +151,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
                   {link.source === "EMAIL" && link.matchedOn ? <> ({link.matchedOn})</> : null}
                   {link.source === "MANUAL" ? (
                     <>
-                      {link.linkedBy ? ` by ${link.linkedBy}` : ""} on {formatDateTime(link.updatedAt)}
+                      {link.linkedBy ? ` by ${link.linkedBy}` : ""} on <Time at={link.updatedAt} />
                     </>
                   ) : null}
                 </p>
@@ -156,7 +159,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
             ) : (
               <p className="text-sm text-slate-600">
                 {link?.source === "MANUAL"
-                  ? `Unlinked by hand${link.linkedBy ? ` by ${link.linkedBy}` : ""} on ${formatDateTime(link.updatedAt)}. Syncs will not link it again.`
+                  ? `Unlinked by hand${link.linkedBy ? ` by ${link.linkedBy}` : ""} on ${formatDateTime(link.updatedAt, tz)}. Syncs will not link it again.`
                   : "Not linked to a deal: no CRM id or contact email matched."}
               </p>
             )}

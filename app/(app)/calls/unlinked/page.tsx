@@ -4,7 +4,7 @@ import { CallList } from "@/components/calls/call-list";
 import { KeysetPager } from "@/components/calls/call-bits";
 import { ReassignControls } from "@/components/calls/reassign-controls";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatDate } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { requirePageSession } from "@/lib/auth/session";
 import { countUnlinkedCalls, listUnlinkedCalls, pageParamsSchema } from "@/lib/calls/queries";
 
@@ -67,7 +67,7 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
                   <ReassignControls callId={c.id} callTitle={c.title} currentDeal={null} allowUnlink={false} />
                   {item?.unlinkedAt ? (
                     <span className="text-xs text-slate-500">
-                      Unlinked{item.unlinkedBy ? ` by ${item.unlinkedBy}` : ""} on {formatDate(item.unlinkedAt)}
+                      Unlinked{item.unlinkedBy ? ` by ${item.unlinkedBy}` : ""} on <Time at={item.unlinkedAt} dateOnly />
                     </span>
                   ) : null}
                 </div>

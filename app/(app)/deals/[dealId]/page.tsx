@@ -8,7 +8,8 @@ import { ExternalLink } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatDate, formatMoney } from "@/components/ui/format";
+import { formatCalendarDate, formatMoney } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { requirePageSession } from "@/lib/auth/session";
 import { countDealCalls, listDealCalls, pageParamsSchema } from "@/lib/calls/queries";
 import { getDealCrmLinks } from "@/lib/crm/queries";
@@ -37,7 +38,7 @@ export default async function DealPage({
 
   const facts: Array<[string, string]> = [
     ["Amount", formatMoney(deal.amount, deal.currency)],
-    ["Close date", formatDate(deal.closeDate)],
+    ["Close date", formatCalendarDate(deal.closeDate)],
     ["Owner", deal.owner?.name ?? deal.owner?.email ?? "—"],
     ["CRM", deal.crmSource === "NONE" ? "—" : `${deal.crmSource === "SALESFORCE" ? "Salesforce" : "HubSpot"} · ${deal.crmDealId ?? "—"}`],
   ];
@@ -81,7 +82,8 @@ export default async function DealPage({
       </header>
       {crm?.stoppedAt ? (
         <p role="note" className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="deal-not-syncing">
-          No longer syncing: {crm.name} was disconnected on {formatDate(crm.stoppedAt)}. This deal shows what {crm.name} said then; its calls stay linked.
+          No longer syncing: {crm.name} was disconnected on <Time at={crm.stoppedAt} dateOnly />. This deal shows what {crm.name} said then; its calls stay
+          linked.
         </p>
       ) : null}
       <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">

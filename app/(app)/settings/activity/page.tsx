@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatDateTime } from "@/components/ui/format";
+import { Time } from "@/components/ui/time-zone";
 import { Pagination } from "@/components/ui/pagination";
 import { listAuditEvents } from "@/lib/audit";
 import { requirePageAdmin } from "@/lib/auth/session";
@@ -44,7 +44,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
                 {result.items.map((e) => (
                   <tr key={e.id}>
                     <td className="whitespace-nowrap px-4 py-3 text-slate-600">
-                      <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                      <Time at={e.at} />
                     </td>
                     <td className="px-4 py-3" title={e.actorEmail ?? undefined}>
                       {e.actor}
