@@ -13,7 +13,8 @@ export function Providers({ children, timeZone }: { children: ReactNode; timeZon
       <TimeZoneProvider zone={timeZone}>
         <QueryClientProvider client={queryClient}>
           {children}
-          <Toaster position="top-right" closeButton />
+          {/* Bottom right, clear of the top bar's controls (workspace switcher, account menu) that top-right toasts covered. */}
+          <Toaster position="bottom-right" closeButton />
         </QueryClientProvider>
       </TimeZoneProvider>
     </SessionProvider>

@@ -3,6 +3,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_USERS } from "../lib/demo/data";
 import { browserLike, signIn } from "./support";
+import { connectDb } from "./abuse-support";
 import { authorizeInNewTab, clearFaults, expectAccessible, firstDealCallCount, injectFault, userRow, wizardStep } from "./integrations-support";
 
 test.describe.configure({ mode: "serial" });
@@ -176,6 +177,23 @@ test("Clari Copilot: invalid key is rejected inline; a failing user shows Failed
   await rep2.getByRole("button", { name: "Retry Jordan Mills" }).click();
   await expect(rep2.getByText(/^Completed \(\d+ calls?\)$/)).toBeVisible({ timeout: 90_000 });
   await expect(page.getByRole("heading", { name: "Clari Copilot is connected" })).toBeVisible({ timeout: 30_000 });
+
+  // Clari names its users by email only (issue 17.8): a call's workspace users show by their names.
+  const db = await connectDb();
+  try {
+    const { rows } = await db.query<{ id: string; email: string }>(
+      `SELECT c.id, p.email FROM "Call" c JOIN "CallParticipant" p ON p."callId" = c.id JOIN "Workspace" w ON w.id = c."workspaceId"
+       WHERE w.slug = 'acme' AND c.provider = 'CLARI' AND p.affiliation = 'INTERNAL' AND p."userId" IS NOT NULL ORDER BY c."startedAt" DESC LIMIT 1`,
+    );
+    expect(rows).toHaveLength(1);
+    const user = DEMO_USERS.find((u) => u.email === rows[0]!.email)!;
+    await page.goto(`/calls/${rows[0]!.id}`);
+    const people = page.locator("section[aria-labelledby=participants-heading]");
+    await expect(people.getByText(user.name, { exact: true })).toBeVisible();
+    await expect(people.locator("span.font-medium", { hasText: user.email })).toHaveCount(0);
+  } finally {
+    await db.end();
+  }
 });
 
 test("Salesloft connects through OAuth with a short backfill", async ({ page, context }) => {

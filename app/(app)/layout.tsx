@@ -13,6 +13,12 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const workspaces = (await getMyWorkspaces()) ?? [];
   return (
     <>
+      <a
+        href="#main-content"
+        className="sr-only rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow ring-2 ring-brand-600 focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:z-50"
+      >
+        Skip to content
+      </a>
       <TopNav
         name={session.name}
         email={session.email}
@@ -21,7 +27,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         workspaces={workspaces}
         isAdmin={session.role === "ADMIN"}
       />
-      <main className="mx-auto max-w-7xl px-4 py-8 sm:px-6">{children}</main>
+      <main id="main-content" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-8 outline-none sm:px-6">
+        {children}
+      </main>
     </>
   );
 }

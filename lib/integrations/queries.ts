@@ -231,3 +231,34 @@ function quotaFor(provider: ProviderKey): QuotaInfo {
   const period = widest.windowMs >= 7 * 86_400_000 ? "week" : widest.windowMs >= 86_400_000 ? "day" : widest.windowMs >= 3_600_000 ? "hour" : "minute";
   return { unit: policy.unit, limit: widest.limit, period, used: null };
 }
+
+export type RecorderSetup = {
+  /** A call recorder has been connected (calls arrive, or did). */
+  connected: boolean;
+  /** Recorders an admin has started to connect but not finished (the wizard is under way). */
+  settingUp: string[];
+  /** Who can connect one: the workspace's active admins (a few, by name). */
+  admins: Array<{ name: string | null; email: string }>;
+};
+
+/**
+ * Day one (issue 17.7): whether any call recorder is connected to the workspace and, when none is, who can
+ * connect one, so an empty workspace says what will appear and who sets it up instead of showing an empty list.
+ */
+export async function recorderSetup(workspaceId: string): Promise<RecorderSetup> {
+  const [integrations, admins] = await Promise.all([
+    db.integration.findMany({ where: { workspaceId, provider: { in: PROVIDERS.map((p) => p.key) } }, select: { provider: true, status: true } }),
+    db.membership.findMany({
+      where: { workspaceId, role: "ADMIN", status: "ACTIVE" },
+      select: { user: { select: { name: true, email: true } } },
+      orderBy: { createdAt: "asc" },
+      take: 3,
+    }),
+  ]);
+  const name = (key: string) => PROVIDERS.find((p) => p.key === key)?.name ?? key;
+  return {
+    connected: integrations.some((i) => i.status === "CONNECTED" || i.status === "SYNCING" || i.status === "RECONNECT_REQUIRED" || i.status === "DISCONNECTED"),
+    settingUp: integrations.filter((i) => i.status === "CONNECTING").map((i) => name(i.provider)),
+    admins: admins.map((a) => ({ name: a.user.name, email: a.user.email })),
+  };
+}

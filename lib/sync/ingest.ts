@@ -71,6 +71,16 @@ export function withOwnerAsParticipant(ctx: IngestContext, call: CanonicalCall):
   };
 }
 
+/**
+ * The name a participant is shown by: the provider's, or, when the provider sends a workspace user with an
+ * email only (Clari lists its users by email), that user's name in the workspace, never the raw email.
+ */
+function participantName(ctx: IngestContext, p: CanonicalCall["participants"][number]): string | null {
+  if (p.name?.trim()) return p.name;
+  const user = participantUser(ctx, p);
+  return (user && ctx.userDetails?.get(user)?.name) || p.name || null;
+}
+
 function participantUser(ctx: IngestContext, p: CanonicalCall["participants"][number]): string | null {
   const email = normalizeEmail(p.email);
   return (email && ctx.usersByEmail.get(email)) || (p.providerUserId && ctx.usersByProviderUserId.get(p.providerUserId)) || null;
@@ -135,7 +145,7 @@ export async function ingestCalls(ctx: IngestContext, calls: CanonicalCall[]): P
         INSERT INTO "CallParticipant" (id, "callId", "speakerKey", name, email, title, phone, affiliation, "isInvitee", "isAttendee", "userId", position)
         SELECT gen_random_uuid()::text, v."callId", v."speakerKey", v.name, v.email, v.title, v.phone, v.affiliation::"Affiliation", v."isInvitee", v."isAttendee", v."userId", v.position
         FROM unnest(
-          ${people.map((x) => x.callId)}::text[], ${people.map((x) => x.p.speakerKey)}::text[], ${people.map((x) => x.p.name)}::text[],
+          ${people.map((x) => x.callId)}::text[], ${people.map((x) => x.p.speakerKey)}::text[], ${people.map((x) => participantName(ctx, x.p))}::text[],
           ${people.map((x) => normalizeEmail(x.p.email))}::text[], ${people.map((x) => x.p.title)}::text[], ${people.map((x) => x.p.phone)}::text[],
           ${people.map((x) => x.p.affiliation)}::text[], ${people.map((x) => x.p.isInvitee)}::boolean[], ${people.map((x) => x.p.isAttendee)}::boolean[],
           ${people.map((x) => participantUser(ctx, x.p))}::text[], ${people.map((x) => x.position)}::int[]

@@ -88,6 +88,21 @@ describe("ingest", () => {
     expect(stored[0]).toMatchObject({ summary: "Talked pricing", actionItems: ["Send proposal"], platform: "Zoom" });
   });
 
+  it("a workspace user the provider names by email only (Clari's users) is stored with their name, not the email", async () => {
+    const { workspace, admin, integration } = await setup();
+    await db.user.update({ where: { id: admin.id }, data: { name: "Alex Admin" } });
+    const ctx = await loadIngestContext(workspace.id, integration.id);
+    const emailOnly = { ...person(admin.email, "INTERNAL", "u1"), name: null };
+    const unknownEmailOnly = { ...person("stranger@elsewhere.example", "EXTERNAL"), name: null };
+    await ingestCalls(ctx, [call("n1", [emailOnly, unknownEmailOnly, person("buyer@globex.example", "EXTERNAL")], { provider: "CLARI" })]);
+    const stored = await db.callParticipant.findMany({ where: { call: { workspaceId: workspace.id } }, orderBy: { position: "asc" } });
+    expect(stored.map((p) => [p.email, p.name])).toEqual([
+      [admin.email, "Alex Admin"],
+      ["stranger@elsewhere.example", null],
+      ["buyer@globex.example", "buyer"],
+    ]);
+  });
+
   it("stores transcripts once, keeps them when a later listing says pending, and applies details", async () => {
     const { workspace, admin, integration } = await setup();
     const ctx = await loadIngestContext(workspace.id, integration.id);

@@ -7,6 +7,8 @@ import { requirePageSession } from "@/lib/auth/session";
 import { dealListParamsSchema, listDeals } from "@/lib/deals/queries";
 import { countUnlinkedCalls } from "@/lib/calls/queries";
 import { getCrmSource } from "@/lib/crm/queries";
+import { recorderSetup } from "@/lib/integrations/queries";
+import { DayOneNotice } from "@/components/integrations/day-one-notice";
 import { formatDateTime } from "@/components/ui/format";
 import { viewerTimeZone } from "@/lib/accounts/time-zone";
 import { ButtonLink } from "@/components/ui/button";
@@ -18,10 +20,11 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
   const session = await requirePageSession("/deals");
   const raw = await searchParams;
   const params = dealListParamsSchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
-  const [result, unlinked, crm] = await Promise.all([
+  const [result, unlinked, crm, recorders] = await Promise.all([
     listDeals(session.workspaceId, params, session),
     countUnlinkedCalls(session),
     getCrmSource(session.workspaceId),
+    recorderSetup(session.workspaceId),
   ]);
   const filtered = Boolean(params.q || params.stage || params.owner);
 
@@ -58,6 +61,7 @@ export default async function DealsPage({ searchParams }: { searchParams: Promis
           </ButtonLink>
         </div>
       </div>
+      <DayOneNotice setup={recorders} isAdmin={session.role === "ADMIN"} />
       <DealsFilters stages={result.stages} owners={result.owners} params={params} />
       {result.items.length === 0 ? (
         filtered ? (

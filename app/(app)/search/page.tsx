@@ -4,6 +4,8 @@ import { PrivateBadge } from "@/components/calls/call-bits";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Time } from "@/components/ui/time-zone";
 import { requirePageSession } from "@/lib/auth/session";
+import { recorderSetup } from "@/lib/integrations/queries";
+import { DayOneNotice } from "@/components/integrations/day-one-notice";
 import { headlineParts, searchAsUser, searchParamsSchema, type SearchHit, type SearchResult } from "@/lib/calls/search";
 import { formatTimestamp } from "@/lib/calls/transcript";
 import { SearchTooSlowError, TooManyAttemptsError } from "@/lib/errors";
@@ -35,6 +37,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
     if (last && last.call.callId === h.callId) last.hits.push(h);
     else groups.push({ call: h, hits: [h] });
   }
+  const recorders = await recorderSetup(session.workspaceId);
   const pageHref = (p: number) => `/search?q=${encodeURIComponent(params.q ?? "")}&page=${p}`;
 
   return (
@@ -46,6 +49,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
           leave a word out.
         </p>
       </header>
+      <DayOneNotice setup={recorders} isAdmin={session.role === "ADMIN"} />
       <form method="get" action="/search" role="search" aria-label="Search transcripts" className="flex flex-col gap-2 sm:flex-row">
         <label htmlFor="search-q" className="sr-only">
           Search transcripts

@@ -15,23 +15,11 @@ import { requirePageSession } from "@/lib/auth/session";
 import { getCall } from "@/lib/calls/queries";
 import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
 import { recorderId } from "@/lib/providers/registry";
+import { languageName } from "@/lib/languages";
 
 export const metadata: Metadata = { title: "Call" };
 
 const DIRECTION: Record<string, string> = { INBOUND: "Inbound", OUTBOUND: "Outbound", CONFERENCE: "Conference", UNKNOWN: "Unknown" };
-const LANGUAGES: Record<string, string> = {
-  eng: "English",
-  en: "English",
-  "en-us": "English (US)",
-  "en-gb": "English (UK)",
-  fra: "French",
-  fr: "French",
-  deu: "German",
-  de: "German",
-  spa: "Spanish",
-  es: "Spanish",
-};
-
 export default async function CallPage({ params }: { params: Promise<{ callId: string }> }) {
   const { callId } = await params;
   const session = await requirePageSession(`/calls/${callId}`);
@@ -46,7 +34,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
     ["Duration", formatDuration(call.durationSec)],
     ["Direction", DIRECTION[call.direction] ?? call.direction],
     ["Platform", call.platform ?? "—"],
-    ["Language", call.language ? (LANGUAGES[call.language.toLowerCase()] ?? call.language) : "—"],
+    ["Language", languageName(call.language) ?? "—"],
   ];
   const integrationUsable = call.integrationStatus === "CONNECTED" || call.integrationStatus === "SYNCING";
 
@@ -81,7 +69,9 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
           {facts.map(([k, v]) => (
             <div key={k} className="flex gap-1.5">
               <dt className="text-slate-500">{k}</dt>
-              <dd className="text-slate-900">{v}</dd>
+              <dd className="text-slate-900" data-testid={`call-${k.toLowerCase()}`}>
+                {v}
+              </dd>
             </div>
           ))}
         </dl>
