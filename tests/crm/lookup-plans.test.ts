@@ -47,7 +47,7 @@ describe("first-import lookups of stored records", () => {
     // What the steps ask the CRM for: every odd contact (all are named), in id order, 1,000 per step.
     const chunks: string[][] = [];
     for (let after: string | null = null; ;) {
-      const ids = (await db.$queryRaw<Array<{ id: string }>>(missingIdsStatement(ctx, "contact", after))).map((r) => r.id);
+      const ids: string[] = (await db.$queryRaw<Array<{ id: string }>>(missingIdsStatement(ctx, "contact", after))).map((r) => r.id);
       if (ids.length === 0) break;
       chunks.push(ids);
       after = ids.at(-1)!;
