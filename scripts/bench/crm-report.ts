@@ -161,6 +161,8 @@ upserts) and sends \`deals.changed\`, and \`deals-relink\` relinks the calls. Re
   out.push(
     "- Relink: the deals-relink run the import's `deals.changed` started, for every call of the workspace (manual links kept): the",
     "  seeded mix is the same for both CRMs, hence the same link counts; each linked call is one conditional upsert.",
+    "  On this shared machine the figures move with its load: on 2026-12-04 the first runs (load ~20 and ~7) took HubSpot 127.9 s",
+    "  (relink 20.6 s) and Salesforce 26.2 s (relink 37.8 s); Salesforce's relink has been the slower one in every run, not yet explained.",
     "",
   );
   return out.join("\n");
