@@ -44,6 +44,9 @@ const FULL: Entry[] = [
   // Ten tenants of 10,000 calls; 40 sentences per call (not ~440) keeps it to ~1.5 GB and ~10 min.
   { name: "search-tenants", kind: "search-tenants", tenants: 10, calls: 10_000, sentences: 40, runs: 200 },
   { name: "deals-import-50k", kind: "deals-import", rows: 50_000 }, // ~1-2 min
+  // CRM first import of 20,000 deals, 10,000 companies/accounts, 100,000 contacts, then the relink of 10,000 calls.
+  { name: "crm-hubspot-20k", kind: "crm-import", provider: "hubspot", deals: 20_000, accounts: 10_000, contacts: 100_000, calls: 10_000 },
+  { name: "crm-salesforce-20k", kind: "crm-import", provider: "salesforce", deals: 20_000, accounts: 10_000, contacts: 100_000, calls: 10_000 },
 ];
 
 const CI: Entry[] = [
@@ -86,41 +89,48 @@ async function main() {
     const json = path.join(resultsDir, `${e.name}.json`);
     fs.rmSync(json, { force: true });
     const args =
-      e.kind === "deals-import"
-        ? [...node, "scripts/bench/deals-import.ts", "--rows", String(e.rows), "--json", json, "--out", path.join(detailDir, "deals-import.md")]
-        : e.kind === "search-tenants"
-          ? [
-              ...node,
-              "scripts/bench/search-tenants.ts",
-              ...["--tenants", String(e.tenants), "--calls", String(e.calls), "--sentences", String(e.sentences), "--runs", String(e.runs)],
-              ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
-            ]
-          : e.kind === "pages"
+      e.kind === "crm-import"
+        ? [
+            ...node,
+            "scripts/bench/crm-import.ts",
+            ...["--provider", e.provider, "--deals", String(e.deals), "--accounts", String(e.accounts), "--contacts", String(e.contacts)],
+            ...["--calls", String(e.calls), "--json", json],
+          ]
+        : e.kind === "deals-import"
+          ? [...node, "scripts/bench/deals-import.ts", "--rows", String(e.rows), "--json", json, "--out", path.join(detailDir, "deals-import.md")]
+          : e.kind === "search-tenants"
             ? [
                 ...node,
-                "scripts/bench/pages.ts",
-                "--calls",
-                String(e.calls),
-                "--runs",
-                String(e.runs),
-                "--json",
-                json,
-                ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+                "scripts/bench/search-tenants.ts",
+                ...["--tenants", String(e.tenants), "--calls", String(e.calls), "--sentences", String(e.sentences), "--runs", String(e.runs)],
+                ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
               ]
-            : [
-                ...node,
-                "scripts/bench/backfill.ts",
-                "--provider",
-                e.provider,
-                "--users",
-                String(e.users),
-                "--calls",
-                String(e.calls),
-                "--json",
-                json,
-                "--page-runs",
-                size === "ci" ? "5" : "20",
-              ];
+            : e.kind === "pages"
+              ? [
+                  ...node,
+                  "scripts/bench/pages.ts",
+                  "--calls",
+                  String(e.calls),
+                  "--runs",
+                  String(e.runs),
+                  "--json",
+                  json,
+                  ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+                ]
+              : [
+                  ...node,
+                  "scripts/bench/backfill.ts",
+                  "--provider",
+                  e.provider,
+                  "--users",
+                  String(e.users),
+                  "--calls",
+                  String(e.calls),
+                  "--json",
+                  json,
+                  "--page-runs",
+                  size === "ci" ? "5" : "20",
+                ];
     console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
     const loadBefore = os.loadavg()[0]!;
     try {

@@ -515,6 +515,31 @@ export async function crmDeletions(ctx: CrmRunContext, deps: CrmStepDeps = {}): 
 }
 
 /**
+ * The next FETCH_CHUNK ids (in id order, after `after`) of accounts or contacts this connection's deals name
+ * that are not stored. Each id is looked up by the stored table's unique key in a LATERAL subquery (LIMIT 1
+ * keeps it from being flattened into a join), so the lookup is an index probe per id whatever the planner's
+ * statistics say: during a first import the tables grow from empty faster than autovacuum analyzes them, and
+ * an anti join planned on "empty" tables read every stored contact for each id (the 20,000-deal import's
+ * contacts step never finished; docs/benchmarks.md, CRM first import).
+ */
+export function missingIdsStatement(ctx: Pick<CrmRunContext, "workspaceId" | "integrationId">, object: "account" | "contact", after: string | null) {
+  const from = after ?? "";
+  const named =
+    object === "account"
+      ? Prisma.sql`SELECT d."workspaceId" AS ws, d."crmSource" AS src, d."crmAccountId" AS id FROM "Deal" d
+          WHERE d."workspaceId" = ${ctx.workspaceId} AND d."integrationId" = ${ctx.integrationId} AND d."crmAccountId" IS NOT NULL AND d."crmAccountId" > ${from}`
+      : Prisma.sql`SELECT d."workspaceId" AS ws, d."crmSource" AS src, cid AS id FROM "Deal" d CROSS JOIN LATERAL unnest(d."crmContactIds") AS cid
+          WHERE d."workspaceId" = ${ctx.workspaceId} AND d."integrationId" = ${ctx.integrationId} AND cid > ${from}`;
+  const stored =
+    object === "account"
+      ? Prisma.sql`SELECT 1 AS hit FROM "CrmAccount" a WHERE a."workspaceId" = n.ws AND a."crmSource" = n.src AND a."crmId" = n.id LIMIT 1`
+      : Prisma.sql`SELECT 1 AS hit FROM "CrmContact" c WHERE c."workspaceId" = n.ws AND c."crmSource" = n.src AND c."crmId" = n.id LIMIT 1`;
+  return Prisma.sql`
+    SELECT DISTINCT n.id FROM (${named}) n LEFT JOIN LATERAL (${stored}) k ON true
+    WHERE k.hit IS NULL ORDER BY 1 LIMIT ${FETCH_CHUNK}`;
+}
+
+/**
  * Accounts or contacts this CRM's deals name that are not stored yet, FETCH_CHUNK ids per step in id order
  * after `after` (each id asked once per run, also the ones the CRM does not know). Next `after`, or null.
  */
@@ -525,19 +550,7 @@ export async function crmFetchMissing(
   deps: CrmStepDeps = {},
 ): Promise<StepResult<{ after: string | null; changed: number }>> {
   if (!(await stillCurrent(ctx))) return { cancelled: true };
-  const from = after ?? "";
-  const ids =
-    object === "account"
-      ? await db.$queryRaw<Array<{ id: string }>>`
-          SELECT DISTINCT d."crmAccountId" AS id FROM "Deal" d
-          WHERE d."workspaceId" = ${ctx.workspaceId} AND d."integrationId" = ${ctx.integrationId} AND d."crmAccountId" IS NOT NULL AND d."crmAccountId" > ${from}
-            AND NOT EXISTS (SELECT 1 FROM "CrmAccount" a WHERE a."workspaceId" = d."workspaceId" AND a."crmSource" = d."crmSource" AND a."crmId" = d."crmAccountId")
-          ORDER BY 1 LIMIT ${FETCH_CHUNK}`
-      : await db.$queryRaw<Array<{ id: string }>>`
-          SELECT DISTINCT cid AS id FROM "Deal" d CROSS JOIN LATERAL unnest(d."crmContactIds") AS cid
-          WHERE d."workspaceId" = ${ctx.workspaceId} AND d."integrationId" = ${ctx.integrationId} AND cid > ${from}
-            AND NOT EXISTS (SELECT 1 FROM "CrmContact" c WHERE c."workspaceId" = d."workspaceId" AND c."crmSource" = d."crmSource" AND c."crmId" = cid)
-          ORDER BY 1 LIMIT ${FETCH_CHUNK}`;
+  const ids = await db.$queryRaw<Array<{ id: string }>>(missingIdsStatement(ctx, object, after));
   if (ids.length === 0) return { cancelled: false, after: null, changed: 0 };
   const { client, done } = await runClient(ctx, deps);
   const wanted = ids.map((r) => r.id);
@@ -593,12 +606,19 @@ export async function crmMaterialize(ctx: CrmRunContext): Promise<StepResult<{ c
   return { cancelled: false, changed };
 }
 
-/** The contacts each deal of the connection should list: one row per (deal, email), the first contact role wins. */
-function wantedDealContacts(integrationId: string) {
+/**
+ * The contacts each deal of the connection should list: one row per (deal, email), the first contact role wins.
+ * Each contact is read by its unique key in a LATERAL subquery (an index probe per id, whatever the statistics
+ * say; see missingIdsStatement).
+ */
+export function wantedDealContacts(integrationId: string) {
   return Prisma.sql`
     SELECT DISTINCT ON (d.id, c.email) d."workspaceId" AS workspace_id, d.id AS deal_id, c.name, c.email, c.title, c."crmId" AS crm_id
     FROM "Deal" d CROSS JOIN LATERAL unnest(d."crmContactIds") WITH ORDINALITY AS x(cid, n)
-    JOIN "CrmContact" c ON c."workspaceId" = d."workspaceId" AND c."crmSource" = d."crmSource" AND c."crmId" = x.cid
+    CROSS JOIN LATERAL (
+      SELECT k.name, k.email, k.title, k."crmId" FROM "CrmContact" k
+      WHERE k."workspaceId" = d."workspaceId" AND k."crmSource" = d."crmSource" AND k."crmId" = x.cid LIMIT 1
+    ) c
     WHERE d."integrationId" = ${integrationId} AND c.email IS NOT NULL
     ORDER BY d.id, c.email, x.n`;
 }

@@ -2,6 +2,7 @@
 // and docs/benchmarks/backfill.md. Pure functions: scripts/bench.ts runs the matrix and calls these.
 import { describeLoad, type SearchTenantsResult } from "./search-tenants";
 import type { DealsImportResult } from "./deals-import";
+import { renderCrmImportSection, type CrmImportResult } from "./crm-report";
 import type { BackfillResult } from "./backfill";
 import type { PagesResult } from "./pages";
 import { describeMachine, fmt } from "./common";
@@ -11,9 +12,10 @@ export type Entry =
   | { name: string; kind: "backfill"; provider: "gong" | "salesloft" | "clari"; users: number; calls: number; growth?: string }
   | { name: string; kind: "pages"; calls: number; runs: number; growth?: string; headline?: boolean }
   | { name: string; kind: "search-tenants"; tenants: number; calls: number; sentences: number; runs: number }
-  | { name: string; kind: "deals-import"; rows: number };
+  | { name: string; kind: "deals-import"; rows: number }
+  | { name: string; kind: "crm-import"; provider: "hubspot" | "salesforce"; deals: number; accounts: number; contacts: number; calls: number };
 
-export type Results = Map<string, BackfillResult | PagesResult | SearchTenantsResult | DealsImportResult>;
+export type Results = Map<string, BackfillResult | PagesResult | SearchTenantsResult | DealsImportResult | CrmImportResult>;
 
 const PROVIDER = { gong: "Gong", salesloft: "Salesloft", clari: "Clari Copilot" } as const;
 const MIB = 1024 * 1024;
@@ -356,6 +358,12 @@ Run on ${r.generatedAt.replace("T", " ").slice(0, 16)} UTC; ${describeMachine(r.
       "",
     );
   }
+
+  // ---- CRM first import
+  const crmRuns = entries.flatMap((e) =>
+    e.kind === "crm-import" && results.get(e.name)?.kind === "crm-import" ? [results.get(e.name) as CrmImportResult] : [],
+  );
+  if (crmRuns.length) out.push(renderCrmImportSection(crmRuns));
 
   // ---- reading
   out.push(`## Reading the figures
