@@ -14,11 +14,9 @@
 //   data (0 skips them).
 // Writes the result as JSON to --json (or prints it as the last line, prefixed BENCH_RESULT). The driver
 // (scripts/bench.ts) turns results into docs/benchmarks.md. Uses a new database on DATABASE_URL's server.
-import fs from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import { createScratchDatabase } from "../lib/database";
-import { argValue, machine, timed, type Machine, type Timing } from "./common";
+import { argValue, emitResult, machine, timed, type Machine, type Timing } from "./common";
 import type { SimState } from "../../dev/simulators/state";
 import { transcriptFor } from "../../dev/simulators/data";
 import { PROVIDER_SLUGS, providerFromSlug } from "../../lib/providers/registry";
@@ -384,10 +382,7 @@ async function main() {
         `${requests} requests (minimum ${minimum.perUser} per user, ${minimum.companyWide} company-wide), ${result.throttled} x 429, ` +
         `rate ${result.rateFraction.toFixed(2)} of ${limit.label} (peak ${result.peakFraction.toFixed(2)}), floor ${(result.floorMs / 1000).toFixed(1)} s`,
     );
-    if (jsonOut) {
-      fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
-      fs.writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
-    } else console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+    emitResult(result, jsonOut);
   } finally {
     if (progress) clearInterval(progress);
     await h.close();

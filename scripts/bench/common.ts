@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 
 export interface Machine {
@@ -68,6 +69,14 @@ export async function timed(name: string, runs: number, fn: () => Promise<unknow
   const t = { name, runs, p50: percentile(times, 50), p95: percentile(times, 95), max: times[times.length - 1]!, note };
   console.log(`  ${name.padEnd(58)} p50 ${t.p50.toFixed(1).padStart(7)} ms   p95 ${t.p95.toFixed(1).padStart(7)} ms`);
   return t;
+}
+
+/** A child benchmark's result: to the --json file when given, else as the last line prefixed BENCH_RESULT (read by the driver). */
+export function emitResult(result: unknown, jsonOut: string | undefined): void {
+  if (jsonOut) {
+    fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
+    fs.writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
+  } else console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
 }
 
 export function argValue(args: string[], name: string): string | undefined {

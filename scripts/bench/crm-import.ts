@@ -12,11 +12,9 @@
 // floor are computed from the simulator's data with the providers' documented page sizes and limits (see
 // minimumOf below and docs/benchmarks.md, "CRM first import"). Benchmarks measure; nothing is asserted.
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import { createScratchDatabase } from "../lib/database";
-import { argValue, fmt, machine } from "./common";
+import { argValue, emitResult, fmt, machine } from "./common";
 import type { SimState } from "../../dev/simulators/state";
 import type { CrmImportResult, CrmKey, CrmMinimum } from "./crm-report";
 
@@ -367,10 +365,7 @@ async function main() {
         `relink of ${callsWanted} calls ${fmt.s(result.relink.runMs)} (${result.relink.byCrmId} by CRM id, ${result.relink.byEmail} by email)`,
     );
     console.log(`  by endpoint: ${JSON.stringify(requestsByEndpoint)}`);
-    if (jsonOut) {
-      fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
-      fs.writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
-    } else console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+    emitResult(result, jsonOut);
   } finally {
     if (progress) clearInterval(progress);
     await h.close();
