@@ -10,11 +10,31 @@ export function stageTone(stage: string, isClosed: boolean) {
   return /won/i.test(stage) ? ("green" as const) : ("gray" as const);
 }
 
+/** The fields after the deal and its stage, in column order: the table and the phone layout both show these. */
+const FIELDS: Array<{ label: string; numeric?: boolean; nowrap?: boolean; value: (d: DealListItem) => ReactNode }> = [
+  { label: "Amount", numeric: true, value: (d) => formatMoney(d.amount, d.currency) },
+  { label: "Close date", nowrap: true, value: (d) => formatCalendarDate(d.closeDate) },
+  { label: "Owner", value: (d) => d.ownerName ?? "—" },
+  { label: "Calls", numeric: true, value: (d) => d.callCount },
+  { label: "Last call", nowrap: true, value: (d) => <Time at={d.lastCallAt} dateOnly /> },
+];
+
 export function DealsTable({ items }: { items: DealListItem[] }) {
   return (
     <>
       <DealsStacked items={items} />
       <DealsWide items={items} />
+    </>
+  );
+}
+
+function DealName({ deal, wrap }: { deal: DealListItem; wrap: boolean }) {
+  return (
+    <>
+      <Link href={`/deals/${deal.id}`} className={`font-medium text-slate-900 hover:text-brand-700 hover:underline ${wrap ? "break-words" : ""}`}>
+        {deal.name}
+      </Link>
+      {deal.accountName ? <div className={`text-xs text-slate-500 ${wrap ? "break-words" : ""}`}>{deal.accountName}</div> : null}
     </>
   );
 }
@@ -30,25 +50,17 @@ function DealsStacked({ items }: { items: DealListItem[] }) {
         <li key={d.id} className="px-4 py-3">
           <div className="flex items-start justify-between gap-3">
             <div className="min-w-0">
-              <Link href={`/deals/${d.id}`} className="font-medium break-words text-slate-900 hover:text-brand-700 hover:underline">
-                {d.name}
-              </Link>
-              {d.accountName ? <div className="text-xs break-words text-slate-500">{d.accountName}</div> : null}
+              <DealName deal={d} wrap />
             </div>
             <Badge tone={stageTone(d.stage, d.isClosed)}>{d.stage}</Badge>
           </div>
           <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
-            <Field label="Amount">
-              <span className="tabular-nums">{formatMoney(d.amount, d.currency)}</span>
-            </Field>
-            <Field label="Close date">{formatCalendarDate(d.closeDate)}</Field>
-            <Field label="Owner">{d.ownerName ?? "—"}</Field>
-            <Field label="Calls">
-              <span className="tabular-nums">{d.callCount}</span>
-            </Field>
-            <Field label="Last call">
-              <Time at={d.lastCallAt} dateOnly />
-            </Field>
+            {FIELDS.map((f) => (
+              <div key={f.label} className="min-w-0">
+                <dt className="text-xs text-slate-500">{f.label}</dt>
+                <dd className={`break-words text-slate-900 ${f.numeric ? "tabular-nums" : ""}`}>{f.value(d)}</dd>
+              </div>
+            ))}
           </dl>
         </li>
       ))}
@@ -56,16 +68,8 @@ function DealsStacked({ items }: { items: DealListItem[] }) {
   );
 }
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="break-words text-slate-900">{children}</dd>
-    </div>
-  );
-}
-
 function DealsWide({ items }: { items: DealListItem[] }) {
+  const cell = (f: (typeof FIELDS)[number]) => `px-4 py-3 ${f.numeric ? "text-right tabular-nums" : ""} ${f.nowrap ? "whitespace-nowrap" : ""}`;
   return (
     <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white sm:block">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -78,42 +82,27 @@ function DealsWide({ items }: { items: DealListItem[] }) {
             <th scope="col" className="px-4 py-3">
               Stage
             </th>
-            <th scope="col" className="px-4 py-3 text-right">
-              Amount
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Close date
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Owner
-            </th>
-            <th scope="col" className="px-4 py-3 text-right">
-              Calls
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Last call
-            </th>
+            {FIELDS.map((f) => (
+              <th key={f.label} scope="col" className={`px-4 py-3 ${f.numeric ? "text-right" : ""}`}>
+                {f.label}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {items.map((d) => (
             <tr key={d.id} className="hover:bg-slate-50">
               <td className="px-4 py-3">
-                <Link href={`/deals/${d.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
-                  {d.name}
-                </Link>
-                {d.accountName ? <div className="text-xs text-slate-500">{d.accountName}</div> : null}
+                <DealName deal={d} wrap={false} />
               </td>
               <td className="px-4 py-3">
                 <Badge tone={stageTone(d.stage, d.isClosed)}>{d.stage}</Badge>
               </td>
-              <td className="px-4 py-3 text-right tabular-nums">{formatMoney(d.amount, d.currency)}</td>
-              <td className="px-4 py-3 whitespace-nowrap">{formatCalendarDate(d.closeDate)}</td>
-              <td className="px-4 py-3">{d.ownerName ?? "—"}</td>
-              <td className="px-4 py-3 text-right tabular-nums">{d.callCount}</td>
-              <td className="px-4 py-3 whitespace-nowrap">
-                <Time at={d.lastCallAt} dateOnly />
-              </td>
+              {FIELDS.map((f) => (
+                <td key={f.label} className={cell(f)}>
+                  {f.value(d)}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
