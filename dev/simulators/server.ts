@@ -239,6 +239,12 @@ export function createSimulatorHandler(state: SimState) {
         state.gongTokenApiBase = "url" in input ? (input.url as string | null) : undefined;
         return send(res, { status: 200, json: { apiBase: state.gongTokenApiBase ?? "(default)" } });
       }
+      if (method === "POST" && path === "/salesloft/view-as") {
+        // {email: "rep1@acme.test"}: Salesloft as that (non-admin) user sees it; {email: null}: as an admin.
+        if (input.email !== null && typeof input.email !== "string") return send(res, { status: 400, json: { error: "email must be a string or null" } });
+        state.salesloftViewAs = input.email === null ? null : String(input.email).toLowerCase();
+        return send(res, { status: 200, json: { viewAs: state.salesloftViewAs } });
+      }
       if (method === "POST" && path === "/tokens/expire") {
         state.gongOAuth.expireAll();
         state.salesloftOAuth.expireAll();

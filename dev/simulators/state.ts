@@ -44,6 +44,11 @@ export class SimState {
    * out; undefined for the real behaviour. reset() restores it.
    */
   gongTokenApiBase: string | null | undefined = undefined;
+  /**
+   * Salesloft as a non-admin connected it (POST /__sim/salesloft/view-as): conversations list only those
+   * this user (email) owns, as Salesloft shows a user only the conversations they may see. null: an admin.
+   */
+  salesloftViewAs: string | null = null;
   /** Salesforce orgs, tokens and query locators (providers/salesforce.ts). */
   salesforce!: SalesforceSimState;
   readonly gongOAuth: OAuthServer;
@@ -126,7 +131,7 @@ export class SimState {
     const l = this.config.limits;
     this.limiters = {
       gong: new Map(),
-      salesloft: new BucketWindow(l.salesloft.costPerWindow, fixedWindow(l.salesloft.windowMs)),
+      salesloft: new BucketWindow(l.salesloft.costPerWindow, fixedWindow(l.salesloft.windowMs), () => this.config.limits.salesloft.otherToolCostPerWindow),
       clari: { second: new SlidingWindow(l.clari.perSecond, 1000), week: new BucketWindow(l.clari.perWeek, utcWeekFromSunday) },
     };
   }
@@ -150,6 +155,7 @@ export class SimState {
     this.stats.reset();
     this.faults.clear();
     this.gongTokenApiBase = undefined;
+    this.salesloftViewAs = null;
     this.gongOAuth.reset();
     this.salesloftOAuth.reset();
     this.regenerate();
