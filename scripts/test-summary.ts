@@ -35,5 +35,10 @@ if (!unit || !e2e) {
 }
 console.log(`Vitest ${unit.passed} passed, ${unit.failed} failed; Playwright ${e2e.passed} passed, ${e2e.failed} failed.`);
 const total = { passed: unit.passed + e2e.passed, failed: unit.failed + e2e.failed, skipped: unit.skipped + e2e.skipped };
+// The same counts as TAP summary comments (the closing block node's test runner prints), then the plain line last.
+console.log(`# tests ${total.passed + total.failed + total.skipped}`);
+console.log(`# pass ${total.passed}`);
+console.log(`# fail ${total.failed}`);
+console.log(`# skipped ${total.skipped}`);
 console.log(`Tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 if (total.failed > 0 || total.passed === 0) process.exit(1);
