@@ -50,7 +50,13 @@ async function allowOnConsentPage(authorizationUrl: string): Promise<URLSearchPa
   const page = await fetch(authorizationUrl);
   if (!page.ok) throw new Error(`The HubSpot consent page answered ${page.status}`);
   const html = await page.text();
-  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const unescape = (v: string) =>
+    v
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
   const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
   if (!action) throw new Error("The HubSpot consent page has no form");
   const form = new URLSearchParams();
@@ -73,6 +79,7 @@ export async function connectDemoCrm(send: SendEvents): Promise<DemoCrmState> {
   const { authorizationUrl, browserNonce } = await startCrmOAuth({ ...actor, send }, "HUBSPOT", {});
   const back = await allowOnConsentPage(authorizationUrl);
   const done = await completeAnyOAuth({ state: back.get("state"), code: back.get("code") }, { userId: actor.userId, browserNonce }, send);
-  if (done.outcome !== "ok") throw new Error(`Connecting HubSpot for the demo workspace ended "${done.outcome}"${done.reference ? ` (reference ${done.reference})` : ""}`);
+  if (done.outcome !== "ok")
+    throw new Error(`Connecting HubSpot for the demo workspace ended "${done.outcome}"${done.reference ? ` (reference ${done.reference})` : ""}`);
   return demoCrmState();
 }

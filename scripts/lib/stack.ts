@@ -186,7 +186,8 @@ export async function startStack(opts: StackOptions): Promise<void> {
   const lines = [`\n  Callsync ${opts.mode === "dev" ? "(development)" : "(production)"} → ${env.APP_URL}`];
   if (seeded) lines.push('  Seeded the demo workspace "Acme".');
   if (demoCrm?.status === "connected") lines.push(`  Connected HubSpot (simulator) for Acme: the first import brought ${demoCrm.deals} deals.`);
-  if (demoCrm?.status === "failed") lines.push(`  Connecting HubSpot (simulator) for Acme failed: ${demoCrm.message ?? "see the log"}. Connect it from Settings → Integrations.`);
+  if (demoCrm?.status === "failed")
+    lines.push(`  Connecting HubSpot (simulator) for Acme failed: ${demoCrm.message ?? "see the log"}. Connect it from Settings → Integrations.`);
   lines.push(
     demo
       ? demoLoginsText()

@@ -55,7 +55,13 @@ describe("the demo workspace's CRM", () => {
       // The recorders' simulated calls name these ids (dev/simulators/data.ts reads DEMO_DEALS' crmDealId).
       const stored = deals.find((d) => d.crmDealId === demo.crmDealId);
       expect(stored, demo.name).toBeTruthy();
-      expect(stored).toMatchObject({ name: demo.name, accountName: demo.accountName, stage: demo.stage, isClosed: demo.isClosed, crmAccountId: demo.crmAccountId });
+      expect(stored).toMatchObject({
+        name: demo.name,
+        accountName: demo.accountName,
+        stage: demo.stage,
+        isClosed: demo.isClosed,
+        crmAccountId: demo.crmAccountId,
+      });
       expect(stored!.owner?.email).toBe(demo.ownerEmail);
       expect(stored!.contacts.map((c) => c.email).sort()).toEqual(demo.contacts.map((c) => c.email).sort());
     }
