@@ -2,7 +2,8 @@ import { defineConfig } from "@playwright/test";
 
 // Two production stacks, each a production build on a throwaway database with the simulators and the
 // local Inngest runtime, started by one script:
-//  - the demo stack (E2E_PORT, default 3100): DEMO=1, the seeded "Acme" workspace; every spec but onboarding/;
+//  - the demo stack (E2E_PORT, default 3100): DEMO=1, the seeded "Acme" workspace, whose deals the stack imports
+//    by connecting HubSpot (its simulator) once the app is up (e2e/demo-crm.setup.ts waits); every spec but onboarding/;
 //  - the empty stack (E2E_PORT + 1): no demo data, as `npm start` on a new database, with the simulators;
 //    the first-run, members and invitation specs in e2e/onboarding/.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -52,7 +53,9 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "demo", testIgnore: "onboarding/**", use: { baseURL } },
+    // The demo workspace's deals arrive through its HubSpot first import, which the stack starts once the app is up.
+    { name: "demo-crm", testMatch: "demo-crm.setup.ts", use: { baseURL } },
+    { name: "demo", testIgnore: "onboarding/**", dependencies: ["demo-crm"], use: { baseURL } },
     // The first run must see the empty database before any other onboarding spec creates a workspace.
     { name: "first-run", testMatch: "onboarding/first-run.spec.ts", use: { baseURL: emptyURL } },
     {

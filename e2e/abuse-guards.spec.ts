@@ -420,6 +420,9 @@ const EXEMPT: Record<string, string> = {
   // next-auth's own endpoints post forms (its client sends application/x-www-form-urlencoded) with its CSRF
   // token; the route adds the Origin check (cases below), not the JSON rule.
   "/api/auth/[...nextauth] POST": "next-auth: CSRF token + Origin check, form bodies",
+  // The demo start (scripts/lib/stack.ts) is a script, not a browser: the route answers 404 to anything
+  // without the start's own random key (DEMO_SETUP_KEY); case below.
+  "/api/dev/demo-crm POST": "the demo start's key (DEMO_SETUP_KEY), else 404",
 };
 
 /** Every (route, method) under app/api that changes state, read from the route files. */
@@ -464,6 +467,21 @@ test.describe("csrf", () => {
       [...covered].filter((r) => !stateChangingRoutes().includes(r)),
       "no stale entries",
     ).toEqual([]);
+  });
+
+  test("[csrf] the demo start's route answers 404 to a signed-in admin, a guessed key and no key, and connects nothing", async () => {
+    const counts = async () =>
+      (await db.query(`SELECT (SELECT count(*) FROM "Integration")::int AS integrations, (SELECT count(*) FROM "OAuthState")::int AS states`)).rows[0];
+    const before = await counts();
+    for (const [ctx, headers] of [
+      [as.adminA, {}],
+      [as.anon, { "x-demo-setup-key": "a".repeat(43) }],
+      [as.anon, {}],
+    ] as Array<[APIRequestContext, Record<string, string>]>) {
+      expect((await ctx.post("/api/dev/demo-crm", { data: {}, headers })).status()).toBe(404);
+      expect((await ctx.get("/api/dev/demo-crm", { headers })).status()).toBe(404);
+    }
+    expect(await counts()).toEqual(before);
   });
 
   const variants: Array<{ name: string; headers: () => Record<string, string>; base?: () => string }> = [

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_DEALS, DEMO_PASSWORD } from "../lib/demo/data";
+import { stackInfo } from "./integrations-support";
 import { signIn } from "./support";
 
 test("pages require a session", async ({ page }) => {
@@ -20,7 +21,12 @@ test("a wrong password says so and does not sign in", async ({ page }) => {
 test("admin signs in, sees the deals list and the integrations page", async ({ page }) => {
   await signIn(page, "admin@acme.test");
   await expect(page.getByRole("heading", { name: "Deals" })).toBeVisible();
-  await expect(page.getByText(`${DEMO_DEALS.length} deals`)).toBeVisible();
+  // The demo deals came in through the HubSpot first import at the demo start (the seed writes none): every
+  // one of them, plus the simulator portal's other open deals.
+  const imported = stackInfo().demoCrm!.deals!;
+  expect(imported).toBeGreaterThanOrEqual(DEMO_DEALS.length);
+  await expect(page.getByText(`${imported} deals`)).toBeVisible();
+  await expect(page.getByTestId("deals-crm-source")).toContainText("Deals sync from HubSpot");
   const first = DEMO_DEALS[0]!;
   await page.getByLabel("Search").fill(first.accountName);
   await page.getByRole("button", { name: "Apply" }).click();
@@ -31,6 +37,7 @@ test("admin signs in, sees the deals list and the integrations page", async ({ p
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Integrations" }).click();
   await expect(page.getByRole("heading", { name: "Integrations" })).toBeVisible();
+  await expect(page.getByRole("article", { name: "HubSpot" }).getByText("Connected", { exact: true })).toBeVisible();
   for (const name of ["Gong", "Salesloft", "Clari Copilot"]) {
     const card = page.getByRole("article", { name });
     await expect(card).toBeVisible();

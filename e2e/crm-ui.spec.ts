@@ -1,10 +1,14 @@
 // What an admin and a rep see of the CRM (issue 14, items 1 and 4): the CRM section above the call
 // recorders with its guidance, the recorder cards' notice while no CRM is connected, the Salesforce login
 // choice, one CRM per workspace, the Manage page, Disconnect's confirmation, and Open in HubSpot / no longer
-// syncing on a deal. The connected states are written into the demo workspace's database (a HubSpot
-// connection with a first import behind it) and removed afterwards, so this spec needs no CRM simulator;
-// the connect round trip through the simulators is the CRM journey spec's.
+// syncing on a deal. It runs in a workspace of its own (an admin and a rep written with SQL here), not the
+// demo workspace "Acme", whose CRM is HubSpot, connected at the demo start (one CRM per workspace). The
+// connected states are written into that workspace's database (a HubSpot connection with a first import
+// behind it) and removed afterwards, so this spec needs no CRM simulator; the connect round trip through the
+// simulators is the CRM journey spec's.
+import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
+import bcrypt from "bcryptjs";
 import pg from "pg";
 import { expectAccessible, stackInfo } from "./integrations-support";
 import { signIn } from "./support";
@@ -16,6 +20,10 @@ const DEAL_ID = "e2ecrmui-deal-0001";
 const DEAL_NAME = "Initrode platform (CRM UI e2e)";
 const RUN_ID = "e2ecrmui-run-0001";
 const HUB_ID = "4455667";
+const PASSWORD = "crm-ui-suite-password";
+const TAG = randomBytes(4).toString("hex");
+const ADMIN = `crm-ui-admin-${TAG}@crm-ui.test`;
+const REP = `crm-ui-rep-${TAG}@crm-ui.test`;
 
 let db: pg.Client;
 let workspaceId: string;
@@ -74,7 +82,23 @@ const sectionHeadings = (page: Page) => page.locator("main h2").allInnerTexts();
 test.beforeAll(async () => {
   db = new pg.Client({ connectionString: stackInfo().databaseUrl });
   await db.connect();
-  workspaceId = (await q(`SELECT id FROM "Workspace" WHERE slug = 'acme'`)).rows[0].id as string;
+  // A workspace of this spec's own with an admin and a rep (the legacy bcrypt hash still signs in).
+  workspaceId = `e2ecrmui-ws-${TAG}`;
+  await q(`INSERT INTO "Workspace" (id, name, slug, "updatedAt") VALUES ($1, $2, $3, now())`, [workspaceId, `CRM UI ${TAG}`, `crm-ui-${TAG}`]);
+  const hash = await bcrypt.hash(PASSWORD, 4);
+  for (const [email, role] of [
+    [ADMIN, "ADMIN"],
+    [REP, "MEMBER"],
+  ] as const) {
+    const userId = `e2ecrmui-user-${role.toLowerCase()}-${TAG}`;
+    await q(`INSERT INTO "User" (id, name, email, "passwordHash", "emailVerified", "updatedAt") VALUES ($1, $2, $3, $4, now(), now())`, [
+      userId,
+      `CRM UI ${role.toLowerCase()}`,
+      email,
+      hash,
+    ]);
+    await q(`INSERT INTO "Membership" (id, "userId", "workspaceId", role) VALUES ($1, $2, $3, $4)`, [`${userId}-m`, userId, workspaceId, role]);
+  }
   await removeSeed();
 });
 
@@ -86,7 +110,7 @@ test.afterAll(async () => {
 });
 
 test("admin without a CRM: the CRM section comes first with its guidance, recorders say calls will not auto-link", async ({ page }) => {
-  await signIn(page, "admin@acme.test");
+  await signIn(page, ADMIN, PASSWORD);
   await page.goto("/settings/integrations");
   const headings = await sectionHeadings(page);
   expect(headings.indexOf("CRM")).toBeGreaterThanOrEqual(0);
@@ -112,7 +136,7 @@ test("admin without a CRM: the CRM section comes first with its guidance, record
 });
 
 test("admin: Salesforce asks for production, sandbox or a My Domain; a host that is not Salesforce's is refused", async ({ page }) => {
-  await signIn(page, "admin@acme.test");
+  await signIn(page, ADMIN, PASSWORD);
   await page.goto("/settings/integrations");
   await page.getByRole("button", { name: "Connect Salesforce" }).click();
   const dialog = page.getByRole("dialog", { name: "Connect Salesforce" });
@@ -144,7 +168,7 @@ test("admin with HubSpot connected: Salesforce says why it cannot connect; the M
   page,
 }) => {
   await seedConnectedHubspot();
-  await signIn(page, "admin@acme.test");
+  await signIn(page, ADMIN, PASSWORD);
   await page.goto("/settings/integrations");
   await expect(page.getByRole("note", { name: "Connect your CRM first" })).toHaveCount(0);
   const hubspot = page.getByRole("article", { name: "HubSpot" });
@@ -193,7 +217,7 @@ test("admin: a running sync shows as running; Reconnect required shows the reaso
     `INSERT INTO "SyncRun" (id, "integrationId", kind, status, "startedAt", "dealsAdded", "dealsUpdated") VALUES ('e2ecrmui-run-2', $1, 'MANUAL', 'RUNNING', now(), 4, 9)`,
     [INTEGRATION_ID],
   );
-  await signIn(page, "admin@acme.test");
+  await signIn(page, ADMIN, PASSWORD);
   await page.goto("/settings/integrations/hubspot");
   await expect(page.getByRole("button", { name: "Sync now" })).toBeDisabled();
   await expect(page.getByRole("status").filter({ hasText: "A sync is running" })).toContainText("Sync now, started");
@@ -223,7 +247,7 @@ test("admin: a running sync shows as running; Reconnect required shows the reaso
 
 test("rep: the deal opens in HubSpot, the deals list says where deals come from, the CRM Manage page is admins only", async ({ page }) => {
   await seedConnectedHubspot();
-  await signIn(page, "rep1@acme.test");
+  await signIn(page, REP, PASSWORD);
   await expect(page.getByTestId("deals-crm-source")).toContainText("Deals sync from HubSpot every 15 minutes");
   await page.goto(`/deals/${DEAL_ID}`);
   await expect(page.getByRole("heading", { name: DEAL_NAME })).toBeVisible();
@@ -243,7 +267,7 @@ test("rep: the deal opens in HubSpot, the deals list says where deals come from,
 
 test("admin: Disconnect asks first, then deals stay and say they are no longer syncing", async ({ page }) => {
   await seedConnectedHubspot();
-  await signIn(page, "admin@acme.test");
+  await signIn(page, ADMIN, PASSWORD);
   await page.goto("/settings/integrations/hubspot");
   await page.getByRole("button", { name: "Disconnect" }).click();
   const dialog = page.getByRole("dialog", { name: "Disconnect HubSpot?" });

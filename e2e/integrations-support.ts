@@ -6,7 +6,14 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type BrowserContext, type Page } from "@playwright/test";
 
-type StackInfo = { appUrl: string; simulatorUrl: string | null; inngestUrl: string | null; databaseUrl: string };
+type StackInfo = {
+  appUrl: string;
+  simulatorUrl: string | null;
+  inngestUrl: string | null;
+  databaseUrl: string;
+  /** The demo workspace's HubSpot first import (scripts/lib/stack.ts); null on a stack without the demo workspace. */
+  demoCrm: { status: "importing" | "connected" | "failed"; deals?: number; message?: string | null } | null;
+};
 
 export function stackInfo(): StackInfo {
   const file = path.join(process.cwd(), ".data", `e2e-stack-${process.env.E2E_PORT ?? "3100"}.json`);

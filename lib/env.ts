@@ -50,6 +50,10 @@ const schema = z
       .optional()
       .transform((v) => v === undefined || v === "" || !["0", "false", "no", "off"].includes(v.toLowerCase())),
     EMAIL_FROM: z.string().default("Callsync <no-reply@callsync.local>"),
+    // Set only by the demo start (scripts/lib/stack.ts, a fresh random value per start that seeded the demo
+    // workspace with the simulators on): the key of /api/dev/demo-crm, which connects the demo workspace's
+    // HubSpot through the simulator. Unset (every other start): that route answers 404.
+    DEMO_SETUP_KEY: z.string().min(32, "DEMO_SETUP_KEY must be at least 32 characters").optional(),
 
     // Every provider's base URLs and OAuth app (GONG_API_BASE_URL, GONG_CLIENT_ID, ...): names and
     // defaults come from its registry entry.

@@ -1,11 +1,10 @@
-// Demo seed: workspace "Acme", an admin and reps (password "callsync"), and deals with CRM ids and
-// contacts that line up with the provider simulators (lib/demo/data.ts). Idempotent: safe to re-run.
+// Demo seed: workspace "Acme", an admin and reps (password "callsync"). No deals: they live in the HubSpot
+// simulator's demo portal (lib/demo/data.ts, dev/simulators/providers/hubspot-portal.ts) and the demo start
+// imports them by connecting HubSpot for Acme (lib/demo/crm.ts, scripts/lib/stack.ts). Idempotent: safe to re-run.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../lib/generated/prisma/client";
 import { hashPassword } from "../lib/auth/password";
-import { DEMO_DEALS, DEMO_PASSWORD, DEMO_USERS, DEMO_WORKSPACE } from "../lib/demo/data";
-
-const DAY = 86_400_000;
+import { DEMO_PASSWORD, DEMO_USERS, DEMO_WORKSPACE } from "../lib/demo/data";
 
 export async function seedDemo(db: PrismaClient, now = new Date()) {
   const workspace = await db.workspace.upsert({
@@ -14,47 +13,19 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
     create: { name: DEMO_WORKSPACE.name, slug: DEMO_WORKSPACE.slug },
   });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const userIds = new Map<string, string>();
   for (const u of DEMO_USERS) {
     const user = await db.user.upsert({
       where: { email: u.email },
       update: {},
       create: { email: u.email, name: u.name, passwordHash, emailVerified: now },
     });
-    userIds.set(u.email, user.id);
     await db.membership.upsert({
       where: { userId_workspaceId: { userId: user.id, workspaceId: workspace.id } },
       update: {},
       create: { userId: user.id, workspaceId: workspace.id, role: u.role },
     });
   }
-  for (const d of DEMO_DEALS) {
-    const deal = await db.deal.upsert({
-      where: { workspaceId_crmSource_crmDealId: { workspaceId: workspace.id, crmSource: d.crmSource, crmDealId: d.crmDealId } },
-      update: {},
-      create: {
-        workspaceId: workspace.id,
-        name: d.name,
-        accountName: d.accountName,
-        stage: d.stage,
-        isClosed: d.isClosed,
-        amount: d.amount,
-        closeDate: new Date(Math.floor(now.getTime() / DAY) * DAY + d.closeInDays * DAY),
-        ownerId: userIds.get(d.ownerEmail) ?? null,
-        crmSource: d.crmSource,
-        crmDealId: d.crmDealId,
-        crmAccountId: d.crmAccountId,
-      },
-    });
-    for (const c of d.contacts) {
-      await db.dealContact.upsert({
-        where: { dealId_email: { dealId: deal.id, email: c.email } },
-        update: {},
-        create: { workspaceId: workspace.id, dealId: deal.id, name: c.name, email: c.email, title: c.title },
-      });
-    }
-  }
-  return { workspaceId: workspace.id, users: DEMO_USERS.length, deals: DEMO_DEALS.length };
+  return { workspaceId: workspace.id, users: DEMO_USERS.length };
 }
 
 export function demoLoginsText() {
@@ -68,6 +39,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!url) throw new Error("DATABASE_URL is not set. Use `npm run db:seed`.");
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   seedDemo(db)
-    .then((r) => console.log(`Seeded workspace Acme: ${r.users} users, ${r.deals} deals.\n${demoLoginsText()}`))
+    .then((r) => console.log(`Seeded workspace Acme: ${r.users} users (connect HubSpot for its deals).\n${demoLoginsText()}`))
     .finally(() => db.$disconnect());
 }

@@ -21,7 +21,7 @@ async function main() {
       const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
       const r = await seedDemo(db);
       await db.$disconnect();
-      console.log(`Seeded workspace Acme: ${r.users} users, ${r.deals} deals.\n${demoLoginsText()}`);
+      console.log(`Seeded workspace Acme: ${r.users} users; its deals come from HubSpot (the demo start connects the HubSpot simulator).\n${demoLoginsText()}`);
     } else if (command === "reset") {
       await run("node_modules/.bin/prisma", ["migrate", "reset", "--force", "--skip-seed", "--skip-generate"], { ...process.env, DATABASE_URL: url });
       const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });

@@ -60,7 +60,7 @@ export interface SimConfig {
   clari: { apiKey: string; apiSecret: string };
   /**
    * HubSpot portal: the OAuth app, its access-token lifetime (1800 s documented), the hub id, and
-   * `portal` null = the demo portal (the seed's deals) or sizes of a generated large portal.
+   * `portal` null = the demo portal (the demo deals, which the demo workspace imports) or sizes of a generated large portal.
    */
   hubspot: {
     clientId: string;

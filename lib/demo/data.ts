@@ -1,5 +1,7 @@
-// Demo data shared by the database seed and the provider simulators, so simulated calls carry the
-// CRM ids of seeded deals and external participants whose emails match seeded deal contacts.
+// Demo data shared by the database seed (workspace and members only) and the provider simulators: the
+// HubSpot simulator's demo portal holds these deals, companies and contacts (in HubSpot's shapes), the demo
+// start imports them through the real HubSpot connection (lib/demo/crm.ts), and the call recorders'
+// simulated calls carry the same HubSpot deal/company ids and deal-contact emails, so they link.
 // Pure data (its one import is pure too): safe for scripts, simulators and tests alike.
 import { toSalesforceId18 } from "../providers/salesforce/ids";
 
@@ -35,6 +37,7 @@ export type DemoDeal = {
   amount: number;
   closeInDays: number;
   ownerEmail: string;
+  /** The CRM the recorders' call context names for this deal: HubSpot, the demo workspace's CRM. */
   crmSource: "SALESFORCE" | "HUBSPOT";
   crmDealId: string;
   crmAccountId: string;
@@ -122,7 +125,9 @@ function buildDeals(): DemoDeal[] {
       const last = LAST[(i * 5 + c * 7) % LAST.length]!;
       return { name: `${first} ${last}`, email: `${first}.${last}@${domain}`.toLowerCase(), title: TITLES[(i + c) % TITLES.length]! };
     });
-    const hubspot = i % 4 === 3;
+    // Every demo deal lives in the HubSpot simulator's portal and reaches the demo workspace through the
+    // HubSpot import, so the recorders' calls carry its HubSpot ids (the Salesforce simulator serves the
+    // same deals under salesforceOpportunityId(n) / salesforceAccountId(n) for a Salesforce-connected workspace).
     return {
       key: `deal-${pad(n, 2)}`,
       name: `${company} - ${PRODUCTS[i % PRODUCTS.length]}`,
@@ -133,9 +138,9 @@ function buildDeals(): DemoDeal[] {
       amount: 12_000 + ((i * 7919) % 40) * 2_500,
       closeInDays: isClosed ? -((i * 13) % 90) - 5 : ((i * 17) % 120) + 10,
       ownerEmail: reps[i % reps.length]!.email,
-      crmSource: hubspot ? "HUBSPOT" : "SALESFORCE",
-      crmDealId: hubspot ? hubspotDealId(n) : salesforceOpportunityId(n),
-      crmAccountId: hubspot ? hubspotCompanyId(n) : salesforceAccountId(n),
+      crmSource: "HUBSPOT",
+      crmDealId: hubspotDealId(n),
+      crmAccountId: hubspotCompanyId(n),
       contacts,
     };
   });

@@ -160,7 +160,7 @@ async function main() {
     const { createWorkspace } = await import("../../tests/support/db");
     const { startCrmOAuth, completeAnyOAuth } = await import("../../lib/crm/connect");
     const crmId = provider === "hubspot" ? "HUBSPOT" : "SALESFORCE";
-    // A workspace of its own (the demo seed's deals stay out of it): admin + member.
+    // A workspace of its own (the demo workspace's deals stay out of it): admin + member.
     const w = await createWorkspace("CrmBench");
     const ws = w.workspace.id;
     const actor = { workspaceId: ws, userId: w.admin.id, send: sendEvents };

@@ -10,6 +10,7 @@ import { startLocalInngest } from "../../dev/inngest-runtime";
 import { simulatorEnv, startSimulators } from "../../dev/simulators";
 import { inngestChoice, seedIfAsked, stackChoices, type InngestChoice } from "./choices";
 import { createScratchDatabase, migrate, root } from "./database";
+import { importDemoDeals, newDemoSetupKey, type DemoCrmResult } from "./demo-crm";
 import { freePort, startEmbeddedPostgres } from "./embedded-postgres";
 import { appEnv, dataDir, localSecrets } from "./runtime-env";
 
@@ -96,6 +97,8 @@ export async function startStack(opts: StackOptions): Promise<void> {
   //    self-hosted, which the SDK reaches from its own env (INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY, INNGEST_BASE_URL).
   const appServeUrl = `http://localhost:${opts.port}/api/inngest`;
   let runtimeUrl: string | undefined;
+  // The job server has the app's functions (the demo import below sends its first event only then).
+  let jobsReady: Promise<void> = Promise.resolve();
   if (inngest.kind === "bundled") {
     const inngestPort = opts.fresh ? await freePort() : Number(process.env.INNGEST_LOCAL_PORT ?? 8288);
     const appKey = process.env.INNGEST_APP_KEY || localSecrets().INNGEST_APP_KEY;
@@ -112,35 +115,39 @@ export async function startStack(opts: StackOptions): Promise<void> {
     cleanups.push(() => runtime.stop());
     Object.assign(extra, { INNGEST_DEV: "1", INNGEST_BASE_URL: runtime.url, INNGEST_APP_KEY: appKey });
     runtimeUrl = runtime.url;
+    jobsReady = runtime.appsSynced;
   }
   console.log(`[stack] background jobs: ${describeInngest(inngest, runtimeUrl)}`);
 
+  // A freshly seeded demo workspace gets its deals by connecting the HubSpot simulator (after Next is up):
+  // the key lets only this start ask the app for that (app/api/dev/demo-crm).
+  const demoSetupKey = seeded && useSimulators ? newDemoSetupKey() : null;
+  if (demoSetupKey) extra.DEMO_SETUP_KEY = demoSetupKey;
   const env = appEnv({ databaseUrl, port: opts.port, extra });
   // Cloud / self-hosted: the SDK checks signatures with INNGEST_SIGNING_KEY; a stray runtime key would make the
   // serve route expect the bundled runtime's signatures instead.
   if (inngest.kind === "cloud" || inngest.kind === "self-hosted") delete env.INNGEST_APP_KEY;
   // STACK_LOG_FILE: also write the Next.js server's stdout/stderr there (fresh stacks: always, per port).
   const logFile = process.env.STACK_LOG_FILE || (opts.fresh ? path.join(dataDir, `e2e-stack-${opts.port}.log`) : undefined);
+  const stackInfoFile = opts.fresh ? path.join(dataDir, `e2e-stack-${opts.port}.json`) : null;
+  let stackInfo: Record<string, unknown> = {};
   if (opts.fresh) {
     // Lets end-to-end tests reach the simulators' control API and the runtime's run listing.
     // Also per port (.data/e2e-stack-<port>.json): two e2e runs on different ports never read each
     // other's stack; the app's output goes to .data/e2e-stack-<port>.log (the abuse suite greps it).
-    const info = JSON.stringify(
-      {
-        appUrl: env.APP_URL,
-        simulatorUrl: extra.GONG_OAUTH_BASE_URL?.replace(/\/gong$/, "") ?? null,
-        inngestUrl: extra.INNGEST_BASE_URL ?? null,
-        databaseUrl,
-        logFile: logFile ?? null,
-      },
-      null,
-      2,
-    );
+    // demoCrm: the demo workspace's HubSpot import ("importing", then "connected" or "failed"; null: no demo
+    // workspace seeded); the e2e demo setup (e2e/demo-crm.setup.ts) waits for it.
+    stackInfo = {
+      appUrl: env.APP_URL,
+      simulatorUrl: extra.GONG_OAUTH_BASE_URL?.replace(/\/gong$/, "") ?? null,
+      inngestUrl: extra.INNGEST_BASE_URL ?? null,
+      databaseUrl,
+      logFile: logFile ?? null,
+      demoCrm: demoSetupKey ? { status: "importing" } : null,
+    };
     fs.mkdirSync(dataDir, { recursive: true });
-    for (const file of [path.join(dataDir, `e2e-stack-${opts.port}.json`)]) {
-      fs.writeFileSync(file, info);
-      cleanups.push(async () => fs.rmSync(file, { force: true }));
-    }
+    fs.writeFileSync(stackInfoFile!, JSON.stringify(stackInfo, null, 2));
+    cleanups.push(async () => fs.rmSync(stackInfoFile!, { force: true }));
   }
 
   // 4. Next.js
@@ -165,8 +172,22 @@ export async function startStack(opts: StackOptions): Promise<void> {
     }
   });
 
+  let demoCrm: DemoCrmResult | null = null;
+  if (demoSetupKey) {
+    console.log('[stack] connecting HubSpot (simulator) for the demo workspace "Acme" and importing its deals…');
+    demoCrm = await importDemoDeals({ appUrl: env.APP_URL!, key: demoSetupKey, jobsReady, timeoutMs: 600_000 }).catch((e) => ({
+      status: "failed" as const,
+      deals: 0,
+      message: e instanceof Error ? e.message : String(e),
+    }));
+    if (stackInfoFile && !stopping) fs.writeFileSync(stackInfoFile, JSON.stringify({ ...stackInfo, demoCrm }, null, 2));
+  }
+
   const lines = [`\n  Callsync ${opts.mode === "dev" ? "(development)" : "(production)"} → ${env.APP_URL}`];
   if (seeded) lines.push('  Seeded the demo workspace "Acme".');
+  if (demoCrm?.status === "connected") lines.push(`  Connected HubSpot (simulator) for Acme: the first import brought ${demoCrm.deals} deals.`);
+  if (demoCrm?.status === "failed")
+    lines.push(`  Connecting HubSpot (simulator) for Acme failed: ${demoCrm.message ?? "see the log"}. Connect it from Settings → Integrations.`);
   lines.push(
     demo
       ? demoLoginsText()

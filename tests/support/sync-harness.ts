@@ -100,6 +100,8 @@ export async function startSyncHarness(sim: SimConfigInput, options: SyncHarness
   const { db } = await import("@/lib/db");
   const { seedDemo } = await import("@/prisma/seed");
   const { workspaceId } = await seedDemo(db);
+  // The deals the demo workspace gets from its HubSpot first import (the seed writes none).
+  await (await import("./demo-deals")).insertDemoDeals(db, workspaceId);
   const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@acme.test" } });
   const actor = { workspaceId, userId: admin.id, send: sendEvents };
   const { findIntegrationById } = await import("@/lib/integrations/connect");

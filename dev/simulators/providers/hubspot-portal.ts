@@ -1,6 +1,6 @@
 // HubSpot portal data for the simulator: owners, deal pipelines, companies, contacts, deals and their
-// associations. The demo portal holds the seed's 24 demo deals (lib/demo/data.ts, HubSpot ids) plus a
-// few awkward records; a generated large portal (e.g. 20,000 deals, 10,000 companies, 100,000
+// associations. The demo portal holds the 24 demo deals (lib/demo/data.ts, HubSpot ids), which the demo
+// workspace imports from here (the seed writes no deals), plus a few awkward records; a generated large portal (e.g. 20,000 deals, 10,000 companies, 100,000
 // contacts) serves the benchmark. Deterministic from (seed, anchor). Shapes: see hubspot.ts.
 import { DEMO_DEALS, DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS, hubspotCompanyId, hubspotDealId } from "../../../lib/demo/data";
 import type { SimConfig } from "../config";
@@ -278,7 +278,7 @@ export function touch(r: HubspotRecord, now: number): void {
 
 const STAGE_BY_LABEL = new Map(SALES_PIPELINE.stages.map((s) => [s.label, s.id]));
 
-/** The demo portal: the seed's 24 deals with HubSpot ids, their companies and contacts, and awkward records. */
+/** The demo portal: the 24 demo deals with HubSpot ids, their companies and contacts, and awkward records. */
 export function demoPortal(config: SimConfig): HubspotPortal {
   const anchor = Date.parse(config.anchor);
   const portal = emptyPortal(buildOwners(anchor, 0));
