@@ -173,14 +173,22 @@ test("HubSpot: connect through its consent page, deals and contacts arrive, Gong
   });
   await expectLinkedCalls(page, firstName, calls, changed!.id, contactEmail);
 
-  // A stage change and a deletion in HubSpot show after Sync now.
-  await sim(`/hubspot/deals/${changed!.id}/stage`, { stage: "Closed won" });
-  await sim(`/hubspot/deals/${deleted.id}/archive`, {});
-  await syncNow(page, "hubspot");
-  await openDeal(page, firstName);
-  await expect(page.getByRole("main").locator("header")).toContainText(/closed won/i);
-  await page.goto(`/deals?q=${encodeURIComponent(deleted.name)}`);
-  await expect(page.getByRole("link", { name: deleted.name, exact: true })).toHaveCount(0);
+  // A stage change and a deletion in HubSpot show after Sync now. The simulated portal is also the demo
+  // workspace's HubSpot account (its deals come from it), so both are put back afterwards: Acme's 15-minute
+  // sync must not lose a deal that later specs read.
+  const before = await sim<{ properties: Record<string, string | null> }>(`/hubspot/deals/${changed!.id}/update`, { properties: {} });
+  try {
+    await sim(`/hubspot/deals/${changed!.id}/stage`, { stage: "Closed won" });
+    await sim(`/hubspot/deals/${deleted.id}/archive`, {});
+    await syncNow(page, "hubspot");
+    await openDeal(page, firstName);
+    await expect(page.getByRole("main").locator("header")).toContainText(/closed won/i);
+    await page.goto(`/deals?q=${encodeURIComponent(deleted.name)}`);
+    await expect(page.getByRole("link", { name: deleted.name, exact: true })).toHaveCount(0);
+  } finally {
+    await sim(`/hubspot/deals/${deleted.id}/restore`, {});
+    await sim(`/hubspot/deals/${changed!.id}/stage`, { stage: String(before.properties.dealstage) });
+  }
 });
 
 type SfOpportunity = { id: string; name: string; stage: string; isClosed: boolean; contacts: Array<{ id: string; name: string; email: string | null }> };
