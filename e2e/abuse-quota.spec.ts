@@ -138,6 +138,9 @@ test("a provider 500 with an HTML body: the wizard, Manage page, history and API
   await page.reload();
   expectClean(await page.content(), "Manage page");
   await expect(page.getByText(REFERENCE).first()).toBeVisible();
+  // The failed sync shows as failed, with what happened (issue 17.4): the 500 is an answer with an error.
+  await expect(page.getByTestId("last-failure")).toContainText("Last sync failed at");
+  await expect(page.getByTestId("last-failure")).toContainText("Clari Copilot answered with an error (HTTP 500, temporary).");
 
   // The JSON the Manage page polls.
   const { ctx } = await signedIn("admin@acme.test", DEMO_PASSWORD);
