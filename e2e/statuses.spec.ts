@@ -25,6 +25,17 @@ test.afterAll(async () => {
 
 const HOUR = 3_600_000;
 
+/** E2E_SCREENSHOTS=1 keeps full-page screenshots of each changed screen at 1366 px and 390 px in test-results/screens for review. */
+async function shots(page: Page, name: string) {
+  if (process.env.E2E_SCREENSHOTS !== "1") return;
+  const before = page.viewportSize();
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `test-results/screens/statuses-${name}-${width}.png`, fullPage: true });
+  }
+  if (before) await page.setViewportSize(before);
+}
+
 /** A Salesloft integration of the tenant, as if it had synced: two users (3 calls between them, 2 distinct), two runs. */
 async function seedSalesloft() {
   const integrationId = id();
@@ -81,6 +92,7 @@ test("Last sync is the last successful sync; a sync that failed shows as failed,
   await expect(failure.locator("time")).toHaveAttribute("datetime", salesloft.failedAt.toISOString());
   await expect(failure).toContainText("Salesloft answered with an error (HTTP 500, temporary)");
   await expect(card.getByText("Last sync failed")).toBeVisible();
+  await shots(page, "cards-last-failure");
   const successText = await card.getByTestId("card-last-sync").innerText();
   const failedText = await failure.locator("time").innerText();
 
@@ -89,6 +101,7 @@ test("Last sync is the last successful sync; a sync that failed shows as failed,
   const banner = page.getByTestId("last-failure");
   await expect(banner).toContainText(`Last sync failed at ${failedText}: Salesloft answered with an error (HTTP 500, temporary).`);
   await expectAccessible(page, "Manage Salesloft (last sync failed)");
+  await shots(page, "manage-last-failure");
 });
 
 test("per-user call counts and the total: the page says why they differ (a shared call counts once in the total)", async ({ page }) => {
@@ -100,6 +113,7 @@ test("per-user call counts and the total: the page says why they differ (a share
   await expect(page.getByTestId("counts-note")).toHaveText(
     "The per-user counts add up to 3, the total is 2: a call with more than one of these users on it counts for each of them, and once in the total.",
   );
+  await shots(page, "manage-counts");
 });
 
 test("after a purge the page says the data was deleted, per-user counts are zero, and nothing claims the calls are kept", async ({ page }) => {
@@ -125,6 +139,7 @@ test("after a purge the page says the data was deleted, per-user counts are zero
   await expect(page.getByTestId("purged-notice")).toBeVisible();
   await expect(page.getByRole("main")).not.toContainText(/kept/i);
   await expectAccessible(page, "Manage Salesloft (purged)");
+  await shots(page, "manage-purged");
 });
 
 /** The newest open authorization attempt of the tenant's Gong integration. */
@@ -178,6 +193,7 @@ test("OAuth: Deny says the request was denied; an expired session says so in bot
   );
   await popup.close();
   await expectAccessible(page, "Gong: Authorize (expired)");
+  await shots(page, "gong-expired");
 });
 
 async function simFault(fault: Record<string, unknown>) {
@@ -228,6 +244,7 @@ test("Clari wizard: the preselected period is the Recommended one; the Sync step
     await expect(page.getByRole("heading", { name: "Syncing your calls" })).toBeVisible();
     await expect(page.getByTestId("discovering-users")).toHaveText("Finding your Clari Copilot users… each one appears here with their progress.");
     await expectAccessible(page, "Clari: Sync (finding users)");
+    await shots(page, "clari-finding-users");
     // Discovery done: nobody of this workspace is a Clari user here, so the wizard completes with them listed apart.
     await expect(page.getByRole("heading", { name: "Clari Copilot is connected" })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole("list", { name: "Users without a Callsync user" })).toContainText("rep2@acme.test");
@@ -318,4 +335,5 @@ test("a per-user retry names the user in the history, and reads as succeeded whe
   await expect(history.getByText("Succeeded")).toBeVisible({ timeout: 30_000 });
   await expect(history).not.toContainText("failed");
   await expectAccessible(page, "Manage Clari (user retried)");
+  await shots(page, "manage-user-retry");
 });
