@@ -27,7 +27,9 @@ async function gong(status: "CONNECTED" | "SYNCING" | "DISCONNECTED" = "CONNECTE
 
 async function user(integrationId: string, workspaceUserId: string, name: string, status: "COMPLETED" | "FAILED" | "PENDING", callsSynced = 0) {
   const pu = await db.providerUser.create({ data: { integrationId, providerUserId: `pu-${uid()}`, name, email: `${uid()}@test.local`, workspaceUserId } });
-  return db.userSync.create({ data: { integrationId, providerUserId: pu.id, status, callsSynced, error: status === "FAILED" ? "Gong answered with an error" : null } });
+  return db.userSync.create({
+    data: { integrationId, providerUserId: pu.id, status, callsSynced, error: status === "FAILED" ? "Gong answered with an error" : null },
+  });
 }
 
 async function call(workspaceId: string, integrationId: string) {
@@ -65,13 +67,26 @@ describe("Last sync is the last successful one; a failed one shows as failed, wi
   it("a success after a failure clears the failure; a purge is not a sync", async () => {
     const { workspace, integration } = await gong();
     await db.syncRun.create({
-      data: { integrationId: integration.id, kind: "POLL", status: "FAILED", startedAt: at("2026-12-03T08:00:00Z"), finishedAt: at("2026-12-03T08:01:00Z"), error: "x" },
+      data: {
+        integrationId: integration.id,
+        kind: "POLL",
+        status: "FAILED",
+        startedAt: at("2026-12-03T08:00:00Z"),
+        finishedAt: at("2026-12-03T08:01:00Z"),
+        error: "x",
+      },
     });
     await db.syncRun.create({
       data: { integrationId: integration.id, kind: "POLL", status: "SUCCEEDED", startedAt: at("2026-12-03T10:00:00Z"), finishedAt: at("2026-12-03T10:01:00Z") },
     });
     await db.syncRun.create({
-      data: { integrationId: integration.id, kind: "PURGE", status: "SUCCEEDED", startedAt: at("2026-12-03T11:00:00Z"), finishedAt: at("2026-12-03T11:01:00Z") },
+      data: {
+        integrationId: integration.id,
+        kind: "PURGE",
+        status: "SUCCEEDED",
+        startedAt: at("2026-12-03T11:00:00Z"),
+        finishedAt: at("2026-12-03T11:01:00Z"),
+      },
     });
     const detail = await getIntegrationDetail(workspace.id, "GONG");
     expect(detail.integration?.lastSuccessAt).toBe("2026-12-03T10:01:00.000Z");
