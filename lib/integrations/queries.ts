@@ -49,26 +49,28 @@ const SYNC_KINDS = ["BACKFILL", "POLL", "MANUAL", "RESCAN", "USER_RETRY", "USER_
  * started, which Integration.lastSyncAt records), and the newest run when it failed since.
  */
 export async function syncOutcomes(integrationIds: string[]): Promise<Map<string, SyncOutcome>> {
-  const out = new Map<string, SyncOutcome>(integrationIds.map((id) => [id, { lastSuccessAt: null, lastFailure: null }]));
-  if (!integrationIds.length) return out;
-  const [successes, finished] = await Promise.all([
-    db.syncRun.groupBy({
-      by: ["integrationId"],
-      where: { integrationId: { in: integrationIds }, kind: { in: [...SYNC_KINDS] }, status: "SUCCEEDED" },
-      _max: { finishedAt: true },
+  // A workspace has a few integrations: two indexed lookups each, never its whole history.
+  const entries = await Promise.all(
+    integrationIds.map(async (integrationId): Promise<[string, SyncOutcome]> => {
+      const where = { integrationId, kind: { in: [...SYNC_KINDS] }, finishedAt: { not: null } };
+      const [success, latest] = await Promise.all([
+        db.syncRun.findFirst({ where: { ...where, status: "SUCCEEDED" }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } }),
+        db.syncRun.findFirst({
+          where: { ...where, status: { in: ["SUCCEEDED", "FAILED"] } },
+          orderBy: { finishedAt: "desc" },
+          select: { status: true, finishedAt: true, error: true },
+        }),
+      ]);
+      return [
+        integrationId,
+        {
+          lastSuccessAt: success?.finishedAt ?? null,
+          lastFailure: latest?.status === "FAILED" ? { at: latest.finishedAt!, reason: latest.error ?? "The sync stopped before it finished." } : null,
+        },
+      ];
     }),
-    db.syncRun.findMany({
-      where: { integrationId: { in: integrationIds }, kind: { in: [...SYNC_KINDS] }, status: { in: ["SUCCEEDED", "FAILED"] }, finishedAt: { not: null } },
-      orderBy: { finishedAt: "desc" },
-      distinct: ["integrationId"],
-      select: { integrationId: true, status: true, finishedAt: true, error: true },
-    }),
-  ]);
-  for (const s of successes) out.get(s.integrationId)!.lastSuccessAt = s._max.finishedAt;
-  for (const f of finished) {
-    if (f.status === "FAILED") out.get(f.integrationId)!.lastFailure = { at: f.finishedAt!, reason: f.error ?? "The sync stopped before it finished." };
-  }
-  return out;
+  );
+  return new Map(entries);
 }
 
 export type UserSyncRow = {
