@@ -108,7 +108,7 @@ test("a provider 500 with an HTML body: the wizard, Manage page, history and API
     await page.getByRole("button", { name: "Save & Continue" }).click();
     const rep2 = userRow(page, "Jordan Mills");
     await expect(rep2.getByText("Failed", { exact: true })).toBeVisible({ timeout: 180_000 });
-    await expect(rep2).toContainText("Clari Copilot did not respond in time (temporary error).");
+    await expect(rep2).toContainText("Clari Copilot answered with an error (HTTP 500, temporary).");
     await expect(rep2).toContainText(REFERENCE);
     expectClean(await page.content(), "wizard");
     const reference = REFERENCE.exec((await rep2.textContent()) ?? "")![1]!;
@@ -138,6 +138,9 @@ test("a provider 500 with an HTML body: the wizard, Manage page, history and API
   await page.reload();
   expectClean(await page.content(), "Manage page");
   await expect(page.getByText(REFERENCE).first()).toBeVisible();
+  // The failed sync shows as failed, with what happened (issue 17.4): the 500 is an answer with an error.
+  await expect(page.getByTestId("last-failure")).toContainText("Last sync failed at");
+  await expect(page.getByTestId("last-failure")).toContainText("Clari Copilot answered with an error (HTTP 500, temporary).");
 
   // The JSON the Manage page polls.
   const { ctx } = await signedIn("admin@acme.test", DEMO_PASSWORD);

@@ -30,9 +30,18 @@ export function IntegrationCard({ card, notice }: { card: Card; notice?: string 
           <Time at={i?.connectedAt} />
         </dd>
         <dt className="text-slate-500">Last sync</dt>
-        <dd className="text-slate-800">
-          <Time at={i?.lastSyncAt} />
+        <dd className="text-slate-800" data-testid="card-last-sync">
+          <Time at={i?.lastSuccessAt} />
         </dd>
+        {i?.lastFailure ? (
+          <>
+            <dt className="text-red-700">Last sync failed</dt>
+            <dd className="text-red-700" data-testid="card-last-failure">
+              <Time at={i.lastFailure.at} />
+              <span className="block">{i.lastFailure.reason}</span>
+            </dd>
+          </>
+        ) : null}
         <dt className="text-slate-500">Next sync</dt>
         <dd className="text-slate-800">
           <Time at={i?.nextSyncAt} />

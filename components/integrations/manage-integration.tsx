@@ -43,7 +43,8 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
   const [dialog, setDialog] = useState<"disconnect" | "purge" | null>(null);
 
   const i = d.integration;
-  const running = d.syncing || d.runs.some((r) => r.status === "RUNNING" && r.kind !== "PURGE");
+  // From the click on: the request itself is part of the sync a person started (issue 17.4).
+  const running = busy === "sync" || d.syncing || d.runs.some((r) => r.status === "RUNNING" && r.kind !== "PURGE");
   const currentRun = d.runs.find((r) => r.status === "RUNNING" && r.kind !== "PURGE");
   const connected = d.status === "CONNECTED" || d.status === "SYNCING";
 
@@ -135,11 +136,21 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
           <Item label="Connected account" value={i?.accountName ?? "—"} />
           <Item label="Connected at" value={i?.connectedAt ? `${formatDateTime(i.connectedAt, tz)}${i.connectedBy ? ` by ${i.connectedBy}` : ""}` : "—"} />
           <Item label="Backfill" value={i?.backfillPeriod ? (BACKFILL_LABEL[i.backfillPeriod] ?? i.backfillPeriod) : "—"} />
-          <Item label="Last sync" value={formatDateTime(i?.lastSyncAt, tz)} />
+          <Item label="Last sync" value={formatDateTime(i?.lastSuccessAt, tz)} testId="last-sync" />
           <Item label="Next sync" value={connected ? formatDateTime(i?.nextSyncAt, tz) : "—"} />
           <Item label="Calls from this integration" value={d.totalCalls.toLocaleString("en-US")} testId="calls-total" />
         </dl>
-        {d.status === "DISCONNECTED" ? (
+        {i?.lastFailure ? (
+          <p data-testid="last-failure" className="mt-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+            <span className="font-medium">Last sync failed</span> at {formatDateTime(i.lastFailure.at, tz)}: {i.lastFailure.reason}
+          </p>
+        ) : null}
+        {d.status === "DISCONNECTED" && d.purged ? (
+          <p role="status" data-testid="purged-notice" className="mt-4 text-sm text-slate-600">
+            Disconnected. The data synced from {d.name} was deleted on {formatDateTime(d.purged.at, tz)} ({d.purged.callsDeleted.toLocaleString("en-US")} call
+            {d.purged.callsDeleted === 1 ? "" : "s"} with their transcripts and deal links). Connect it again to sync anew.
+          </p>
+        ) : d.status === "DISCONNECTED" ? (
           <p className="mt-4 text-sm text-slate-600">
             Disconnected{i?.disconnectedAt ? ` on ${formatDateTime(i.disconnectedAt, tz)}` : ""}. Calls, transcripts and deal links synced before are kept.
             Reconnect to resume syncing.
@@ -271,7 +282,10 @@ function SyncHistory({ runs }: { runs: SyncRunRow[] }) {
             const end = r.finishedAt ? new Date(r.finishedAt).getTime() : null;
             return (
               <tr key={r.id}>
-                <td className="whitespace-nowrap px-3 py-2 font-medium">{RUN_KIND_LABEL[r.kind] ?? r.kind}</td>
+                <td className="whitespace-nowrap px-3 py-2 font-medium">
+                  {RUN_KIND_LABEL[r.kind] ?? r.kind}
+                  {r.userName ? <span className="block text-xs font-normal text-slate-600">{r.userName}</span> : null}
+                </td>
                 <td className="whitespace-nowrap px-3 py-2">
                   <Time at={r.startedAt} />
                 </td>

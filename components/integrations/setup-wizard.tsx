@@ -108,6 +108,8 @@ export function SetupWizard({ initial, urlStep, messages }: { initial: Integrati
             detail={detail}
             headingRef={headingRef}
             onSaved={() => {
+              // Until the refetch lands, the Sync step shows "finding users", never the stale "0 of 0" (issue 17.4).
+              queryClient.setQueryData<IntegrationDetail>(detailKey(slug), (d) => (d ? { ...d, status: "SYNCING", wizardStep: "SYNC", discovering: true } : d));
               void refresh();
               setStep("SYNC");
             }}

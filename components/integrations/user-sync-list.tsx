@@ -20,8 +20,21 @@ const STATUS: Record<UserSyncRow["status"], { label: string; tone: "gray" | "blu
   FAILED: { label: "Failed", tone: "red", Icon: XCircle },
 };
 
+/** The backfill's user list is still being read: there is no "0 of 0" to tell yet. */
+export function discoveringUsers(detail: IntegrationDetail) {
+  return detail.discovering && detail.users.length === 0 && detail.unmatched.length === 0;
+}
+
 export function SyncProgress({ detail }: { detail: IntegrationDetail }) {
   const { total, done, failed, percent } = detail.progress;
+  if (discoveringUsers(detail)) {
+    return (
+      <p role="status" data-testid="discovering-users" className="flex items-center gap-2 text-sm text-slate-700">
+        <Loader2 aria-hidden className="h-4 w-4 animate-spin text-brand-600" />
+        Finding your {detail.name} users… each one appears here with their progress.
+      </p>
+    );
+  }
   return (
     <div>
       <div className="flex items-baseline justify-between text-sm">
@@ -127,6 +140,9 @@ export function UserSyncList({
   /** Given on the Manage page: Needs-sync users get a Backfill button. */
   onBackfillStarted?: () => unknown;
 }) {
+  if (discoveringUsers(detail)) return null;
+  const total = detail.totalCalls;
+  const sum = detail.perUserSum;
   return (
     <div className="space-y-5">
       {detail.users.length === 0 ? (
@@ -177,6 +193,13 @@ export function UserSyncList({
           })}
         </ul>
       )}
+      {detail.users.length && sum !== total ? (
+        <p data-testid="counts-note" className="text-xs text-slate-600">
+          {sum > total
+            ? `The per-user counts add up to ${sum.toLocaleString("en-US")}, the total is ${total.toLocaleString("en-US")}: a call with more than one of these users on it counts for each of them, and once in the total.`
+            : `The per-user counts add up to ${sum.toLocaleString("en-US")}, the total is ${total.toLocaleString("en-US")}: the other calls belong to users no longer listed here.`}
+        </p>
+      ) : null}
       {detail.unmatched.length ? (
         <section aria-labelledby={`unmatched-${detail.slug}`} className="rounded-lg border border-amber-200 bg-amber-50/60 p-4">
           <h3 id={`unmatched-${detail.slug}`} className="text-sm font-semibold text-amber-900">

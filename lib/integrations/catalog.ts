@@ -52,11 +52,14 @@ export const BACKFILL_OPTIONS: Array<{
 }> = [
   { value: "DAYS_30", label: "Last 30 days", description: "Quick setup – recent calls only" },
   { value: "DAYS_60", label: "Last 60 days", description: "2 months of history" },
-  { value: "DAYS_90", label: "Last 90 days", description: "3 months of history" },
-  { value: "MONTHS_6", label: "Last 6 months", description: "Good balance of history and speed", recommended: true },
+  { value: "DAYS_90", label: "Last 90 days", description: "3 months of history: good context for most teams", recommended: true },
+  { value: "MONTHS_6", label: "Last 6 months", description: "More history, a longer first sync" },
   { value: "YEAR_1", label: "Last year", description: "Full year of call data" },
   { value: "ALL_TIME", label: "All time", description: "Complete history (may take longer)" },
 ];
+
+/** The period the wizard preselects: the one marked Recommended (issue 17.4), never a different one. */
+export const DEFAULT_BACKFILL_PERIOD = BACKFILL_OPTIONS.find((o) => o.recommended)!.value;
 
 export const BACKFILL_LABEL: Record<string, string> = {
   ...Object.fromEntries(BACKFILL_OPTIONS.map((o) => [o.value, o.label])),

@@ -97,9 +97,10 @@ export async function startOAuth(actor: Actor, provider: ProviderId) {
 export type OAuthOutcome = "ok" | "denied" | "cancelled" | "expired" | "invalid" | "elsewhere" | "untrusted_host" | "failed";
 
 export const OAUTH_MESSAGES: Record<Exclude<OAuthOutcome, "ok">, string> = {
-  denied: "Access was denied. Your provider account may not be allowed to authorize third-party apps; ask your provider admin, then try again.",
+  // Deny is the person's own answer on the consent page, not missing permissions (issue 17.4).
+  denied: "Access was denied: the authorization request was denied on the consent page, so nothing was connected. Click Try again and choose Allow to connect.",
   cancelled: "Authorization was cancelled before it completed. Click Try again and choose Allow.",
-  expired: "The authorization session expired. Start again from Connect.",
+  expired: "The authorization session expired before it was completed, so nothing was connected. Click Try again to start a new one.",
   invalid: "This authorization link is not valid (it was already used or did not come from Callsync). Start again from Connect.",
   elsewhere: "This approval was made in another browser or account. Start again from Connect in the browser you used.",
   untrusted_host:
@@ -228,7 +229,8 @@ export async function oauthAttemptStatus(workspaceId: string, state: string) {
   });
   if (!row) return { status: "invalid" as const };
   if (row.outcome) return { status: row.outcome as OAuthOutcome };
-  if (row.expiresAt.getTime() < Date.now()) return { status: "timeout" as const };
+  // The same word as the consent tab's page once it is answered late (completeOAuth: "expired"), so both tabs agree.
+  if (row.expiresAt.getTime() < Date.now()) return { status: "expired" as const };
   return { status: "pending" as const };
 }
 

@@ -29,10 +29,49 @@ export async function listIntegrationCards(workspaceId: string) {
       connectedBy: { select: { name: true, email: true } },
     },
   });
+  const outcomes = await syncOutcomes(rows.map((r) => r.id));
   return PROVIDERS.map((p) => {
     const row = rows.find((r) => r.provider === p.key);
-    return { ...p, integration: row ?? null, status: row?.status ?? "NOT_CONNECTED" };
+    return { ...p, integration: row ? { ...row, ...outcomes.get(row.id)! } : null, status: row?.status ?? "NOT_CONNECTED" };
   });
+}
+
+export type SyncOutcome = {
+  /** When the last sync that succeeded finished ("Last sync"); a sync that failed is not one. */
+  lastSuccessAt: Date | null;
+  /** The newest sync, when it failed after the last success: its time and reason. */
+  lastFailure: { at: Date; reason: string } | null;
+};
+
+const SYNC_KINDS = ["BACKFILL", "POLL", "MANUAL", "RESCAN", "USER_RETRY", "USER_BACKFILL"] as const;
+
+/**
+ * "Last sync" as a person means it (issue 17.4): the last run that finished SUCCEEDED (not the time a run
+ * started, which Integration.lastSyncAt records), and the newest run when it failed since.
+ */
+export async function syncOutcomes(integrationIds: string[]): Promise<Map<string, SyncOutcome>> {
+  // A workspace has a few integrations: two indexed lookups each, never its whole history.
+  const entries = await Promise.all(
+    integrationIds.map(async (integrationId): Promise<[string, SyncOutcome]> => {
+      const where = { integrationId, kind: { in: [...SYNC_KINDS] }, finishedAt: { not: null } };
+      const [success, latest] = await Promise.all([
+        db.syncRun.findFirst({ where: { ...where, status: "SUCCEEDED" }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } }),
+        db.syncRun.findFirst({
+          where: { ...where, status: { in: ["SUCCEEDED", "FAILED"] } },
+          orderBy: { finishedAt: "desc" },
+          select: { status: true, finishedAt: true, error: true },
+        }),
+      ]);
+      return [
+        integrationId,
+        {
+          lastSuccessAt: success?.finishedAt ?? null,
+          lastFailure: latest?.status === "FAILED" ? { at: latest.finishedAt!, reason: latest.error ?? "The sync stopped before it finished." } : null,
+        },
+      ];
+    }),
+  );
+  return new Map(entries);
 }
 
 export type UserSyncRow = {
@@ -58,6 +97,8 @@ export type SyncRunRow = {
   transcriptsAdded: number;
   requestsUsed: number;
   error: string | null;
+  /** Per-user runs (User retry, User backfill): whom they were for. */
+  userName: string | null;
 };
 
 export type QuotaInfo = {
@@ -103,6 +144,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       status: "NOT_CONNECTED" as string,
       wizardStep: "CONNECT" as string,
       syncing: false,
+      discovering: false,
       users: [] as UserSyncRow[],
       unmatched: [] as Array<{ id: string; name: string | null; email: string | null }>,
       progress: { total: 0, done: 0, failed: 0, percent: 0 },
@@ -112,6 +154,8 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       quota,
       viewWarning: null as ViewWarning,
       purge: null as null | { status: string; callsDeleted: number; startedAt: string; finishedAt: string | null },
+      purged: null as null | { at: string; callsDeleted: number },
+      perUserSum: 0,
     };
   }
   const dayAgo = new Date(now.getTime() - 7 * 86_400_000);
@@ -146,6 +190,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
         transcriptsAdded: true,
         requestsUsed: true,
         error: true,
+        userSync: { select: { providerUser: { select: { name: true, email: true, workspaceUser: { select: { name: true } } } } } },
       },
     }),
     db.providerRequestCount.findMany({
@@ -155,6 +200,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     }),
     db.call.count({ where: { integrationId: row.id } }),
   ]);
+  const outcome = (await syncOutcomes([row.id])).get(row.id)!;
 
   const users: UserSyncRow[] = providerUsers
     .filter((u) => u.workspaceUserId && u.userSync)
@@ -174,6 +220,12 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
   const failed = tracked.filter((u) => u.status === "FAILED").length;
   const locked = !!row.syncLockedUntil && row.syncLockedUntil.getTime() > now.getTime();
   const lastPurge = runs.find((r) => r.kind === "PURGE");
+  // After a purge that finished (since the last disconnect), the calls are gone: the page must say so.
+  const purged =
+    !!lastPurge && lastPurge.status === "SUCCEEDED" && row.status === "DISCONNECTED" && (!row.disconnectedAt || lastPurge.startedAt >= row.disconnectedAt);
+  // Per-user counts and the total (issue 17.4): a call with two of the users on it counts for each of them,
+  // and once in the total; the page says why when they differ.
+  const perUserSum = users.reduce((n, u) => n + u.callsSynced, 0);
 
   if (quota.period === "day" || quota.period === "week") {
     const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -194,19 +246,28 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       disconnectedAt: iso(row.disconnectedAt),
       backfillPeriod: row.backfillPeriod as string | null,
       lastSyncAt: iso(row.lastSyncAt),
+      lastSuccessAt: iso(outcome.lastSuccessAt),
+      lastFailure: outcome.lastFailure ? { at: outcome.lastFailure.at.toISOString(), reason: outcome.lastFailure.reason } : null,
       nextSyncAt: iso(row.nextSyncAt),
       syncLockedUntil: iso(row.syncLockedUntil),
       connectedBy: row.connectedBy ? (row.connectedBy.name ?? row.connectedBy.email) : null,
     },
+    purged: purged && lastPurge ? { at: iso(lastPurge.finishedAt ?? lastPurge.startedAt)!, callsDeleted: lastPurge.callsDeleted } : null,
+    perUserSum,
     status: row.status as string,
     wizardStep: row.wizardStep as string,
     syncing: locked || row.status === "SYNCING",
+    // The backfill was chosen but its user list not read yet (the backfill run is created once it has been):
+    // "0 of 0 users" or "no user matches" would be untrue for now (issue 17.4).
+    discovering:
+      row.status === "SYNCING" && row.wizardStep === "SYNC" && !runs.some((r) => r.kind === "BACKFILL" && (!row.connectedAt || r.startedAt >= row.connectedAt)),
     users,
     unmatched,
     progress: { total: tracked.length, done, failed, percent: tracked.length ? Math.round((done / tracked.length) * 100) : 0 },
     totalCalls,
-    runs: runs.map((r) => ({
+    runs: runs.map(({ userSync, ...r }) => ({
       ...r,
+      userName: userSync ? (userSync.providerUser.name ?? userSync.providerUser.workspaceUser?.name ?? userSync.providerUser.email) : null,
       kind: r.kind as string,
       status: r.status as string,
       startedAt: r.startedAt.toISOString(),

@@ -88,9 +88,22 @@ async function addRunCounts(runId: string | null, counts: { added?: number; upda
   });
 }
 
-export async function startRun(integrationId: string, kind: SyncRunKind, window: { from?: Date | null; to?: Date | null }, triggeredById?: string | null) {
+export async function startRun(
+  integrationId: string,
+  kind: SyncRunKind,
+  window: { from?: Date | null; to?: Date | null },
+  triggeredById?: string | null,
+  userSyncId?: string | null,
+) {
   return db.syncRun.create({
-    data: { integrationId, kind, windowFrom: window.from ?? null, windowTo: window.to ?? null, triggeredById: triggeredById ?? null },
+    data: {
+      integrationId,
+      kind,
+      windowFrom: window.from ?? null,
+      windowTo: window.to ?? null,
+      triggeredById: triggeredById ?? null,
+      userSyncId: userSyncId ?? null,
+    },
     select: { id: true },
   });
 }
@@ -365,6 +378,16 @@ export async function completeBackfillIfDone(integrationId: string, runId: strin
   const failed = await db.userSync.count({ where: { integrationId, status: "FAILED" } });
   const status = failed ? "FAILED" : "SUCCEEDED";
   const error = failed ? `${failed} user${failed === 1 ? "" : "s"} failed; retry them from the sync status.` : null;
+  // A per-user run (retry, user backfill) ends as its own user did, whatever another user's state (issue 17.4):
+  // a retry that brought its user to Completed reads as succeeded even while someone else is still failed.
+  const perUser = await db.syncRun.findMany({
+    where: { integrationId, status: "RUNNING", kind: { in: ["USER_RETRY", "USER_BACKFILL"] }, userSyncId: { not: null } },
+    select: { id: true, userSync: { select: { status: true, error: true } } },
+  });
+  for (const r of perUser) {
+    const own = r.userSync?.status === "FAILED" ? "FAILED" : "SUCCEEDED";
+    await finishRun(r.id, own, own === "FAILED" ? (r.userSync?.error ?? error) : null);
+  }
   await finishRun(runId, status, error);
   // Every other backfill or retry run of the integration is over too (a duplicate backfill event, or a
   // retry whose user another run finished, would otherwise stay Running).
@@ -396,7 +419,7 @@ export async function prepareUserBackfill(
   if (updated.count === 0) return null;
   await db.$executeRaw`UPDATE "UserSync" SET checkpoint = NULL WHERE id = ${userSyncId}`;
   await tryTransition(integrationId, { type: "userRetryStarted" });
-  const run = await startRun(integrationId, "USER_BACKFILL", { from, to }, triggeredById);
+  const run = await startRun(integrationId, "USER_BACKFILL", { from, to }, triggeredById, userSyncId);
   return run.id;
 }
 
@@ -408,7 +431,7 @@ export async function prepareUserRetry(userSyncId: string, integrationId: string
   });
   if (updated.count === 0) return null;
   await tryTransition(integrationId, { type: "userRetryStarted" });
-  const run = await startRun(integrationId, "USER_RETRY", {});
+  const run = await startRun(integrationId, "USER_RETRY", {}, null, userSyncId);
   return run.id;
 }
 
@@ -730,5 +753,7 @@ async function endPurge(integrationId: string, runId: string, status: "SUCCEEDED
     // Only the run that is still open ends the purge (not its event delivered again, after another purge started).
     const ended = await tx.syncRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { status, finishedAt: new Date(), error: message } });
     if (ended.count === 1) await tryTransition(integrationId, { type: "purgeEnded", message }, { client: tx });
+    // Their calls are gone: no user's count may still claim them (issue 17.4).
+    if (ended.count === 1 && status === "SUCCEEDED") await tx.userSync.updateMany({ where: { integrationId }, data: { callsSynced: 0 } });
   });
 }

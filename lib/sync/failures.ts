@@ -62,7 +62,11 @@ export const FAILURES: Record<FailureKind, FailureRule> = {
     retry: "backoff",
     code: "TRANSIENT",
     lifecycle: null,
-    message: (name) => `${name} did not respond in time (temporary error). Retry this user.`,
+    // An answer with an error status (5xx, 408) is not a silence: say which one it was (issue 17.4).
+    message: (name, e) =>
+      e?.status
+        ? `${name} answered with an error (HTTP ${e.status}, temporary). Retry this user; if it keeps failing, ${name} may be having problems.`
+        : `${name} did not respond in time (temporary error). Retry this user.`,
   },
   INVALID_RESPONSE: {
     retry: "backoff",

@@ -68,6 +68,11 @@ describe("the failure table", () => {
       "Credentials unreadable: reconnect. The stored Salesloft credentials could not be decrypted (the encryption key changed, or the stored value was altered). Reconnect Salesloft to resume syncing.",
     );
     expect(m("TRANSIENT")).toBe("Salesloft did not respond in time (temporary error). Retry this user.");
+    // An HTTP 500 is an answer, not a silence (issue 17.4).
+    expect(m("TRANSIENT", { status: 500 })).toBe(
+      "Salesloft answered with an error (HTTP 500, temporary). Retry this user; if it keeps failing, Salesloft may be having problems.",
+    );
+    expect(m("TRANSIENT", { status: 503 })).not.toMatch(/did not respond/);
     expect(describeSyncError("CLARI", new Error("boom")).message).toBe("Syncing stopped on an unexpected error. Retry; if it keeps failing, contact support.");
   });
 });

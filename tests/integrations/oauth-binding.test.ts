@@ -121,3 +121,23 @@ describe("the API host in Gong's token response", () => {
     }
   });
 });
+
+describe("what both tabs say (issue 17.4)", () => {
+  it("an attempt left past its lifetime reads as expired in the wizard's tab and in the consent tab alike", async () => {
+    const a = await attempt();
+    await h.db.oAuthState.update({ where: { state: a.state }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    // The wizard's tab polls first (nobody answered yet), then the consent tab's late Allow arrives.
+    expect(await connect.oauthAttemptStatus(h.actor.workspaceId, a.state)).toEqual({ status: "expired" });
+    expect((await connect.completeOAuth(a.params, { userId: h.actor.userId, browserNonce: a.browserNonce })).outcome).toBe("expired");
+    expect(await connect.oauthAttemptStatus(h.actor.workspaceId, a.state)).toEqual({ status: "expired" });
+    expect(connect.OAUTH_MESSAGES.expired).toMatch(/^The authorization session expired/);
+  });
+
+  it("Deny reads as denied by the person, not as missing permissions", async () => {
+    const started = await connect.startOAuth(h.actor, "GONG");
+    const params = await h.consent(started.authorizationUrl, "deny");
+    expect((await connect.completeOAuth(params, { userId: h.actor.userId, browserNonce: started.browserNonce })).outcome).toBe("denied");
+    expect(connect.OAUTH_MESSAGES.denied).toMatch(/request was denied/);
+    expect(connect.OAUTH_MESSAGES.denied).not.toMatch(/permission|not be allowed|admin/i);
+  });
+});

@@ -153,7 +153,9 @@ describe("a provider 500 with an HTML body and secret-looking strings", () => {
     captureLog();
     const raw = new ProviderError("TRANSIENT", "Gong", `Gong POST /v2/calls/extensive failed with 500 after 4 attempts: ${BODY}`, { status: 500 });
     const json = await errorResponse(raw).json();
-    expect(json.error.message).toBe(`Gong did not respond in time (temporary error). Retry this user. Reference: ${json.error.reference}.`);
+    expect(json.error.message).toBe(
+      `Gong answered with an error (HTTP 500, temporary). Retry this user; if it keeps failing, Gong may be having problems. Reference: ${json.error.reference}.`,
+    );
     expectClean(JSON.stringify(json));
     expect(logged.some((l) => l.includes(json.error.reference) && l.includes(MARKER))).toBe(true);
     for (const l of logged) for (const s of SECRETS) expect(l).not.toContain(s);
@@ -185,7 +187,7 @@ describe("a provider 500 with an HTML body and secret-looking strings", () => {
     expect(stored).toMatchObject({
       status: "FAILED",
       errorCode: "TRANSIENT",
-      error: `Clari Copilot did not respond in time (temporary error). Retry this user. Reference: ${reference}.`,
+      error: `Clari Copilot answered with an error (HTTP 500, temporary). Retry this user; if it keeps failing, Clari Copilot may be having problems. Reference: ${reference}.`,
     });
     expect((await db.syncRun.findUniqueOrThrow({ where: { id: run.id } })).error).toBe(stored.error);
     expectClean(JSON.stringify(stored));

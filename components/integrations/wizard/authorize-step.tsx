@@ -9,16 +9,14 @@ import { oauthStatus } from "../api";
 import { forgetAttempt, loadAttempt, popups, useStartAttempt, type OAuthAttempt } from "./oauth-attempt";
 import { ErrorAlert, StepHeading, type StepProps } from "./step-shell";
 
-// Messages for outcomes the connect module does not word itself (troubleshooting in the help centre).
-const TIMEOUT_MESSAGE =
-  "The connection timed out: we did not hear back from the provider within 10 minutes. Check your network connection, wait a few minutes and try again; if the problem persists, the provider may be experiencing issues.";
+// Messages for outcomes the connect module does not word itself (troubleshooting in the help centre). An
+// attempt left unanswered past its lifetime is "expired", worded by the connect module like the consent tab.
 const CLOSED_MESSAGE =
   "Authorization was cancelled: the browser tab was closed before authorization completed. Try again, choose Allow, and keep the tab open until it says you can close it.";
 /** The alert's title per attempt status (anything else: cancelled, e.g. a consent tab closed unanswered). */
 const TITLES: Record<string, string> = {
   denied: "Access denied",
   expired: "Session expired",
-  timeout: "Connection timeout",
   invalid: "Authorization link not valid",
   elsewhere: "Approved in another browser",
   untrusted_host: "Provider address refused",
@@ -92,13 +90,11 @@ export function AuthorizeStep({
     ? null
     : !attempt
       ? "This authorization was started in another tab or has been lost. Start it again."
-      : status === "timeout"
-        ? TIMEOUT_MESSAGE
-        : failed
-          ? (messages[status] ?? messages.failed)
-          : tabClosed
-            ? CLOSED_MESSAGE
-            : null;
+      : failed
+        ? (messages[status] ?? messages.failed)
+        : tabClosed
+          ? CLOSED_MESSAGE
+          : null;
 
   const retry = () =>
     start((next) => {

@@ -4,12 +4,12 @@ import { Loader2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
-import { BACKFILL_OPTIONS } from "@/lib/integrations/catalog";
+import { BACKFILL_OPTIONS, DEFAULT_BACKFILL_PERIOD } from "@/lib/integrations/catalog";
 import { integrationAction } from "../api";
 import { ErrorAlert, StepHeading, type StepProps } from "./step-shell";
 
 export function BackfillStep({ detail, headingRef, onSaved }: StepProps & { onSaved: () => void }) {
-  const [period, setPeriod] = useState<string>("DAYS_90");
+  const [period, setPeriod] = useState<string>(DEFAULT_BACKFILL_PERIOD);
   const [skip, setSkip] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

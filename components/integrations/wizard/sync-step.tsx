@@ -3,7 +3,7 @@
 // users, and Continue once the backfill is finished (the orchestrator moves on by itself when nobody failed).
 import { Button } from "@/components/ui/button";
 import { useRetry } from "../use-retry";
-import { SyncProgress, UserSyncList } from "../user-sync-list";
+import { discoveringUsers, SyncProgress, UserSyncList } from "../user-sync-list";
 import { ViewWarningNotice } from "../view-warning-notice";
 import { StepHeading, type StepProps } from "./step-shell";
 
@@ -31,8 +31,10 @@ export function SyncStep({
       </StepHeading>
       <SyncProgress detail={detail} />
       <ViewWarningNotice detail={detail} />
-      {detail.status === "RECONNECT_REQUIRED" && detail.integration?.statusMessage ? (
-        <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">{detail.integration.statusMessage}</p>
+      {(detail.status === "RECONNECT_REQUIRED" || detail.wizardStep === "BACKFILL") && detail.integration?.statusMessage ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {detail.integration.statusMessage}
+        </p>
       ) : null}
       {finished && !running ? (
         failed ? (
@@ -56,7 +58,7 @@ export function SyncStep({
             </Button>
           </div>
         )
-      ) : (
+      ) : discoveringUsers(detail) ? null : (
         <p role="status" className="sr-only">
           {detail.progress.done} of {detail.progress.total} users done
         </p>
