@@ -59,6 +59,19 @@ export type SyncRunRow = {
   error: string | null;
 };
 
+/** A call record a sync skipped because it failed validation (issue 16, item 5). */
+export type SkippedCallRow = {
+  id: string;
+  providerCallId: string;
+  field: string;
+  message: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+};
+
+/** The Manage page lists at most this many skipped records (newest first) and says how many there are. */
+export const SKIPPED_SHOWN = 50;
+
 export type QuotaInfo = {
   unit: "request" | "cost";
   limit: number;
@@ -107,13 +120,15 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       progress: { total: 0, done: 0, failed: 0, percent: 0 },
       totalCalls: 0,
       runs: [] as SyncRunRow[],
+      skipped: [] as SkippedCallRow[],
+      skippedTotal: 0,
       usage: [] as Array<{ bucketStart: string; requests: number; throttled: number }>,
       quota,
       purge: null as null | { status: string; callsDeleted: number; startedAt: string; finishedAt: string | null },
     };
   }
   const dayAgo = new Date(now.getTime() - 7 * 86_400_000);
-  const [providerUsers, runs, usage, totalCalls] = await Promise.all([
+  const [providerUsers, runs, usage, totalCalls, skipped, skippedTotal] = await Promise.all([
     db.providerUser.findMany({
       where: { integrationId: row.id },
       orderBy: [{ name: "asc" }, { email: "asc" }],
@@ -152,6 +167,13 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       select: { bucketStart: true, requests: true, throttled: true },
     }),
     db.call.count({ where: { integrationId: row.id } }),
+    db.skippedCallRecord.findMany({
+      where: { integrationId: row.id },
+      orderBy: [{ lastSeenAt: "desc" }, { providerCallId: "asc" }],
+      take: SKIPPED_SHOWN,
+      select: { id: true, providerCallId: true, field: true, message: true, firstSeenAt: true, lastSeenAt: true },
+    }),
+    db.skippedCallRecord.count({ where: { integrationId: row.id } }),
   ]);
 
   const users: UserSyncRow[] = providerUsers
@@ -212,6 +234,8 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       windowFrom: iso(r.windowFrom),
       windowTo: iso(r.windowTo),
     })),
+    skipped: skipped.map((r): SkippedCallRow => ({ ...r, firstSeenAt: r.firstSeenAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString() })),
+    skippedTotal,
     usage: usage.map((u) => ({ bucketStart: u.bucketStart.toISOString(), requests: u.requests, throttled: u.throttled })),
     quota,
     purge: lastPurge

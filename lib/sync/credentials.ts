@@ -55,18 +55,21 @@ export function dbCredentialStore(integrationId: string, provider: string, optio
       }
       // Renewed while the token call is in flight; a renewal that finds another holder stops (the lease was lost).
       let renewing = Promise.resolve();
-      const timer = setInterval(() => {
-        renewing = renewing.then(async () => {
-          try {
-            const renewed = await db.$executeRaw`
+      const timer = setInterval(
+        () => {
+          renewing = renewing.then(async () => {
+            try {
+              const renewed = await db.$executeRaw`
               UPDATE "Integration" SET "refreshLockedUntil" = now() + make_interval(secs => ${leaseSecs})
               WHERE id = ${integrationId} AND "refreshLockHolder" = ${holder}`;
-            if (renewed === 0) clearInterval(timer);
-          } catch {
-            // The next tick tries again; the lease still has two thirds of its length.
-          }
-        });
-      }, Math.max(10, Math.floor(leaseMs / 3)));
+              if (renewed === 0) clearInterval(timer);
+            } catch {
+              // The next tick tries again; the lease still has two thirds of its length.
+            }
+          });
+        },
+        Math.max(10, Math.floor(leaseMs / 3)),
+      );
       try {
         return await fn();
       } finally {

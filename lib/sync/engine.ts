@@ -76,10 +76,7 @@ function runCounter() {
   };
 }
 
-async function addRunCounts(
-  runId: string | null,
-  counts: { added?: number; updated?: number; transcripts?: number; requests?: number; skipped?: number },
-) {
+async function addRunCounts(runId: string | null, counts: { added?: number; updated?: number; transcripts?: number; requests?: number; skipped?: number }) {
   if (!runId) return;
   await db.syncRun.update({
     where: { id: runId },
