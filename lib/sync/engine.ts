@@ -737,5 +737,7 @@ async function endPurge(integrationId: string, runId: string, status: "SUCCEEDED
     // Only the run that is still open ends the purge (not its event delivered again, after another purge started).
     const ended = await tx.syncRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { status, finishedAt: new Date(), error: message } });
     if (ended.count === 1) await tryTransition(integrationId, { type: "purgeEnded", message }, { client: tx });
+    // The records its syncs skipped go with the synced data.
+    if (ended.count === 1 && status === "SUCCEEDED") await tx.skippedCallRecord.deleteMany({ where: { integrationId } });
   });
 }
