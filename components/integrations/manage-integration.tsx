@@ -19,6 +19,7 @@ import { detailKey, integrationAction, useIntegrationDetail } from "./api";
 import { Dialog } from "./dialog";
 import { useRetry } from "./use-retry";
 import { UsageChart } from "./usage-chart";
+import { ViewWarningNotice } from "./view-warning-notice";
 import { SyncProgress, UserSyncList } from "./user-sync-list";
 
 const RUN_TONE: Record<string, "blue" | "green" | "red" | "gray"> = { RUNNING: "blue", SUCCEEDED: "green", FAILED: "red", CANCELLED: "gray" };
@@ -158,6 +159,7 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
           Users
         </h2>
         {d.users.length ? <SyncProgress detail={d} /> : null}
+        <ViewWarningNotice detail={d} />
         <UserSyncList detail={d} onRetry={retry} retrying={retrying} onBackfillStarted={refresh} />
       </section>
 

@@ -1,5 +1,7 @@
 "use client";
-// API requests per hour over the last 24 hours, and how much of the provider's quota window is used.
+// API requests per hour over the last 24 hours, and how much of the provider's quota window is used. A
+// provider whose budget is in cost units (Salesloft: 600 a minute) is counted in cost units throughout:
+// the quota, the used figure and the bars (issue 17.4).
 import { useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatHour, timeZoneShortName } from "@/components/ui/format";
@@ -22,16 +24,16 @@ export function UsageChart({ detail }: { detail: IntegrationDetail }) {
   const now = useMinuteClock();
   const tz = useTimeZone();
   const start = Math.floor(now / HOUR) * HOUR - 23 * HOUR;
+  const q = detail.quota;
+  const unit = q.unit === "cost" ? "cost units" : "requests";
   const byHour = new Map(detail.usage.map((u) => [new Date(u.bucketStart).getTime(), u]));
   const data = Array.from({ length: 24 }, (_, i) => {
     const t = start + i * HOUR;
     const u = byHour.get(t);
-    return { hour: formatHour(t, tz), requests: u?.requests ?? 0, throttled: u?.throttled ?? 0 };
+    return { hour: formatHour(t, tz), used: (q.unit === "cost" ? u?.cost : u?.requests) ?? 0, throttled: u?.throttled ?? 0 };
   });
-  const last24 = data.reduce((s, d) => s + d.requests, 0);
+  const last24 = data.reduce((s, d) => s + d.used, 0);
   const throttled = data.reduce((s, d) => s + d.throttled, 0);
-  const q = detail.quota;
-  const unit = q.unit === "cost" ? "cost units" : "requests";
   const pct = q.used !== null ? Math.min(100, Math.round((q.used / q.limit) * 1000) / 10) : null;
   const windowLabel = q.period === "day" ? "today (UTC day)" : q.period === "week" ? "this week (UTC, from Sunday)" : `per ${q.period}`;
 
@@ -47,7 +49,8 @@ export function UsageChart({ detail }: { detail: IntegrationDetail }) {
         <div className="rounded-md border border-slate-200 p-3">
           <p className="text-xs text-slate-500">Used {q.used !== null ? windowLabel : "in the last 24 hours"}</p>
           <p className="mt-1 text-sm font-medium tabular-nums">
-            {(q.used ?? last24).toLocaleString("en-US")} requests{pct !== null ? ` (${pct}% of quota)` : ""}
+            {(q.used ?? last24).toLocaleString("en-US")} {unit}
+            {pct !== null ? ` (${pct}% of quota)` : ""}
           </p>
           {pct !== null ? (
             <div
@@ -74,14 +77,14 @@ export function UsageChart({ detail }: { detail: IntegrationDetail }) {
             <XAxis dataKey="hour" tick={{ fontSize: 11, fill: "#475569" }} interval={3} />
             <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#475569" }} width={44} />
             <Tooltip />
-            <Bar dataKey="requests" name="Requests" fill="#4f46e5" radius={[3, 3, 0, 0]} />
+            <Bar dataKey="used" name={q.unit === "cost" ? "Cost units" : "Requests"} fill="#4f46e5" radius={[3, 3, 0, 0]} />
             <Bar dataKey="throttled" name="Throttled" fill="#dc2626" radius={[3, 3, 0, 0]} />
           </BarChart>
         </ResponsiveContainer>
       </div>
       <figcaption className="text-xs text-slate-600">
-        API requests to {detail.name} per hour ({timeZoneShortName(tz)}), last 24 hours: {last24.toLocaleString("en-US")} in total. Callsync paces itself to
-        stay under the provider&apos;s limit.
+        {q.unit === "cost" ? "API cost units spent at" : "API requests to"} {detail.name} per hour ({timeZoneShortName(tz)}), last 24 hours:{" "}
+        {last24.toLocaleString("en-US")} {unit} in total. Callsync paces itself to stay under the provider&apos;s limit.
       </figcaption>
     </figure>
   );

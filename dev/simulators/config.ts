@@ -9,7 +9,13 @@ export const SIM_PROVIDERS: SimProvider[] = [...PROVIDER_SLUGS, "hubspot", "sale
 
 export interface SimLimits {
   gong: { perSecond: number; perDay: number };
-  salesloft: { costPerWindow: number; windowMs: number };
+  /**
+   * Salesloft's team budget (600 cost per minute, fixed window). `otherToolCostPerWindow`: cost the
+   * customer's other tools on the same team spend in each window (charged when the window opens, before
+   * Callsync's first request in it, so a run is deterministic); Callsync sees it only in
+   * `x-ratelimit-remaining-minute`.
+   */
+  salesloft: { costPerWindow: number; windowMs: number; otherToolCostPerWindow: number };
   clari: { perSecond: number; perWeek: number; maxPageSize: number };
   /**
    * HubSpot (OAuth app): per10s requests per account in any 10 s (search excluded), searchPerSecond for
@@ -86,7 +92,7 @@ export const SIM_DEFAULTS = {
 export function defaultLimits(): SimLimits {
   return {
     gong: { perSecond: 3, perDay: 10_000 },
-    salesloft: { costPerWindow: 600, windowMs: 60_000 },
+    salesloft: { costPerWindow: 600, windowMs: 60_000, otherToolCostPerWindow: 0 },
     clari: { perSecond: 10, perWeek: 100_000, maxPageSize: 25 },
     hubspot: { per10s: 110, searchPerSecond: 5, perDay: null },
   };
@@ -182,7 +188,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigIn
     limits: {
       hubspot: { per10s: num(env.SIM_HUBSPOT_PER_10S), perDay: num(env.SIM_HUBSPOT_PER_DAY) },
       gong: { perSecond: num(env.SIM_GONG_PER_SECOND), perDay: num(env.SIM_GONG_PER_DAY) },
-      salesloft: { costPerWindow: num(env.SIM_SALESLOFT_COST_PER_MINUTE) },
+      salesloft: { costPerWindow: num(env.SIM_SALESLOFT_COST_PER_MINUTE), otherToolCostPerWindow: num(env.SIM_SALESLOFT_OTHER_TOOL_COST) },
       clari: { perSecond: num(env.SIM_CLARI_PER_SECOND), perWeek: num(env.SIM_CLARI_PER_WEEK) },
     },
   };

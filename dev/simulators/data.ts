@@ -71,6 +71,17 @@ export interface SimCall {
   gongListedAt: number | null;
   /** Clari alone reaches POST_PROCESSING_DONE only from here (null: at transcriptReadyAt). */
   clariDoneAt: number | null;
+  /**
+   * Gong's call-level `context` as given by a test (POST /__sim/gong/calls), returned as is instead of the
+   * demo deal's; only Gong-only calls (state.gongCalls) have it.
+   */
+  gongContext?: GongCrmContext[];
+}
+
+/** Gong's call-level CRM context (specs/gong-openapi.json: CallContextDto / ExternalCallObject / ContextField). */
+export interface GongCrmContext {
+  system: string;
+  objects: Array<{ objectType: string; objectId: string; fields?: Array<{ name: string; value: unknown }>; timing?: string }>;
 }
 
 /**

@@ -38,13 +38,15 @@ export class BucketWindow {
   constructor(
     public limit: number,
     private readonly bucketOf: (now: number) => { id: number; endsAt: number },
+    /** Units already spent when a bucket opens (another client sharing the budget). */
+    private readonly spentAtOpen: () => number = () => 0,
   ) {}
 
   take(cost: number, now = Date.now()): LimitResult {
     const b = this.bucketOf(now);
     if (b.id !== this.bucket) {
       this.bucket = b.id;
-      this.used = 0;
+      this.used = Math.min(this.limit, Math.max(0, this.spentAtOpen()));
     }
     if (this.used + cost > this.limit) return { ok: false, retryAfterMs: Math.max(1, b.endsAt - now), remaining: Math.max(0, this.limit - this.used) };
     this.used += cost;
@@ -52,7 +54,7 @@ export class BucketWindow {
   }
 
   peekRemaining(now = Date.now()): number {
-    return this.bucketOf(now).id === this.bucket ? Math.max(0, this.limit - this.used) : this.limit;
+    return this.bucketOf(now).id === this.bucket ? Math.max(0, this.limit - this.used) : Math.max(0, this.limit - this.spentAtOpen());
   }
 }
 

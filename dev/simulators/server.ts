@@ -6,7 +6,7 @@
 //   /clari-api/...            Clari Copilot API
 //   /hubspot/...              HubSpot app host (consent page, token endpoint); /hubspot-api/... HubSpot API host
 //   /media/<provider>/...     signed recording URLs (403 once expired)
-//   /__sim/...                control API (stats, reset, faults, clock, calls, transcripts, gong/token-api-base)
+//   /__sim/...                control API (stats, reset, faults, clock, calls, transcripts, gong/token-api-base, gong/users, gong/calls)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimConfigInput, SimProvider } from "./config";
@@ -14,7 +14,7 @@ import type { Area, ProviderSim, SimRequest, SimResponse } from "./core";
 import type { FaultInput } from "./faults";
 import { PROVIDER_LIST, type SimulatorMount } from "../../lib/providers/registry";
 import { clariSim } from "./providers/clari";
-import { gongSim } from "./providers/gong";
+import { gongControl, gongSim } from "./providers/gong";
 import { HUBSPOT_MOUNT, hubspotControl, hubspotSim } from "./providers/hubspot";
 import { SALESFORCE_ROUTE_PATTERNS, salesforceControl, salesforceSim } from "./providers/salesforce";
 import { salesloftSim } from "./providers/salesloft";
@@ -182,6 +182,7 @@ export function createSimulatorHandler(state: SimState) {
       if (path.startsWith("/salesforce/")) return send(res, salesforceControl(state, method, path.slice("/salesforce".length), input));
       if (method === "GET" && path === "/stats") return send(res, { status: 200, json: state.stats.snapshot() });
       if (path.startsWith("/hubspot/")) return send(res, hubspotControl(state, method, path.slice("/hubspot".length), input));
+      if (path === "/gong/users" || path === "/gong/calls") return send(res, gongControl(state, method, path.slice("/gong".length), input));
       if (method === "POST" && path === "/reset") {
         state.reset(input as SimConfigInput);
         return send(res, { status: 200, json: { ok: true, config: state.config, calls: state.dataset.calls.length } });
@@ -251,6 +252,12 @@ export function createSimulatorHandler(state: SimState) {
         }
         state.gongTokenApiBase = "url" in input ? (input.url as string | null) : undefined;
         return send(res, { status: 200, json: { apiBase: state.gongTokenApiBase ?? "(default)" } });
+      }
+      if (method === "POST" && path === "/salesloft/view-as") {
+        // {email: "rep1@acme.test"}: Salesloft as that (non-admin) user sees it; {email: null}: as an admin.
+        if (input.email !== null && typeof input.email !== "string") return send(res, { status: 400, json: { error: "email must be a string or null" } });
+        state.salesloftViewAs = input.email === null ? null : String(input.email).toLowerCase();
+        return send(res, { status: 200, json: { viewAs: state.salesloftViewAs } });
       }
       if (method === "POST" && path === "/tokens/expire") {
         state.gongOAuth.expireAll();

@@ -1,7 +1,16 @@
 // Mutable simulator state: config, dataset, simulated clock, OAuth servers, limiters, faults, stats.
 import { DEMO_DEALS } from "../../lib/demo/data";
 import { type SimConfig, type SimConfigInput, defaultConfig, mergeConfig } from "./config";
-import { type Dataset, type GenerateCallOptions, type SimCall, type SimMeeting, generateCall, generateDataset } from "./data";
+import {
+  type Dataset,
+  type GenerateCallOptions,
+  type GongCrmContext,
+  type SimCall,
+  type SimMeeting,
+  type SimUser,
+  generateCall,
+  generateDataset,
+} from "./data";
 import { FaultRegistry } from "./faults";
 import { BucketWindow, SlidingWindow, fixedWindow, utcDay, utcWeekFromSunday } from "./limits";
 import { OAuthServer } from "./oauth";
@@ -11,6 +20,16 @@ import { StatsCollector } from "./stats";
 import { uuidFrom } from "./util";
 
 const GONG_CALL_BASE = 7_100_000_000_000_000_000n;
+/** Gong-only users and calls added by tests (POST /__sim/gong/users, /__sim/gong/calls) index from here. */
+const GONG_ONLY_IDX = 5_000_000;
+
+/** A party of a Gong-only call: a Gong user (internal, by email) or anyone else. */
+export interface GongPartyInput {
+  email: string;
+  name?: string;
+  title?: string;
+  affiliation?: "Internal" | "External";
+}
 
 export class SimState {
   config: SimConfig;
@@ -25,6 +44,11 @@ export class SimState {
    * out; undefined for the real behaviour. reset() restores it.
    */
   gongTokenApiBase: string | null | undefined = undefined;
+  /**
+   * Salesloft as a non-admin connected it (POST /__sim/salesloft/view-as): conversations list only those
+   * this user (email) owns, as Salesloft shows a user only the conversations they may see. null: an admin.
+   */
+  salesloftViewAs: string | null = null;
   /** Salesforce orgs, tokens and query locators (providers/salesforce.ts). */
   salesforce!: SalesforceSimState;
   readonly gongOAuth: OAuthServer;
@@ -36,6 +60,13 @@ export class SimState {
     salesloft: BucketWindow;
     clari: { second: SlidingWindow; week: BucketWindow };
   };
+  /**
+   * Users and calls that only Gong has, added by tests (POST /__sim/gong/users, /__sim/gong/calls): listed by
+   * Gong's /v2/users and /v2/calls* after the dataset's, never by Salesloft or Clari, and never picked as a
+   * participant of generated calls. reset() drops them.
+   */
+  gongUsers: SimUser[] = [];
+  gongCalls: SimCall[] = [];
   private bySalesloftId = new Map<string, number>();
   private bySalesloftTranscription = new Map<string, number>();
   private byClariId = new Map<string, number>();
@@ -79,6 +110,8 @@ export class SimState {
 
   private regenerate(): void {
     this.dataset = generateDataset(this.config);
+    this.gongUsers = [];
+    this.gongCalls = [];
     this.resetSalesforce();
     this.bySalesloftId.clear();
     this.bySalesloftTranscription.clear();
@@ -98,7 +131,7 @@ export class SimState {
     const l = this.config.limits;
     this.limiters = {
       gong: new Map(),
-      salesloft: new BucketWindow(l.salesloft.costPerWindow, fixedWindow(l.salesloft.windowMs)),
+      salesloft: new BucketWindow(l.salesloft.costPerWindow, fixedWindow(l.salesloft.windowMs), () => this.config.limits.salesloft.otherToolCostPerWindow),
       clari: { second: new SlidingWindow(l.clari.perSecond, 1000), week: new BucketWindow(l.clari.perWeek, utcWeekFromSunday) },
     };
   }
@@ -122,6 +155,7 @@ export class SimState {
     this.stats.reset();
     this.faults.clear();
     this.gongTokenApiBase = undefined;
+    this.salesloftViewAs = null;
     this.gongOAuth.reset();
     this.salesloftOAuth.reset();
     this.regenerate();
@@ -173,6 +207,7 @@ export class SimState {
   callByGongId(id: string): SimCall | undefined {
     if (!/^\d{1,20}$/.test(id)) return undefined;
     const idx = BigInt(id) - GONG_CALL_BASE - BigInt(this.config.seed % 1000) * 10_000_000n;
+    if (idx >= BigInt(GONG_ONLY_IDX)) return this.gongCalls[Number(idx) - GONG_ONLY_IDX];
     return idx >= 0n && idx < BigInt(this.dataset.calls.length) ? this.dataset.calls[Number(idx)] : undefined;
   }
   callBySalesloftId(id: string): SimCall | undefined {
@@ -241,6 +276,96 @@ export class SimState {
     });
     this.dataset.calls.push(call);
     this.index(call);
+    return call;
+  }
+
+  /** Gong's users: the dataset's, then the Gong-only ones tests added (their idx continues the dataset's). */
+  gongUserList(): SimUser[] {
+    return this.gongUsers.length === 0 ? this.dataset.users : [...this.dataset.users, ...this.gongUsers];
+  }
+
+  /** Gong's calls: the dataset's, then the Gong-only ones tests added. */
+  gongCallList(): SimCall[] {
+    return this.gongCalls.length === 0 ? this.dataset.calls : [...this.dataset.calls, ...this.gongCalls];
+  }
+
+  /** A user only Gong has (POST /__sim/gong/users); an email Gong already lists is refused. */
+  addGongUser(input: { email: string; firstName: string; lastName: string; title?: string }): SimUser {
+    const email = input.email.trim().toLowerCase();
+    if (this.gongUserList().some((u) => u.email === email)) throw new Error(`Gong already has a user ${email}`);
+    const idx = this.dataset.users.length + this.gongUsers.length;
+    const k = this.gongUsers.length;
+    const user: SimUser = {
+      idx,
+      email,
+      name: `${input.firstName} ${input.lastName}`.trim(),
+      firstName: input.firstName,
+      lastName: input.lastName,
+      title: input.title ?? "Account Executive",
+      inWorkspace: false,
+      gongId: String(2_346_000_000_000_000_000n + BigInt(this.config.seed % 1000) * 1_000_000n + BigInt(k)),
+      // Never listed by Salesloft or Clari; their ids are only there to keep the shape.
+      salesloftId: 0,
+      salesloftGuid: uuidFrom(`${this.config.seed}:gong-only-user:${k}`),
+      clariId: uuidFrom(`${this.config.seed}:gong-only-user:${k}`),
+      phone: `+1 415-556-${String(100 + (k % 9900)).padStart(4, "0")}`,
+    };
+    this.gongUsers.push(user);
+    return user;
+  }
+
+  /**
+   * A call only Gong has (POST /__sim/gong/calls), listed from now on with its transcript ready: its primary
+   * user is a Gong user (by email), its parties are exactly the given ones (a party whose email is a Gong
+   * user's carries that userId), its call-level `context` is exactly the given one.
+   */
+  addGongCall(input: {
+    primaryUserEmail: string;
+    title: string;
+    parties: GongPartyInput[];
+    context: GongCrmContext[];
+    startedAt?: number;
+    durationSec?: number;
+  }): SimCall {
+    const users = this.gongUserList();
+    const byEmail = (email: string) => users.find((u) => u.email === email.trim().toLowerCase());
+    const owner = byEmail(input.primaryUserEmail);
+    if (!owner) throw new Error(`unknown Gong user ${input.primaryUserEmail}`);
+    const now = this.now();
+    const durationSec = input.durationSec ?? 30 * 60;
+    const startedAt = input.startedAt ?? now - durationSec * 1000 - 60_000;
+    const idx = GONG_ONLY_IDX + this.gongCalls.length;
+    const call = generateCall(this.config, users, idx, {
+      ownerIdx: owner.idx,
+      crmDealIdx: null,
+      durationSec,
+      startedAt,
+      visibleAt: now,
+      crmReadyAt: now,
+      transcriptReadyAt: now,
+      processedAt: now,
+      isPrivate: false,
+      gongImported: false,
+      salesloftNoExtensive: false,
+    });
+    const parties = [{ email: owner.email, name: owner.name, title: owner.title, affiliation: "Internal" as const }, ...input.parties].filter(
+      (p, i, all) => all.findIndex((q) => q.email.toLowerCase() === p.email.toLowerCase()) === i,
+    );
+    call.participants = parties.map((p) => {
+      const u = byEmail(p.email);
+      const internal = (p.affiliation ?? (u ? "Internal" : "External")) === "Internal";
+      return {
+        userIdx: u ? u.idx : -1,
+        person: { name: p.name ?? u?.name ?? p.email, email: p.email.trim().toLowerCase(), title: p.title ?? u?.title ?? null, phone: null },
+        internal,
+        invitee: true,
+        attendee: true,
+      };
+    });
+    call.title = input.title;
+    call.contactDealIdx = null;
+    call.gongContext = input.context;
+    this.gongCalls.push(call);
     return call;
   }
 

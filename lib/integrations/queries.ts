@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { PROVIDERS, type ProviderKey } from "@/lib/integrations/catalog";
 import { describeProvider } from "@/lib/providers";
 import { flagUnreadableCredentials } from "@/lib/sync/credential-check";
+import { connectingUserViewWarning, type ViewWarning } from "@/lib/integrations/view-warning";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -77,7 +78,7 @@ export type QuotaInfo = {
   limit: number;
   /** "day" | "week" | "minute" */
   period: string;
-  /** Requests counted in the current quota window (null when the window is shorter than our buckets). */
+  /** Units (`unit`) counted in the current quota window (null when the window is shorter than our buckets). */
   used: number | null;
 };
 
@@ -122,8 +123,9 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       runs: [] as SyncRunRow[],
       skipped: [] as SkippedCallRow[],
       skippedTotal: 0,
-      usage: [] as Array<{ bucketStart: string; requests: number; throttled: number }>,
+      usage: [] as Array<{ bucketStart: string; requests: number; throttled: number; cost: number }>,
       quota,
+      viewWarning: null as ViewWarning,
       purge: null as null | { status: string; callsDeleted: number; startedAt: string; finishedAt: string | null },
     };
   }
@@ -164,7 +166,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     db.providerRequestCount.findMany({
       where: { integrationId: row.id, bucketStart: { gte: dayAgo } },
       orderBy: { bucketStart: "asc" },
-      select: { bucketStart: true, requests: true, throttled: true },
+      select: { bucketStart: true, requests: true, throttled: true, cost: true },
     }),
     db.call.count({ where: { integrationId: row.id } }),
     db.skippedCallRecord.findMany({
@@ -198,7 +200,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
   if (quota.period === "day" || quota.period === "week") {
     const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     if (quota.period === "week") start.setUTCDate(start.getUTCDate() - start.getUTCDay());
-    quota.used = usage.filter((u) => u.bucketStart >= start).reduce((s, u) => s + u.requests, 0);
+    quota.used = usage.filter((u) => u.bucketStart >= start).reduce((s, u) => s + (quota.unit === "cost" ? u.cost : u.requests), 0);
   }
 
   return {
@@ -236,8 +238,10 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     })),
     skipped: skipped.map((r): SkippedCallRow => ({ ...r, firstSeenAt: r.firstSeenAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString() })),
     skippedTotal,
-    usage: usage.map((u) => ({ bucketStart: u.bucketStart.toISOString(), requests: u.requests, throttled: u.throttled })),
+    usage: usage.map((u) => ({ bucketStart: u.bucketStart.toISOString(), requests: u.requests, throttled: u.throttled, cost: u.cost })),
     quota,
+    // Salesloft shows the connecting user's view: warn when what was found looks like one user's.
+    viewWarning: connectingUserViewWarning(provider, providerUsers, users),
     purge: lastPurge
       ? {
           status: lastPurge.status as string,

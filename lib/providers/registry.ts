@@ -135,7 +135,10 @@ export const PROVIDER_LIST = [
     oauth: {
       authorizePath: "/oauth2/authorize",
       tokenPath: "/oauth2/generate-customer-token",
-      scopes: ["api:users:read", "api:calls:read:basic", "api:calls:read:extensive", "api:calls:read:media-url", "api:calls:read:transcript"],
+      // Only what the client calls (issue 16.9; scopes per endpoint from the official spec): GET /v2/users
+      // (users:read), POST /v2/calls/extensive (extensive, + media-url for exposedFields.media), POST
+      // /v2/calls/transcript (transcript). No GET /v2/calls, so no api:calls:read:basic.
+      scopes: ["api:users:read", "api:calls:read:extensive", "api:calls:read:media-url", "api:calls:read:transcript"],
       tokenAuth: "client_secret_basic",
       tokenParamsOnQuery: true,
       pkce: false,
@@ -185,7 +188,10 @@ export const PROVIDER_LIST = [
     oauth: {
       authorizePath: "/oauth/authorize",
       tokenPath: "/oauth/token",
-      scopes: ["conversations:read", "calls:read", "team:read", "opportunities:read", "accounts:read"],
+      // Only what the client calls (issue 16.9): conversations, their recordings and transcriptions
+      // (conversations:read), /v2/users (team:read), /v2/opportunities and /v2/accounts for CRM ids. No
+      // calls:read: that is the dialer's call log (/v2/activities/calls), which Callsync never reads.
+      scopes: ["conversations:read", "team:read", "opportunities:read", "accounts:read"],
       tokenAuth: "client_secret_post",
       tokenParamsOnQuery: false,
       pkce: false,
@@ -204,7 +210,10 @@ export const PROVIDER_LIST = [
       rateLimit: {
         unit: "cost",
         windows: [{ limit: 600, windowMs: 60_000, align: "rolling" }],
-        headers: { cost: "x-ratelimit-endpoint-cost", remaining: "x-ratelimit-remaining-minute", retryAfter: "retry-after" },
+        // The budget is the team's, shared with the customer's other tools: `x-ratelimit-remaining-minute` is
+        // what is left of this minute for everyone (developers.salesloft.com rate-limits; the Singer taps
+        // pace from it and the Date header's seconds), so the limiter waits for the minute when it runs low.
+        headers: { cost: "x-ratelimit-endpoint-cost", remaining: "x-ratelimit-remaining-minute", remainingWindowMs: 60_000, retryAfter: "retry-after" },
       },
       pageSize: SALESLOFT_CONVERSATIONS_PAGE_SIZE,
       supportsBatchTranscripts: false,

@@ -147,8 +147,13 @@ export interface RateLimitPolicy {
   unit: "request" | "cost";
   /** Per company / team / API key: shared by every worker of one integration. */
   windows: readonly RateLimitWindow[];
-  /** Headers carrying live budget information, if any. */
-  headers: { cost?: string; remaining?: string; retryAfter: string };
+  /**
+   * Headers carrying live budget information, if any. `remainingWindowMs`: the `remaining` header counts
+   * down a fixed window of this length on the provider's clock (read from the response's Date header),
+   * shared with the customer's other tools (Salesloft's team-wide minute); the shared limiter then waits
+   * for that window to reset when the header says less is left than the next request costs.
+   */
+  headers: { cost?: string; remaining?: string; remainingWindowMs?: number; retryAfter: string };
 }
 
 export interface ProviderDescription {

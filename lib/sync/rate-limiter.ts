@@ -10,6 +10,11 @@
 //   work has left in the bucket, so reps clicking can never spend the quota the sync needs. Past that
 //   share an interactive request is refused at once (RATE_LIMITED with `quota`: when the bucket resets).
 // - Waiting requests queue by priority (interactive > poll > backfill, FIFO within a priority).
+// - A budget shared with the customer's other tools (Salesloft's team-wide cost per minute, policy
+//   `headers.remainingWindowMs`) is also paced from the provider's own count: each response's
+//   `remaining` header, less what we have granted since and not yet heard back about, must cover the next
+//   request (plus a small reserve for interactive requests), otherwise everyone waits for the window to
+//   reset (the Date header's clock) instead of drawing a 429 that other tools spent for us.
 // - Retry-After blocks everyone until it passes; repeated 429s open a circuit breaker that pauses
 //   background work with growing back-off.
 // - Every response is counted per hour (ProviderRequestCount) for the quota chart and sync history.
@@ -42,6 +47,13 @@ export interface SharedGateOptions {
   breakerBaseMs?: number;
   /** Tickets not refreshed for this long are dropped (crashed waiter). */
   ticketTtlMs?: number;
+  /**
+   * Cost units of a shared budget (policy `headers.remainingWindowMs`) kept for interactive requests:
+   * background work waits for the window to reset when fewer than this would be left (default 5).
+   */
+  budgetReserve?: number;
+  /** The shared budget's window, instead of the policy's (a test harness whose simulator runs short windows). */
+  budgetWindowMs?: number | null;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called after every response (e.g. to count a sync run's requests). */
@@ -52,7 +64,23 @@ type RollingState = { tat: number };
 /** `interactive`: of `used`, what interactive requests spent. */
 type BucketState = { bucket: number; used: number; interactive?: number };
 type Ticket = { p: number; t: number; seen: number };
-type LimiterState = { windows?: Array<RollingState | BucketState | null>; tickets?: Record<string, Ticket> };
+/** The provider's own count of a shared budget: `remaining` as last reported, until `resetAt` (our clock). */
+type RemoteBudget = { remaining: number; resetAt: number };
+type LimiterState = {
+  windows?: Array<RollingState | BucketState | null>;
+  tickets?: Record<string, Ticket>;
+  remote?: RemoteBudget | null;
+  /** Cost granted and not yet reported back (not in the provider's last `remaining` yet, or not for sure). */
+  inflight?: number;
+  /** When a request was granted without a count for the window (the first of a window): one at a time. */
+  probeAt?: number;
+};
+
+/** A first request of a window that has not answered within this long no longer holds the others back. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** Margin after the provider's window boundary before we count it as reset (clock skew, Date's whole seconds). */
+const RESET_MARGIN_MS = 200;
 
 type QuotaShare = { window: "daily" | "weekly"; resetsAt: Date };
 type Decision = { granted: true } | { granted: false; waitMs: number; reason: string; quota?: QuotaShare };
@@ -96,6 +124,8 @@ export const SHARED_GATE_DEFAULTS = {
   breakerThreshold: 3,
   breakerBaseMs: 5_000,
   ticketTtlMs: 15_000,
+  budgetReserve: 5,
+  budgetWindowMs: null as number | null,
 };
 
 export class SharedRateLimiter implements RequestGate {
@@ -112,6 +142,8 @@ export class SharedRateLimiter implements RequestGate {
       breakerThreshold: options.breakerThreshold ?? SHARED_GATE_DEFAULTS.breakerThreshold,
       breakerBaseMs: options.breakerBaseMs ?? SHARED_GATE_DEFAULTS.breakerBaseMs,
       ticketTtlMs: options.ticketTtlMs ?? SHARED_GATE_DEFAULTS.ticketTtlMs,
+      budgetReserve: options.budgetReserve ?? SHARED_GATE_DEFAULTS.budgetReserve,
+      budgetWindowMs: options.budgetWindowMs ?? SHARED_GATE_DEFAULTS.budgetWindowMs,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? defaultSleep,
       onReport: options.onReport,
@@ -147,15 +179,58 @@ export class SharedRateLimiter implements RequestGate {
     }
   }
 
+  /** Length of the provider-counted shared budget window, or null when the policy has none. */
+  private get budgetWindowMs(): number | null {
+    if (!this.policy.headers.remaining || !this.policy.headers.remainingWindowMs) return null;
+    return this.opts.budgetWindowMs ?? this.policy.headers.remainingWindowMs;
+  }
+
+  /**
+   * When the provider's current window resets, on our clock: from the response's Date header (whole
+   * seconds, so this errs late by under a second), else from our own clock.
+   */
+  private budgetResetAt(headers: Headers, now: number, windowMs: number): number {
+    const date = Date.parse(headers.get("date") ?? "");
+    if (Number.isFinite(date)) return now + (Math.floor(date / windowMs) * windowMs + windowMs - date) + RESET_MARGIN_MS;
+    return Math.floor(now / windowMs) * windowMs + windowMs + RESET_MARGIN_MS;
+  }
+
+  /** Folds a response's `remaining` header into the shared state (and settles its in-flight cost). */
+  private async reportBudget(response: GateReport, now: number, windowMs: number): Promise<void> {
+    const header = response.headers.get(this.policy.headers.remaining!);
+    const remaining = header === null || header.trim() === "" ? NaN : Number(header);
+    if (Number.isFinite(remaining)) {
+      const remote: RemoteBudget = { remaining: Math.max(0, remaining), resetAt: this.budgetResetAt(response.headers, now, windowMs) };
+      await db.$executeRaw`
+        UPDATE "ProviderRateLimit" SET state = jsonb_set(
+            jsonb_set(COALESCE(state, '{}'::jsonb), '{remote}', ${JSON.stringify(remote)}::jsonb),
+            '{inflight}', to_jsonb(GREATEST(0, COALESCE((state->>'inflight')::float8, 0) - ${response.cost}::float8))),
+          "updatedAt" = now()
+        WHERE "integrationId" = ${this.integrationId}`;
+    } else {
+      await db.$executeRaw`
+        UPDATE "ProviderRateLimit" SET state = jsonb_set(COALESCE(state, '{}'::jsonb),
+            '{inflight}', to_jsonb(GREATEST(0, COALESCE((state->>'inflight')::float8, 0) - ${response.cost}::float8))),
+          "updatedAt" = now()
+        WHERE "integrationId" = ${this.integrationId}`;
+    }
+  }
+
   async report(response: GateReport): Promise<void> {
     const now = this.opts.now();
+    const budgetWindowMs = this.budgetWindowMs;
+    if (budgetWindowMs) await this.reportBudget(response, now, budgetWindowMs);
     const throttled = response.status === 429;
     const hour = new Date(Math.floor(now / 3_600_000) * 3_600_000);
+    // What the request spent: the provider's own figure where it sends one (Salesloft's endpoint cost).
+    const costHeader = this.policy.headers.cost ? Number(response.headers.get(this.policy.headers.cost) ?? NaN) : NaN;
+    const cost = Math.max(0, Math.round(Number.isFinite(costHeader) && costHeader >= 0 ? costHeader : response.cost));
     await db.$executeRaw`
-      INSERT INTO "ProviderRequestCount" ("integrationId", "bucketStart", requests, throttled)
-      VALUES (${this.integrationId}, ${hour}, 1, ${throttled ? 1 : 0})
+      INSERT INTO "ProviderRequestCount" ("integrationId", "bucketStart", requests, throttled, cost)
+      VALUES (${this.integrationId}, ${hour}, 1, ${throttled ? 1 : 0}, ${cost})
       ON CONFLICT ("integrationId", "bucketStart")
-      DO UPDATE SET requests = "ProviderRequestCount".requests + 1, throttled = "ProviderRequestCount".throttled + EXCLUDED.throttled`;
+      DO UPDATE SET requests = "ProviderRequestCount".requests + 1, throttled = "ProviderRequestCount".throttled + EXCLUDED.throttled,
+        cost = "ProviderRequestCount".cost + EXCLUDED.cost`;
     if (throttled) {
       const retryAfterMs = response.retryAfterMs ?? 1_000;
       await db.$executeRaw`
@@ -216,6 +291,25 @@ export class SharedRateLimiter implements RequestGate {
       );
       if (ahead) return wait(20, "queued behind other requests");
 
+      // The provider's own count of a budget other tools share: what it last said is left, less what we
+      // have granted since, must cover this request (background work leaves a reserve for people).
+      const budgetWindowMs = this.budgetWindowMs;
+      let remote = state.remote ?? null;
+      let inflight = state.inflight ?? 0;
+      if (remote && remote.resetAt <= now) {
+        remote = null;
+        inflight = 0;
+      }
+      if (budgetWindowMs && remote) {
+        const left = remote.remaining - inflight;
+        const reserve = request.priority === "interactive" ? 0 : this.opts.budgetReserve;
+        if (left - request.cost < reserve) return wait(remote.resetAt - now, `${Math.max(0, left)} left of the shared budget this window`);
+      } else if (budgetWindowMs && inflight > 0 && now - (state.probeAt ?? 0) < PROBE_TIMEOUT_MS) {
+        // No count for this window yet: the first answer tells what other tools have left us; until then
+        // one request at a time.
+        return wait(20, "waiting for the provider's count of this window");
+      }
+
       const windows = this.policy.windows.map((w, i) => state.windows?.[i] ?? null);
       const next: Array<RollingState | BucketState> = [];
       for (const [i, w] of this.policy.windows.entries()) {
@@ -247,7 +341,11 @@ export class SharedRateLimiter implements RequestGate {
         }
       }
       delete tickets[ticket];
-      await save({ windows: next, tickets });
+      await save(
+        budgetWindowMs
+          ? { windows: next, tickets, remote, inflight: inflight + request.cost, probeAt: remote ? state.probeAt : now }
+          : { windows: next, tickets },
+      );
       return { granted: true };
     });
   }
@@ -264,6 +362,6 @@ export async function requestCounts(integrationId: string, since: Date) {
   return db.providerRequestCount.findMany({
     where: { integrationId, bucketStart: { gte: since } },
     orderBy: { bucketStart: "asc" },
-    select: { bucketStart: true, requests: true, throttled: true },
+    select: { bucketStart: true, requests: true, throttled: true, cost: true },
   });
 }

@@ -161,6 +161,28 @@ describe("Salesloft conversations", () => {
     expect((await stats()).salesloft.throttled).toBeGreaterThan(0);
   });
 
+  it("another tool's spending shows only in x-ratelimit-remaining-minute; view-as lists one owner's conversations", async () => {
+    await control(sims, "/reset", { now: NOW, limits: { salesloft: { costPerWindow: 600, windowMs: 60_000, otherToolCostPerWindow: 590 } } });
+    const token = (await connectOAuth("SALESLOFT", sims)).accessToken;
+    const get = (path: string) => fetch(`${sims.url}/salesloft-api${path}`, { headers: { authorization: `Bearer ${token}` } });
+    // Each window opens with 590 of its 600 spent by the other tool: 9 left after our first request, 8 after
+    // the second (9 again if the minute turned in between).
+    const first = await get("/v2/users?page=1&per_page=5");
+    const second = await get("/v2/users?page=1&per_page=5");
+    expect(first.headers.get("x-ratelimit-remaining-minute")).toBe("9");
+    expect(["8", "9"]).toContain(second.headers.get("x-ratelimit-remaining-minute"));
+
+    await control(sims, "/reset", { now: NOW });
+    await control(sims, "/salesloft/view-as", { email: "rep1@acme.test" });
+    const { client } = await connectedClient("SALESLOFT", sims);
+    const page = await client.listCalls({ from: FROM, to: TO, checkpoint: null });
+    const rep1 = sims.state.dataset.users.findIndex((u) => u.email === "rep1@acme.test");
+    expect(page.calls.length).toBeGreaterThan(0);
+    const ownerIdx = (id: string) => sims.state.dataset.calls.find((c) => sims.state.salesloftId(c) === id)!.ownerIdx;
+    expect(page.calls.every((c) => ownerIdx(c.providerCallId) === rep1)).toBe(true);
+    await control(sims, "/salesloft/view-as", { email: null });
+  });
+
   it("charges the deep-page surcharge", async () => {
     const token = (await connectOAuth("SALESLOFT", sims)).accessToken;
     const res = await fetch(`${sims.url}/salesloft-api/v2/users?page=151&per_page=1`, { headers: { authorization: `Bearer ${token}` } });

@@ -119,6 +119,46 @@ describe("shared rate limiter", () => {
     expect(await gate.acquire(req("interactive")).catch((e) => (e as ProviderError).kind)).toBe("RATE_LIMITED");
   });
 
+  it("waits for the minute to reset when the provider's remaining header says other tools spent the budget (Salesloft)", async () => {
+    const { id } = await integration();
+    const policy: RateLimitPolicy = {
+      unit: "cost",
+      windows: [{ limit: 600, windowMs: 60_000, align: "rolling" }],
+      headers: { cost: "x-ratelimit-endpoint-cost", remaining: "x-ratelimit-remaining-minute", remainingWindowMs: 60_000, retryAfter: "retry-after" },
+    };
+    let clock = Date.parse("2026-12-04T19:00:10.000Z");
+    const sleep = async (ms: number) => {
+      clock += ms;
+    };
+    const gate = new SharedRateLimiter(id, policy, { now: () => clock, sleep, maxWaitMs: 120_000, budgetReserve: 5 });
+    const sl = (cost = 1): GateAcquire => ({ provider: "SALESLOFT", endpoint: "GET /v2/conversations", cost, priority: "backfill" });
+    const answer = (remaining: number) =>
+      gate.report({
+        provider: "SALESLOFT",
+        endpoint: "GET /v2/conversations",
+        cost: 1,
+        status: 200,
+        retryAfterMs: null,
+        headers: new Headers({ "x-ratelimit-endpoint-cost": "1", "x-ratelimit-remaining-minute": String(remaining), date: new Date(clock).toUTCString() }),
+      });
+    await gate.acquire(sl());
+    // Another tool on the team has spent all but 6 of this minute's 600: our own pacing alone would go on.
+    await answer(6);
+    await gate.acquire(sl()); // 6 - 1 leaves the reserve of 5
+    const before = clock;
+    await gate.acquire(sl()); // 6 - 1 in flight - 1 < 5: wait for the minute (19:01:00)
+    expect(clock - before).toBeGreaterThan(40_000);
+    expect(clock).toBeGreaterThanOrEqual(Date.parse("2026-12-04T19:01:00.000Z"));
+    // A person asking for a recording link may use the reserve.
+    await answer(3);
+    const t = clock;
+    await gate.acquire({ ...sl(), priority: "interactive" });
+    expect(clock - t).toBeLessThan(1_000);
+    // The quota chart counts cost units as the provider reports them.
+    const [row] = await db.providerRequestCount.findMany({ where: { integrationId: id } });
+    expect(row).toMatchObject({ requests: 2, cost: 2 });
+  });
+
   it("counts requests and 429s per hour", async () => {
     const { id } = await integration();
     const policy: RateLimitPolicy = { unit: "request", windows: [{ limit: 100, windowMs: 1_000, align: "rolling" }], headers: { retryAfter: "retry-after" } };

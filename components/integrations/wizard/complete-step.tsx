@@ -5,6 +5,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Time } from "@/components/ui/time-zone";
 import { useRetry } from "../use-retry";
 import { UserSyncList } from "../user-sync-list";
+import { ViewWarningNotice } from "../view-warning-notice";
 import { StepHeading, type StepProps } from "./step-shell";
 
 export function CompleteStep({ detail, headingRef, onRetried }: StepProps & { onRetried: () => unknown }) {
@@ -37,6 +38,7 @@ export function CompleteStep({ detail, headingRef, onRetried }: StepProps & { on
           </dd>
         </div>
       </dl>
+      <ViewWarningNotice detail={detail} />
       <section aria-labelledby="complete-users" className="space-y-3">
         <h3 id="complete-users" className="text-sm font-semibold text-slate-800">
           Calls synced per user

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { ApiError } from "@/components/lib/api-client";
 import { Button } from "@/components/ui/button";
+import { CONNECTING_USER_VIEW } from "@/lib/integrations/view-warning";
 import { integrationAction } from "../api";
 import { useStartAttempt } from "./oauth-attempt";
 import { ErrorAlert, StepHeading, type StepProps } from "./step-shell";
@@ -27,6 +28,16 @@ export function OAuthConnectStep({ detail, headingRef, onStarted }: StepProps & 
       </StepHeading>
       {detail.status === "RECONNECT_REQUIRED" && detail.integration?.statusMessage ? (
         <p className="mb-4 text-sm text-red-700">{detail.integration.statusMessage}</p>
+      ) : null}
+      {CONNECTING_USER_VIEW.has(detail.provider) ? (
+        // Issue 16.7: the provider shows Callsync what the connecting user can see, no more.
+        <div role="note" aria-label="Who should connect" className="mb-4 max-w-2xl rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          <p className="font-medium">Connect as a {detail.name} admin.</p>
+          <p className="mt-1">
+            Callsync sees only the conversations the person who authorizes can see in {detail.name}. Sign in as an admin who can see every user&apos;s
+            conversations; a rep&apos;s account would bring in only that rep&apos;s calls.
+          </p>
+        </div>
       ) : null}
       {error ? (
         <div className="mb-4">

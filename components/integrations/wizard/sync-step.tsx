@@ -4,6 +4,7 @@
 import { Button } from "@/components/ui/button";
 import { useRetry } from "../use-retry";
 import { SyncProgress, UserSyncList } from "../user-sync-list";
+import { ViewWarningNotice } from "../view-warning-notice";
 import { StepHeading, type StepProps } from "./step-shell";
 
 export function SyncStep({
@@ -29,6 +30,7 @@ export function SyncStep({
         Syncing your calls
       </StepHeading>
       <SyncProgress detail={detail} />
+      <ViewWarningNotice detail={detail} />
       {detail.status === "RECONNECT_REQUIRED" && detail.integration?.statusMessage ? (
         <p className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">{detail.integration.statusMessage}</p>
       ) : null}

@@ -61,7 +61,8 @@ function b64url(s: string) {
 
 export function gongSim(state: SimState): ProviderSim {
   const tz = (c: SimCall) => OFFSETS[c.ownerIdx % OFFSETS.length]!;
-  const users = () => state.dataset.users;
+  // The dataset's users and calls, then the Gong-only ones tests added (POST /__sim/gong/users, /__sim/gong/calls).
+  const users = () => state.gongUserList();
 
   function makeCursor(offset: number, key: string): string {
     const payload = b64url(JSON.stringify({ offset, key, pageSize: PAGE, exp: Math.floor((state.now() + CURSOR_TTL_MS) / 1000) }));
@@ -127,6 +128,10 @@ export function gongSim(state: SimState): ProviderSim {
 
   function crmContext(c: SimCall, extended: boolean) {
     // Gong attaches CRM context after it lists the call (sometimes a day or two later).
+    if (c.gongContext) {
+      // A test's call: its context as given (fields only with the Extended selector).
+      return c.gongContext.map((ctx) => ({ system: ctx.system, objects: ctx.objects.map((o) => ({ ...o, fields: extended ? (o.fields ?? []) : undefined })) }));
+    }
     if (c.crmDealIdx === null || c.crmReadyAt > state.now()) return [];
     const d = DEMO_DEALS[c.crmDealIdx]!;
     const fields = (pairs: Array<[string, string]>) => (extended ? pairs.map(([name, value]) => ({ name, value })) : undefined);
@@ -174,7 +179,7 @@ export function gongSim(state: SimState): ProviderSim {
     const to = filter.toDateTime ? Date.parse(filter.toDateTime) : Number.POSITIVE_INFINITY;
     const ids = filter.callIds ? new Set(filter.callIds) : null;
     const owners = filter.primaryUserIds ? new Set(filter.primaryUserIds) : null;
-    const source = ids ? [...ids].map((id) => state.callByGongId(id)).filter((c): c is SimCall => Boolean(c)) : state.dataset.calls;
+    const source = ids ? [...ids].map((id) => state.callByGongId(id)).filter((c): c is SimCall => Boolean(c)) : state.gongCallList();
     return source
       .filter((c) => state.gongListed(c, now) && c.startedAt >= from && c.startedAt < to && (!owners || owners.has(owner(c).gongId)))
       .sort((a, b) => a.startedAt - b.startedAt || a.idx - b.idx);
@@ -450,4 +455,66 @@ export function gongSim(state: SimState): ProviderSim {
       };
     },
   };
+}
+
+// ----- control API for tests (POST /__sim/gong/users, POST /__sim/gong/calls) ---------------------------
+// Data that only Gong has and only the test that added it reads: users with the test's own emails, and calls
+// whose parties and CRM context are the test's. Salesloft and Clari never list them, and generated calls
+// never pick these users, so other specs against the same simulator see what they saw before (Gong's
+// /v2/users lists the added users too, unmatched in any other workspace).
+
+const controlUserSchema = z.object({
+  email: z.string().email(),
+  firstName: z.string().min(1),
+  lastName: z.string().default(""),
+  title: z.string().optional(),
+});
+const controlCallSchema = z.object({
+  primaryUserEmail: z.string().email(),
+  title: z.string().min(1),
+  startedAt: dateTime.optional(),
+  durationSec: z.number().int().positive().optional(),
+  parties: z
+    .array(
+      z.object({
+        email: z.string().email(),
+        name: z.string().optional(),
+        title: z.string().optional(),
+        affiliation: z.enum(["Internal", "External"]).optional(),
+      }),
+    )
+    .default([]),
+  // Gong's call-level context (CallContextDto / ExternalCallObject / ContextField in the spec).
+  context: z
+    .array(
+      z.object({
+        system: z.enum(["Salesforce", "HubSpot", "MicrosoftDynamic", "Generic"]),
+        objects: z.array(
+          z.object({
+            objectType: z.string().min(1),
+            objectId: z.string().min(1),
+            fields: z.array(z.object({ name: z.string(), value: z.unknown() })).optional(),
+            timing: z.enum(["Now", "TimeOfCall"]).optional(),
+          }),
+        ),
+      }),
+    )
+    .default([]),
+});
+
+export function gongControl(state: SimState, method: string, path: string, input: unknown): SimResponse {
+  if (method === "POST" && path === "/users") {
+    const parsed = controlUserSchema.safeParse(input);
+    if (!parsed.success) return json(400, { error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+    const u = state.addGongUser(parsed.data);
+    return json(201, { id: u.gongId, email: u.email, name: u.name });
+  }
+  if (method === "POST" && path === "/calls") {
+    const parsed = controlCallSchema.safeParse(input);
+    if (!parsed.success) return json(400, { error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+    const { startedAt, ...rest } = parsed.data;
+    const c = state.addGongCall({ ...rest, startedAt: startedAt ? Date.parse(startedAt) : undefined });
+    return json(201, { id: state.gongCallId(c), title: c.title, started: new Date(c.startedAt).toISOString() });
+  }
+  return json(404, { error: `unknown control endpoint ${method} /__sim/gong${path}` });
 }

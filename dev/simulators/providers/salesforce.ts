@@ -1704,5 +1704,25 @@ export function salesforceControl(state: SimState, method: string, path: string,
       demo: DEMO_DEALS.map((d, i) => ({ key: d.key, opportunityId: demoOpportunityId(i + 1), accountId: demoAccountId(i + 1), name: d.name })),
     });
   }
+  if (method === "GET" && path === "/opportunities") {
+    // The org's live opportunities as a test needs them: name, stage, and the contacts of their contact roles.
+    const o = org();
+    const roles = [...o.rows.get("OpportunityContactRole")!.values()].filter((r) => !r.IsDeleted);
+    const opportunities = [...o.rows.get("Opportunity")!.values()]
+      .filter((r) => !r.IsDeleted)
+      .map((r) => ({
+        id: r.Id,
+        name: r.Name,
+        stage: r.StageName,
+        isClosed: r.IsClosed,
+        accountId: r.AccountId,
+        contacts: roles
+          .filter((cr) => cr.OpportunityId === r.Id)
+          .map((cr) => o.find(String(cr.ContactId)))
+          .filter((hit): hit is { object: string; row: Row } => Boolean(hit && !hit.row.IsDeleted))
+          .map(({ row }) => ({ id: row.Id, name: row.Name, email: row.Email })),
+      }));
+    return json(200, { org: o.key, opportunities });
+  }
   return json(404, { error: `unknown control endpoint ${method} /__sim/salesforce${path}` });
 }

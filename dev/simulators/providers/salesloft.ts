@@ -248,6 +248,8 @@ export function salesloftSim(state: SimState): ProviderSim {
         const all = state.dataset.calls
           .filter((c) => state.isVisible(c, now) && updated(state.updatedAt(c, now)) && created(c.visibleAt))
           .filter((c) => guids.size === 0 || guids.has(users()[c.ownerIdx]!.salesloftGuid))
+          // Connected by a non-admin: only the conversations that user owns.
+          .filter((c) => state.salesloftViewAs === null || users()[c.ownerIdx]!.email === state.salesloftViewAs)
           .filter((c) => ids.size === 0 || ids.has(state.salesloftId(c)))
           .sort((a, b) => dir * (key(a) - key(b)) || a.idx - b.idx);
         const slice = all.slice((pg.page - 1) * pg.perPage, pg.page * pg.perPage);
