@@ -1,6 +1,7 @@
 "use client";
 // Manage Integration: status and account, Sync now, per-user status with Retry, the quota chart, the
-// sync history, and Disconnect / Reconnect / Delete synced data. Polls while anything is running.
+// sync history, the call records a sync skipped, and Disconnect / Reconnect / Delete synced data. Polls
+// while anything is running.
 import { useQueryClient } from "@tanstack/react-query";
 import { Loader2, RefreshCw, Trash2, Unplug, PlugZap } from "lucide-react";
 import Link from "next/link";
@@ -13,7 +14,7 @@ import { Button } from "@/components/ui/button";
 import { formatDate, formatDateTime, formatDuration } from "@/components/ui/format";
 import { Time, useTimeZone } from "@/components/ui/time-zone";
 import { BACKFILL_LABEL, RUN_KIND_LABEL, STATUS_LABEL, STATUS_TONE } from "@/lib/integrations/catalog";
-import type { IntegrationDetail, SyncRunRow } from "@/lib/integrations/queries";
+import type { IntegrationDetail, SkippedCallRow, SyncRunRow } from "@/lib/integrations/queries";
 import { detailKey, integrationAction, useIntegrationDetail } from "./api";
 import { Dialog } from "./dialog";
 import { useRetry } from "./use-retry";
@@ -185,6 +186,13 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
           Sync history
         </h2>
         <SyncHistory runs={d.runs} />
+      </section>
+
+      <section aria-labelledby="skipped" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
+        <h2 id="skipped" className="text-lg font-semibold">
+          Skipped records
+        </h2>
+        <SkippedCalls rows={d.skipped} total={d.skippedTotal} name={d.name} />
       </section>
 
       <Dialog
@@ -423,5 +431,58 @@ function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; deta
         </form>
       )}
     </Dialog>
+  );
+}
+
+/** Call records a sync could not read (failed validation): skipped, the rest of the sync went on. */
+function SkippedCalls({ rows, total, name }: { rows: SkippedCallRow[]; total: number; name: string }) {
+  if (!rows.length) return <p className="text-sm text-slate-600">No call records were skipped.</p>;
+  return (
+    <div className="space-y-2">
+      <p className="text-sm text-slate-600" data-testid="skipped-total">
+        {total.toLocaleString("en-US")} {total === 1 ? "call record" : "call records"} from {name} could not be read and {total === 1 ? "was" : "were"} skipped;
+        the rest of each sync went on. A later sync that reads one correctly brings the call in and removes it from this list.
+        {total > rows.length ? ` Showing the ${rows.length} seen most recently.` : ""}
+      </p>
+      <div className="overflow-x-auto">
+        <table className="min-w-full text-sm">
+          <caption className="sr-only">Skipped call records, most recently seen first</caption>
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+            <tr>
+              <th scope="col" className="px-3 py-2">
+                {name} call id
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Field
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Problem
+              </th>
+              <th scope="col" className="px-3 py-2">
+                First seen
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Last seen
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td className="px-3 py-2 font-mono text-xs">{r.providerCallId}</td>
+                <td className="px-3 py-2 font-mono text-xs">{r.field}</td>
+                <td className="px-3 py-2 text-slate-700">{r.message}</td>
+                <td className="whitespace-nowrap px-3 py-2">
+                  <Time at={r.firstSeenAt} />
+                </td>
+                <td className="whitespace-nowrap px-3 py-2">
+                  <Time at={r.lastSeenAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
   );
 }

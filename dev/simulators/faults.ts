@@ -1,8 +1,9 @@
-// Injected faults: N x 429, N x 500, hangs, revoked tokens, invalid_grant on refresh, malformed
-// payloads; optionally scoped to one endpoint and/or one provider user.
+// Injected faults: N x 429, N x 500, hangs, revoked tokens, invalid_grant on refresh, slow token
+// refreshes, malformed payloads (a whole page, or one call record wherever it is served); optionally
+// scoped to one endpoint and/or one provider user.
 import type { SimProvider } from "./config";
 
-export type FaultKind = "rate_limit" | "server_error" | "timeout" | "revoked" | "invalid_grant" | "malformed";
+export type FaultKind = "rate_limit" | "server_error" | "timeout" | "revoked" | "invalid_grant" | "slow_token" | "malformed";
 
 const ALIASES: Record<string, FaultKind> = {
   "429": "rate_limit",
@@ -14,6 +15,7 @@ const ALIASES: Record<string, FaultKind> = {
   revoked: "revoked",
   "401": "revoked",
   invalid_grant: "invalid_grant",
+  slow_token: "slow_token",
   malformed: "malformed",
 };
 
@@ -28,8 +30,16 @@ export interface FaultInput {
   providerUserId?: string;
   hangMs?: number;
   retryAfterSec?: number;
-  /** Malformed: dot-path of the field to corrupt; defaults to a per-endpoint field. */
+  /**
+   * Malformed: dot-path of the field to corrupt; defaults to a per-endpoint field. With `callId`, the path is
+   * inside that call's record (default: the provider's start time field).
+   */
   field?: string;
+  /**
+   * Malformed: corrupt only the call record with this provider id, in every response that carries it
+   * (listings, details), leaving the rest of the page valid. slow_token: `hangMs` is the token call's delay.
+   */
+  callId?: string;
   /** server_error: status to send (default 500). */
   status?: number;
   /** server_error: the response body to send instead of the JSON error (sent as HTML), e.g. a marker string. */
@@ -77,7 +87,7 @@ export class FaultRegistry {
 
   private matches(f: Fault, req: FaultRequest): boolean {
     if (f.provider !== req.provider || f.remaining === 0) return false;
-    if (f.kind === "invalid_grant") {
+    if (f.kind === "invalid_grant" || f.kind === "slow_token") {
       if (!req.isRefresh) return false;
     } else if (!req.isApi) return false;
     if (f.endpoint) {
@@ -90,14 +100,14 @@ export class FaultRegistry {
 
   /**
    * Returns the faults that fire for this request, consuming one use of each: at most one fault
-   * that ends the request (429, 5xx, 401, invalid_grant), plus any hang / malformed modifiers.
+   * that ends the request (429, 5xx, 401, invalid_grant), plus any hang / slow token / malformed modifiers.
    */
   take(req: FaultRequest): Fault[] {
     const fired: Fault[] = [];
     let terminal = false;
     for (const f of this.faults) {
       if (!this.matches(f, req)) continue;
-      const ends = f.kind !== "timeout" && f.kind !== "malformed";
+      const ends = f.kind !== "timeout" && f.kind !== "slow_token" && f.kind !== "malformed";
       if (ends && terminal) continue;
       terminal ||= ends;
       if (f.remaining !== null) f.remaining--;

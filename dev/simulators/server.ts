@@ -19,7 +19,7 @@ import { HUBSPOT_MOUNT, hubspotControl, hubspotSim } from "./providers/hubspot";
 import { SALESFORCE_ROUTE_PATTERNS, salesforceControl, salesforceSim } from "./providers/salesforce";
 import { salesloftSim } from "./providers/salesloft";
 import { SimState } from "./state";
-import { corruptField } from "./util";
+import { corruptField, corruptRecord } from "./util";
 
 export interface StartOptions extends SimConfigInput {
   port?: number;
@@ -90,6 +90,15 @@ function locate(pathname: string): Located | null {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A malformed call record's default field: each provider's start time (required by the providers' docs). */
+const RECORD_START_FIELD: Record<SimProvider, string> = {
+  gong: "metaData.started",
+  salesloft: "created_at",
+  clari: "time",
+  hubspot: "properties.createdate",
+  salesforce: "SystemModstamp",
+};
+
 export function createSimulatorHandler(state: SimState) {
   const sims: Record<SimProvider, ProviderSim> = {
     gong: gongSim(state),
@@ -132,8 +141,11 @@ export function createSimulatorHandler(state: SimState) {
       isApi,
     });
     let malformed: string | null = null;
+    const badRecords: Array<{ callId: string; field: string }> = [];
     for (const f of fired) {
       if (f.kind === "timeout") await sleep(f.hangMs ?? 30_000);
+      // A slow token endpoint: the refresh is answered normally, late (single-use tokens still apply).
+      if (f.kind === "slow_token") await sleep(f.hangMs ?? 5_000);
       if (f.kind === "rate_limit") {
         const r = sim.error(429, "Too many requests");
         return finish({ ...r, headers: { ...r.headers, ...extraHeaders, "retry-after": String(f.retryAfterSec ?? state.config.faultRetryAfterSec) } });
@@ -145,13 +157,15 @@ export function createSimulatorHandler(state: SimState) {
       if (f.kind === "invalid_grant") {
         return finish({ status: 400, json: { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." } });
       }
-      if (f.kind === "malformed") malformed = f.field ?? route.malformedField ?? null;
+      if (f.kind === "malformed" && f.callId) badRecords.push({ callId: f.callId, field: f.field ?? RECORD_START_FIELD[loc.provider] });
+      else if (f.kind === "malformed") malformed = f.field ?? route.malformedField ?? null;
     }
     if (res.destroyed) return finish({ status: 499 });
     const denied = sim.authenticate(req, route);
     if (denied) return finish({ ...denied, headers: { ...denied.headers, ...extraHeaders } });
     const out = route.handle(req, m);
     if (malformed && out.json !== undefined && out.status < 300) corruptField(out.json, malformed);
+    if (out.json !== undefined && out.status < 300) for (const b of badRecords) corruptRecord(out.json, b.callId, b.field);
     finish({ ...out, headers: { ...out.headers, ...extraHeaders } });
   }
 

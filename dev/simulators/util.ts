@@ -65,3 +65,27 @@ export function corruptField(obj: unknown, path: string): boolean {
   rec[last] = typeof v === "string" ? 12345 : typeof v === "number" ? "not-a-number" : typeof v === "boolean" ? "yes" : 42;
   return true;
 }
+
+/**
+ * Corrupts `field` (a dot-path inside the record) of every call record in `json` whose id is `callId`
+ * (`id`, or Gong's `metaData.id`), wherever it sits in the response; the rest stays valid.
+ */
+export function corruptRecord(json: unknown, callId: string, field: string): number {
+  let hit = 0;
+  const visit = (node: unknown, depth: number): void => {
+    if (node === null || typeof node !== "object" || depth > 6) return;
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n, depth + 1);
+      return;
+    }
+    const rec = node as Record<string, unknown>;
+    const meta = rec.metaData as Record<string, unknown> | undefined;
+    if (rec.id === callId || (meta && typeof meta === "object" && meta.id === callId)) {
+      if (corruptField(rec, field)) hit++;
+      return;
+    }
+    for (const v of Object.values(rec)) visit(v, depth + 1);
+  };
+  visit(json, 0);
+  return hit;
+}

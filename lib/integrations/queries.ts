@@ -101,6 +101,19 @@ export type SyncRunRow = {
   userName: string | null;
 };
 
+/** A call record a sync skipped because it failed validation (issue 16, item 5). */
+export type SkippedCallRow = {
+  id: string;
+  providerCallId: string;
+  field: string;
+  message: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+};
+
+/** The Manage page lists at most this many skipped records (newest first) and says how many there are. */
+export const SKIPPED_SHOWN = 50;
+
 export type QuotaInfo = {
   unit: "request" | "cost";
   limit: number;
@@ -150,6 +163,8 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       progress: { total: 0, done: 0, failed: 0, percent: 0 },
       totalCalls: 0,
       runs: [] as SyncRunRow[],
+      skipped: [] as SkippedCallRow[],
+      skippedTotal: 0,
       usage: [] as Array<{ bucketStart: string; requests: number; throttled: number; cost: number }>,
       quota,
       viewWarning: null as ViewWarning,
@@ -159,7 +174,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     };
   }
   const dayAgo = new Date(now.getTime() - 7 * 86_400_000);
-  const [providerUsers, runs, usage, totalCalls] = await Promise.all([
+  const [providerUsers, runs, usage, totalCalls, skipped, skippedTotal] = await Promise.all([
     db.providerUser.findMany({
       where: { integrationId: row.id },
       orderBy: [{ name: "asc" }, { email: "asc" }],
@@ -199,6 +214,13 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       select: { bucketStart: true, requests: true, throttled: true, cost: true },
     }),
     db.call.count({ where: { integrationId: row.id } }),
+    db.skippedCallRecord.findMany({
+      where: { integrationId: row.id },
+      orderBy: [{ lastSeenAt: "desc" }, { providerCallId: "asc" }],
+      take: SKIPPED_SHOWN,
+      select: { id: true, providerCallId: true, field: true, message: true, firstSeenAt: true, lastSeenAt: true },
+    }),
+    db.skippedCallRecord.count({ where: { integrationId: row.id } }),
   ]);
   const outcome = (await syncOutcomes([row.id])).get(row.id)!;
 
@@ -275,6 +297,8 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       windowFrom: iso(r.windowFrom),
       windowTo: iso(r.windowTo),
     })),
+    skipped: skipped.map((r): SkippedCallRow => ({ ...r, firstSeenAt: r.firstSeenAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString() })),
+    skippedTotal,
     usage: usage.map((u) => ({ bucketStart: u.bucketStart.toISOString(), requests: u.requests, throttled: u.throttled, cost: u.cost })),
     quota,
     // Salesloft shows the connecting user's view: warn when what was found looks like one user's.

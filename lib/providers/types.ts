@@ -3,6 +3,7 @@
 // Types only: safe to import from anywhere.
 import type { CanonicalCall, CanonicalTranscript, ProviderId, ProviderUserRecord, Recording } from "./canonical";
 import type { CrmId } from "./crm/types";
+import type { SkippedRecord } from "./parse";
 
 export type { ProviderId } from "./canonical";
 /** A call recorder or a CRM (the Prisma `Provider` enum): what the HTTP path, OAuth and the gate accept. */
@@ -222,6 +223,8 @@ export interface CallPage {
   calls: CanonicalCall[];
   /** Pass back to get the next page; null when the window is exhausted. */
   checkpoint: CallsCheckpoint | null;
+  /** Records on this page that failed validation: not in `calls`, the page and the window move on anyway. */
+  skipped?: SkippedRecord[];
 }
 
 export interface ConnectResult {

@@ -1,15 +1,29 @@
 // Database-backed CredentialStore for one integration: secrets are encrypted at rest, and refreshes are
 // serialized across workers with a short lease on the integration row (no long transaction is held
-// open during the provider's HTTP call).
+// open during the provider's HTTP call). The lease carries its holder's id and is renewed while the
+// token call is in flight, so a slow token endpoint never lets a second worker spend the same
+// single-use (Gong) or rotating (Salesloft) refresh token; only the holder renews or releases it.
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { CryptoError, ProviderError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import type { CredentialStore, ProviderCredentials } from "@/lib/providers/types";
 
-const LEASE_MS = 30_000;
+/** The refresh lease; renewed every third of it while the holder's refresh runs. */
+export const REFRESH_LEASE_MS = 30_000;
 
-export function dbCredentialStore(integrationId: string, provider: string): CredentialStore {
+export interface CredentialStoreOptions {
+  /** Lease length (tests use a short one to prove the renewal). */
+  leaseMs?: number;
+  /** How long a second worker waits for the holder's refresh before giving up (TRANSIENT, retried). */
+  waitMs?: number;
+}
+
+export function dbCredentialStore(integrationId: string, provider: string, options: CredentialStoreOptions = {}): CredentialStore {
+  const leaseMs = options.leaseMs ?? REFRESH_LEASE_MS;
+  const leaseSecs = leaseMs / 1000;
+  const waitMs = options.waitMs ?? REFRESH_LEASE_MS * 2;
   return {
     async get() {
       const row = await db.integration.findUnique({ where: { id: integrationId }, select: { credentialsEnc: true } });
@@ -29,19 +43,41 @@ export function dbCredentialStore(integrationId: string, provider: string): Cred
       });
     },
     async withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
-      const deadline = Date.now() + LEASE_MS * 2;
+      const holder = randomUUID();
+      const deadline = Date.now() + waitMs;
       for (;;) {
         const taken = await db.$executeRaw`
-          UPDATE "Integration" SET "refreshLockedUntil" = now() + make_interval(secs => ${LEASE_MS / 1000}), "updatedAt" = now()
+          UPDATE "Integration" SET "refreshLockedUntil" = now() + make_interval(secs => ${leaseSecs}), "refreshLockHolder" = ${holder}, "updatedAt" = now()
           WHERE id = ${integrationId} AND ("refreshLockedUntil" IS NULL OR "refreshLockedUntil" < now())`;
         if (taken === 1) break;
         if (Date.now() > deadline) throw new ProviderError("TRANSIENT", provider, "Another worker is refreshing the token; try again.");
         await new Promise((r) => setTimeout(r, 50));
       }
+      // Renewed while the token call is in flight; a renewal that finds another holder stops (the lease was lost).
+      let renewing = Promise.resolve();
+      const timer = setInterval(
+        () => {
+          renewing = renewing.then(async () => {
+            try {
+              const renewed = await db.$executeRaw`
+              UPDATE "Integration" SET "refreshLockedUntil" = now() + make_interval(secs => ${leaseSecs})
+              WHERE id = ${integrationId} AND "refreshLockHolder" = ${holder}`;
+              if (renewed === 0) clearInterval(timer);
+            } catch {
+              // The next tick tries again; the lease still has two thirds of its length.
+            }
+          });
+        },
+        Math.max(10, Math.floor(leaseMs / 3)),
+      );
       try {
         return await fn();
       } finally {
-        await db.$executeRaw`UPDATE "Integration" SET "refreshLockedUntil" = NULL WHERE id = ${integrationId}`;
+        clearInterval(timer);
+        await renewing;
+        await db.$executeRaw`
+          UPDATE "Integration" SET "refreshLockedUntil" = NULL, "refreshLockHolder" = NULL
+          WHERE id = ${integrationId} AND "refreshLockHolder" = ${holder}`;
       }
     },
   };

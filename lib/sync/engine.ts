@@ -10,6 +10,7 @@ import { describeProvider, PROVIDER_IDS, RECORDER_IDS, recorderId, type Provider
 import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
+import { noteSkippedCalls } from "@/lib/sync/skipped";
 import { FAILURES, type Failure } from "@/lib/sync/failures";
 import { LIVE, POLL_INTERVAL_MS, transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, SyncRunKind } from "@/lib/generated/prisma/enums";
@@ -75,11 +76,12 @@ function runCounter() {
   };
 }
 
-async function addRunCounts(runId: string | null, counts: { added?: number; updated?: number; transcripts?: number; requests?: number }) {
+async function addRunCounts(runId: string | null, counts: { added?: number; updated?: number; transcripts?: number; requests?: number; skipped?: number }) {
   if (!runId) return;
   await db.syncRun.update({
     where: { id: runId },
     data: {
+      recordsSkipped: { increment: counts.skipped ?? 0 },
       callsAdded: { increment: counts.added ?? 0 },
       callsUpdated: { increment: counts.updated ?? 0 },
       transcriptsAdded: { increment: counts.transcripts ?? 0 },
@@ -266,6 +268,8 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
     priority: "backfill",
   });
   const { kept, added, updated, transcripts } = await ingestPage(integration, generation, client, page.calls, "backfill", `user:${us.id}`);
+  // Records that failed validation are skipped, not fatal: the checkpoint below still moves on.
+  const skipped = await noteSkippedCalls(us.integrationId, runId, page);
 
   if (!(await isCurrent(us.integrationId, generation))) return { done: true, cancelled: true, kept: kept.length };
   const done = page.checkpoint === null;
@@ -288,7 +292,7 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
     const now = await db.userSync.findUnique({ where: { id: us.id }, select: { status: true } });
     return { done: now === null || now.status === "COMPLETED" || now.status === "FAILED", kept: 0 };
   }
-  await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
+  await addRunCounts(runId, { added, updated, transcripts, skipped, requests: counter.take() });
   return { done, kept: kept.length };
 }
 
@@ -542,7 +546,8 @@ export async function pollPage(integrationId: string, generation: number, runId:
   const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
   const page = await client.listCalls({ from: window.from, to: window.to, checkpoint, priority: "poll" });
   const { added, updated, transcripts } = await ingestPage(integration, generation, client, page.calls, "poll", `run:${runId}`);
-  await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
+  const skipped = await noteSkippedCalls(integrationId, runId, page);
+  await addRunCounts(runId, { added, updated, transcripts, skipped, requests: counter.take() });
   await renewSyncLease(integrationId, runId);
   return { done: page.checkpoint === null, cancelled: false, checkpoint: page.checkpoint };
 }
@@ -622,13 +627,15 @@ export async function rescanPage(
   const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
   const page = await client.listCalls({ from: window.from, to: window.to, checkpoint, priority: "poll" });
   const { added, updated, transcripts } = await ingestPage(integration, generation, client, page.calls, "poll", `run:${runId}`);
-  const listed = page.calls.map((c) => c.providerCallId);
+  const skipped = await noteSkippedCalls(integrationId, runId, page);
+  // A call listed but skipped (it failed validation) is still at the provider: it is not a deletion.
+  const listed = [...page.calls.map((c) => c.providerCallId), ...(page.skipped ?? []).map((r) => r.providerCallId)];
   if (listed.length > 0) {
     await db.$executeRaw`
       UPDATE "Call" SET "rescanSeenAt" = now()
       WHERE "workspaceId" = ${integration.workspaceId} AND provider = ${integration.provider}::"Provider" AND "providerCallId" = ANY(${listed}::text[])`;
   }
-  await addRunCounts(runId, { added, updated, transcripts, requests: counter.take() });
+  await addRunCounts(runId, { added, updated, transcripts, skipped, requests: counter.take() });
   return { done: page.checkpoint === null, cancelled: false, checkpoint: page.checkpoint };
 }
 
@@ -755,5 +762,7 @@ async function endPurge(integrationId: string, runId: string, status: "SUCCEEDED
     if (ended.count === 1) await tryTransition(integrationId, { type: "purgeEnded", message }, { client: tx });
     // Their calls are gone: no user's count may still claim them (issue 17.4).
     if (ended.count === 1 && status === "SUCCEEDED") await tx.userSync.updateMany({ where: { integrationId }, data: { callsSynced: 0 } });
+    // The records its syncs skipped go with the synced data.
+    if (ended.count === 1 && status === "SUCCEEDED") await tx.skippedCallRecord.deleteMany({ where: { integrationId } });
   });
 }

@@ -326,12 +326,23 @@ describe("Gong auth, limits and faults", () => {
     await expectProviderError(client.listUsers(), "AUTH_REVOKED");
   });
 
-  it("a malformed payload is INVALID_RESPONSE naming the field", async () => {
+  it("a malformed page is INVALID_RESPONSE naming the field", async () => {
     const { client } = await connectedClient("GONG", sims);
     await control(sims, "/faults", { provider: "gong", kind: "malformed", count: 1, endpoint: "POST /v2/calls/extensive" });
     const err = await expectProviderError(client.listCalls({ from: FROM, to: TO }), "INVALID_RESPONSE");
-    expect(err.field).toBe("calls.0.metaData.started");
-    expect(err.message).toContain("calls.0.metaData.started");
+    expect(err.field).toBe("records.totalRecords");
+    expect(err.message).toContain("records.totalRecords");
+  });
+
+  it("one malformed call is skipped with its id and field; the rest of the page and its cursor arrive (issue 16, item 5)", async () => {
+    const { client } = await connectedClient("GONG", sims);
+    const clean = await client.listCalls({ from: FROM, to: TO });
+    const victim = clean.calls[1]!.providerCallId;
+    await control(sims, "/faults", { provider: "gong", kind: "malformed", count: 1, callId: victim });
+    const page = await client.listCalls({ from: FROM, to: TO });
+    expect(page.calls.map((c) => c.providerCallId)).toEqual(clean.calls.map((c) => c.providerCallId).filter((id) => id !== victim));
+    expect(page.skipped).toEqual([{ providerCallId: victim, field: "metaData.started", message: expect.stringContaining("expected string") }]);
+    expect(page.checkpoint).toEqual(clean.checkpoint === null ? null : { provider: "GONG", v: 1, state: { cursor: expect.any(String) } });
   });
 
   it("faults can target one provider user: only that user's backfill fails", async () => {

@@ -188,7 +188,8 @@ export function clariSim(state: SimState): ProviderSim {
       pattern: /^\/calls$/,
       endpoint: "GET /calls",
       users: callUsers,
-      malformedField: "calls.0.time",
+      // The page envelope (a single bad call: the fault's callId).
+      malformedField: "pagination.matched",
       handle: (req) => {
         const skip = intParam(req, "skip", 0, 0, 10_000);
         if (typeof skip !== "number") return skip;

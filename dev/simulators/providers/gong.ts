@@ -299,7 +299,8 @@ export function gongSim(state: SimState): ProviderSim {
       pattern: /^\/v2\/calls\/extensive$/,
       endpoint: "POST /v2/calls/extensive",
       users: bodyUsers,
-      malformedField: "calls.0.metaData.started",
+      // The page envelope (a single bad call: the fault's callId).
+      malformedField: "records.totalRecords",
       handle: (req) => {
         const raw = parseJsonBody(req);
         if (!raw.ok) return err(400, "Malformed JSON request body");

@@ -230,7 +230,8 @@ export function salesloftSim(state: SimState): ProviderSim {
       endpoint: "GET /v2/conversations",
       cost: costOfPage,
       users: conversationUsers,
-      malformedField: "data.0.updated_at",
+      // The page envelope (a single bad conversation: the fault's callId).
+      malformedField: "metadata.paging.per_page",
       handle: (req) => {
         const pg = paging(req);
         if ("status" in pg) return pg;

@@ -8,6 +8,7 @@ import type { CanonicalTranscript, ProviderUserRecord, Recording } from "../cano
 import { describeProvider, providerName } from "../registry";
 import { ProviderHttp } from "../http";
 import { requireStore } from "../oauth";
+import { parseRecords, pick } from "../parse";
 import type {
   ApiKeyCredentials,
   CallOptions,
@@ -29,7 +30,8 @@ import {
   CLARI_RECORDED_STATUSES,
   clariCallDetailsResponseSchema,
   isClariRecording,
-  clariCallsResponseSchema,
+  clariCallSchema,
+  clariCallsPageSchema,
   clariUsersResponseSchema,
 } from "./schemas";
 
@@ -155,22 +157,28 @@ export class ClariClient implements ProviderClient {
       ...CLARI_RECORDED_STATUSES.map((st): [string, string] => ["filterStatus", st]),
     ];
     if (params.user?.email) query.push(["filterUser", params.user.email]);
-    const data = await this.get("/calls", "GET /calls", clariCallsResponseSchema, { query, priority: params.priority ?? "backfill" });
+    const data = await this.get("/calls", "GET /calls", clariCallsPageSchema, { query, priority: params.priority ?? "backfill" });
     const calls = data?.calls ?? [];
     const fetchedAt = this.now();
-    // Filtered here too: a meeting that is not a recording is never stored, so never checked again.
-    const mapped = calls.filter((c) => isClariRecording(c.status)).map((c) => mapClariCall(c, fetchedAt));
+    // Filtered here too: a meeting that is not a recording is never stored, so never checked again. Calls are
+    // validated one by one: a recording that fails is skipped (and reported), the page goes on.
+    const recordings = calls.filter((c) => {
+      const status = pick(c, "status");
+      return typeof status !== "string" || isClariRecording(status);
+    });
+    const { records, skipped } = parseRecords(clariCallSchema, recordings, (c) => pick(c, "id"));
+    const mapped = records.filter((c) => isClariRecording(c.status)).map((c) => mapClariCall(c, fetchedAt));
     const hasMore = data?.pagination ? Boolean(data.pagination.hasMore) : calls.length === CLARI_PAGE_SIZE;
-    if (!hasMore || calls.length === 0) return { calls: mapped, checkpoint: null };
+    if (!hasMore || calls.length === 0) return { calls: mapped, checkpoint: null, skipped };
     let nextSkip = data?.pagination?.nextPageSkip ?? state.skip + calls.length;
     let modifiedGt = state.modifiedGt;
     if (nextSkip + CLARI_PAGE_SIZE > CLARI_MAX_SKIP) {
       // skip is capped at 10,000: move the window start to the last modified time seen instead.
-      const last = calls[calls.length - 1]!;
-      modifiedGt = last.last_modified_time ?? modifiedGt;
+      const lastModified = pick(calls[calls.length - 1], "last_modified_time");
+      if (typeof lastModified === "string" && !Number.isNaN(Date.parse(lastModified))) modifiedGt = lastModified;
       nextSkip = 0;
     }
-    return { calls: mapped, checkpoint: { provider: "CLARI", v: 1, state: { skip: nextSkip, modifiedGt } } };
+    return { calls: mapped, checkpoint: { provider: "CLARI", v: 1, state: { skip: nextSkip, modifiedGt } }, skipped };
   }
 
   async fetchTranscripts(providerCallIds: string[], options: CallOptions = {}): Promise<CanonicalTranscript[]> {

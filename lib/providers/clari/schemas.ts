@@ -91,6 +91,9 @@ export const clariCallsResponseSchema = z.object({
   pagination: clariPaginationSchema.nullish(),
 });
 
+/** The same page with each call left unparsed: the client validates calls one by one (a bad one is skipped). */
+export const clariCallsPageSchema = clariCallsResponseSchema.extend({ calls: z.array(z.unknown()) });
+
 export const clariCallDetailsResponseSchema = z.object({ call: clariCallDetailsSchema });
 
 export const clariUserSchema = z.object({

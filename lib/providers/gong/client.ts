@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import type { CanonicalTranscript, ProviderUserRecord, Recording } from "../canonical";
 import { OAuthProviderClient } from "../oauth";
+import { parseRecords, pick } from "../parse";
 import { describeProvider, oauthSpec, providerName } from "../registry";
 import type {
   CallOptions,
@@ -22,6 +23,8 @@ import { GONG_MEDIA_TTL_MS, mapGongCall, mapGongTranscript, mapGongUser } from "
 import {
   GONG_NO_CALLS_MESSAGE,
   GONG_NO_USERS_MESSAGE,
+  gongCallDataSchema,
+  gongCallsExtensivePageSchema,
   gongCallsExtensiveResponseSchema,
   gongErrorSchema,
   gongTokenResponseSchema,
@@ -88,14 +91,18 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
     return users;
   }
 
-  private async extensive(body: GongExtensiveRequest, priority: CallOptions["priority"]) {
+  private async extensive<S extends typeof gongCallsExtensiveResponseSchema | typeof gongCallsExtensivePageSchema>(
+    body: GongExtensiveRequest,
+    priority: CallOptions["priority"],
+    schema: S,
+  ): Promise<z.output<S> | "EMPTY" | "CURSOR_EXPIRED"> {
     const { data } = await this.http.request({
       method: "POST",
       url: await this.apiUrl("/v2/calls/extensive"),
       endpoint: "POST /v2/calls/extensive",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
-      schema: gongCallsExtensiveResponseSchema,
+      schema,
       priority: priority ?? "backfill",
       ...this.gongAuthed(),
       recover: (status, b) => {
@@ -104,7 +111,7 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
         return undefined;
       },
     });
-    return data;
+    return data as z.output<S> | "EMPTY" | "CURSOR_EXPIRED";
   }
 
   async listCalls(params: ListCallsParams): Promise<CallPage> {
@@ -132,15 +139,17 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
       },
     };
     // The cursor goes in the body, next to an otherwise identical request (Gong ignores it in the query).
-    let data = await this.extensive(cursor ? { ...body, cursor } : body, params.priority);
+    // Calls are validated one by one: a call that fails is skipped (and reported), the page goes on.
+    let data = await this.extensive(cursor ? { ...body, cursor } : body, params.priority, gongCallsExtensivePageSchema);
     if (data === "CURSOR_EXPIRED") {
       // Long pauses outlive Gong's JWT cursors: restart the window (the sync upserts, so repeats are harmless).
-      data = await this.extensive(body, params.priority);
+      data = await this.extensive(body, params.priority, gongCallsExtensivePageSchema);
     }
     if (data === "EMPTY" || data === "CURSOR_EXPIRED") return { calls: [], checkpoint: null };
     const fetchedAt = this.now();
     const next: CallsCheckpoint | null = data.records.cursor ? { provider: "GONG", v: 1, state: { cursor: data.records.cursor } } : null;
-    return { calls: data.calls.map((c) => mapGongCall(c, fetchedAt)), checkpoint: next };
+    const { records, skipped } = parseRecords(gongCallDataSchema, data.calls, (c) => pick(c, "metaData", "id"));
+    return { calls: records.map((c) => mapGongCall(c, fetchedAt)), checkpoint: next, skipped };
   }
 
   private async transcriptPage(callIds: string[], cursor: string | null, priority: RequestPriority) {
@@ -178,6 +187,7 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
     const data = await this.extensive(
       { filter: { callIds: [providerCallId] }, contentSelector: { exposedFields: { media: true } } },
       options.priority ?? "interactive",
+      gongCallsExtensiveResponseSchema,
     );
     const call = data === "EMPTY" || data === "CURSOR_EXPIRED" ? undefined : data.calls[0];
     if (!call) throw new ProviderError("NOT_FOUND", LABEL, `Gong call ${providerCallId} was not found`, { status: 404 });

@@ -132,6 +132,9 @@ export const gongCallsExtensiveResponseSchema = z.object({
   calls: z.array(gongCallDataSchema),
 });
 
+/** The same page with each call left unparsed: the client validates calls one by one (a bad one is skipped). */
+export const gongCallsExtensivePageSchema = gongCallsExtensiveResponseSchema.extend({ calls: z.array(z.unknown()) });
+
 /** GET /v2/calls (basic data, not used by the sync but part of the contract tests). */
 export const gongCallsListResponseSchema = z.object({
   requestId: z.string().nullish(),

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import { type CanonicalTranscript, type CrmContext, type ProviderUserRecord, type Recording, normalizeCrmSystem } from "../canonical";
 import { OAuthProviderClient } from "../oauth";
+import { parseRecords, pick, type SkippedRecord } from "../parse";
 import { describeProvider, oauthSpec, providerName } from "../registry";
 import type {
   CallOptions,
@@ -21,9 +22,11 @@ import type {
 import { mapSalesloftConversation, mapSalesloftSentences, mapSalesloftUser } from "./mapper";
 import {
   salesloftAccountResponseSchema,
-  salesloftConversationExtensiveResponseSchema,
+  salesloftConversationExtensivePageSchema,
+  salesloftConversationExtensiveSchema,
+  salesloftConversationSchema,
+  salesloftConversationsPageSchema,
   salesloftConversationResponseSchema,
-  salesloftConversationsResponseSchema,
   salesloftOpportunityResponseSchema,
   salesloftPageCost,
   salesloftRecordingSchema,
@@ -167,25 +170,43 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
       ["updated_at[lt]", params.to.toISOString()],
     ];
     if (params.user) query.push(["user_guids[]", params.user.providerUserId]);
-    const list = await this.get("/v2/conversations", "GET /v2/conversations", salesloftConversationsResponseSchema, {
+    const list = await this.get("/v2/conversations", "GET /v2/conversations", salesloftConversationsPageSchema, {
       query,
       priority,
       cost: salesloftPageCost(state.page),
     });
-    const items = list?.data ?? [];
+    // Conversations are validated one by one: one that fails is skipped (and reported), the page goes on.
+    // Paging reads the raw rows' id and updated_at, so a skipped row still moves the window.
+    const raw = list?.data ?? [];
+    const items = raw.flatMap((r) => {
+      const id = pick(r, "id");
+      const updatedAt = pick(r, "updated_at");
+      return typeof id === "string" && typeof updatedAt === "string" && !Number.isNaN(Date.parse(updatedAt)) ? [{ id, updated_at: updatedAt }] : [];
+    });
+    const parsed = parseRecords(salesloftConversationSchema, raw, (r) => pick(r, "id"));
+    const skipped: SkippedRecord[] = [...parsed.skipped];
     const seen = new Set(state.seen);
-    const fresh = items.filter((c) => !seen.has(c.id));
+    const fresh = parsed.records.filter((c) => !seen.has(c.id));
 
     const calls = [];
     for (const item of fresh) {
       const ext = await this.get(
         `/v2/conversations/${encodeURIComponent(item.id)}/extensive`,
         "GET /v2/conversations/:id/extensive",
-        salesloftConversationExtensiveResponseSchema,
+        salesloftConversationExtensivePageSchema,
         { priority, notFoundAsNull: true },
       );
+      let detail: SalesloftConversationExtensive | null = null;
+      if (ext) {
+        const one = parseRecords(salesloftConversationExtensiveSchema, [ext.data], () => item.id);
+        if (one.skipped.length) {
+          skipped.push(...one.skipped);
+          continue;
+        }
+        detail = one.records[0] ?? null;
+      }
       // Some tenants answer 404 on /extensive: fall back to the list item.
-      const conv: SalesloftConversation | SalesloftConversationExtensive = ext?.data ?? item;
+      const conv: SalesloftConversation | SalesloftConversationExtensive = detail ?? item;
       this.transcriptionIds.set(conv.id, conv.transcription?.id ?? null);
       const crm = await this.resolveCrm(conv, priority);
       calls.push(mapSalesloftConversation(conv, crm, this.config.appUrl ?? "https://app.salesloft.com"));
@@ -193,8 +214,8 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
 
     const nextPage = list?.metadata?.paging?.next_page;
     const more =
-      items.length > 0 && (nextPage !== null && nextPage !== undefined ? true : nextPage === undefined && items.length === SALESLOFT_CONVERSATIONS_PAGE_SIZE);
-    if (!more) return { calls, checkpoint: null };
+      raw.length > 0 && (nextPage !== null && nextPage !== undefined ? true : nextPage === undefined && raw.length === SALESLOFT_CONVERSATIONS_PAGE_SIZE);
+    if (!more || items.length === 0) return { calls, checkpoint: null, skipped };
     const last = items[items.length - 1]!;
     let next: CheckpointState;
     if (ts(last.updated_at) !== ts(state.gte)) {
@@ -204,7 +225,7 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
       // A whole page shares one timestamp: stay on it and move to the next page.
       next = { gte: state.gte, seen: [...new Set([...state.seen, ...items.map((c) => c.id)])], page: state.page + 1 };
     }
-    return { calls, checkpoint: { provider: "SALESLOFT", v: 1, state: next } };
+    return { calls, checkpoint: { provider: "SALESLOFT", v: 1, state: next }, skipped };
   }
 
   private async transcriptionIdFor(conversationId: string, priority: RequestPriority): Promise<string | null> {

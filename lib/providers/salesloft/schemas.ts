@@ -161,6 +161,9 @@ export const salesloftUsersResponseSchema = salesloftList(salesloftUserSchema);
 export const salesloftConversationsResponseSchema = salesloftList(salesloftConversationSchema);
 export const salesloftConversationResponseSchema = salesloftOne(salesloftConversationSchema);
 export const salesloftConversationExtensiveResponseSchema = salesloftOne(salesloftConversationExtensiveSchema);
+/** The same bodies with each conversation left unparsed: the client validates them one by one (a bad one is skipped). */
+export const salesloftConversationsPageSchema = salesloftList(z.unknown());
+export const salesloftConversationExtensivePageSchema = salesloftOne(z.unknown());
 export const salesloftTranscriptionsResponseSchema = salesloftList(salesloftTranscriptionSchema);
 export const salesloftSentencesResponseSchema = salesloftList(salesloftSentenceSchema);
 export const salesloftOpportunityResponseSchema = salesloftOne(salesloftOpportunitySchema);
