@@ -259,4 +259,21 @@ export interface ProviderClient {
   fetchTranscripts(providerCallIds: string[], options?: CallOptions): Promise<CanonicalTranscript[]>;
   /** Fresh signed recording URLs for one call. */
   fetchRecording(providerCallId: string, options?: CallOptions): Promise<Recording>;
+  /**
+   * One call by the provider's id, in ONE request ("Why isn't my call here?", lib/calls/why-call.ts); null when
+   * the provider does not list it (yet). Optional: a provider without a by-id read is answered from stored data.
+   */
+  lookupCall?(providerCallId: string, options?: CallOptions): Promise<CallLookup | null>;
+}
+
+/** What the provider says about one call, read by its id. */
+export interface CallLookup {
+  /** The call as the provider describes it; null when it failed validation (see invalidField). */
+  call: CanonicalCall | null;
+  /** False when the entry is no recording (a meeting nobody recorded): the sync leaves it out. */
+  recorded: boolean;
+  /** The provider's own status of the entry (Clari's CallStatus), when it has one. */
+  status: string | null;
+  /** When the record fails validation: the field at fault (the sync skips it the same way). */
+  invalidField: string | null;
 }

@@ -11,6 +11,7 @@ import { requireStore } from "../oauth";
 import { parseRecords, pick } from "../parse";
 import type {
   ApiKeyCredentials,
+  CallLookup,
   CallOptions,
   CallPage,
   ConnectResult,
@@ -192,6 +193,21 @@ export class ClariClient implements ProviderClient {
       out.push(data ? mapClariTranscript(data.call) : { providerCallId: id, status: "UNAVAILABLE", sentences: [], details: null });
     }
     return out;
+  }
+
+  async lookupCall(providerCallId: string, options: CallOptions = {}): Promise<CallLookup | null> {
+    // call-details answers for every entry, recorded or not: its status says which (the listing filters).
+    const data = await this.get("/call-details", "GET /call-details", z.object({ call: z.unknown() }), {
+      query: [["id", providerCallId]],
+      priority: options.priority ?? "interactive",
+      notFoundAsNull: true,
+    });
+    if (!data) return null;
+    const rawStatus = pick(data.call, "status");
+    const status = typeof rawStatus === "string" ? rawStatus : null;
+    const { records, skipped } = parseRecords(clariCallSchema, [data.call], (c) => pick(c, "id"));
+    const record = records[0];
+    return { call: record ? mapClariCall(record, this.now()) : null, recorded: isClariRecording(status), status, invalidField: skipped[0]?.field ?? null };
   }
 
   async fetchRecording(providerCallId: string, options: CallOptions = {}): Promise<Recording> {

@@ -9,6 +9,7 @@ import { OAuthProviderClient } from "../oauth";
 import { parseRecords, pick } from "../parse";
 import { describeProvider, oauthSpec, providerName } from "../registry";
 import type {
+  CallLookup,
   CallOptions,
   CallPage,
   CallsCheckpoint,
@@ -181,6 +182,22 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
       } while (cursor);
     }
     return providerCallIds.map((id) => byId.get(id) ?? { providerCallId: id, status: "PENDING", sentences: [], details: null });
+  }
+
+  async lookupCall(providerCallId: string, options: CallOptions = {}): Promise<CallLookup | null> {
+    // The listing's own request, filtered to one call id: the call exactly as the sync would read it.
+    const data = await this.extensive(
+      {
+        filter: { callIds: [providerCallId] },
+        contentSelector: { context: "Extended", contextTiming: ["Now"], exposedFields: { parties: true, media: true } },
+      },
+      options.priority ?? "interactive",
+      gongCallsExtensivePageSchema,
+    );
+    if (data === "EMPTY" || data === "CURSOR_EXPIRED" || data.calls.length === 0) return null;
+    const { records, skipped } = parseRecords(gongCallDataSchema, data.calls.slice(0, 1), (c) => pick(c, "metaData", "id"));
+    const call = records[0] ? mapGongCall(records[0], this.now()) : null;
+    return { call, recorded: true, status: null, invalidField: skipped[0]?.field ?? null };
   }
 
   async fetchRecording(providerCallId: string, options: CallOptions = {}): Promise<Recording> {
