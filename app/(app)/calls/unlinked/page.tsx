@@ -32,6 +32,11 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
           {total} {total === 1 ? "call is" : "calls are"} not on any deal: no CRM id or contact email matched, or someone unlinked
           {total === 1 ? " it" : " them"} by hand. Move each one to the right deal; later syncs keep your choice.
         </p>
+        <p className="mt-1 text-sm">
+          <Link href="/calls/find" className="text-brand-700 underline">
+            Can&apos;t find a call?
+          </Link>
+        </p>
       </header>
       {calls.items.length === 0 ? (
         total > 0 ? (
