@@ -1,0 +1,183 @@
+// Issue 17, item 6: "Why isn't my call here?" on the demo workspace. What a person reads for: a call synced and
+// linked to a deal, a Clari meeting that was not recorded, a Clari call none of whose participants is a member
+// (with Invite for the admin), a private call for a rep who was not on it, and another rep's call ("not found
+// among your calls"). Reads only: Gong and Clari Copilot are connected as other specs connect them when they are
+// not yet (Gong with its history, like rep-journey; Clari without backfill); the lookups themselves store nothing.
+import pg from "pg";
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO_USERS } from "../lib/demo/data";
+import { signIn } from "./support";
+import { authorizeInNewTab, expectAccessible, stackInfo } from "./integrations-support";
+
+test.describe.configure({ mode: "serial" });
+
+let db: pg.Client;
+const WORKSPACE = `(SELECT m."workspaceId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@acme.test' LIMIT 1)`;
+const MEMBERS = new Set(DEMO_USERS.map((u) => u.email));
+const REPS = DEMO_USERS.filter((u) => u.role === "MEMBER").map((u) => u.email);
+
+async function one<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T> {
+  const r = await db.query<T>(sql, values);
+  if (!r.rows[0]) throw new Error(`no row for: ${sql}`);
+  return r.rows[0];
+}
+
+async function ensureGong(page: Page) {
+  const { n } = await one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Call" c WHERE c.provider = 'GONG' AND c."transcriptStatus" = 'AVAILABLE' AND c."workspaceId" = ${WORKSPACE}`,
+  );
+  if (n > 0) return;
+  await signIn(page, "admin@acme.test");
+  await page.goto("/settings/integrations/gong/setup");
+  if (
+    await page
+      .getByRole("button", { name: "Reconnect" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Reconnect" }).click();
+  await authorizeInNewTab(page, page.context(), () => page.getByRole("button", { name: "Connect with Gong" }).click(), "Allow");
+  await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
+  await page.getByRole("radio", { name: /All time/ }).check();
+  await page.getByRole("button", { name: "Save & Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Gong is connected" })).toBeVisible({ timeout: 150_000 });
+  await page.context().clearCookies();
+}
+
+async function ensureClari(page: Page) {
+  const r = await db.query(`SELECT 1 FROM "Integration" WHERE provider = 'CLARI' AND status IN ('CONNECTED', 'SYNCING') AND "workspaceId" = ${WORKSPACE}`);
+  if (r.rowCount) return;
+  await signIn(page, "admin@acme.test");
+  await page.goto("/settings/integrations/clari/setup");
+  await page.getByRole("textbox", { name: "API Key" }).fill("sim-clari-key");
+  await page.getByLabel("API Secret", { exact: true }).fill("sim-clari-secret");
+  await page.getByRole("button", { name: "Connect with API Key" }).click();
+  await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
+  await page.getByLabel(/Skip backfill/).check();
+  await page.getByRole("button", { name: "Save & Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Clari Copilot is connected" })).toBeVisible({ timeout: 60_000 });
+  await page.context().clearCookies();
+}
+
+type ClariEntry = { id: string; status: string; users?: Array<{ userEmail?: string }>; joinedParticipants?: Array<{ email?: string }> };
+
+/** Clari Copilot's own listing (the simulator, read directly with the demo key). */
+async function clariCalls(query: Array<[string, string]>): Promise<ClariEntry[]> {
+  const url = new URL(`${stackInfo().simulatorUrl}/clari-api/calls`);
+  for (const [k, v] of [["skip", "0"], ["limit", "100"], ["filterModifiedGt", "2000-01-01T00:00:00.000Z"], ...query]) url.searchParams.append(k, v);
+  const res = await fetch(url, { headers: { "x-api-key": "sim-clari-key", "x-api-password": "sim-clari-secret" } });
+  expect(res.ok, `Clari listing answered ${res.status}`).toBe(true);
+  return ((await res.json()) as { calls: ClariEntry[] }).calls;
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(240_000);
+  db = new pg.Client({ connectionString: stackInfo().databaseUrl });
+  await db.connect();
+  const page = await browser.newPage();
+  await ensureGong(page);
+  await ensureClari(page);
+  await page.close();
+});
+
+test.afterAll(async () => {
+  await db?.end();
+});
+
+async function lookUp(page: Page, ref: string) {
+  await page.getByLabel("Call link or id", { exact: true }).fill(ref);
+  await page.getByRole("button", { name: "Explain" }).click();
+  return page.getByRole("region", { name: "Answer" });
+}
+
+test("admin: a synced call names its deal; a Clari meeting was not recorded; a call with no member lists its participants with Invite", async ({ page }) => {
+  test.setTimeout(120_000);
+  const linked = await one<{ url: string; title: string; dealName: string; dealId: string }>(`
+    SELECT c."providerUrl" AS url, c.title, d.name AS "dealName", d.id AS "dealId" FROM "Call" c
+      JOIN "CallDealLink" l ON l."callId" = c.id JOIN "Deal" d ON d.id = l."dealId"
+     WHERE c."workspaceId" = ${WORKSPACE} AND c.provider = 'GONG' AND c."transcriptStatus" = 'AVAILABLE' AND c."providerUrl" IS NOT NULL
+     ORDER BY c."startedAt" DESC LIMIT 1`);
+  const callsBefore = await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Call" WHERE "workspaceId" = ${WORKSPACE}`);
+
+  await signIn(page, "admin@acme.test");
+  await page.goto("/calls/unlinked");
+  await page.getByRole("link", { name: "Can't find a call?" }).click();
+  await expect(page.getByRole("heading", { name: "Why isn't my call here?" })).toBeVisible();
+
+  // A refused input: the field says why, nothing is asked.
+  await page.getByRole("button", { name: "Explain" }).click();
+  await expect(page.getByText("Paste a call link or id.")).toBeVisible();
+
+  let answer = await lookUp(page, linked.url);
+  await expect(answer.getByText("Synced and linked to a deal.")).toBeVisible();
+  await expect(answer.getByRole("link", { name: linked.title })).toBeVisible();
+  await expect(answer.getByRole("link", { name: linked.dealName })).toHaveAttribute("href", `/deals/${linked.dealId}`);
+  await expectAccessible(page, "why-call linked");
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.screenshot({ path: test.info().outputPath("why-call-linked-1366.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("why-call-linked-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  // A calendar meeting nobody joined: Clari lists it, the sync leaves it out.
+  const meeting = (await clariCalls([["filterStatus", "NOBODY_JOINED_CALL"]]))[0]!;
+  expect(meeting, "the simulator has a meeting nobody joined").toBeTruthy();
+  answer = await lookUp(page, meeting.id);
+  await expect(answer.getByText("Not recorded.")).toBeVisible();
+  await expect(answer.getByText("Clari Copilot lists this meeting as “nobody joined call”")).toBeVisible();
+
+  // A recording none of whose participants is a member: listed, each with Invite pre-filling the email.
+  const recordings = await clariCalls([["filterStatus", "POST_PROCESSING_DONE"]]);
+  const outside = recordings.find(
+    (c) => (c.users ?? []).every((u) => !MEMBERS.has(u.userEmail ?? "")) && (c.joinedParticipants ?? []).every((p) => !MEMBERS.has(p.email ?? "")),
+  );
+  expect(outside, "the simulator has a recording without demo members").toBeTruthy();
+  const someone = (outside!.users ?? []).map((u) => u.userEmail).find(Boolean)!;
+  answer = await lookUp(page, outside!.id);
+  await expect(answer.getByText("No workspace member took part in this call.")).toBeVisible();
+  const invite = answer.getByRole("link", { name: `Invite ${someone}` });
+  await expect(invite).toBeVisible();
+  await expectAccessible(page, "why-call no member");
+  await page.screenshot({ path: test.info().outputPath("why-call-invite-1366.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("why-call-invite-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await invite.click();
+  await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+  await expect(page.getByLabel("Email addresses")).toHaveValue(someone);
+
+  // Nothing was stored by the lookups.
+  expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Call" WHERE "workspaceId" = ${WORKSPACE}`)).n).toBe(callsBefore.n);
+});
+
+test("a rep: a private call they were not on says only that; another rep's call is not found among their calls", async ({ page }) => {
+  test.setTimeout(90_000);
+  // A rep, a private call they were not on, and a public call they were not on.
+  const { rows } = await db.query<{ email: string; privateUrl: string | null; publicUrl: string | null }>(
+    `SELECT u.email,
+       (SELECT c."providerUrl" FROM "Call" c WHERE c."workspaceId" = ${WORKSPACE} AND c."isPrivate" AND c."providerUrl" IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM "CallParticipant" p WHERE p."callId" = c.id AND p."userId" = u.id) LIMIT 1) AS "privateUrl",
+       (SELECT c."providerUrl" FROM "Call" c WHERE c."workspaceId" = ${WORKSPACE} AND NOT c."isPrivate" AND c."providerUrl" IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM "CallParticipant" p WHERE p."callId" = c.id AND p."userId" = u.id) LIMIT 1) AS "publicUrl"
+     FROM "User" u WHERE u.email = ANY($1) ORDER BY u.email`,
+    [REPS],
+  );
+  const rep = rows.find((r) => r.privateUrl && r.publicUrl);
+  expect(rep, "a rep with a private and a public call they were not on").toBeTruthy();
+
+  await signIn(page, rep!.email);
+  await page.goto("/calls/find");
+  await expect(page.getByText("You can look up calls you took part in.")).toBeVisible();
+  let answer = await lookUp(page, rep!.privateUrl!);
+  await expect(answer.getByText("A private call you were not on.")).toBeVisible();
+  await expect(answer.getByRole("link")).toHaveCount(0);
+  await expectAccessible(page, "why-call private for a rep");
+  await page.screenshot({ path: test.info().outputPath("why-call-private-1366.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("why-call-private-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  answer = await lookUp(page, rep!.publicUrl!);
+  await expect(answer.getByText("Not found among your calls.")).toBeVisible();
+  await expect(answer.getByRole("link")).toHaveCount(0);
+});
