@@ -5,8 +5,10 @@
 // Reps may look up only calls they took part in: any other call is "not found among your calls" (a private
 // call they were not on says only that, nothing about it), so a lookup tells them no more than their lists do.
 import "server-only";
+import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import { waitText } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
-import { ProviderError } from "@/lib/errors";
+import { ProviderError, TooManyAttemptsError } from "@/lib/errors";
 import { describeProvider } from "@/lib/providers";
 import type { CallLookup } from "@/lib/providers/types";
 import type { Provider } from "@/lib/generated/prisma/enums";
@@ -134,6 +136,24 @@ async function tookPart(callId: string, userId: string): Promise<boolean> {
 
 export type WhyCallOptions = { now?: Date };
 
+/** Lookups one person may send to a provider per minute (answers from stored data do not count). */
+export const USER_LOOKUPS_PER_MINUTE = 10;
+
+const globalForLimiter = globalThis as unknown as { __callsyncWhyCallLimiter?: RateLimiterPrisma };
+
+/** Per-person counter (rate-limiter-flexible's Prisma store on the throttle table, its own key prefix). */
+function userLimiter(): RateLimiterPrisma {
+  globalForLimiter.__callsyncWhyCallLimiter ??= new RateLimiterPrisma({
+    storeClient: db,
+    tableName: "loginThrottle",
+    keyPrefix: "why-call-user",
+    points: USER_LOOKUPS_PER_MINUTE,
+    duration: 60,
+    clearExpiredByTimeout: true,
+  });
+  return globalForLimiter.__callsyncWhyCallLimiter;
+}
+
 /** The one answer for a lookup. `viewer.role` MEMBER: only the viewer's own calls are explained. */
 export async function explainCall(viewer: Viewer, query: WhyCallQuery, options: WhyCallOptions = {}): Promise<WhyCallAnswer> {
   const now = options.now ?? new Date();
@@ -184,6 +204,14 @@ export async function explainCall(viewer: Viewer, query: WhyCallQuery, options: 
   if (!["CONNECTED", "SYNCING"].includes(integration.status)) return isRep ? { reason: "NOT_FOUND_FOR_YOU" } : { reason: "NOT_CONNECTED", provider };
   const client = integrationClient(integration, { priority: "interactive" });
   if (!client.lookupCall) return isRep ? { reason: "NOT_FOUND_FOR_YOU" } : { reason: "CANNOT_CHECK", provider, reference: null };
+  // A person cannot spend the provider's quota by looking up: a few provider lookups a minute each.
+  try {
+    await userLimiter().consume(viewer.userId, 1);
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+    const seconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+    throw new TooManyAttemptsError(`You looked up ${USER_LOOKUPS_PER_MINUTE} calls in the last minute. Try again in ${waitText(seconds)}.`, seconds);
+  }
   let lookup: CallLookup | null;
   try {
     lookup = await client.lookupCall(ref.providerCallId, { priority: "interactive" });

@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIM_CLARI_CREDENTIALS, simulatorEnv, startSimulators, type RunningSimulators } from "@/dev/simulators";
 import { db } from "@/lib/db";
-import { explainCall, parseCallRef } from "@/lib/calls/why-call";
+import { TooManyAttemptsError } from "@/lib/errors";
+import { explainCall, parseCallRef, USER_LOOKUPS_PER_MINUTE } from "@/lib/calls/why-call";
 import { describeProvider } from "@/lib/providers";
 import { sealCredentials } from "@/lib/sync/credentials";
 import { canonicalCall, callsWorkspace, person } from "./fixture";
@@ -163,5 +164,18 @@ describe("calls the workspace does not store, asked of the provider once", () =>
     const counted = await db.providerRequestCount.aggregate({ where: { integrationId: clari.id }, _sum: { requests: true } });
     expect(counted._sum.requests).toBe(1);
     expect(await explainCall(w.viewers.rep, { ref: randomUUID() })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
+  });
+
+  it("a person's provider lookups are limited per minute; the one past the limit asks nothing", async () => {
+    const w = await clariWorkspace();
+    for (let i = 0; i < USER_LOOKUPS_PER_MINUTE; i++) await explainCall(w.viewers.admin, { ref: randomUUID() });
+    const before = apiRequests();
+    const e = await explainCall(w.viewers.admin, { ref: randomUUID() }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TooManyAttemptsError);
+    expect((e as Error).message).toMatch(new RegExp(`^You looked up ${USER_LOOKUPS_PER_MINUTE} calls in the last minute\\. Try again in `));
+    expect(apiRequests() - before).toBe(0);
+    // Answers from stored data do not count.
+    await w.ingest([canonicalCall("4700001", [person(w.admin.email, "INTERNAL")])]);
+    expect(await explainCall(w.viewers.admin, { ref: "4700001" })).toMatchObject({ reason: "TRANSCRIPT_PENDING" });
   });
 });
