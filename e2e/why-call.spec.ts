@@ -85,7 +85,7 @@ test.afterAll(async () => {
 });
 
 async function lookUp(page: Page, ref: string) {
-  await page.getByLabel("Call link or id", { exact: true }).fill(ref);
+  await page.getByRole("textbox", { name: "Call link or id" }).fill(ref);
   await page.getByRole("button", { name: "Explain" }).click();
   return page.getByRole("region", { name: "Answer" });
 }

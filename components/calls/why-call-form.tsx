@@ -262,7 +262,7 @@ export function WhyCallForm({ isAdmin }: { isAdmin: boolean }) {
           <legend className="text-sm font-medium text-slate-700">Look up by</legend>
           <div className="mt-2 flex flex-wrap gap-4 text-sm">
             <label className="flex items-center gap-2">
-              <input type="radio" name="mode" checked={mode === "ref"} onChange={() => setMode("ref")} /> Call link or id
+              <input type="radio" name="mode" checked={mode === "ref"} onChange={() => setMode("ref")} /> Link or id
             </label>
             <label className="flex items-center gap-2">
               <input type="radio" name="mode" checked={mode === "date"} onChange={() => setMode("date")} /> Day and participant
