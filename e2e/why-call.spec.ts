@@ -5,7 +5,7 @@
 // not yet (Gong with its history, like rep-journey; Clari without backfill); the lookups themselves store nothing.
 import pg from "pg";
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_USERS } from "../lib/demo/data";
+import { DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS } from "../lib/demo/data";
 import { signIn } from "./support";
 import { authorizeInNewTab, expectAccessible, stackInfo } from "./integrations-support";
 
@@ -64,7 +64,7 @@ type ClariEntry = { id: string; status: string; users?: Array<{ userEmail?: stri
 /** Clari Copilot's own listing (the simulator, read directly with the demo key). */
 async function clariCalls(query: Array<[string, string]>): Promise<ClariEntry[]> {
   const url = new URL(`${stackInfo().simulatorUrl}/clari-api/calls`);
-  for (const [k, v] of [["skip", "0"], ["limit", "100"], ["filterModifiedGt", "2000-01-01T00:00:00.000Z"], ...query]) url.searchParams.append(k, v);
+  for (const [k, v] of [["skip", "0"], ["limit", "25"], ["filterModifiedGt", "2000-01-01T00:00:00.000Z"], ...query]) url.searchParams.append(k, v);
   const res = await fetch(url, { headers: { "x-api-key": "sim-clari-key", "x-api-password": "sim-clari-secret" } });
   expect(res.ok, `Clari listing answered ${res.status}`).toBe(true);
   return ((await res.json()) as { calls: ClariEntry[] }).calls;
@@ -127,7 +127,16 @@ test("admin: a synced call names its deal; a Clari meeting was not recorded; a c
   await expect(answer.getByText("Clari Copilot lists this meeting as “nobody joined call”")).toBeVisible();
 
   // A recording none of whose participants is a member: listed, each with Invite pre-filling the email.
-  const recordings = await clariCalls([["filterStatus", "POST_PROCESSING_DONE"]]);
+  const recordings = (
+    await Promise.all(
+      DEMO_UNMATCHED_PROVIDER_USERS.map((u) =>
+        clariCalls([
+          ["filterStatus", "POST_PROCESSING_DONE"],
+          ["filterUser", u.email],
+        ]),
+      ),
+    )
+  ).flat();
   const outside = recordings.find(
     (c) => (c.users ?? []).every((u) => !MEMBERS.has(u.userEmail ?? "")) && (c.joinedParticipants ?? []).every((p) => !MEMBERS.has(p.email ?? "")),
   );
