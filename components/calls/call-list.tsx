@@ -37,7 +37,10 @@ export function CallList({ calls, label, aside }: { calls: CallRowData[]; label:
                 <Time at={c.startedAt} />
                 <span aria-label="Duration">{formatDuration(c.durationSec)}</span>
                 {c.alsoRecordedIn.length ? (
-                  <span className="flex items-center gap-1" aria-label={`Recorded by ${[c.provider, ...c.alsoRecordedIn.map((o) => o.provider)].map((p) => PROVIDER_NAMES[p]).join(" · ")}`}>
+                  <span
+                    className="flex items-center gap-1"
+                    aria-label={`Recorded by ${[c.provider, ...c.alsoRecordedIn.map((o) => o.provider)].map((p) => PROVIDER_NAMES[p]).join(" · ")}`}
+                  >
                     <ProviderBadge provider={c.provider} />
                     {c.alsoRecordedIn.map((o) => (
                       <span key={o.id} className="flex items-center gap-1">

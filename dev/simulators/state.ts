@@ -335,7 +335,13 @@ export class SimState {
    * A call only Clari Copilot has (POST /__sim/clari/calls), POST_PROCESSING_DONE from now on: its organizer is a
    * Clari user (by email), its participants exactly the given ones (one with a Clari user's email is that user).
    */
-  addClariCall(input: { organizerEmail: string; title: string; participants: Array<{ email: string; name?: string }>; startedAt?: number; durationSec?: number }): SimCall {
+  addClariCall(input: {
+    organizerEmail: string;
+    title: string;
+    participants: Array<{ email: string; name?: string }>;
+    startedAt?: number;
+    durationSec?: number;
+  }): SimCall {
     const users = this.clariUserList();
     const byEmail = (email: string) => users.find((u) => u.email === email.trim().toLowerCase());
     const owner = byEmail(input.organizerEmail);

@@ -158,7 +158,10 @@ export async function ingestCalls(ctx: IngestContext, calls: CanonicalCall[]): P
     return result;
   });
   // Another provider may have recorded the same meeting: after the commit, so its sync sees this one.
-  await groupMeetings(ctx.workspaceId, stored.kept.map((r) => r.id));
+  await groupMeetings(
+    ctx.workspaceId,
+    stored.kept.map((r) => r.id),
+  );
   return stored;
 }
 

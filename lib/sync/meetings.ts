@@ -61,9 +61,7 @@ export async function groupMeetings(workspaceId: string, callIds: string[]): Pro
     for (const p of pairs) union(p.callId, p.otherId);
 
     const members = [...parent.keys()];
-    const current = members.length
-      ? await tx.call.findMany({ where: { workspaceId, id: { in: members } }, select: { id: true, meetingId: true } })
-      : [];
+    const current = members.length ? await tx.call.findMany({ where: { workspaceId, id: { in: members } }, select: { id: true, meetingId: true } }) : [];
     const meetingOf = new Map(current.map((c) => [c.id, c.meetingId]));
     const groups = new Map<string, string[]>();
     for (const id of members) groups.set(find(id), [...(groups.get(find(id)) ?? []), id]);
