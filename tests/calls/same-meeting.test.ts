@@ -4,9 +4,10 @@
 // the same provider) stay apart, and a call whose participants change leaves its meeting.
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { searchTranscripts } from "@/lib/calls/search";
 import { countDealCalls, countUnlinkedCalls, getCall, listDealCalls, listUnlinkedCalls } from "@/lib/calls/queries";
 import type { CanonicalCall } from "@/lib/providers/canonical";
-import { ingestCalls, loadIngestContext } from "@/lib/sync/ingest";
+import { ingestCalls, loadIngestContext, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
 import { canonicalCall, callsWorkspace, person, type CallsWorkspace } from "./fixture";
 
@@ -125,5 +126,33 @@ describe("same meeting, two recorders", () => {
     const forAdmin = (await listUnlinkedCalls(w.viewers.admin, { limit: 100 })).items.filter((r) => r.title.startsWith("Private pair"));
     expect(forAdmin).toHaveLength(1);
     expect(forAdmin[0]!.alsoRecordedIn).toHaveLength(1);
+  });
+
+  it("search lists the meeting once, by its first matching recording, for a word and for a phrase; a phrase only the other recording has still finds it", async () => {
+    const people = [person(w.admin.email, "INTERNAL", "s1"), person("sam@search.example", "EXTERNAL", "s2")];
+    const g = await w.ingest([canonicalCall("g-search", people, { title: "Search pair (Gong)", startedAt: at(-4000) })]);
+    const c = await w.clari([canonicalCall("c-search", people, { title: "Search pair (Clari)", startedAt: at(-4001) })]);
+    const line = (text: string) => ({ speakerKey: "s2", startMs: 1000, endMs: 2000, text });
+    await storeTranscripts(w.workspace.id, "GONG", [
+      { providerCallId: "g-search", status: "AVAILABLE", sentences: [line("The zeppelin procurement needs legal review.")], details: null },
+    ]);
+    await storeTranscripts(w.workspace.id, "CLARI", [
+      {
+        providerCallId: "c-search",
+        status: "AVAILABLE",
+        sentences: [line("The zeppelin procurement needs legal review."), line("Our walrus budget is approved.")],
+        details: null,
+      },
+    ]);
+    const first = [g["g-search"]!, c["c-search"]!].sort()[0]!;
+    for (const q of ["zeppelin", '"zeppelin procurement"', "zeppelin legal"]) {
+      const r = await searchTranscripts(w.viewers.admin, { q });
+      expect({ q, calls: r.hits.map((h) => h.callId), total: r.total }).toEqual({ q, calls: [first], total: 1 });
+    }
+    // Only Clari's transcript has it: the Clari recording is the result.
+    for (const q of ["walrus", '"walrus budget"']) {
+      const r = await searchTranscripts(w.viewers.admin, { q });
+      expect({ q, calls: r.hits.map((h) => h.callId), total: r.total }).toEqual({ q, calls: [c["c-search"]], total: 1 });
+    }
   });
 });
