@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { searchTranscripts } from "@/lib/calls/search";
+import { dealListParamsSchema, listDeals } from "@/lib/deals/queries";
 import { countDealCalls, countUnlinkedCalls, getCall, listDealCalls, listUnlinkedCalls } from "@/lib/calls/queries";
 import type { CanonicalCall } from "@/lib/providers/canonical";
 import { ingestCalls, loadIngestContext, storeTranscripts } from "@/lib/sync/ingest";
@@ -57,6 +58,9 @@ describe("same meeting, two recorders", () => {
     const other = row!.id === gong ? { id: clari, provider: "CLARI" } : { id: gong, provider: "GONG" };
     expect(row!.alsoRecordedIn).toEqual([other]);
     expect(await countDealCalls(w.viewers.admin, w.dealA.id)).toBe(1);
+    // The deals list counts it once too.
+    const deals = await listDeals(w.workspace.id, dealListParamsSchema.parse({}), w.viewers.admin);
+    expect(deals.items.find((d) => d.id === w.dealA.id)?.callCount).toBe(1);
 
     expect((await getCall(w.viewers.admin, gong))!.alsoRecordedIn).toEqual([{ id: clari, provider: "CLARI" }]);
     expect((await getCall(w.viewers.admin, clari))!.alsoRecordedIn).toEqual([{ id: gong, provider: "GONG" }]);
