@@ -4,6 +4,7 @@ import Link from "next/link";
 import { formatDuration } from "@/components/ui/format";
 import { Time } from "@/components/ui/time-zone";
 import { PrivateBadge, ProviderBadge } from "@/components/calls/call-bits";
+import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
 import type { CallRow, ParticipantBrief } from "@/lib/calls/queries";
 
 export type CallRowData = CallRow;
@@ -35,8 +36,36 @@ export function CallList({ calls, label, aside }: { calls: CallRowData[]; label:
               <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600">
                 <Time at={c.startedAt} />
                 <span aria-label="Duration">{formatDuration(c.durationSec)}</span>
-                <ProviderBadge provider={c.provider} />
+                {c.alsoRecordedIn.length ? (
+                  <span
+                    className="flex items-center gap-1"
+                    aria-label={`Recorded by ${[c.provider, ...c.alsoRecordedIn.map((o) => o.provider)].map((p) => PROVIDER_NAMES[p]).join(" · ")}`}
+                  >
+                    <ProviderBadge provider={c.provider} />
+                    {c.alsoRecordedIn.map((o) => (
+                      <span key={o.id} className="flex items-center gap-1">
+                        <span aria-hidden>·</span>
+                        <ProviderBadge provider={o.provider} />
+                      </span>
+                    ))}
+                  </span>
+                ) : (
+                  <ProviderBadge provider={c.provider} />
+                )}
               </div>
+              {c.alsoRecordedIn.length ? (
+                <p className="mt-1 text-xs text-slate-600">
+                  Also recorded in{" "}
+                  {c.alsoRecordedIn.map((o, i) => (
+                    <span key={o.id}>
+                      {i > 0 ? ", " : null}
+                      <Link href={`/calls/${o.id}`} className="text-brand-700 hover:underline">
+                        {PROVIDER_NAMES[o.provider]}
+                      </Link>
+                    </span>
+                  ))}
+                </p>
+              ) : null}
               <dl className="mt-2 grid gap-x-4 gap-y-0.5 text-xs text-slate-700 sm:grid-cols-[auto_1fr]">
                 {internal.length ? (
                   <>

@@ -6,14 +6,14 @@
 //   /clari-api/...            Clari Copilot API
 //   /hubspot/...              HubSpot app host (consent page, token endpoint); /hubspot-api/... HubSpot API host
 //   /media/<provider>/...     signed recording URLs (403 once expired)
-//   /__sim/...                control API (stats, reset, faults, clock, calls, transcripts, gong/token-api-base, gong/users, gong/calls)
+//   /__sim/...                control API (stats, reset, faults, clock, calls, transcripts, gong/token-api-base, gong/users, gong/calls, clari/users, clari/calls)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimConfigInput, SimProvider } from "./config";
 import type { Area, ProviderSim, SimRequest, SimResponse } from "./core";
 import type { FaultInput } from "./faults";
 import { PROVIDER_LIST, type SimulatorMount } from "../../lib/providers/registry";
-import { clariSim } from "./providers/clari";
+import { clariControl, clariSim } from "./providers/clari";
 import { gongControl, gongSim } from "./providers/gong";
 import { HUBSPOT_MOUNT, hubspotControl, hubspotSim } from "./providers/hubspot";
 import { SALESFORCE_ROUTE_PATTERNS, salesforceControl, salesforceSim } from "./providers/salesforce";
@@ -183,6 +183,7 @@ export function createSimulatorHandler(state: SimState) {
       if (method === "GET" && path === "/stats") return send(res, { status: 200, json: state.stats.snapshot() });
       if (path.startsWith("/hubspot/")) return send(res, hubspotControl(state, method, path.slice("/hubspot".length), input));
       if (path === "/gong/users" || path === "/gong/calls") return send(res, gongControl(state, method, path.slice("/gong".length), input));
+      if (path === "/clari/users" || path === "/clari/calls") return send(res, clariControl(state, method, path.slice("/clari".length), input));
       if (method === "POST" && path === "/reset") {
         state.reset(input as SimConfigInput);
         return send(res, { status: 200, json: { ok: true, config: state.config, calls: state.dataset.calls.length } });

@@ -22,6 +22,8 @@ import { uuidFrom } from "./util";
 const GONG_CALL_BASE = 7_100_000_000_000_000_000n;
 /** Gong-only users and calls added by tests (POST /__sim/gong/users, /__sim/gong/calls) index from here. */
 const GONG_ONLY_IDX = 5_000_000;
+/** Clari-only calls added by tests (POST /__sim/clari/calls) index from here. */
+const CLARI_ONLY_IDX = 6_000_000;
 
 /** A party of a Gong-only call: a Gong user (internal, by email) or anyone else. */
 export interface GongPartyInput {
@@ -67,6 +69,13 @@ export class SimState {
    */
   gongUsers: SimUser[] = [];
   gongCalls: SimCall[] = [];
+  /**
+   * Users and calls that only Clari Copilot has, added by tests (POST /__sim/clari/users, /__sim/clari/calls):
+   * listed by Clari's /users and /calls after the dataset's, never by Gong or Salesloft. reset() drops them.
+   */
+  clariUsers: SimUser[] = [];
+  clariCalls: SimCall[] = [];
+  private clariOnlyById = new Map<string, SimCall>();
   private bySalesloftId = new Map<string, number>();
   private bySalesloftTranscription = new Map<string, number>();
   private byClariId = new Map<string, number>();
@@ -112,6 +121,9 @@ export class SimState {
     this.dataset = generateDataset(this.config);
     this.gongUsers = [];
     this.gongCalls = [];
+    this.clariUsers = [];
+    this.clariCalls = [];
+    this.clariOnlyById.clear();
     this.resetSalesforce();
     this.bySalesloftId.clear();
     this.bySalesloftTranscription.clear();
@@ -220,7 +232,7 @@ export class SimState {
   }
   callByClariId(id: string): SimCall | undefined {
     const idx = this.byClariId.get(id);
-    return idx === undefined ? undefined : this.dataset.calls[idx];
+    return idx === undefined ? this.clariOnlyById.get(id) : this.dataset.calls[idx];
   }
   /** A never-recorded Clari calendar meeting by its Clari id. */
   meetingByClariId(id: string): SimMeeting | undefined {
@@ -287,6 +299,89 @@ export class SimState {
   /** Gong's calls: the dataset's, then the Gong-only ones tests added. */
   gongCallList(): SimCall[] {
     return this.gongCalls.length === 0 ? this.dataset.calls : [...this.dataset.calls, ...this.gongCalls];
+  }
+
+  /** Clari Copilot's users: the dataset's, then the Clari-only ones tests added (idx continues the dataset's). */
+  clariUserList(): SimUser[] {
+    return this.clariUsers.length === 0 ? this.dataset.users : [...this.dataset.users, ...this.clariUsers];
+  }
+
+  /** A user only Clari Copilot has (POST /__sim/clari/users); an email Clari already lists is refused. */
+  addClariUser(input: { email: string; name: string }): SimUser {
+    const email = input.email.trim().toLowerCase();
+    if (this.clariUserList().some((u) => u.email === email)) throw new Error(`Clari Copilot already has a user ${email}`);
+    const k = this.clariUsers.length;
+    const [firstName = input.name, ...last] = input.name.split(" ");
+    const user: SimUser = {
+      idx: this.dataset.users.length + k,
+      email,
+      name: input.name,
+      firstName,
+      lastName: last.join(" "),
+      title: "Account Executive",
+      inWorkspace: false,
+      // Never listed by Gong or Salesloft; their ids are only there to keep the shape.
+      gongId: "0",
+      salesloftId: 0,
+      salesloftGuid: uuidFrom(`${this.config.seed}:clari-only-user-sl:${k}`),
+      clariId: uuidFrom(`${this.config.seed}:clari-only-user:${k}`),
+      phone: `+1 415-557-${String(100 + (k % 9900)).padStart(4, "0")}`,
+    };
+    this.clariUsers.push(user);
+    return user;
+  }
+
+  /**
+   * A call only Clari Copilot has (POST /__sim/clari/calls), POST_PROCESSING_DONE from now on: its organizer is a
+   * Clari user (by email), its participants exactly the given ones (one with a Clari user's email is that user).
+   */
+  addClariCall(input: {
+    organizerEmail: string;
+    title: string;
+    participants: Array<{ email: string; name?: string }>;
+    startedAt?: number;
+    durationSec?: number;
+  }): SimCall {
+    const users = this.clariUserList();
+    const byEmail = (email: string) => users.find((u) => u.email === email.trim().toLowerCase());
+    const owner = byEmail(input.organizerEmail);
+    if (!owner) throw new Error(`unknown Clari Copilot user ${input.organizerEmail}`);
+    const now = this.now();
+    const durationSec = input.durationSec ?? 30 * 60;
+    const startedAt = input.startedAt ?? now - durationSec * 1000 - 60_000;
+    const idx = CLARI_ONLY_IDX + this.clariCalls.length;
+    const call = generateCall(this.config, users, idx, {
+      ownerIdx: owner.idx,
+      crmDealIdx: null,
+      durationSec,
+      startedAt,
+      visibleAt: now,
+      crmReadyAt: now,
+      transcriptReadyAt: now,
+      processedAt: now,
+      isPrivate: false,
+      gongImported: false,
+      salesloftNoExtensive: false,
+    });
+    const people = [{ email: owner.email, name: owner.name }, ...input.participants].filter(
+      (p, i, all) => all.findIndex((q) => q.email.toLowerCase() === p.email.toLowerCase()) === i,
+    );
+    call.participants = people.map((p) => {
+      const u = byEmail(p.email);
+      return {
+        userIdx: u ? u.idx : -1,
+        person: { name: p.name ?? u?.name ?? p.email, email: p.email.trim().toLowerCase(), title: u?.title ?? null, phone: null },
+        internal: Boolean(u),
+        invitee: true,
+        attendee: true,
+      };
+    });
+    call.title = input.title;
+    call.contactDealIdx = null;
+    call.deletedAt = null;
+    this.clariCalls.push(call);
+    this.clariOnlyById.set(this.clariId(call), call);
+    return call;
   }
 
   /** A user only Gong has (POST /__sim/gong/users); an email Gong already lists is refused. */

@@ -121,15 +121,52 @@ export type CallRow = {
   isPrivate: boolean;
   summary: string | null;
   participants: ParticipantBrief[];
+  /** The same meeting's other recordings (another provider recorded it; lib/sync/meetings.ts) the viewer can see. */
+  alsoRecordedIn: Array<{ id: string; provider: ProviderId }>;
 };
 
+type RawRow = Omit<CallRow, "participants" | "alsoRecordedIn"> & { meetingId: string | null };
+
+/** The other visible recordings of each meeting, by call id. */
+async function siblingsByCall(viewer: Viewer, rows: Array<{ id: string; meetingId: string | null }>) {
+  const map = new Map<string, Array<{ id: string; provider: ProviderId }>>();
+  const meetings = [...new Set(rows.map((r) => r.meetingId).filter((m): m is string => Boolean(m)))];
+  if (meetings.length === 0) return map;
+  const others = await db.$queryRaw<Array<{ id: string; provider: ProviderId; meetingId: string }>>`
+    SELECT c.id, c.provider::text AS provider, c."meetingId" FROM "Call" c
+    WHERE c."meetingId" = ANY(${meetings}::text[]) AND ${visibleCallSql(viewer, "c")}
+    ORDER BY c."startedAt", c.id`;
+  for (const r of rows) {
+    if (!r.meetingId) continue;
+    map.set(
+      r.id,
+      others.filter((o) => o.meetingId === r.meetingId && o.id !== r.id).map((o) => ({ id: o.id, provider: o.provider })),
+    );
+  }
+  return map;
+}
+
+/**
+ * A meeting two providers recorded is one row: a call is hidden when a recording of the same meeting with a
+ * smaller id is in the same list (`inList`, on alias m) and visible to the viewer.
+ */
+function firstOfMeeting(viewer: Viewer, inList: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(c."meetingId" IS NULL OR NOT EXISTS (
+    SELECT 1 FROM "Call" m WHERE m."meetingId" = c."meetingId" AND m.id < c.id AND ${visibleCallSql(viewer, "m")} AND ${inList}))`;
+}
+
 /** Keyset page of rows, with one summary line and the participants of each call attached. */
-async function callRowsPage<R extends Omit<CallRow, "participants">>(rows: R[], limit: number, k: { reversed: boolean; cursorUsed: boolean }) {
+async function callRowsPage<R extends RawRow>(viewer: Viewer, rows: R[], limit: number, k: { reversed: boolean; cursorUsed: boolean }) {
   const result = page(rows, limit, k);
-  const people = await participantsByCall(result.items.map((r) => r.id));
+  const [people, siblings] = await Promise.all([participantsByCall(result.items.map((r) => r.id)), siblingsByCall(viewer, result.items)]);
   return {
     ...result,
-    items: result.items.map((r) => ({ ...r, summary: summaryLine(r.summary), participants: people.get(r.id) ?? [] })),
+    items: result.items.map(({ meetingId: _meetingId, ...r }) => ({
+      ...r,
+      summary: summaryLine(r.summary),
+      participants: people.get(r.id) ?? [],
+      alsoRecordedIn: siblings.get(r.id) ?? [],
+    })),
   };
 }
 
@@ -138,28 +175,36 @@ export type TimelineCall = CallRow & {
   source: "CRM_ID" | "EMAIL" | "MANUAL";
 };
 
+// For firstOfMeeting: the other recording (alias m) is on the same deal.
+const onDeal = (dealId: string) => Prisma.sql`EXISTS (SELECT 1 FROM "CallDealLink" ml WHERE ml."callId" = m.id AND ml."dealId" = ${dealId})`;
+
 /** One page of a deal's calls, newest first, keyset-paginated on CallDealLink(dealId, callStartedAt DESC). */
 export async function listDealCalls(viewer: Viewer, dealId: string, params: PageParams = {}) {
   const limit = Math.min(Math.max(params.limit ?? TIMELINE_PAGE_SIZE, 1), 100);
   if (!isId(dealId)) return { items: [] as TimelineCall[], olderCursor: null, newerCursor: null };
   const k = keyset(params, { at: Prisma.sql`l."callStartedAt"`, id: Prisma.sql`l."callId"` });
-  const rows = await db.$queryRaw<Array<Omit<TimelineCall, "participants" | "summary"> & { summary: string | null }>>`
+  const rows = await db.$queryRaw<Array<RawRow & Pick<TimelineCall, "direction" | "source">>>`
     SELECT c.id, c.title, c."startedAt", c."durationSec", c.provider::text AS provider, c.direction::text AS direction,
-           c."isPrivate", left(c.summary, 400) AS summary, l.source::text AS source
+           c."isPrivate", left(c.summary, 400) AS summary, l.source::text AS source, c."meetingId"
     FROM "CallDealLink" l
     JOIN "Call" c ON c.id = l."callId"
-    WHERE l."dealId" = ${dealId} AND l."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c")} AND ${k.where}
+    WHERE l."dealId" = ${dealId} AND l."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c")}
+      AND ${firstOfMeeting(viewer, onDeal(dealId))} AND ${k.where}
     ORDER BY ${k.order}
     LIMIT ${limit + 1}`;
-  return callRowsPage(rows, limit, k);
+  return callRowsPage(viewer, rows, limit, k);
 }
 
-/** Calls on a deal that the viewer can see (private calls of others are not counted for members). */
+/**
+ * Meetings on a deal that the viewer can see (private calls of others are not counted for members): two
+ * recordings of one meeting count once, as the timeline shows them.
+ */
 export async function countDealCalls(viewer: Viewer, dealId: string): Promise<number> {
   if (!isId(dealId)) return 0;
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>`
     SELECT count(*) AS n FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
-    WHERE l."dealId" = ${dealId} AND l."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c")}`;
+    WHERE l."dealId" = ${dealId} AND l."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c")}
+      AND ${firstOfMeeting(viewer, onDeal(dealId))}`;
   return Number(row?.n ?? 0);
 }
 
@@ -205,6 +250,7 @@ export async function getCall(viewer: Viewer, callId: string, now = new Date()) 
       recordingExpiresAt: true,
       transcriptStatus: true,
       sentenceCount: true,
+      meetingId: true,
       integration: { select: { status: true } },
       participants: {
         orderBy: { position: "asc" },
@@ -222,9 +268,11 @@ export async function getCall(viewer: Viewer, callId: string, now = new Date()) 
     },
   });
   if (!call) return null;
-  const { audioUrl, videoUrl, recordingExpiresAt, participants, integration, keyPoints, actionItems, ...rest } = call;
+  const { audioUrl, videoUrl, recordingExpiresAt, participants, integration, keyPoints, actionItems, meetingId, ...rest } = call;
+  const siblings = await siblingsByCall(viewer, [{ id: call.id, meetingId }]);
   return {
     ...rest,
+    alsoRecordedIn: siblings.get(call.id) ?? [],
     keyPoints: jsonStrings(keyPoints),
     actionItems: jsonStrings(actionItems),
     integrationStatus: integration?.status ?? null,
@@ -287,28 +335,32 @@ export type UnlinkedCall = CallRow & {
 
 // No link row, or a link without a deal (unlinked by hand, or its deal was deleted in the CRM).
 const UNLINKED = Prisma.sql`NOT EXISTS (SELECT 1 FROM "CallDealLink" ul WHERE ul."callId" = c.id AND ul."dealId" IS NOT NULL)`;
+// The same, for the other recording of a meeting (alias m, firstOfMeeting).
+const UNLINKED_M = Prisma.sql`NOT EXISTS (SELECT 1 FROM "CallDealLink" ul WHERE ul."callId" = m.id AND ul."dealId" IS NOT NULL)`;
 
 export async function listUnlinkedCalls(viewer: Viewer, params: PageParams = {}) {
   const limit = Math.min(Math.max(params.limit ?? UNLINKED_PAGE_SIZE, 1), 100);
   const k = keyset(params, { at: Prisma.sql`c."startedAt"`, id: Prisma.sql`c.id` });
-  const rows = await db.$queryRaw<Array<Omit<UnlinkedCall, "participants">>>`
+  const rows = await db.$queryRaw<Array<RawRow & Pick<UnlinkedCall, "unlinkedBy" | "unlinkedAt">>>`
     SELECT c.id, c.title, c."startedAt", c."durationSec", c.provider::text AS provider, c."isPrivate",
-           left(c.summary, 400) AS summary,
+           left(c.summary, 400) AS summary, c."meetingId",
            CASE WHEN l.source = 'MANUAL' THEN COALESCE(u.name, u.email) END AS "unlinkedBy",
            CASE WHEN l.source = 'MANUAL' THEN l."updatedAt" END AS "unlinkedAt"
     FROM "Call" c
     LEFT JOIN "CallDealLink" l ON l."callId" = c.id
     LEFT JOIN "User" u ON u.id = l."linkedById"
-    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED} AND ${k.where}
+    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED}
+      AND ${firstOfMeeting(viewer, UNLINKED_M)} AND ${k.where}
     ORDER BY ${k.order}
     LIMIT ${limit + 1}`;
-  return callRowsPage(rows, limit, k);
+  return callRowsPage(viewer, rows, limit, k);
 }
 
 export async function countUnlinkedCalls(viewer: Viewer): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>`
     SELECT count(*) AS n FROM "Call" c
-    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED}`;
+    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED}
+      AND ${firstOfMeeting(viewer, UNLINKED_M)}`;
   return Number(row?.n ?? 0);
 }
 

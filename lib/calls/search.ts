@@ -230,10 +230,14 @@ export function searchStatement(viewer: Viewer, query: string, parsed: { tree: s
   const wordsOnly = tree === full && !/[&<]/.test(tree);
   const hitsSql = wordsOnly
     ? Prisma.sql`
-      WITH matched_calls AS MATERIALIZED (
-        SELECT c.id, c.title, c."startedAt", c."isPrivate"
+      WITH matched_all AS MATERIALIZED (
+        SELECT c.id, c.title, c."startedAt", c."isPrivate", c."meetingId"
         FROM "Call" c
         WHERE c."workspaceId" = ${viewer.workspaceId} AND c."transcriptLexemes" @@ ${tree}::tsquery AND ${visible}
+      ), matched_calls AS MATERIALIZED (
+        -- One meeting two recorders recorded is one result: the first matching recording (smallest id).
+        SELECT a.id, a.title, a."startedAt", a."isPrivate" FROM matched_all a
+        WHERE a."meetingId" IS NULL OR NOT EXISTS (SELECT 1 FROM matched_all o WHERE o."meetingId" = a."meetingId" AND o.id < a.id)
       ), hits AS (
         SELECT m.*, cl.title, cl."startedAt", cl."isPrivate", (SELECT count(*) FROM matched_calls) AS total
         FROM (SELECT * FROM matched_calls ORDER BY "startedAt" DESC, id DESC) cl
@@ -267,9 +271,19 @@ export function searchStatement(viewer: Viewer, query: string, parsed: { tree: s
           OFFSET 0
         ) pc
         WHERE (SELECT n FROM n) <= ${probeLimit}
+      ), later_recordings AS MATERIALIZED (
+        -- A meeting two recorders recorded is one result: matches of a later recording (larger id) of a meeting
+        -- whose first one matched too are left out. Read from the tenant's grouped calls only
+        -- ("workspaceId", "meetingId" index), whatever the match count.
+        SELECT c2.id FROM "Call" c1
+        JOIN "Call" c2 ON c2."workspaceId" = c1."workspaceId" AND c2."meetingId" = c1."meetingId" AND c2.id > c1.id
+        WHERE c1."workspaceId" = ${viewer.workspaceId} AND c1."meetingId" IS NOT NULL
+          AND c1.id IN (SELECT "callId" FROM matched) AND c2.id IN (SELECT "callId" FROM matched)
+      ), first_matched AS MATERIALIZED (
+        SELECT * FROM matched WHERE NOT EXISTS (SELECT 1 FROM later_recordings lr WHERE lr.id = matched."callId")
       ), hits AS (
-        SELECT matched.*, (SELECT count(*) FROM (SELECT "callId" FROM matched GROUP BY "callId") g) AS total
-        FROM matched
+        SELECT first_matched.*, (SELECT count(*) FROM (SELECT "callId" FROM first_matched GROUP BY "callId") g) AS total
+        FROM first_matched
         ORDER BY "startedAt" DESC, "callId" DESC, idx ASC
         LIMIT ${SEARCH_PAGE_SIZE + 1} OFFSET ${offset}
       ), page AS (

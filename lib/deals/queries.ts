@@ -85,7 +85,8 @@ export async function listDeals(workspaceId: string, params: DealListParams, vie
     ) d
     LEFT JOIN "User" u ON u.id = d."ownerId"
     LEFT JOIN LATERAL (
-      SELECT count(*) AS "callCount"
+      -- A meeting two recorders recorded counts once, as the deal's timeline lists it (lib/sync/meetings.ts).
+      SELECT count(DISTINCT COALESCE(c."meetingId", c.id)) AS "callCount"
       FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
       WHERE l."dealId" = d.id AND ${visible}
     ) s ON true

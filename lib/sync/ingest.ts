@@ -2,6 +2,7 @@
 // a duplicate event or an overlapping poll never duplicates a row. One page = a few statements.
 import "server-only";
 import { db, Prisma } from "@/lib/db";
+import { groupMeetings } from "@/lib/sync/meetings";
 import { normalizeEmail, type CanonicalCall, type CanonicalTranscript } from "@/lib/providers/canonical";
 
 export interface IngestContext {
@@ -110,7 +111,7 @@ export async function ingestCalls(ctx: IngestContext, calls: CanonicalCall[]): P
       ${c.recording.expiresAt}, ${c.transcriptStatus}::"TranscriptStatus", ${ctx.generation}::int, now(), now())`,
   );
 
-  return db.$transaction(async (tx) => {
+  const stored = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string; providerCallId: string; transcriptStatus: string; inserted: boolean }>>`
       INSERT INTO "Call" (id, "workspaceId", "integrationId", provider, "providerCallId", title, "startedAt", "durationSec",
         direction, platform, language, "isPrivate", "providerUrl", summary, "keyPoints", "actionItems", "crmSystem",
@@ -156,6 +157,12 @@ export async function ingestCalls(ctx: IngestContext, calls: CanonicalCall[]): P
     result.updated = rows.length - result.added;
     return result;
   });
+  // Another provider may have recorded the same meeting: after the commit, so its sync sees this one.
+  await groupMeetings(
+    ctx.workspaceId,
+    stored.kept.map((r) => r.id),
+  );
+  return stored;
 }
 
 /** Sentences written per transaction: a few calls' transcripts, a few MB of parameters. */

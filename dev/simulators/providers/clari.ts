@@ -2,6 +2,7 @@
 // skip <= 10,000 and limit <= 100, 502 for pages above 25 (the real 6 MB response cap), status-based
 // transcript readiness, 4-hour signed media URLs, unset keys omitted like the real lists.
 import { DEMO_DEALS } from "../../../lib/demo/data";
+import { z } from "zod";
 import { type ProviderSim, type Route, type SimRequest, type SimResponse, json } from "../core";
 import type { SimCall, SimMeeting } from "../data";
 import { summaryFor, transcriptFor } from "../data";
@@ -39,7 +40,7 @@ interface Seen {
 const truthy = (v: string | null) => v === "true" || v === "1";
 
 export function clariSim(state: SimState): ProviderSim {
-  const users = () => state.dataset.users;
+  const users = () => state.clariUserList();
 
   /**
    * Clari Copilot lists every calendar meeting: SCHEDULED while ahead, INPROGRESS / WAITING_IN_QUEUE around
@@ -213,7 +214,11 @@ export function clariSim(state: SimState): ProviderSim {
         );
         const statuses = new Set(req.query.getAll("filterStatus").concat(req.query.getAll("filterStatus[]")));
         const now = state.now();
-        const entries: Entry[] = [...state.dataset.calls.map((c) => ({ c, meeting: null })), ...state.dataset.meetings.map((m) => ({ c: m.call, meeting: m }))];
+        const entries: Entry[] = [
+          ...state.dataset.calls.map((c) => ({ c, meeting: null })),
+          ...state.clariCalls.map((c) => ({ c, meeting: null })),
+          ...state.dataset.meetings.map((m) => ({ c: m.call, meeting: m })),
+        ];
         let all: Array<Entry & { s: Seen }> = [];
         for (const e of entries) {
           const { c } = e;
@@ -319,4 +324,37 @@ export function clariSim(state: SimState): ProviderSim {
       return { blocked: json(429, { message: "Too Many Requests" }, { "retry-after": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))) }), headers: {} };
     },
   };
+}
+
+// ----- control API for tests (POST /__sim/clari/users, POST /__sim/clari/calls) -------------------------
+// Data that only Clari Copilot has and only the test that added it reads (like Gong's POST /__sim/gong/*):
+// users with the test's own emails, and recorded calls whose participants are the test's. Gong and Salesloft
+// never list them, and generated calls never pick these users.
+
+const dateTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), { message: "must be an ISO-8601 date-time" });
+const controlUserSchema = z.object({ email: z.string().email(), name: z.string().min(1) });
+const controlCallSchema = z.object({
+  organizerEmail: z.string().email(),
+  title: z.string().min(1),
+  startedAt: dateTime.optional(),
+  durationSec: z.number().int().positive().optional(),
+  participants: z.array(z.object({ email: z.string().email(), name: z.string().optional() })).default([]),
+});
+
+export function clariControl(state: SimState, method: string, path: string, input: unknown): SimResponse {
+  const issues = (e: z.ZodError) => json(400, { error: e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+  if (method === "POST" && path === "/users") {
+    const parsed = controlUserSchema.safeParse(input);
+    if (!parsed.success) return issues(parsed.error);
+    const u = state.addClariUser(parsed.data);
+    return json(201, { id: u.clariId, email: u.email, name: u.name });
+  }
+  if (method === "POST" && path === "/calls") {
+    const parsed = controlCallSchema.safeParse(input);
+    if (!parsed.success) return issues(parsed.error);
+    const { startedAt, ...rest } = parsed.data;
+    const c = state.addClariCall({ ...rest, startedAt: startedAt ? Date.parse(startedAt) : undefined });
+    return json(201, { id: state.clariId(c), title: c.title, time: new Date(c.startedAt).toISOString() });
+  }
+  return json(404, { error: `unknown control endpoint ${method} /__sim/clari${path}` });
 }

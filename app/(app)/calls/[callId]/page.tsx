@@ -80,6 +80,19 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
             Open in {providerName} ↗
           </a>
         ) : null}
+        {call.alsoRecordedIn.length ? (
+          <p className="text-sm text-slate-700">
+            Also recorded in{" "}
+            {call.alsoRecordedIn.map((o, i) => (
+              <span key={o.id}>
+                {i > 0 ? ", " : null}
+                <Link href={`/calls/${o.id}`} className="font-medium text-brand-700 hover:underline">
+                  {PROVIDER_NAMES[o.provider]}
+                </Link>
+              </span>
+            ))}
+          </p>
+        ) : null}
       </header>
 
       <div className="grid gap-6 lg:grid-cols-3">
