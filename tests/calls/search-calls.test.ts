@@ -4,7 +4,17 @@
 // days in the viewer's zone, participant, deal) narrowing the calls.
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { resolveFilters, searchCalls, searchFiltersSchema, SEARCH_CALLS_PAGE_SIZE, SNIPPETS_PER_CALL, type SearchFilters } from "@/lib/calls/search";
+import { Prisma } from "@/lib/db";
+import {
+  callSearchStatement,
+  resolveFilters,
+  searchCalls,
+  SENTENCE_PROBE_LIMIT,
+  searchFiltersSchema,
+  SEARCH_CALLS_PAGE_SIZE,
+  SNIPPETS_PER_CALL,
+  type SearchFilters,
+} from "@/lib/calls/search";
 import { zonedDayStart } from "@/lib/time-zones";
 import { canonicalCall, callsWorkspace, person } from "./fixture";
 
@@ -135,6 +145,42 @@ describe("search grouped by call", () => {
     expect(scoped).toMatchObject({ totalCalls: 1, totalSentences: 6 });
     // A member never sees the private call, whatever the filter.
     expect((await searchCalls(w.viewers.member, { q: "budget" }, resolveFilters(searchFiltersSchema.parse({ participant: "Rita" }), "UTC"))).calls).toEqual([]);
+  });
+
+  it(`past ${SENTENCE_PROBE_LIMIT} matching sentences, the hashed join keeps grouping, visibility, totals and filters`, async () => {
+    const w = await callsWorkspace();
+    const ids = await w.ingest([
+      canonicalCall("old", [person(w.admin.email, "INTERNAL", "s1")], { title: "Old call", startedAt: new Date("2026-09-01T10:00:00Z") }),
+      canonicalCall("new", [person(w.admin.email, "INTERNAL", "s1")], { title: "New call", startedAt: new Date("2026-09-02T10:00:00Z") }),
+      canonicalCall("private", [person(w.rep.email, "INTERNAL", "s1")], { isPrivate: true, startedAt: new Date("2026-09-03T10:00:00Z") }),
+    ]);
+    const many = SENTENCE_PROBE_LIMIT + 10;
+    await w.transcript(
+      "old",
+      Array.from({ length: many }, (_, i) => s("s1", i, `Budget approval point number ${i}.`)),
+    );
+    await w.transcript("new", [s("s1", 7, "The budget approval came through.")]);
+    await w.transcript("private", [s("s1", 0, "The budget approval is my secret worry.")]);
+    const q = "budget approval";
+    const [{ tree, full }] = await db.$queryRaw<Array<{ tree: string; full: string }>>`
+      SELECT querytree(q) AS tree, q::text AS full FROM websearch_to_tsquery('english', ${q}) AS q`;
+    const plan = (
+      await db.$queryRaw<Array<{ "QUERY PLAN": string }>>(
+        Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${callSearchStatement(w.viewers.member, q, { tree, full }, 1)}`,
+      )
+    )
+      .map((r) => r["QUERY PLAN"])
+      .join("\n");
+    expect(plan).toMatch(/CTE Scan on visible_calls vc \(actual rows=2 loops=\d+\)/);
+    const member = await searchCalls(w.viewers.member, { q });
+    expect(member).toMatchObject({ totalCalls: 2, totalSentences: many + 1 });
+    expect(member.calls.map((c) => [c.callId, c.sentenceCount, c.snippets.length, c.firstSecond])).toEqual([
+      [ids.new, 1, 1, 7],
+      [ids.old, many, SNIPPETS_PER_CALL, 0],
+    ]);
+    expect((await searchCalls(w.viewers.admin, { q })).totalCalls).toBe(3);
+    const before = resolveFilters(searchFiltersSchema.parse({ to: "2026-09-01" }), "UTC");
+    expect(await searchCalls(w.viewers.admin, { q }, before)).toMatchObject({ totalCalls: 1, totalSentences: many });
   });
 
   it("refuses filters it cannot use, with a message", () => {
