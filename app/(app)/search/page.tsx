@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { PrivateBadge } from "@/components/calls/call-bits";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Time } from "@/components/ui/time-zone";
@@ -34,6 +35,15 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const params = searchParamsSchema.parse({ q: first(raw.q), page: first(raw.page) });
   const rawFilters = { provider: first(raw.provider), from: first(raw.from), to: first(raw.to), participant: first(raw.participant), deal: first(raw.deal) };
+  const kept = Object.fromEntries(Object.entries(rawFilters).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
+  const href = (over: Record<string, string | number | undefined>) => {
+    const sp = new URLSearchParams();
+    for (const [k, v] of Object.entries({ q: params.q, ...kept, ...over })) if (v !== undefined && v !== "") sp.set(k, String(v));
+    return `/search?${sp.toString()}`;
+  };
+  const pageHref = (p: number) => href({ page: p });
+  // The form sends every filter, empty ones too: the address keeps only those in use.
+  if (Object.keys(rawFilters).some((k) => raw[k] === "")) redirect(href({ page: first(raw.page) }));
   const parsedFilters = searchFiltersSchema.safeParse(rawFilters);
   const filters: SearchFilters = parsedFilters.success ? parsedFilters.data : {};
   const { zone } = await viewerTimeZone();
@@ -63,13 +73,6 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
     }
   }
   const recorders = await recorderSetup(session.workspaceId);
-  const kept = Object.fromEntries(Object.entries(rawFilters).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
-  const href = (over: Record<string, string | number | undefined>) => {
-    const sp = new URLSearchParams();
-    for (const [k, v] of Object.entries({ q: params.q, ...kept, ...over })) if (v !== undefined && v !== "") sp.set(k, String(v));
-    return `/search?${sp.toString()}`;
-  };
-  const pageHref = (p: number) => href({ page: p });
   const filtered = Boolean(filters.provider || filters.from || filters.to || filters.participant);
 
   return (
