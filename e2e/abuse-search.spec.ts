@@ -12,8 +12,8 @@ let A: Tenant;
 let B: Tenant;
 let SHARED: string;
 
-type Hit = { callId: string; callTitle: string; headline: string };
-type Result = { result: { searchable: boolean; total: number; hits: Hit[] } };
+type Hit = { callId: string; callTitle: string; snippets: Array<{ headline: string }> };
+type Result = { result: { searchable: boolean; totalCalls: number; totalSentences: number; calls: Hit[] } };
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -31,7 +31,7 @@ async function search(ctx: APIRequestContext, q: string): Promise<Result["result
   const res = await ctx.get(`/api/search?q=${encodeURIComponent(q)}`);
   const { result } = JSON.parse(await expectReadable(res, [200], `search ${q}`)) as Result;
   // The result echoes the query (which holds A's word): the hits are what must hold nothing of A.
-  expectNoneOf(JSON.stringify(result.hits), A.markers, `B's search for ${q}`);
+  expectNoneOf(JSON.stringify(result.calls), A.markers, `B's search for ${q}`);
   return result;
 }
 
@@ -41,14 +41,14 @@ test("[search] another tenant's transcript words never match, whatever the query
   expect(A.sentence).toContain(`rollout for ${aMark}`);
   // A's own word, alone, as a phrase, with AND, with OR and with an exclusion: nothing of A.
   for (const q of [aMark, `"rollout for ${aMark}"`, `${SHARED} ${aMark}`, `${aMark} or ${word("zz")}`, `${aMark} -${SHARED}`]) {
-    expect((await search(ctx, q)).hits, q).toEqual([]);
+    expect((await search(ctx, q)).calls, q).toEqual([]);
   }
   // The word both said: only B's calls, under each form that starts from the sentence index.
   for (const q of [SHARED, `"${SHARED} rollout"`, `${SHARED} security review`, `${SHARED} -signature`, `${SHARED} review -${aMark}`]) {
     const r = await search(ctx, q);
-    for (const h of r.hits) expect([B.callId, B.unlinkedCallId, B.privateCallId], `${q}: ${h.callTitle}`).toContain(h.callId);
+    for (const h of r.calls) expect([B.callId, B.unlinkedCallId, B.privateCallId], `${q}: ${h.callTitle}`).toContain(h.callId);
   }
-  expect((await search(ctx, `"${SHARED} rollout"`)).total).toBeGreaterThan(0);
+  expect((await search(ctx, `"${SHARED} rollout"`)).totalCalls).toBeGreaterThan(0);
   // The page shows the same.
   const page = await ctx.get(`/search?q=${encodeURIComponent(`"rollout for ${aMark}"`)}`);
   const html = await expectReadable(page, [200], "search page");
@@ -79,6 +79,6 @@ test("[search] a user's 31st search in a minute is refused with when to retry, a
   const admin = (await signedIn(A.users.admin.email)).ctx;
   const ok = await admin.get(`/api/search?q=${encodeURIComponent(SHARED)}`);
   expect(ok.status()).toBe(200);
-  expect(((await ok.json()) as Result).result.hits.map((h) => h.callId)).toContain(A.callId);
+  expect(((await ok.json()) as Result).result.calls.map((h) => h.callId)).toContain(A.callId);
   await Promise.all([ctx.dispose(), admin.dispose()]);
 });

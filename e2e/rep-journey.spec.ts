@@ -2,9 +2,10 @@
 // Inngest runtime and the simulators). Targets are picked from the database so the assertions name
 // concrete calls, deals and sentences.
 import pg from "pg";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { signIn } from "./support";
-import { authorizeInNewTab, stackInfo } from "./integrations-support";
+import { stackInfo } from "./integrations-support";
+import { ensureGongSynced } from "./demo-calls";
 
 test.describe.configure({ mode: "serial" });
 
@@ -16,36 +17,11 @@ async function one<T extends pg.QueryResultRow>(sql: string, values: unknown[] =
   return r.rows[0];
 }
 
-/** Connects Gong with "All time" through the wizard unless Gong calls are already synced. */
-async function ensureGongSynced(page: Page) {
-  // The demo workspace's own Gong calls: other specs' workspaces may hold Gong calls of their own.
-  const { n } = await one<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "Call" c WHERE c.provider = 'GONG' AND c."transcriptStatus" = 'AVAILABLE'
-       AND c."workspaceId" = (SELECT m."workspaceId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@acme.test' LIMIT 1)`,
-  );
-  if (n > 0) return;
-  await signIn(page, "admin@acme.test");
-  await page.goto("/settings/integrations/gong/setup");
-  if (
-    await page
-      .getByRole("button", { name: "Reconnect" })
-      .isVisible()
-      .catch(() => false)
-  )
-    await page.getByRole("button", { name: "Reconnect" }).click();
-  await authorizeInNewTab(page, page.context(), () => page.getByRole("button", { name: "Connect with Gong" }).click(), "Allow");
-  await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
-  await page.getByRole("radio", { name: /All time/ }).check();
-  await page.getByRole("button", { name: "Save & Continue" }).click();
-  await expect(page.getByRole("heading", { name: "Gong is connected" })).toBeVisible({ timeout: 150_000 });
-  await page.context().clearCookies();
-}
-
 test.beforeAll(async ({ browser }) => {
   db = new pg.Client({ connectionString: stackInfo().databaseUrl });
   await db.connect();
   const page = await browser.newPage();
-  await ensureGongSynced(page);
+  await ensureGongSynced(page, db);
   await page.close();
 });
 

@@ -76,3 +76,32 @@ export const timeZoneLabel = (zone: string, at?: Date) => {
   const short = timeZoneShortName(zone, at);
   return short === zone ? zone : `${zone.replace(/_/g, " ")} (${short})`;
 };
+
+/** Milliseconds east of UTC of `zone` at the instant `at` (Paris in winter: 3,600,000). */
+function zoneOffsetMs(zone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: isTimeZone(zone) ? zone : DEFAULT_TIME_ZONE,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(at));
+  const n = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  return Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second")) - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The instant a calendar day ("2026-12-04") starts in `zone`: search's date filters, picked as days in the
+ * viewer's zone. `addDays` moves the day first (the end of a "to" day is the start of the next one).
+ */
+export function zonedDayStart(day: string, zone: string, addDays = 0): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d + addDays);
+  // The offset at the guess, then at the corrected instant (a DST change near midnight moves it).
+  let at = wall - zoneOffsetMs(zone, wall);
+  at = wall - zoneOffsetMs(zone, at);
+  return new Date(at);
+}

@@ -19,6 +19,8 @@ import { SearchTooSlowError, TooManyAttemptsError } from "@/lib/errors";
 import { sqlText } from "@/lib/validation";
 import { visibleCallSql, type Viewer } from "@/lib/calls/visibility";
 import { buildSpeakers } from "@/lib/calls/transcript";
+import { zonedDayStart } from "@/lib/time-zones";
+import { PROVIDER_LIST, PROVIDER_SLUGS, providerFromSlug } from "@/lib/providers/registry";
 
 export const SEARCH_PAGE_SIZE = 20;
 /** A search that takes longer is cancelled by PostgreSQL and answered with SearchTooSlowError. */
@@ -314,7 +316,7 @@ export function searchStatement(viewer: Viewer, query: string, parsed: { tree: s
  * "Speaker N" labels for hits whose speaker is no participant, numbered exactly as the transcript viewer
  * numbers them (order of first appearance in the call). Only the calls that need it are read.
  */
-async function unnamedSpeakerLabels(tx: Tx, rows: Row[]): Promise<Map<string, string>> {
+async function unnamedSpeakerLabels(tx: Tx, rows: Array<Pick<Row, "callId" | "speakerKey" | "speakerName">>): Promise<Map<string, string>> {
   const labels = new Map<string, string>();
   const callIds = [...new Set(rows.filter((r) => !r.speakerName).map((r) => r.callId))];
   if (callIds.length === 0) return labels;
@@ -349,4 +351,315 @@ export function headlineParts(headline: string): Array<{ text: string; hit: bool
   }
   if (last < headline.length) parts.push({ text: headline.slice(last), hit: false });
   return parts.map((p) => ({ ...p, text: p.text.replaceAll(HIT_START, "").replaceAll(HIT_END, "") }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Results grouped by call (issue 17, item 2): the search page and GET /api/search. Each matching call once,
+// newest first, paged over calls (SEARCH_CALLS_PAGE_SIZE), with its best SNIPPETS_PER_CALL sentences
+// (ts_rank, then transcript order), how many of its sentences match and where the first one is. The
+// totals are of calls and sentences, both counted in full. Filters (provider, days in the viewer's
+// zone, participant, deal) narrow the visible calls before any sentence is read.
+
+export const SEARCH_CALLS_PAGE_SIZE = 10;
+export const SNIPPETS_PER_CALL = 3;
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are written YYYY-MM-DD.")
+  .refine((v) => {
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+  }, "That date does not exist.");
+
+/** The filters of a search, as the page's form and GET /api/search send them (empty fields are no filter). */
+export const searchFiltersSchema = z
+  .object({
+    provider: z.preprocess(
+      emptyToUndefined,
+      z
+        .enum(PROVIDER_SLUGS, {
+          message: `Pick ${PROVIDER_LIST.map((p) => p.displayName)
+            .join(", ")
+            .replace(/, ([^,]*)$/, " or $1")}.`,
+        })
+        .optional(),
+    ),
+    from: z.preprocess(emptyToUndefined, day.optional()),
+    to: z.preprocess(emptyToUndefined, day.optional()),
+    participant: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .transform((v) => sqlText(v).trim())
+        .pipe(z.string().min(1).max(200, "A participant is at most 200 characters."))
+        .optional(),
+    ),
+    deal: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,64}$/, "That deal was not found.")
+        .optional(),
+    ),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: "The “from” date is after the “to” date.", path: ["to"] });
+export type SearchFilters = z.infer<typeof searchFiltersSchema>;
+
+export type CallSnippet = {
+  sentenceId: string;
+  startMs: number;
+  /** Seconds for the `#t=` moment link. */
+  second: number;
+  speaker: string;
+  speakerAffiliation: "INTERNAL" | "EXTERNAL" | "UNKNOWN";
+  /** The sentence with hits wrapped in HIT_START / HIT_END. */
+  headline: string;
+};
+
+export type CallMatch = {
+  callId: string;
+  callTitle: string;
+  startedAt: Date;
+  isPrivate: boolean;
+  provider: string;
+  deal: { id: string; name: string } | null;
+  /** Sentences of this call that match (all of them, not only the snippets). */
+  sentenceCount: number;
+  /** Second of the call's first matching sentence: where "N more in this call" opens it. */
+  firstSecond: number;
+  /** Up to SNIPPETS_PER_CALL best matching sentences, in transcript order. */
+  snippets: CallSnippet[];
+};
+
+export type CallSearchResult = {
+  query: string;
+  searchable: boolean;
+  calls: CallMatch[];
+  page: number;
+  hasNext: boolean;
+  /** Visible calls with a matching sentence, under the filters (0 on a page past the end). */
+  totalCalls: number;
+  /** Matching sentences in those calls. */
+  totalSentences: number;
+};
+
+/** Filters as SQL: the instants of the day bounds are already resolved in the viewer's zone. */
+export type ResolvedFilters = { provider?: string; from?: Date; before?: Date; participant?: string; dealId?: string };
+
+export function resolveFilters(filters: SearchFilters, zone: string): ResolvedFilters {
+  return {
+    provider: filters.provider ? (providerFromSlug(filters.provider) ?? undefined) : undefined,
+    from: filters.from ? zonedDayStart(filters.from, zone) : undefined,
+    before: filters.to ? zonedDayStart(filters.to, zone, 1) : undefined,
+    participant: filters.participant,
+    dealId: filters.deal,
+  };
+}
+
+function filterSql(f: ResolvedFilters, alias: string): Prisma.Sql {
+  const a = Prisma.raw(`"${alias.replace(/"/g, "")}"`);
+  const parts: Prisma.Sql[] = [];
+  if (f.provider) parts.push(Prisma.sql`${a}.provider::text = ${f.provider}`);
+  if (f.from) parts.push(Prisma.sql`${a}."startedAt" >= ${f.from}`);
+  if (f.before) parts.push(Prisma.sql`${a}."startedAt" < ${f.before}`);
+  if (f.dealId) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "CallDealLink" fl WHERE fl."callId" = ${a}.id AND fl."dealId" = ${f.dealId})`);
+  if (f.participant) {
+    const like = `%${f.participant.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "CallParticipant" fp WHERE fp."callId" = ${a}.id AND (fp.email ILIKE ${like} OR fp.name ILIKE ${like}))`);
+  }
+  return parts.length ? Prisma.sql`AND ${Prisma.join(parts, " AND ")}` : Prisma.empty;
+}
+
+/** A user's grouped search: counted against their per-minute limit, then run. */
+export async function searchCallsAsUser(viewer: Viewer, params: { q?: string; page?: number }, filters: ResolvedFilters = {}): Promise<CallSearchResult> {
+  const query = sqlText(params.q ?? "").trim();
+  if (query) await consumeSearch(viewer);
+  return searchCalls(viewer, params, filters);
+}
+
+/** The grouped search, in one transaction under statement_timeout like searchTranscripts. */
+export async function searchCalls(
+  viewer: Viewer,
+  params: { q?: string; page?: number },
+  filters: ResolvedFilters = {},
+  opts: { timeoutMs?: number } = {},
+): Promise<CallSearchResult> {
+  const timeoutMs = Math.max(1, Math.trunc(opts.timeoutMs ?? SEARCH_TIMEOUT_MS));
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT set_config('statement_timeout', ${String(timeoutMs)}, true)`;
+        return await runCallSearch(tx, viewer, params, filters);
+      },
+      { timeout: timeoutMs + 10_000, maxWait: 10_000 },
+    );
+  } catch (error) {
+    if (isStatementTimeout(error)) throw new SearchTooSlowError({ cause: error });
+    throw error;
+  }
+}
+
+type CallRow = {
+  callId: string;
+  callTitle: string;
+  startedAt: Date;
+  isPrivate: boolean;
+  provider: string;
+  sentenceCount: bigint;
+  firstMs: number;
+  totalCalls: bigint;
+  totalSentences: bigint;
+  dealId: string | null;
+  dealName: string | null;
+  sentenceId: bigint;
+  idx: number;
+  speakerKey: string | null;
+  startMs: number;
+  headline: string;
+  speakerName: string | null;
+  speakerAffiliation: "INTERNAL" | "EXTERNAL" | "UNKNOWN" | null;
+};
+
+async function runCallSearch(tx: Tx, viewer: Viewer, params: { q?: string; page?: number }, filters: ResolvedFilters): Promise<CallSearchResult> {
+  const query = sqlText(params.q ?? "")
+    .trim()
+    .slice(0, 200);
+  const pageNo = Math.min(Math.max(params.page ?? 1, 1), 50);
+  const empty: CallSearchResult = { query, searchable: false, calls: [], page: pageNo, hasNext: false, totalCalls: 0, totalSentences: 0 };
+  if (!query) return empty;
+  const [{ nodes, tree, full } = { nodes: 0, tree: "T", full: "" }] = await tx.$queryRaw<Array<{ nodes: number; tree: string; full: string }>>`
+    SELECT numnode(q)::int AS nodes, querytree(q) AS tree, q::text AS full FROM websearch_to_tsquery('english', ${query}) AS q`;
+  if (!nodes || tree === "T") return empty;
+  const rows = await tx.$queryRaw<CallRow[]>(callSearchStatement(viewer, query, { tree, full }, pageNo, filters));
+  const labels = await unnamedSpeakerLabels(tx, rows);
+  const calls: CallMatch[] = [];
+  for (const r of rows) {
+    let call = calls[calls.length - 1];
+    if (!call || call.callId !== r.callId) {
+      call = {
+        callId: r.callId,
+        callTitle: r.callTitle,
+        startedAt: r.startedAt,
+        isPrivate: r.isPrivate,
+        provider: r.provider,
+        deal: r.dealId && r.dealName ? { id: r.dealId, name: r.dealName } : null,
+        sentenceCount: Number(r.sentenceCount),
+        firstSecond: Math.floor(r.firstMs / 1000),
+        snippets: [],
+      };
+      calls.push(call);
+    }
+    call.snippets.push({
+      sentenceId: String(r.sentenceId),
+      startMs: r.startMs,
+      second: Math.floor(r.startMs / 1000),
+      speaker: r.speakerName ?? labels.get(`${r.callId}\u0000${r.speakerKey ?? ""}`) ?? "Unknown speaker",
+      speakerAffiliation: r.speakerAffiliation ?? "UNKNOWN",
+      headline: r.headline,
+    });
+  }
+  return {
+    query,
+    searchable: true,
+    page: pageNo,
+    hasNext: calls.length > SEARCH_CALLS_PAGE_SIZE,
+    calls: calls.slice(0, SEARCH_CALLS_PAGE_SIZE),
+    totalCalls: Number(rows[0]?.totalCalls ?? 0),
+    totalSentences: Number(rows[0]?.totalSentences ?? 0),
+  };
+}
+
+/**
+ * The grouped statement. Which calls match is found as in searchStatement (the same two tenant-bounded
+ * paths: the call word sets for words and OR, the sentence index with the SENTENCE_PROBE_LIMIT join
+ * choice for AND, phrases and exclusions), with the filters on the calls. Then one page of calls (plus
+ * one, to know there is a next) gets its match count, first match and best snippets from its own
+ * sentences through the ("callId", idx) index: the page costs what its calls hold.
+ */
+export function callSearchStatement(
+  viewer: Viewer,
+  query: string,
+  parsed: { tree: string; full: string },
+  pageNo: number,
+  filters: ResolvedFilters = {},
+): Prisma.Sql {
+  const { tree, full } = parsed;
+  const visible = visibleCallSql(viewer, "c", "hashed");
+  const visibleProbe = visibleCallSql(viewer, "c", "probe");
+  const where = filterSql(filters, "c");
+  const probeLimit = Prisma.raw(String(SENTENCE_PROBE_LIMIT));
+  const offset = (pageNo - 1) * SEARCH_CALLS_PAGE_SIZE;
+  const tsquery = Prisma.sql`websearch_to_tsquery('english', ${query})`;
+  const wordsOnly = tree === full && !/[&<]/.test(tree);
+  // call_set: (id, "startedAt") of every matching visible call; totals: its calls and their matching sentences.
+  const matchSql = wordsOnly
+    ? Prisma.sql`
+      WITH call_set AS MATERIALIZED (
+        SELECT c.id, c."startedAt" FROM "Call" c
+        WHERE c."workspaceId" = ${viewer.workspaceId} AND c."transcriptLexemes" @@ ${tree}::tsquery AND ${visible} ${where}
+      ), totals AS MATERIALIZED (
+        SELECT (SELECT count(*) FROM call_set) AS calls,
+               (SELECT count(*) FROM "TranscriptSentence" s JOIN call_set cs ON cs.id = s."callId"
+                WHERE s."workspaceId" = ${viewer.workspaceId} AND s.tsv @@ ${tsquery}) AS sentences
+      )`
+    : Prisma.sql`
+      WITH m AS MATERIALIZED (
+        SELECT s.id, s."callId"
+        FROM "TranscriptSentence" s
+        WHERE s."workspaceId" = ${viewer.workspaceId} AND s.tsv @@ ${tsquery}
+      ), n AS MATERIALIZED (
+        SELECT count(*) AS n FROM m
+      ), visible_calls AS MATERIALIZED (
+        SELECT c.id, c."startedAt" FROM "Call" c
+        WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visible} ${where} AND (SELECT n FROM n) > ${probeLimit}
+      ), matched AS MATERIALIZED (
+        SELECT m."callId", vc."startedAt"
+        FROM m JOIN visible_calls vc ON vc.id = m."callId"
+        WHERE (SELECT n FROM n) > ${probeLimit}
+        UNION ALL
+        SELECT m."callId", pc."startedAt"
+        FROM m CROSS JOIN LATERAL (
+          SELECT c."startedAt" FROM "Call" c
+          WHERE c.id = m."callId" AND c."workspaceId" = ${viewer.workspaceId} AND ${visibleProbe} ${where}
+          OFFSET 0
+        ) pc
+        WHERE (SELECT n FROM n) <= ${probeLimit}
+      ), call_set AS MATERIALIZED (
+        SELECT "callId" AS id, max("startedAt") AS "startedAt" FROM matched GROUP BY "callId"
+      ), totals AS MATERIALIZED (
+        SELECT (SELECT count(*) FROM call_set) AS calls, (SELECT count(*) FROM matched) AS sentences
+      )`;
+  return Prisma.sql`
+      ${matchSql}, page_calls AS MATERIALIZED (
+        SELECT id, "startedAt" FROM call_set ORDER BY "startedAt" DESC, id DESC
+        LIMIT ${SEARCH_CALLS_PAGE_SIZE + 1} OFFSET ${offset}
+      )
+      SELECT pc.id AS "callId", c.title AS "callTitle", c."startedAt", c."isPrivate", c.provider::text AS provider,
+             st.n AS "sentenceCount", st."firstMs", t.calls AS "totalCalls", t.sentences AS "totalSentences",
+             d.id AS "dealId", d.name AS "dealName",
+             sn.id AS "sentenceId", sn.idx, sn."speakerKey", sn."startMs",
+             ts_headline('english', sn.text, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline,
+             sp.name AS "speakerName", sp.affiliation::text AS "speakerAffiliation"
+      FROM page_calls pc
+      CROSS JOIN totals t
+      JOIN "Call" c ON c.id = pc.id
+      CROSS JOIN LATERAL (
+        SELECT count(*) AS n, (array_agg(s."startMs" ORDER BY s.idx))[1] AS "firstMs"
+        FROM "TranscriptSentence" s WHERE s."callId" = pc.id AND s.tsv @@ ${tsquery}
+      ) st
+      CROSS JOIN LATERAL (
+        SELECT s.id, s.idx, s."speakerKey", s."startMs", s.text
+        FROM "TranscriptSentence" s WHERE s."callId" = pc.id AND s.tsv @@ ${tsquery}
+        ORDER BY ts_rank(s.tsv, ${tsquery}) DESC, s.idx ASC
+        LIMIT ${SNIPPETS_PER_CALL}
+      ) sn
+      LEFT JOIN "CallDealLink" l ON l."callId" = pc.id
+      LEFT JOIN "Deal" d ON d.id = l."dealId" AND d."workspaceId" = ${viewer.workspaceId}
+      LEFT JOIN LATERAL (
+        SELECT COALESCE(NULLIF(btrim(p.name), ''), p.email) AS name, p.affiliation
+        FROM "CallParticipant" p WHERE p."callId" = pc.id AND p."speakerKey" = sn."speakerKey"
+        ORDER BY p.position LIMIT 1
+      ) sp ON true
+      ORDER BY pc."startedAt" DESC, pc.id DESC, sn.idx ASC`;
 }

@@ -100,7 +100,7 @@ export default async function DealPage({
             <h2 id="calls-heading" className="text-lg font-semibold">
               Calls <span className="font-normal text-slate-500">({callCount})</span>
             </h2>
-            <Link href="/search" className="text-sm text-brand-700 hover:underline">
+            <Link href={`/search?deal=${encodeURIComponent(deal.id)}`} className="text-sm text-brand-700 hover:underline">
               Search transcripts
             </Link>
           </div>
