@@ -592,13 +592,24 @@ export function callSearchStatement(
   const offset = (pageNo - 1) * SEARCH_CALLS_PAGE_SIZE;
   const tsquery = Prisma.sql`websearch_to_tsquery('english', ${query})`;
   const wordsOnly = tree === full && !/[&<]/.test(tree);
+  // One meeting that two recorders recorded is one result (issue 16.10): of the matching recordings of a meeting,
+  // the first (smallest id) stays; the later ones, and their sentences in the totals, are left out. Read from the
+  // tenant's grouped calls only (the ("workspaceId", "meetingId") index), whatever the match count.
+  const oneRecordingPerMeeting = Prisma.sql`later_recordings AS MATERIALIZED (
+        SELECT c2.id FROM "Call" c1
+        JOIN "Call" c2 ON c2."workspaceId" = c1."workspaceId" AND c2."meetingId" = c1."meetingId" AND c2.id > c1.id
+        WHERE c1."workspaceId" = ${viewer.workspaceId} AND c1."meetingId" IS NOT NULL
+          AND c1.id IN (SELECT id FROM call_set_all) AND c2.id IN (SELECT id FROM call_set_all)
+      ), call_set AS MATERIALIZED (
+        SELECT a.id, a."startedAt" FROM call_set_all a WHERE a.id NOT IN (SELECT id FROM later_recordings)
+      )`;
   // call_set: (id, "startedAt") of every matching visible call; totals: its calls and their matching sentences.
   const matchSql = wordsOnly
     ? Prisma.sql`
-      WITH call_set AS MATERIALIZED (
+      WITH call_set_all AS MATERIALIZED (
         SELECT c.id, c."startedAt" FROM "Call" c
         WHERE c."workspaceId" = ${viewer.workspaceId} AND c."transcriptLexemes" @@ ${tree}::tsquery AND ${visible} ${where}
-      ), totals AS MATERIALIZED (
+      ), ${oneRecordingPerMeeting}, totals AS MATERIALIZED (
         SELECT (SELECT count(*) FROM call_set) AS calls,
                (SELECT count(*) FROM "TranscriptSentence" s JOIN call_set cs ON cs.id = s."callId"
                 WHERE s."workspaceId" = ${viewer.workspaceId} AND s.tsv @@ ${tsquery}) AS sentences
@@ -625,10 +636,10 @@ export function callSearchStatement(
           OFFSET 0
         ) pc
         WHERE (SELECT n FROM n) <= ${probeLimit}
-      ), call_set AS MATERIALIZED (
+      ), call_set_all AS MATERIALIZED (
         SELECT "callId" AS id, max("startedAt") AS "startedAt" FROM matched GROUP BY "callId"
-      ), totals AS MATERIALIZED (
-        SELECT (SELECT count(*) FROM call_set) AS calls, (SELECT count(*) FROM matched) AS sentences
+      ), ${oneRecordingPerMeeting}, totals AS MATERIALIZED (
+        SELECT (SELECT count(*) FROM call_set) AS calls, (SELECT count(*) FROM matched WHERE "callId" IN (SELECT id FROM call_set)) AS sentences
       )`;
   return Prisma.sql`
       ${matchSql}, page_calls AS MATERIALIZED (
