@@ -4,7 +4,7 @@
 // the same provider) stay apart, and a call whose participants change leaves its meeting.
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { searchTranscripts } from "@/lib/calls/search";
+import { searchCalls, searchTranscripts } from "@/lib/calls/search";
 import { dealListParamsSchema, listDeals } from "@/lib/deals/queries";
 import { countDealCalls, countUnlinkedCalls, getCall, listDealCalls, listUnlinkedCalls } from "@/lib/calls/queries";
 import type { CanonicalCall } from "@/lib/providers/canonical";
@@ -157,6 +157,21 @@ describe("same meeting, two recorders", () => {
     for (const q of ["walrus", '"walrus budget"']) {
       const r = await searchTranscripts(w.viewers.admin, { q });
       expect({ q, calls: r.hits.map((h) => h.callId), total: r.total }).toEqual({ q, calls: [c["c-search"]], total: 1 });
+    }
+    // The search page's grouped query too: one result, and the totals count that recording's sentences only.
+    for (const [q, id] of [
+      ["zeppelin", first],
+      ['"zeppelin procurement"', first],
+      ["zeppelin legal", first],
+      ["walrus", c["c-search"]!],
+    ] as const) {
+      const r = await searchCalls(w.viewers.admin, { q });
+      expect({ q, calls: r.calls.map((m) => m.callId), totalCalls: r.totalCalls, totalSentences: r.totalSentences }).toEqual({
+        q,
+        calls: [id],
+        totalCalls: 1,
+        totalSentences: 1,
+      });
     }
   });
 });
