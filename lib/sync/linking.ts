@@ -1,7 +1,7 @@
 // Deal linking: CRM ids on the call first (opportunity/deal, then account/company), then external
 // participant emails against deal contacts, then their email domains against CRM account domains. Among
 // several candidates: open deals first, then the most recently updated. A MANUAL choice (including
-// "unlinked by hand") is never overwritten.
+// "unlinked by hand") is never overwritten, and a call dismissed from Unlinked calls is not linked.
 //
 // CRM ids are compared in Salesforce's 18-character case-safe form: deals store it (the API returns it),
 // while recorders often carry the 15-character form copied from the Salesforce UI. A call's id that is a
@@ -84,6 +84,7 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
       startedAt: true,
       crmDealIds: true,
       crmAccountIds: true,
+      dismissedAt: true,
       dealLink: { select: { dealId: true, source: true } },
       participants: { where: { affiliation: { not: "INTERNAL" }, userId: null, email: { not: null } }, select: { email: true } },
     },
@@ -112,7 +113,8 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
   ]);
 
   for (const call of calls) {
-    if (call.dealLink?.source === "MANUAL") {
+    // A person's choice stands: a manual link, or a call dismissed from Unlinked calls (not about any deal).
+    if (call.dealLink?.source === "MANUAL" || call.dismissedAt) {
       summary.manualKept++;
       continue;
     }
