@@ -7,6 +7,7 @@ import { countUnlinkedCalls, listUnlinkedCalls } from "@/lib/calls/queries";
 import { reassignCall } from "@/lib/calls/reassign";
 import { applyTriage, countTriageCalls, listTriageCalls, suggestDeals } from "@/lib/calls/triage";
 import { relinkWorkspace, setManualLink } from "@/lib/sync/linking";
+import type { Viewer } from "@/lib/calls/visibility";
 import { canonicalCall, callsWorkspace, person } from "./fixture";
 
 afterAll(() => db.$disconnect());
@@ -161,7 +162,7 @@ describe("bulk actions", () => {
   it("writes nothing on a refused input: bad action, no calls, a bad id, another workspace's deal, a call the member may not see", async () => {
     const { w, ids } = await data();
     const other = await callsWorkspace();
-    const refused = async (viewer: typeof w.viewers.member, input: unknown, kind: typeof ValidationError | typeof NotFoundError) => {
+    const refused = async (viewer: Viewer, input: unknown, kind: typeof ValidationError | typeof NotFoundError) => {
       await expect(applyTriage(viewer, input)).rejects.toBeInstanceOf(kind);
     };
     await refused(w.viewers.member, { action: "delete", callIds: [ids.cust1] }, ValidationError);
