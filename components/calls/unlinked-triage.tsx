@@ -46,7 +46,7 @@ function Suggestions({
 }) {
   if (suggestions.length === 0) return <p className="text-xs text-slate-500">No suggested deal: no contact, account domain or recent deal matches.</p>;
   return (
-    <div>
+    <div className="w-full">
       <p className="text-xs font-medium text-slate-500">Suggested deals</p>
       <ul aria-label={`Suggested deals for “${call.title}”`} className="mt-1 space-y-1.5">
         {suggestions.map((s) => (

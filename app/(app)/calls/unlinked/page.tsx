@@ -49,13 +49,13 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
           {total === 1 ? " it" : " them"} by hand. Link each one to the right deal, or dismiss what belongs to none; later syncs keep your choice.
         </p>
       </header>
-      <nav aria-label="Unlinked calls views" className="-mb-2 flex flex-wrap gap-1 border-b border-slate-200">
+      <nav aria-label="Unlinked calls views" className="flex gap-1 overflow-x-auto border-b border-slate-200">
         {TRIAGE_VIEWS.map((v) => (
           <Link
             key={v}
             href={hrefOf(v)}
             aria-current={v === view ? "page" : undefined}
-            className={`-mb-px rounded-t-md border-b-2 px-3 py-2 text-sm font-medium ${v === view ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+            className={`-mb-px shrink-0 whitespace-nowrap rounded-t-md border-b-2 px-2.5 py-2 text-sm font-medium sm:px-3 ${v === view ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
           >
             {VIEW_LABEL[v]} ({counts[v]})
           </Link>
