@@ -121,6 +121,7 @@ async function screens(page: Page, name: string) {
   for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: `test-results/screens/unlinked-${name}-${width}.png`, fullPage: true });
+    await expectAccessible(page, `Unlinked calls, ${name}, ${width} px`);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
 }
