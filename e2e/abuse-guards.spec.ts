@@ -231,6 +231,12 @@ const CHANGES: Change[] = [
     req: async () => ({ method: "POST", url: `/api/calls/${A.callId}/link`, data: { dealId: null } }),
   },
   { route: "/api/calls/[callId]/recording", method: "POST", who: "adminA", req: async () => ({ method: "POST", url: `/api/calls/${A.callId}/recording` }) },
+  {
+    route: "/api/calls/triage",
+    method: "POST",
+    who: "adminA",
+    req: async () => ({ method: "POST", url: "/api/calls/triage", data: { action: "restore", callIds: [A.unlinkedCallId] } }),
+  },
   // CRM routes (lib/api/crm.ts): a My Domain that is not a Salesforce host is refused (400) before anything is written;
   // A has no CRM, so sync and disconnect answer 404 once past the guards.
   {

@@ -24,7 +24,12 @@ export type AuditAction =
   | "crm.connected"
   | "crm.disconnected"
   | "crm.sync_requested"
-  | "crm.deal_deleted";
+  | "crm.deal_deleted"
+  | "call.linked"
+  | "call.unlinked"
+  | "calls.linked"
+  | "calls.dismissed"
+  | "calls.restored";
 
 export type AuditEntry = {
   workspaceId: string;

@@ -39,12 +39,14 @@ export function KeysetPager({
   label: string;
 }) {
   if (!newerCursor && !olderCursor) return null;
+  // basePath may carry its own query (a view, e.g. /calls/unlinked?view=internal).
+  const sep = basePath.includes("?") ? "&" : "?";
   const cls = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50";
   const off = "rounded-md border border-slate-200 bg-slate-50 px-3 py-1.5 text-sm text-slate-400";
   return (
     <nav aria-label={label} className="flex items-center justify-between gap-2 text-sm">
       {newerCursor ? (
-        <Link className={cls} href={`${basePath}?after=${newerCursor}`} rel="prev" scroll={false}>
+        <Link className={cls} href={`${basePath}${sep}after=${newerCursor}`} rel="prev" scroll={false}>
           ← Newer calls
         </Link>
       ) : (
@@ -58,7 +60,7 @@ export function KeysetPager({
         </Link>
       ) : null}
       {olderCursor ? (
-        <Link className={cls} href={`${basePath}?before=${olderCursor}`} rel="next" scroll={false}>
+        <Link className={cls} href={`${basePath}${sep}before=${olderCursor}`} rel="next" scroll={false}>
           Older calls →
         </Link>
       ) : (

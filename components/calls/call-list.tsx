@@ -17,7 +17,18 @@ function names(list: ParticipantBrief[], max = 4) {
     .join(", ")} +${list.length - max}`;
 }
 
-export function CallList({ calls, label, aside }: { calls: CallRowData[]; label: string; aside?: (call: CallRowData) => ReactNode }) {
+/** `lead`, when given, comes before the call's title (e.g. a selection checkbox). */
+export function CallList({
+  calls,
+  label,
+  aside,
+  lead,
+}: {
+  calls: CallRowData[];
+  label: string;
+  aside?: (call: CallRowData) => ReactNode;
+  lead?: (call: CallRowData) => ReactNode;
+}) {
   return (
     <ol aria-label={label} className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
       {calls.map((c) => {
@@ -28,6 +39,7 @@ export function CallList({ calls, label, aside }: { calls: CallRowData[]; label:
           <li key={c.id} className="flex flex-col gap-3 px-4 py-3 sm:flex-row sm:items-start">
             <div className="min-w-0 flex-1">
               <div className="flex flex-wrap items-center gap-2">
+                {lead ? lead(c) : null}
                 <Link href={`/calls/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
                   {c.title}
                 </Link>

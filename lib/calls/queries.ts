@@ -331,36 +331,50 @@ export type UnlinkedCall = CallRow & {
   /** Set when a person unlinked it by hand. */
   unlinkedBy: string | null;
   unlinkedAt: Date | null;
+  /** Set when a person dismissed it (lib/calls/triage.ts). */
+  dismissedBy: string | null;
+  dismissedAt: Date | null;
 };
 
 // No link row, or a link without a deal (unlinked by hand, or its deal was deleted in the CRM).
-const UNLINKED = Prisma.sql`NOT EXISTS (SELECT 1 FROM "CallDealLink" ul WHERE ul."callId" = c.id AND ul."dealId" IS NOT NULL)`;
+const NO_DEAL = Prisma.sql`NOT EXISTS (SELECT 1 FROM "CallDealLink" ul WHERE ul."callId" = c.id AND ul."dealId" IS NOT NULL)`;
+// Unlinked calls: on no deal and not dismissed by a person. Dismissed ones are listed apart (scope.dismissed).
+const UNLINKED = Prisma.sql`c."dismissedAt" IS NULL AND ${NO_DEAL}`;
+const DISMISSED = Prisma.sql`c."dismissedAt" IS NOT NULL AND ${NO_DEAL}`;
 // The same, for the other recording of a meeting (alias m, firstOfMeeting).
-const UNLINKED_M = Prisma.sql`NOT EXISTS (SELECT 1 FROM "CallDealLink" ul WHERE ul."callId" = m.id AND ul."dealId" IS NOT NULL)`;
+const NO_DEAL_M = Prisma.sql`NOT EXISTS (SELECT 1 FROM "CallDealLink" ul WHERE ul."callId" = m.id AND ul."dealId" IS NOT NULL)`;
+const UNLINKED_M = Prisma.sql`m."dismissedAt" IS NULL AND ${NO_DEAL_M}`;
+const DISMISSED_M = Prisma.sql`m."dismissedAt" IS NOT NULL AND ${NO_DEAL_M}`;
 
-export async function listUnlinkedCalls(viewer: Viewer, params: PageParams = {}) {
+/** Which unlinked calls: the dismissed ones instead, and/or an extra predicate over "Call" c (customer / internal, lib/calls/triage.ts). */
+export type UnlinkedScope = { dismissed?: boolean; where?: Prisma.Sql };
+const scopeSql = (scope: UnlinkedScope) => Prisma.sql`${scope.dismissed ? DISMISSED : UNLINKED} AND ${scope.where ?? Prisma.sql`TRUE`}`;
+
+export async function listUnlinkedCalls(viewer: Viewer, params: PageParams = {}, scope: UnlinkedScope = {}) {
   const limit = Math.min(Math.max(params.limit ?? UNLINKED_PAGE_SIZE, 1), 100);
   const k = keyset(params, { at: Prisma.sql`c."startedAt"`, id: Prisma.sql`c.id` });
-  const rows = await db.$queryRaw<Array<RawRow & Pick<UnlinkedCall, "unlinkedBy" | "unlinkedAt">>>`
+  const rows = await db.$queryRaw<Array<RawRow & Pick<UnlinkedCall, "unlinkedBy" | "unlinkedAt" | "dismissedBy" | "dismissedAt">>>`
     SELECT c.id, c.title, c."startedAt", c."durationSec", c.provider::text AS provider, c."isPrivate",
            left(c.summary, 400) AS summary, c."meetingId",
            CASE WHEN l.source = 'MANUAL' THEN COALESCE(u.name, u.email) END AS "unlinkedBy",
-           CASE WHEN l.source = 'MANUAL' THEN l."updatedAt" END AS "unlinkedAt"
+           CASE WHEN l.source = 'MANUAL' THEN l."updatedAt" END AS "unlinkedAt",
+           COALESCE(du.name, du.email) AS "dismissedBy", c."dismissedAt"
     FROM "Call" c
     LEFT JOIN "CallDealLink" l ON l."callId" = c.id
     LEFT JOIN "User" u ON u.id = l."linkedById"
-    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED}
-      AND ${firstOfMeeting(viewer, UNLINKED_M)} AND ${k.where}
+    LEFT JOIN "User" du ON du.id = c."dismissedById"
+    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${scopeSql(scope)}
+      AND ${firstOfMeeting(viewer, scope.dismissed ? DISMISSED_M : UNLINKED_M)} AND ${k.where}
     ORDER BY ${k.order}
     LIMIT ${limit + 1}`;
   return callRowsPage(viewer, rows, limit, k);
 }
 
-export async function countUnlinkedCalls(viewer: Viewer): Promise<number> {
+export async function countUnlinkedCalls(viewer: Viewer, scope: UnlinkedScope = {}): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>`
     SELECT count(*) AS n FROM "Call" c
-    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${UNLINKED}
-      AND ${firstOfMeeting(viewer, UNLINKED_M)}`;
+    WHERE c."workspaceId" = ${viewer.workspaceId} AND ${visibleCallSql(viewer, "c", "hashed")} AND ${scopeSql(scope)}
+      AND ${firstOfMeeting(viewer, scope.dismissed ? DISMISSED_M : UNLINKED_M)}`;
   return Number(row?.n ?? 0);
 }
 

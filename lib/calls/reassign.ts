@@ -3,6 +3,7 @@
 // visibility rule before anything is written (by the route wrapper withCall, or by reassignCall).
 import "server-only";
 import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { setManualLink } from "@/lib/sync/linking";
@@ -39,7 +40,21 @@ export async function reassignCall(viewer: Viewer, input: unknown): Promise<Reas
 export async function moveCall(viewer: Viewer, call: Pick<VisibleCall, "id" | "workspaceId">, dealId: string | null): Promise<ReassignResult> {
   const deal = dealId ? await db.deal.findFirst({ where: { id: dealId, workspaceId: call.workspaceId }, select: { id: true, name: true } }) : null;
   if (dealId && !deal) throw new NotFoundError("That deal");
-  const link = await setManualLink(call.workspaceId, call.id, dealId, viewer.userId);
-  if (!link) throw new NotFoundError(dealId ? "That deal" : "That call");
+  await db.$transaction(async (tx) => {
+    const link = await setManualLink(call.workspaceId, call.id, dealId, viewer.userId, tx);
+    if (!link) throw new NotFoundError(dealId ? "That deal" : "That call");
+    const title = (await tx.call.findUnique({ where: { id: call.id }, select: { title: true } }))?.title ?? "a call";
+    await recordAudit(
+      {
+        workspaceId: call.workspaceId,
+        actorId: viewer.userId,
+        action: deal ? "call.linked" : "call.unlinked",
+        summary: deal ? `Linked “${title}” to ${deal.name}` : `Unlinked “${title}” from its deal`,
+        targetType: "call",
+        targetId: call.id,
+      },
+      tx,
+    );
+  });
   return { callId: call.id, deal };
 }

@@ -1,14 +1,14 @@
 // Deal linking: CRM ids on the call first (opportunity/deal, then account/company), then external
 // participant emails against deal contacts, then their email domains against CRM account domains. Among
 // several candidates: open deals first, then the most recently updated. A MANUAL choice (including
-// "unlinked by hand") is never overwritten.
+// "unlinked by hand") is never overwritten, and a call dismissed from Unlinked calls is not linked.
 //
 // CRM ids are compared in Salesforce's 18-character case-safe form: deals store it (the API returns it),
 // while recorders often carry the 15-character form copied from the Salesforce UI. A call's id that is a
 // well-formed 15-character id is looked up in both forms (a HubSpot numeric id of 15 digits gains a suffix
 // no deal has, so it still matches only itself).
 import "server-only";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { toSalesforceId18 } from "@/lib/providers/salesforce/ids";
 
 const ID15 = /^[a-zA-Z0-9]{15}$/;
@@ -40,7 +40,8 @@ const SHARED_MAIL_DOMAINS = new Set([
   "163.com",
 ]);
 
-const domainOf = (email: string) => {
+/** A participant email's company domain, or null for shared mail domains (gmail.com, …). */
+export const domainOf = (email: string) => {
   const d = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
   return d && !SHARED_MAIL_DOMAINS.has(d) ? d : null;
 };
@@ -83,6 +84,7 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
       startedAt: true,
       crmDealIds: true,
       crmAccountIds: true,
+      dismissedAt: true,
       dealLink: { select: { dealId: true, source: true } },
       participants: { where: { affiliation: { not: "INTERNAL" }, userId: null, email: { not: null } }, select: { email: true } },
     },
@@ -111,7 +113,8 @@ async function linkChunk(workspaceId: string, callIds: string[]): Promise<LinkSu
   ]);
 
   for (const call of calls) {
-    if (call.dealLink?.source === "MANUAL") {
+    // A person's choice stands: a manual link, or a call dismissed from Unlinked calls (not about any deal).
+    if (call.dealLink?.source === "MANUAL" || call.dismissedAt) {
       summary.manualKept++;
       continue;
     }
@@ -189,15 +192,19 @@ export async function relinkWorkspace(workspaceId: string): Promise<LinkSummary>
   );
 }
 
-/** A person's choice: move the call to a deal, or unlink it (dealId null). Kept by every later sync. */
-export async function setManualLink(workspaceId: string, callId: string, dealId: string | null, userId: string) {
-  const call = await db.call.findFirst({ where: { id: callId, workspaceId }, select: { id: true, startedAt: true } });
+/**
+ * A person's choice: move the call to a deal, or unlink it (dealId null). Kept by every later sync. Either
+ * choice also ends a dismissal (lib/calls/triage.ts): the call is on a deal, or back in Unlinked calls.
+ */
+export async function setManualLink(workspaceId: string, callId: string, dealId: string | null, userId: string, client: Prisma.TransactionClient = db) {
+  const call = await client.call.findFirst({ where: { id: callId, workspaceId }, select: { id: true, startedAt: true, dismissedAt: true } });
   if (!call) return null;
   if (dealId) {
-    const deal = await db.deal.findFirst({ where: { id: dealId, workspaceId }, select: { id: true } });
+    const deal = await client.deal.findFirst({ where: { id: dealId, workspaceId }, select: { id: true } });
     if (!deal) return null;
   }
-  return db.callDealLink.upsert({
+  if (call.dismissedAt) await client.call.update({ where: { id: callId }, data: { dismissedAt: null, dismissedById: null } });
+  return client.callDealLink.upsert({
     where: { callId },
     create: { workspaceId, callId, dealId, source: "MANUAL", linkedById: userId, callStartedAt: call.startedAt },
     update: { dealId, source: "MANUAL", matchedOn: null, linkedById: userId },

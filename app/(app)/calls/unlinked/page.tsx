@@ -1,22 +1,38 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CallList } from "@/components/calls/call-list";
 import { KeysetPager } from "@/components/calls/call-bits";
-import { ReassignControls } from "@/components/calls/reassign-controls";
+import { UnlinkedTriage } from "@/components/calls/unlinked-triage";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Time } from "@/components/ui/time-zone";
 import { requirePageSession } from "@/lib/auth/session";
-import { countUnlinkedCalls, listUnlinkedCalls, pageParamsSchema } from "@/lib/calls/queries";
+import { pageParamsSchema } from "@/lib/calls/queries";
+import { countTriageCalls, listTriageCalls, suggestDeals, TRIAGE_VIEWS, type TriageView } from "@/lib/calls/triage";
 
 export const metadata: Metadata = { title: "Unlinked calls" };
+
+const VIEW_LABEL: Record<TriageView, string> = { customer: "Customer calls", internal: "Internal meetings", dismissed: "Dismissed" };
+const hrefOf = (v: TriageView) => (v === "customer" ? "/calls/unlinked" : `/calls/unlinked?view=${v}`);
+
+const EMPTY: Record<TriageView, { title: string; body: string }> = {
+  customer: { title: "Every customer call is on a deal", body: "Nothing to triage. Customer calls that match no deal will show up here after a sync." },
+  internal: { title: "No internal meetings to triage", body: "Calls where every participant is from your company show up here, apart from customer calls." },
+  dismissed: { title: "No dismissed calls", body: "Calls you dismiss from Unlinked calls are kept here, and you can restore them." },
+};
 
 export default async function UnlinkedCallsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requirePageSession("/calls/unlinked");
   const raw = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const paging = pageParamsSchema.parse({ before: first(raw.before), after: first(raw.after) });
-  const [calls, total] = await Promise.all([listUnlinkedCalls(session, paging), countUnlinkedCalls(session)]);
-  const byId = new Map(calls.items.map((c) => [c.id, c]));
+  const view: TriageView = (TRIAGE_VIEWS as readonly string[]).includes(first(raw.view) ?? "") ? (first(raw.view) as TriageView) : "customer";
+  const [calls, counts] = await Promise.all([listTriageCalls(session, view, paging), countTriageCalls(session)]);
+  const suggestions =
+    view === "dismissed"
+      ? new Map()
+      : await suggestDeals(
+          session,
+          calls.items.map((c) => c.id),
+        );
+  const total = counts.customer + counts.internal;
 
   return (
     <div className="space-y-6">
@@ -30,7 +46,7 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
         <h1 className="text-2xl font-semibold tracking-tight">Unlinked calls</h1>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">
           {total} {total === 1 ? "call is" : "calls are"} not on any deal: no CRM id or contact email matched, or someone unlinked
-          {total === 1 ? " it" : " them"} by hand. Move each one to the right deal; later syncs keep your choice.
+          {total === 1 ? " it" : " them"} by hand. Link each one to the right deal, or dismiss what belongs to none; later syncs keep your choice.
         </p>
         <p className="mt-1 text-sm">
           <Link href="/calls/find" className="text-brand-700 underline">
@@ -38,48 +54,44 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
           </Link>
         </p>
       </header>
+      <nav aria-label="Unlinked calls views" className="flex gap-1 overflow-x-auto border-b border-slate-200">
+        {TRIAGE_VIEWS.map((v) => (
+          <Link
+            key={v}
+            href={hrefOf(v)}
+            aria-current={v === view ? "page" : undefined}
+            className={`-mb-px shrink-0 whitespace-nowrap rounded-t-md border-b-2 px-2.5 py-2 text-sm font-medium sm:px-3 ${v === view ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+          >
+            {VIEW_LABEL[v]} ({counts[v]})
+          </Link>
+        ))}
+      </nav>
       {calls.items.length === 0 ? (
-        total > 0 ? (
+        counts[view] > 0 ? (
           <EmptyState
             title="No calls on this page"
             action={
-              <Link href="/calls/unlinked" className="text-sm text-brand-700 hover:underline">
+              <Link href={hrefOf(view)} className="text-sm text-brand-700 hover:underline">
                 Back to the newest
               </Link>
             }
           />
         ) : (
           <EmptyState
-            title="Every call is on a deal"
+            title={EMPTY[view].title}
             action={
               <Link href="/deals" className="text-sm text-brand-700 hover:underline">
                 Go to deals
               </Link>
             }
           >
-            Nothing to triage. Calls that match no deal will show up here after a sync.
+            {EMPTY[view].body}
           </EmptyState>
         )
       ) : (
         <>
-          <CallList
-            calls={calls.items}
-            label="Unlinked calls, newest first"
-            aside={(c) => {
-              const item = byId.get(c.id);
-              return (
-                <div className="flex flex-col items-start gap-1 sm:items-end">
-                  <ReassignControls callId={c.id} callTitle={c.title} currentDeal={null} allowUnlink={false} />
-                  {item?.unlinkedAt ? (
-                    <span className="text-xs text-slate-500">
-                      Unlinked{item.unlinkedBy ? ` by ${item.unlinkedBy}` : ""} on <Time at={item.unlinkedAt} dateOnly />
-                    </span>
-                  ) : null}
-                </div>
-              );
-            }}
-          />
-          <KeysetPager basePath="/calls/unlinked" newerCursor={calls.newerCursor} olderCursor={calls.olderCursor} label="Unlinked calls pages" />
+          <UnlinkedTriage view={view} calls={calls.items} suggestions={Object.fromEntries(suggestions)} />
+          <KeysetPager basePath={hrefOf(view)} newerCursor={calls.newerCursor} olderCursor={calls.olderCursor} label="Unlinked calls pages" />
         </>
       )}
     </div>
