@@ -249,7 +249,7 @@ function LoadedTranscript({ data, moments }: { data: TranscriptData; moments: Mo
         {data.speakers.map((s, i) => (
           <span key={i} className={SPEAKER_TONE[s.affiliation]}>
             {s.label}
-            <span className="text-slate-400"> · {s.affiliation === "INTERNAL" ? "Internal" : s.affiliation === "EXTERNAL" ? "External" : "Unknown"}</span>
+            <span className="text-slate-500"> · {s.affiliation === "INTERNAL" ? "Internal" : s.affiliation === "EXTERNAL" ? "External" : "Unknown"}</span>
           </span>
         ))}
       </div>
