@@ -4,7 +4,7 @@
 // click time (or fetches a fresh one) before sending the person to the provider's media; the expiry text
 // counts down while the page is open ("Link expires in 12 minutes", then "Link expired"); a link the
 // provider refused lands back here as "This link expired — Get a fresh link".
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ExternalLink, Mic, RefreshCw, Video } from "lucide-react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
@@ -67,6 +67,11 @@ export function RecordingPanel({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const now = useNow(renderedAt);
+  // Sent back here from a link that did not open: bring the notice into view (below the transcript on a phone).
+  const noticeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (initialNotice) noticeRef.current?.scrollIntoView({ block: "center" });
+  }, [initialNotice]);
 
   async function refresh() {
     setBusy(true);
@@ -118,7 +123,7 @@ export function RecordingPanel({
       </h2>
       <div className="mt-2 space-y-2 text-sm">
         {notice ? (
-          <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900">
+          <div ref={noticeRef} role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900">
             <p className="font-medium">
               {NOTICE[notice.reason]}
               {notice.at ? ` (you asked for ${formatTimestamp(notice.at * 1000)})` : ""}.
