@@ -6,7 +6,7 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { ChevronDown, ChevronUp, Link2, Search, X } from "lucide-react";
+import { ChevronDown, ChevronUp, ExternalLink, Link2, Play, Search, X } from "lucide-react";
 import { toast } from "sonner";
 import { callApi } from "@/components/calls/api";
 import { formatTimestamp, parseMomentHash, turnAtSecond, type Speaker, type TranscriptData, type Turn } from "@/lib/calls/transcript";
@@ -19,7 +19,20 @@ const SPEAKER_TONE: Record<Speaker["affiliation"], string> = {
   UNKNOWN: "text-slate-700",
 };
 
-export function TranscriptViewer({ callId, status, sentenceCount }: { callId: string; status: TranscriptData["status"]; sentenceCount: number }) {
+/** "Open at 12:34": the recording's open route (a moment is added as &t=SECONDS), or null without media. */
+type Moments = { openAt: string | null; startOnly: { url: string; providerName: string } | null };
+
+export function TranscriptViewer({
+  callId,
+  status,
+  sentenceCount,
+  openAt = null,
+  startOnly = null,
+}: {
+  callId: string;
+  status: TranscriptData["status"];
+  sentenceCount: number;
+} & Partial<Moments>) {
   const { data, error, isPending, refetch } = useQuery({
     queryKey: ["transcript", callId],
     queryFn: () => callApi<TranscriptData>(`/api/calls/${callId}/transcript`),
@@ -49,7 +62,7 @@ export function TranscriptViewer({ callId, status, sentenceCount }: { callId: st
   }
   if (isPending || !data) return <TranscriptSkeleton label={`Loading transcript (${sentenceCount.toLocaleString("en-US")} sentences)…`} />;
   if (data.turns.length === 0) return <Notice title="The transcript is empty">The provider delivered a transcript without any sentences.</Notice>;
-  return <LoadedTranscript data={data} />;
+  return <LoadedTranscript data={data} moments={{ openAt, startOnly }} />;
 }
 
 function Notice({ title, children, tone = "info" }: { title: string; children: React.ReactNode; tone?: "info" | "error" }) {
@@ -92,7 +105,7 @@ function findHits(lower: string[][], needle: string): Hit[] {
   return hits;
 }
 
-function LoadedTranscript({ data }: { data: TranscriptData }) {
+function LoadedTranscript({ data, moments }: { data: TranscriptData; moments: Moments }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const findRef = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState("");
@@ -223,11 +236,20 @@ function LoadedTranscript({ data }: { data: TranscriptData }) {
           ) : null}
         </div>
       </div>
+      {moments.startOnly && !moments.openAt ? (
+        <p className="border-b border-slate-100 px-3 py-2 text-xs text-slate-600">
+          No recording to open at a moment here.{" "}
+          <a href={moments.startOnly.url} target="_blank" rel="noopener noreferrer" className="font-medium text-brand-700 hover:underline">
+            Open in {moments.startOnly.providerName}
+          </a>{" "}
+          opens at the start ({moments.startOnly.providerName}&apos;s call page takes no time).
+        </p>
+      ) : null}
       <div className="flex flex-wrap gap-x-4 gap-y-1 border-b border-slate-100 px-3 py-2 text-xs text-slate-600" aria-label="Speakers">
         {data.speakers.map((s, i) => (
           <span key={i} className={SPEAKER_TONE[s.affiliation]}>
             {s.label}
-            <span className="text-slate-400"> · {s.affiliation === "INTERNAL" ? "Internal" : s.affiliation === "EXTERNAL" ? "External" : "Unknown"}</span>
+            <span className="text-slate-500"> · {s.affiliation === "INTERNAL" ? "Internal" : s.affiliation === "EXTERNAL" ? "External" : "Unknown"}</span>
           </span>
         ))}
       </div>
@@ -254,6 +276,7 @@ function LoadedTranscript({ data }: { data: TranscriptData }) {
                 current={current}
                 isMoment={momentTurn === item.index}
                 onCopy={copyMoment}
+                openAt={moments.openAt}
               />
             </div>
           ))}
@@ -285,6 +308,7 @@ const TurnView = memo(function TurnView({
   current,
   isMoment,
   onCopy,
+  openAt,
 }: {
   turn: Turn;
   speaker: Speaker;
@@ -293,6 +317,7 @@ const TurnView = memo(function TurnView({
   current: number;
   isMoment: boolean;
   onCopy: (sec: number) => void;
+  openAt: string | null;
 }) {
   const sec = Math.floor(turn.startMs / 1000);
   const stamp = formatTimestamp(turn.startMs);
@@ -315,6 +340,19 @@ const TurnView = memo(function TurnView({
         >
           <Link2 aria-hidden className="h-3.5 w-3.5 text-slate-400 hover:text-brand-700" />
         </button>
+        {openAt ? (
+          <a
+            href={`${openAt}&t=${sec}`}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="ml-auto inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline"
+            title="Opens the recording at this moment, in a new tab"
+          >
+            <Play aria-hidden className="h-3 w-3" />
+            Open at {stamp}
+            <ExternalLink aria-hidden className="h-3 w-3" />
+          </a>
+        ) : null}
       </div>
       <p className="mt-1 text-sm leading-relaxed text-slate-800">
         {turn.sentences.map(([, text], i) => (

@@ -260,6 +260,11 @@ export function createSimulatorHandler(state: SimState) {
         state.salesloftViewAs = input.email === null ? null : String(input.email).toLowerCase();
         return send(res, { status: 200, json: { viewAs: state.salesloftViewAs } });
       }
+      if (method === "POST" && path === "/media/expire") {
+        // {}: every media URL issued so far answers 403 (as if expired); {clear: true}: back to their own expiry.
+        state.mediaRevokedUpTo = input.clear === true ? null : state.mediaSerial;
+        return send(res, { status: 200, json: { revokedUpTo: state.mediaRevokedUpTo } });
+      }
       if (method === "POST" && path === "/tokens/expire") {
         state.gongOAuth.expireAll();
         state.salesloftOAuth.expireAll();
@@ -295,7 +300,9 @@ export function createSimulatorHandler(state: SimState) {
 
   function handleMedia(url: URL, res: ServerResponse): void {
     const expires = Number(url.searchParams.get("expires"));
-    if (!Number.isFinite(expires) || expires <= state.now()) {
+    const serial = Number(url.searchParams.get("n") ?? 0);
+    const revoked = state.mediaRevokedUpTo !== null && !(serial > state.mediaRevokedUpTo);
+    if (!Number.isFinite(expires) || expires <= state.now() || revoked) {
       return send(res, { status: 403, html: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>" });
     }
     res.writeHead(200, { "content-type": url.pathname.endsWith(".mp4") ? "video/mp4" : "audio/mpeg" });

@@ -47,6 +47,13 @@ export class SimState {
    */
   gongTokenApiBase: string | null | undefined = undefined;
   /**
+   * Signed media URLs issued up to this serial answer 403 before their expiry: what a pre-signed object URL
+   * does once the credentials that signed it are rotated (POST /__sim/media/expire). Serials, not times:
+   * the simulated clock may stand still.
+   */
+  mediaRevokedUpTo: number | null = null;
+  mediaSerial = 0;
+  /**
    * Salesloft as a non-admin connected it (POST /__sim/salesloft/view-as): conversations list only those
    * this user (email) owns, as Salesloft shows a user only the conversations they may see. null: an admin.
    */
@@ -167,6 +174,7 @@ export class SimState {
     this.stats.reset();
     this.faults.clear();
     this.gongTokenApiBase = undefined;
+    this.mediaRevokedUpTo = null;
     this.salesloftViewAs = null;
     this.gongOAuth.reset();
     this.salesloftOAuth.reset();
@@ -498,6 +506,6 @@ export class SimState {
   /** Signed media URL valid for `ttlMs` of simulated time. */
   mediaUrl(provider: string, id: string, kind: "audio" | "video", ttlMs: number): string {
     const expires = this.now() + ttlMs;
-    return `${this.baseUrl}/media/${provider}/${id}.${kind === "audio" ? "mp3" : "mp4"}?expires=${expires}&signature=sim`;
+    return `${this.baseUrl}/media/${provider}/${id}.${kind === "audio" ? "mp3" : "mp4"}?n=${++this.mediaSerial}&expires=${expires}&signature=sim`;
   }
 }

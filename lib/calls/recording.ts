@@ -20,6 +20,7 @@ import { reportFailure } from "@/lib/sync/failures";
 import { DEFAULT_TIME_ZONE, formatDateTime } from "@/lib/time-zones";
 import { PROVIDER_NAMES } from "@/lib/calls/provider-names";
 import type { VisibleCall } from "@/lib/calls/visibility";
+import type { RecordingMedia } from "@/lib/calls/recording-links";
 
 export type FreshRecording = { audioUrl: string | null; videoUrl: string | null; expiresAt: Date | null; cached: boolean };
 
@@ -173,4 +174,80 @@ function recordingFailure(provider: VisibleCall["provider"], name: string, error
   }
   // Not a provider error: the route's wrapper logs it and answers with its own reference.
   return error instanceof Error ? error : new Error(String(error));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Opening a recording (issue 17, item 3). The Audio / Video / "Open at 12:34" links go through
+// GET /api/calls/<id>/recording/open, never straight to the provider's signed URL: at click time the
+// stored link is used while it is not near expiry (else a fresh one is fetched, one provider request
+// through the shared limiter, refreshRecording above), and a stored link is checked first (one ranged GET
+// of its first byte to the provider's media host, which is not the provider's API and not its quota). A
+// signed URL that answers 403/404/410 is expired whatever its stored expiry says: it is marked expired and
+// a fresh one fetched. Whatever fails, the person lands on the call page saying so, with "Get a fresh link".
+// ---------------------------------------------------------------------------------------------------
+
+/** Why an open did not reach the media: the call page's message (a code in its URL, never free text). */
+export type OpenFailure = "expired" | "busy" | "unavailable";
+
+export type OpenResult = { ok: true; url: string; fresh: boolean } | { ok: false; reason: OpenFailure };
+
+/** How long the click-time check of a stored link may take before the link is handed out unchecked. */
+export const MEDIA_CHECK_TIMEOUT_MS = 4_000;
+
+/** "expired" for a signed URL the media host refuses; "ok" when it serves it, or when it cannot be asked. */
+export async function checkMediaUrl(url: string): Promise<"ok" | "expired"> {
+  try {
+    const res = await fetch(url, { method: "GET", headers: { Range: "bytes=0-0" }, redirect: "follow", signal: AbortSignal.timeout(MEDIA_CHECK_TIMEOUT_MS) });
+    await res.body?.cancel().catch(() => undefined);
+    return res.status === 403 || res.status === 404 || res.status === 410 ? "expired" : "ok";
+  } catch {
+    // Unreachable from the server is not proof it is unreachable from the browser: let the person try.
+    return "ok";
+  }
+}
+
+const pick = (r: FreshRecording, media: RecordingMedia) => (media === "video" ? (r.videoUrl ?? r.audioUrl) : (r.audioUrl ?? r.videoUrl));
+
+/** `at`: seconds from the start; media URLs take it as an HTML5 media fragment (#t=SECONDS). */
+export const atMoment = (url: string, at: number | null) => (at !== null && at > 0 ? `${url.split("#")[0]}#t=${Math.floor(at)}` : url);
+
+export async function openRecording(
+  call: Pick<VisibleCall, "id" | "workspaceId" | "provider" | "providerCallId" | "integrationId">,
+  userId: string,
+  media: RecordingMedia,
+  at: number | null,
+  now: Date = new Date(),
+  check: (url: string) => Promise<"ok" | "expired"> = checkMediaUrl,
+): Promise<OpenResult> {
+  const failed = (e: unknown, expired: boolean): OpenResult => {
+    if (e instanceof TooManyAttemptsError) return { ok: false, reason: expired ? "expired" : "busy" };
+    if (e instanceof ProviderError || e instanceof UpstreamError || e instanceof ConflictError)
+      return { ok: false, reason: expired ? "expired" : "unavailable" };
+    throw e;
+  };
+  let rec: FreshRecording;
+  try {
+    rec = await refreshRecording(call, userId, now);
+  } catch (e) {
+    const stored = await db.call.findUnique({ where: { id: call.id }, select: { recordingExpiresAt: true } });
+    return failed(e, stored?.recordingExpiresAt ? stored.recordingExpiresAt <= now : false);
+  }
+  let url = pick(rec, media);
+  if (!url) return { ok: false, reason: "unavailable" };
+  if (!rec.cached) return { ok: true, url: atMoment(url, at), fresh: true };
+  if ((await check(url)) === "ok") return { ok: true, url: atMoment(url, at), fresh: false };
+
+  // The provider refuses the stored link: expired early. Say so in the row, then fetch a fresh one.
+  await db.call.updateMany({
+    where: { id: call.id, audioUrl: rec.audioUrl, videoUrl: rec.videoUrl },
+    data: { recordingExpiresAt: now },
+  });
+  try {
+    rec = await refreshRecording(call, userId, now);
+  } catch (e) {
+    return failed(e, true);
+  }
+  url = pick(rec, media);
+  if (!url || rec.cached) return { ok: false, reason: "expired" };
+  return { ok: true, url: atMoment(url, at), fresh: true };
 }

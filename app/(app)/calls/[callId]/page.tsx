@@ -4,7 +4,8 @@ import { notFound } from "next/navigation";
 import { LINK_SOURCE_LABEL, PrivateBadge, ProviderBadge } from "@/components/calls/call-bits";
 import { Participants } from "@/components/calls/participants";
 import { ReassignControls } from "@/components/calls/reassign-controls";
-import { RecordingPanel } from "@/components/calls/recording-panel";
+import { RecordingPanel, type OpenNotice } from "@/components/calls/recording-panel";
+import { openHref, renderedNow } from "@/lib/calls/recording-links";
 import { TranscriptViewer } from "@/components/transcript/transcript-viewer";
 import { stageTone } from "@/components/deals/deals-table";
 import { Badge } from "@/components/ui/badge";
@@ -20,8 +21,25 @@ import { languageName } from "@/lib/languages";
 export const metadata: Metadata = { title: "Call" };
 
 const DIRECTION: Record<string, string> = { INBOUND: "Inbound", OUTBOUND: "Outbound", CONFERENCE: "Conference", UNKNOWN: "Unknown" };
-export default async function CallPage({ params }: { params: Promise<{ callId: string }> }) {
+const NOTICES = new Set(["expired", "busy", "unavailable"]);
+
+/** ?recording=expired&media=audio&t=754: the open route sent the person back (a code, never free text). */
+function openNotice(q: Record<string, string | string[] | undefined>): OpenNotice | null {
+  const reason = typeof q.recording === "string" && NOTICES.has(q.recording) ? (q.recording as OpenNotice["reason"]) : null;
+  if (!reason) return null;
+  const t = typeof q.t === "string" && /^\d{1,5}$/.test(q.t) ? Number(q.t) : null;
+  return { reason, media: q.media === "video" ? "video" : "audio", at: t };
+}
+
+export default async function CallPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ callId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { callId } = await params;
+  const notice = openNotice(await searchParams);
   const session = await requirePageSession(`/calls/${callId}`);
   const call = await getCall(session, callId);
   if (!call) notFound();
@@ -37,6 +55,13 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
     ["Language", languageName(call.language) ?? "—"],
   ];
   const integrationUsable = call.integrationStatus === "CONNECTED" || call.integrationStatus === "SYNCING";
+  // "Open at 12:34" opens the media at that moment (#t=SECONDS, through the open route) when there is media
+  // to open; the providers' call pages take no moment (none documents one), so they open at the start.
+  const rec = call.recording;
+  // Salesloft lists no media URL with a call: its recording is fetched at the first open.
+  const hasMedia = rec.state !== "none" || (integrationUsable && call.provider === "SALESLOFT");
+  const momentMedia = rec.state === "valid" && rec.videoUrl ? "video" : "audio";
+  const renderedAt = renderedNow();
 
   return (
     <div className="space-y-6">
@@ -130,7 +155,13 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
             <h2 id="transcript-heading" className="text-lg font-semibold">
               Transcript
             </h2>
-            <TranscriptViewer callId={call.id} status={call.transcriptStatus} sentenceCount={call.sentenceCount} />
+            <TranscriptViewer
+              callId={call.id}
+              status={call.transcriptStatus}
+              sentenceCount={call.sentenceCount}
+              openAt={hasMedia ? openHref(call.id, momentMedia) : null}
+              startOnly={!hasMedia && call.providerUrl ? { url: call.providerUrl, providerName } : null}
+            />
           </section>
         </div>
 
@@ -169,7 +200,15 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
             <ReassignControls callId={call.id} callTitle={call.title} currentDeal={link?.deal ? { id: link.deal.id, name: link.deal.name } : null} />
           </section>
 
-          <RecordingPanel callId={call.id} providerName={providerName} providerUrl={call.providerUrl} initial={call.recording} canRefresh={integrationUsable} />
+          <RecordingPanel
+            callId={call.id}
+            providerName={providerName}
+            providerUrl={call.providerUrl}
+            initial={call.recording}
+            canRefresh={integrationUsable}
+            renderedAt={renderedAt}
+            notice={notice}
+          />
 
           <Participants groups={call.participants} />
         </aside>
