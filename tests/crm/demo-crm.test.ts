@@ -8,16 +8,32 @@ import type { RunningSimulators } from "@/dev/simulators";
 import { simulatorEnv } from "@/dev/simulators";
 import { DEMO_DEALS } from "@/lib/demo/data";
 import { startTestSimulators } from "../providers/helpers";
+import { createScratchDatabase, type ScratchDatabase } from "../../scripts/lib/database";
 
 const KEY = "demo-setup-key-for-this-test-0123456789";
 let sims: RunningSimulators;
+// A database of its own: the demo workspace is one per database, and other files (the sync harness) seed it and
+// give it fixture deals in the run's shared database meanwhile.
+let scratch: ScratchDatabase | null = null;
+const runDatabase = process.env.DATABASE_URL;
 beforeAll(async () => {
+  if (process.env.TEST_DATABASE_EMBEDDED === "1") delete process.env.DATABASE_URL;
+  try {
+    scratch = await createScratchDatabase("callsync_democrm");
+  } finally {
+    if (runDatabase !== undefined) process.env.DATABASE_URL = runDatabase;
+  }
+  process.env.DATABASE_URL = scratch.url;
   const now = new Date().toISOString();
   sims = await startTestSimulators({ now, anchor: now, limits: { hubspot: { per10s: 100_000, searchPerSecond: 100_000, perDay: null } } });
   Object.assign(process.env, simulatorEnv(sims.url), { DEMO_SETUP_KEY: KEY });
-});
+}, 60_000);
 afterAll(async () => {
   await sims?.stop();
+  const { db } = await import("@/lib/db");
+  await db.$disconnect();
+  process.env.DATABASE_URL = runDatabase;
+  await scratch?.drop();
 });
 
 describe("the demo workspace's CRM", () => {

@@ -103,7 +103,8 @@ describe("CRM fault suite", () => {
     const after = await db.integration.findUniqueOrThrow({ where: { id: w.integrationId } });
     // A first import that stopped leaves the CRM connected, saying so; the next sync imports again.
     expect(after.status).toBe("CONNECTED");
-    expect(after.statusMessage).toMatch(/^The first import stopped before it finished: HubSpot did not respond in time/);
+    // The fake answers TRANSIENT with a 503: an answer, so it reads as HubSpot answering with an error (issue 17.4).
+    expect(after.statusMessage).toMatch(/^The first import stopped before it finished: HubSpot answered with an error \(HTTP 503/);
     expect(after.lastSuccessfulSyncAt).toBeNull();
     w.fake.faults = [];
     w.fake.putDeal({ crmId: "d03", stage: "Negotiation", contactCrmIds: ["c01", "c13"] });

@@ -7,8 +7,7 @@ import { seedDemo } from "@/prisma/seed";
 describe("demo seed", () => {
   afterAll(() => db.$disconnect());
 
-  it("creates Acme with an admin and reps and no deals, idempotently", async () => {
-    const dealsBefore = await db.deal.count();
+  it("creates Acme with an admin and reps, idempotently", async () => {
     const first = await seedDemo(db);
     await seedDemo(db);
     const ws = await db.workspace.findUniqueOrThrow({ where: { id: first.workspaceId } });
@@ -18,9 +17,7 @@ describe("demo seed", () => {
     expect(members.find((m) => m.user.email === "admin@acme.test")?.role).toBe("ADMIN");
     expect(members.find((m) => m.user.email === "rep1@acme.test")?.role).toBe("MEMBER");
     expect(await verifyPassword(DEMO_PASSWORD, members[0]!.user.passwordHash!)).toBe(true);
-
-    // No deals: the demo workspace imports them from the HubSpot simulator (tests/crm/demo-crm.test.ts).
-    // (Counted over the whole database: other files of the run may have imported into Acme already.)
-    expect(await db.deal.count()).toBe(dealsBefore);
+    // That it writes no deals is checked in tests/crm/demo-crm.test.ts, on a database of its own: here other
+    // files of the run (the sync harness) give the shared Acme fixture deals at the same time.
   });
 });
