@@ -87,6 +87,19 @@ test("every page has a favicon, and a skip-to-content link is the first thing Ta
   expect(await page.evaluate(() => Boolean(document.activeElement?.closest("main")))).toBe(true);
 });
 
+test("at 390 px an admin's top bar wraps: every main link is on screen and nothing scrolls sideways", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, t.users.admin.email, PASSWORD);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const name of ["Deals", "Integrations", "Deal import", "Members", "Activity"]) {
+    const link = nav.getByRole("link", { name, exact: true });
+    await expect(link).toBeVisible();
+    const box = await link.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390, `${name} within the 390 px screen`).toBe(true);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
+
 test("at 390 px the deals list is stacked: every field readable, nothing cut off or scrolled sideways", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, t.users.member.email, PASSWORD);

@@ -6,7 +6,7 @@ import { usePathname } from "next/navigation";
 export function NavLinks({ links }: { links: Array<{ href: string; label: string }> }) {
   const pathname = usePathname();
   return (
-    <ul className="flex gap-1">
+    <ul className="flex flex-wrap gap-1">
       {links.map((l) => {
         const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (
