@@ -231,6 +231,7 @@ const CHANGES: Change[] = [
     req: async () => ({ method: "POST", url: `/api/calls/${A.callId}/link`, data: { dealId: null } }),
   },
   { route: "/api/calls/[callId]/recording", method: "POST", who: "adminA", req: async () => ({ method: "POST", url: `/api/calls/${A.callId}/recording` }) },
+  { route: "/api/calls/why", method: "POST", who: "adminA", req: async () => ({ method: "POST", url: "/api/calls/why", data: { ref: "1234567890" } }) },
   {
     route: "/api/calls/triage",
     method: "POST",
@@ -967,7 +968,9 @@ test.describe("headers", () => {
     await page.goto("/search");
     await page.locator("#search-q").fill("security");
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(/\/search\?q=security/);
+    // The form sends every filter field; the page redirects to the address with only those in use. Wait for
+    // that one, or the next goto races the redirect (ERR_ABORTED).
+    await expect(page).toHaveURL(/\/search\?q=security$/);
     await page.goto("/settings/integrations");
     await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
     await page.goto("/settings/integrations/salesloft/setup");
