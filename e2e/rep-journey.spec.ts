@@ -36,6 +36,9 @@ test("a rep opens a deal, opens a call, finds a word in its transcript, and foll
     SELECT c.id AS "callId", c.title, d.name AS "dealName" FROM "Call" c
     JOIN "CallDealLink" l ON l."callId" = c.id JOIN "Deal" d ON d.id = l."dealId"
     WHERE c."transcriptStatus" = 'AVAILABLE' AND NOT c."isPrivate" AND c."sentenceCount" > 20
+      -- Acme's own (other specs sign up workspaces of their own), and the recording a deal page lists for its meeting
+      AND c."workspaceId" = (SELECT m."workspaceId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@acme.test' LIMIT 1)
+      AND (c."meetingId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Call" o WHERE o."meetingId" = c."meetingId" AND o.id < c.id))
     ORDER BY c."startedAt" DESC LIMIT 1`);
   const sentence = await one<{ text: string; startMs: number }>(`SELECT text, "startMs" FROM "TranscriptSentence" WHERE "callId" = $1 AND idx = 10`, [
     target.callId,
@@ -76,8 +79,14 @@ test("a rep moves a call to another deal, and it is still there after a sync", a
   const target = await one<{ callId: string; title: string; fromDeal: string }>(`
     SELECT c.id AS "callId", c.title, d.name AS "fromDeal" FROM "Call" c
     JOIN "CallDealLink" l ON l."callId" = c.id JOIN "Deal" d ON d.id = l."dealId"
-    WHERE c.provider = 'GONG' AND NOT c."isPrivate" AND l.source = 'CRM_ID' ORDER BY c."startedAt" DESC LIMIT 1`);
-  const to = await one<{ id: string; name: string }>(`SELECT id, name FROM "Deal" WHERE name <> $1 ORDER BY name LIMIT 1`, [target.fromDeal]);
+    WHERE c.provider = 'GONG' AND NOT c."isPrivate" AND l.source = 'CRM_ID'
+      AND c."workspaceId" = (SELECT m."workspaceId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = 'admin@acme.test' LIMIT 1)
+      AND (c."meetingId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Call" o WHERE o."meetingId" = c."meetingId" AND o.id < c.id))
+    ORDER BY c."startedAt" DESC LIMIT 1`);
+  const to = await one<{ id: string; name: string }>(
+    `SELECT d.id, d.name FROM "Deal" d JOIN "Call" c ON c.id = $2 WHERE d."workspaceId" = c."workspaceId" AND d.name <> $1 ORDER BY d.name LIMIT 1`,
+    [target.fromDeal, target.callId],
+  );
 
   await signIn(page, "rep2@acme.test");
   await page.goto(`/calls/${target.callId}`);

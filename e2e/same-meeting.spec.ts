@@ -77,7 +77,7 @@ test("a meeting Gong and Clari Copilot both recorded is one row on Unlinked with
 
   // One row, counted once, with both sources.
   await page.goto("/calls/unlinked");
-  const list = page.getByRole("list", { name: "Unlinked calls, newest first" });
+  const list = page.getByRole("list", { name: "Customer calls, newest first" });
   await expect(list.getByRole("listitem")).toHaveCount(1);
   await expect(list.getByRole("link", { name: title })).toHaveCount(1);
   await expect(page.getByText("1 call is not on any deal")).toBeVisible();

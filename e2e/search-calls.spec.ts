@@ -41,14 +41,19 @@ async function expected(q: string, f: Where = {}) {
       f.participant,
     );
   if (f.dealId) add((n) => `EXISTS (SELECT 1 FROM "CallDealLink" fl WHERE fl."callId" = c.id AND fl."dealId" = ${n})`, f.dealId);
-  const calls = await rows<{ id: string; n: number; firstMs: number; startedAt: Date }>(
-    `SELECT c.id, count(*)::int AS n, (array_agg(s."startMs" ORDER BY s.idx))[1]::int AS "firstMs", c."startedAt"
+  const matched = await rows<{ id: string; n: number; firstMs: number; startedAt: Date; meetingId: string | null }>(
+    `SELECT c.id, count(*)::int AS n, (array_agg(s."startMs" ORDER BY s.idx))[1]::int AS "firstMs", c."startedAt", c."meetingId"
      FROM "Call" c JOIN "TranscriptSentence" s ON s."callId" = c.id
      WHERE c."workspaceId" = $1 AND (NOT c."isPrivate" OR EXISTS (SELECT 1 FROM "CallParticipant" vp WHERE vp."callId" = c.id AND vp."userId" = $2))
        AND s.tsv @@ websearch_to_tsquery('english', $3) ${cond.map((c) => `AND ${c}`).join(" ")}
      GROUP BY c.id ORDER BY c."startedAt" DESC, c.id DESC`,
     params,
   );
+  // A meeting two recorders recorded is one result (issue 16.10): of its matching recordings, the smallest id.
+  const firstOfMeeting = new Map<string, string>();
+  for (const c of matched)
+    if (c.meetingId && (!firstOfMeeting.has(c.meetingId) || c.id < firstOfMeeting.get(c.meetingId)!)) firstOfMeeting.set(c.meetingId, c.id);
+  const calls = matched.filter((c) => !c.meetingId || firstOfMeeting.get(c.meetingId) === c.id);
   return { calls, totalCalls: calls.length, totalSentences: calls.reduce((a, c) => a + c.n, 0) };
 }
 
