@@ -11,7 +11,8 @@
 import pg from "pg";
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./support";
-import { authorizeInNewTab, clearFaults, expectAccessible, injectFault, stackInfo } from "./integrations-support";
+import { ensureGongSynced } from "./demo-calls";
+import { clearFaults, expectAccessible, injectFault, stackInfo } from "./integrations-support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -35,35 +36,12 @@ async function sim(path: string, body: unknown) {
   expect(res.ok, `POST /__sim${path} answered ${res.status}`).toBe(true);
 }
 
-/** Connects Gong with "All time" through the wizard unless the demo workspace has Gong calls (as rep-journey does). */
-async function ensureGongSynced(page: Page) {
-  const { n } = await one<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "Call" c WHERE c.provider = 'GONG' AND c."transcriptStatus" = 'AVAILABLE' AND c."workspaceId" = ${ACME}`,
-  );
-  if (n > 0) return;
-  await signIn(page, "admin@acme.test");
-  await page.goto("/settings/integrations/gong/setup");
-  if (
-    await page
-      .getByRole("button", { name: "Reconnect" })
-      .isVisible()
-      .catch(() => false)
-  )
-    await page.getByRole("button", { name: "Reconnect" }).click();
-  await authorizeInNewTab(page, page.context(), () => page.getByRole("button", { name: "Connect with Gong" }).click(), "Allow");
-  await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
-  await page.getByRole("radio", { name: /All time/ }).check();
-  await page.getByRole("button", { name: "Save & Continue" }).click();
-  await expect(page.getByRole("heading", { name: "Gong is connected" })).toBeVisible({ timeout: 150_000 });
-  await page.context().clearCookies();
-}
-
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(240_000);
   db = new pg.Client({ connectionString: stackInfo().databaseUrl });
   await db.connect();
   const page = await browser.newPage();
-  await ensureGongSynced(page);
+  await ensureGongSynced(page, db);
   await page.close();
   // A public Gong call with a transcript and an audio link the provider still serves.
   target = await one(

@@ -7,7 +7,8 @@ import pg from "pg";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS } from "../lib/demo/data";
 import { signIn } from "./support";
-import { authorizeInNewTab, expectAccessible, stackInfo } from "./integrations-support";
+import { ensureGongSynced } from "./demo-calls";
+import { expectAccessible, stackInfo } from "./integrations-support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -20,28 +21,6 @@ async function one<T extends pg.QueryResultRow>(sql: string, values: unknown[] =
   const r = await db.query<T>(sql, values);
   if (!r.rows[0]) throw new Error(`no row for: ${sql}`);
   return r.rows[0];
-}
-
-async function ensureGong(page: Page) {
-  const { n } = await one<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "Call" c WHERE c.provider = 'GONG' AND c."transcriptStatus" = 'AVAILABLE' AND c."workspaceId" = ${WORKSPACE}`,
-  );
-  if (n > 0) return;
-  await signIn(page, "admin@acme.test");
-  await page.goto("/settings/integrations/gong/setup");
-  if (
-    await page
-      .getByRole("button", { name: "Reconnect" })
-      .isVisible()
-      .catch(() => false)
-  )
-    await page.getByRole("button", { name: "Reconnect" }).click();
-  await authorizeInNewTab(page, page.context(), () => page.getByRole("button", { name: "Connect with Gong" }).click(), "Allow");
-  await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
-  await page.getByRole("radio", { name: /All time/ }).check();
-  await page.getByRole("button", { name: "Save & Continue" }).click();
-  await expect(page.getByRole("heading", { name: "Gong is connected" })).toBeVisible({ timeout: 150_000 });
-  await page.context().clearCookies();
 }
 
 async function ensureClari(page: Page) {
@@ -75,7 +54,7 @@ test.beforeAll(async ({ browser }) => {
   db = new pg.Client({ connectionString: stackInfo().databaseUrl });
   await db.connect();
   const page = await browser.newPage();
-  await ensureGong(page);
+  await ensureGongSynced(page, db);
   await ensureClari(page);
   await page.close();
 });
