@@ -19,3 +19,21 @@ if (env.NODE_ENV !== "production") globalForPrisma.__callsyncPrisma = db;
 export type { PrismaClient };
 export { Prisma } from "@/lib/generated/prisma/client";
 export * from "@/lib/generated/prisma/enums";
+
+/**
+ * Whether `error` carries PostgreSQL SQLSTATE `code` (e.g. 40P01 deadlock_detected, 57014 query_canceled),
+ * wherever the client put it: on the error, its cause, its meta or the driver adapter's error.
+ */
+export function hasSqlState(error: unknown, code: string): boolean {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    if (o.code === code || o.originalCode === code) return true;
+    stack.push(o.cause, o.meta, o.driverAdapterError);
+  }
+  return false;
+}

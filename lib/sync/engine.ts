@@ -11,6 +11,7 @@ import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
 import { noteSkippedCalls } from "@/lib/sync/skipped";
+import { lockWorkspaceCalls } from "@/lib/sync/meetings";
 import { FAILURES, type Failure } from "@/lib/sync/failures";
 import { LIVE, POLL_INTERVAL_MS, transition, tryTransition } from "@/lib/sync/lifecycle";
 import type { BackfillPeriod, SyncRunKind } from "@/lib/generated/prisma/enums";
@@ -656,7 +657,9 @@ export async function removeUnlisted(
 ) {
   if (!(await isCurrent(integrationId, generation))) return 0;
   const from = new Date(window.from.getTime() + edgeMs);
+  const { workspaceId } = await db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { workspaceId: true } });
   return db.$transaction(async (tx) => {
+    await lockWorkspaceCalls(tx, workspaceId);
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM "Call" WHERE "integrationId" = ${integrationId} AND "startedAt" >= ${from} AND "startedAt" < ${window.to}
         AND "createdAt" < ${runStartedAt} AND ("rescanSeenAt" IS NULL OR "rescanSeenAt" < ${runStartedAt})
@@ -722,8 +725,10 @@ export async function startPurge(integrationId: string, triggeredById: string | 
  * when the run is over (its event delivered again).
  */
 export async function purgeBatch(integrationId: string, generation: number, runId: string): Promise<number> {
+  const { workspaceId } = await db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { workspaceId: true } });
   return db.$transaction(
     async (tx) => {
+      await lockWorkspaceCalls(tx, workspaceId);
       const [run] = await tx.$queryRaw<Array<{ status: string }>>`SELECT status::text AS status FROM "SyncRun" WHERE id = ${runId} FOR UPDATE`;
       if (run?.status !== "RUNNING") return 0;
       const rows = await tx.$queryRaw<Array<{ id: string }>>`

@@ -9,11 +9,20 @@
 // participants changed joins or leaves its meeting on the next sync.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { db } from "@/lib/db";
+import { db, hasSqlState, type Prisma } from "@/lib/db";
 
 export const MEETING_START_WINDOW_MIN = 5;
 export const MEETING_MIN_SHARED_EMAILS = 2;
 export const MEETING_MIN_JACCARD = 0.5;
+
+/**
+ * The workspace's call lock, held to the end of transaction `tx`. Grouping updates calls of several providers
+ * at once, in no fixed order; a transaction that deletes many calls (a purge batch, a re-scan's removals)
+ * locks them in no fixed order either. Both take this lock first, so they queue instead of deadlocking.
+ */
+export async function lockWorkspaceCalls(tx: Prisma.TransactionClient, workspaceId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`meetings:${workspaceId}`}))`;
+}
 
 /**
  * Recomputes the meeting of each given call (ids of calls just written). Runs after the calls' own
@@ -22,8 +31,23 @@ export const MEETING_MIN_JACCARD = 0.5;
  */
 export async function groupMeetings(workspaceId: string, callIds: string[]): Promise<void> {
   if (callIds.length === 0) return;
+  // Another provider's ingest may hold some of these calls' rows while it writes them, in its own order:
+  // PostgreSQL then picks one transaction of the two to abort (deadlock_detected). When it picks this one,
+  // grouping is simply done again (it is idempotent); the ingest, never blocked by us for long, goes on.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await groupOnce(workspaceId, callIds);
+    } catch (error) {
+      if (attempt >= MEETING_DEADLOCK_ATTEMPTS || !hasSqlState(error, "40P01")) throw error;
+    }
+  }
+}
+
+const MEETING_DEADLOCK_ATTEMPTS = 4;
+
+async function groupOnce(workspaceId: string, callIds: string[]): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`meetings:${workspaceId}`}))`;
+    await lockWorkspaceCalls(tx, workspaceId);
     // Pairs (written call, other provider's call) that pass the rule. Emails are stored normalised (lower case).
     const pairs = await tx.$queryRaw<Array<{ callId: string; otherId: string }>>`
       SELECT c.id AS "callId", o.id AS "otherId"
@@ -72,7 +96,8 @@ export async function groupMeetings(workspaceId: string, callIds: string[]): Pro
         .filter((m): m is string => Boolean(m))
         .sort()[0];
       const meetingId = existing ?? randomUUID();
-      await tx.call.updateMany({ where: { workspaceId, id: { in: ids } }, data: { meetingId } });
+      // Only the calls whose meeting changes: the others' rows are not locked at all.
+      await tx.call.updateMany({ where: { workspaceId, id: { in: ids }, OR: [{ meetingId: null }, { NOT: { meetingId } }] }, data: { meetingId } });
     }
     // A written call that matches nobody any more leaves its meeting.
     const alone = callIds.filter((id) => !parent.has(id));

@@ -68,6 +68,7 @@ type Connect = typeof import("@/lib/integrations/connect");
 let connect: Connect;
 let inngestClient: typeof import("@/inngest/client");
 let engine: typeof import("@/lib/sync/engine");
+let meetings: typeof import("@/lib/sync/meetings");
 
 beforeAll(async () => {
   h = await startSyncHarness(DATASET, {
@@ -79,6 +80,7 @@ beforeAll(async () => {
   connect = await import("@/lib/integrations/connect");
   inngestClient = await import("@/inngest/client");
   engine = await import("@/lib/sync/engine");
+  meetings = await import("@/lib/sync/meetings");
   // Issue 16, in the reference every scenario ends equal to: besides what the seed draws (a Gong import
   // without parties, Clari's never-recorded and future calendar meetings, calls Gong lists late), two
   // conversations whose Salesloft /extensive answers 404 and one more Gong import.
@@ -200,7 +202,12 @@ async function fresh(p: P): Promise<string> {
       await connect.disconnect(h.actor, await h.integration(id));
       await requestsStop(p, 1_000);
     }
-    await h.db.call.deleteMany({ where: { integrationId: id } });
+    // Under the workspace's call lock, as the app's own bulk deletions: the other providers' syncs, running
+    // side by side, group meetings across providers and update these calls meanwhile.
+    await h.db.$transaction(async (tx) => {
+      await meetings.lockWorkspaceCalls(tx, h.actor.workspaceId);
+      await tx.call.deleteMany({ where: { integrationId: id } });
+    });
     await h.db.providerRateLimit.deleteMany({ where: { integrationId: id } });
     await h.db.providerRequestCount.deleteMany({ where: { integrationId: id } });
   }
