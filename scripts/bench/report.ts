@@ -390,7 +390,7 @@ Run on ${r.generatedAt.replace("T", " ").slice(0, 16)} UTC; ${describeMachine(r.
   if (sl) {
     const ep = sl.requestsByEndpoint;
     lines.push(
-      `- Salesloft: ${fmt.dec(sl.requests / sl.calls, 1)} requests per call (${fmt.dec((ep["GET /v2/transcriptions/:id/sentences"] ?? 0) / Math.max(1, sl.transcripts), 1)} sentence pages per transcript,`,
+      `- Salesloft: ${fmt.dec(sl.requests / sl.calls, 1)} requests per call (${fmt.dec((ep["GET /v2/transcriptions/:id/artifact"] ?? 0) / Math.max(1, sl.transcripts), 2)} artifact requests and ${fmt.dec((ep["GET /v2/transcriptions/:id/sentences"] ?? 0) / Math.max(1, sl.transcripts), 1)} sentence pages per transcript,`,
       "  one `/extensive` per call: the API has no batch form for either), at 600 cost/min;",
       `  ${fmt.dec(sl.calls / (sl.wallMs / 60_000), 1)} calls per minute of wall time, ${bound(sl)}. CRM lookups (${fmt.int((ep["GET /v2/opportunities/:id"] ?? 0) + (ep["GET /v2/accounts/:id"] ?? 0))}) are shared by every page of the backfill (one lookup per CRM object).`,
     );
