@@ -191,6 +191,28 @@ describe("Salesloft conversations", () => {
     expect(sentencePages).toBe(pages);
   });
 
+  it("an artifact file in a layout it cannot read: sentences instead, and no more artifact requests", async () => {
+    const { calls } = await listAll();
+    const ready = calls.filter((c) => sims.state.transcriptReady(sims.state.callBySalesloftId(c.providerCallId)!)).slice(0, 4);
+    const downloads: string[] = [];
+    const other: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.includes("/media/salesloft-artifacts/")) return fetch(input, init);
+      downloads.push(new Headers(init?.headers).get("authorization") ?? "(none)");
+      return new Response(JSON.stringify({ transcript: "Hello. Thanks for joining." }), { status: 200, headers: { "content-type": "application/json" } });
+    };
+    const { client } = await connectedClient("SALESLOFT", sims, { fetch: other });
+    const before = (await stats()).salesloft.byEndpoint;
+    const transcripts = await client.fetchTranscripts(ready.map((c) => c.providerCallId));
+    const after = (await stats()).salesloft.byEndpoint;
+    const delta = (e: string) => (after[e]?.total ?? 0) - (before[e]?.total ?? 0);
+    expect(transcripts.map((t) => t.status)).toEqual(["AVAILABLE", "AVAILABLE", "AVAILABLE", "AVAILABLE"]);
+    expect(delta("GET /v2/transcriptions/:id/artifact")).toBe(1);
+    expect(delta("GET /v2/transcriptions/:id/sentences")).toBeGreaterThanOrEqual(4);
+    // The bearer token never goes to the signed URL.
+    expect(downloads).toEqual(["(none)"]);
+  });
+
   it("reports a conversation without a transcription as PENDING", async () => {
     const { client } = await connectedClient("SALESLOFT", sims);
     const added = (await control(sims, "/calls", { ownerEmail: "rep1@acme.test" })) as { salesloft: string };
