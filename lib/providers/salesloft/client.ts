@@ -285,7 +285,7 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
       recover: (status) => (status === 403 ? { value: "forbidden" as const } : status === 404 ? { value: null } : undefined),
     });
     if (meta === "forbidden") return unusable();
-    if (!meta) return null;
+    if (!meta || !meta.data.url) return null;
     const url = this.downloadable(meta.data.url);
     if (!url || (meta.data.content_type && !meta.data.content_type.includes("json"))) return unusable();
     let body: unknown;

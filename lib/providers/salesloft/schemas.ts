@@ -143,7 +143,8 @@ export type SalesloftSentence = z.infer<typeof salesloftSentenceSchema>;
  */
 export const salesloftArtifactSchema = z.object({
   id: anyId,
-  url: z.string().min(1),
+  /** "Signed Url to transcription artifact"; may be missing (not documented as required): sentences then. */
+  url: str,
   content_type: str,
   language_code: str,
   conversation: salesloftRefSchema,
