@@ -5,7 +5,7 @@
 //   /salesloft-api/v2/...     Salesloft API
 //   /clari-api/...            Clari Copilot API
 //   /hubspot/...              HubSpot app host (consent page, token endpoint); /hubspot-api/... HubSpot API host
-//   /media/<provider>/...     signed recording URLs (403 once expired)
+//   /media/<provider>/...     signed recording URLs and Salesloft transcription artifacts (403 once expired)
 //   /__sim/...                control API (stats, reset, faults, clock, calls, transcripts, gong/token-api-base, gong/users, gong/calls, clari/users, clari/calls)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,7 +17,7 @@ import { clariControl, clariSim } from "./providers/clari";
 import { gongControl, gongSim } from "./providers/gong";
 import { HUBSPOT_MOUNT, hubspotControl, hubspotSim } from "./providers/hubspot";
 import { SALESFORCE_ROUTE_PATTERNS, salesforceControl, salesforceSim } from "./providers/salesforce";
-import { salesloftSim } from "./providers/salesloft";
+import { SALESLOFT_ARTIFACT_DOWNLOAD, salesloftArtifactFile, salesloftSim } from "./providers/salesloft";
 import { SimState } from "./state";
 import { corruptField, corruptRecord } from "./util";
 
@@ -260,6 +260,12 @@ export function createSimulatorHandler(state: SimState) {
         state.salesloftViewAs = input.email === null ? null : String(input.email).toLowerCase();
         return send(res, { status: 200, json: { viewAs: state.salesloftViewAs } });
       }
+      if (method === "POST" && path === "/salesloft/downloads") {
+        // {allowed: false}: the connecting user's role lacks "Download Conversations" (artifacts answer 403).
+        if (typeof input.allowed !== "boolean") return send(res, { status: 400, json: { error: "allowed must be a boolean" } });
+        state.salesloftDownloads = input.allowed;
+        return send(res, { status: 200, json: { downloads: state.salesloftDownloads } });
+      }
       if (method === "POST" && path === "/media/expire") {
         // {}: every media URL issued so far answers 403 (as if expired); {clear: true}: back to their own expiry.
         state.mediaRevokedUpTo = input.clear === true ? null : state.mediaSerial;
@@ -302,8 +308,16 @@ export function createSimulatorHandler(state: SimState) {
     const expires = Number(url.searchParams.get("expires"));
     const serial = Number(url.searchParams.get("n") ?? 0);
     const revoked = state.mediaRevokedUpTo !== null && !(serial > state.mediaRevokedUpTo);
+    const artifact = /^\/media\/salesloft-artifacts\/([^/]+)\.json$/.exec(url.pathname);
     if (!Number.isFinite(expires) || expires <= state.now() || revoked) {
+      if (artifact) state.stats.record("salesloft", SALESLOFT_ARTIFACT_DOWNLOAD, 403, false);
       return send(res, { status: 403, html: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>" });
+    }
+    if (artifact) {
+      // Outside the API: no bearer token, no cost, counted apart from the API requests.
+      const body = salesloftArtifactFile(state, artifact[1]!);
+      state.stats.record("salesloft", SALESLOFT_ARTIFACT_DOWNLOAD, body ? 200 : 404, false);
+      return body ? send(res, { status: 200, json: body }) : send(res, { status: 404, html: "<Error><Code>NoSuchKey</Code></Error>" });
     }
     res.writeHead(200, { "content-type": url.pathname.endsWith(".mp4") ? "video/mp4" : "audio/mpeg" });
     res.end(Buffer.from("SIMULATED-MEDIA"));

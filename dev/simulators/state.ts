@@ -58,6 +58,13 @@ export class SimState {
    * this user (email) owns, as Salesloft shows a user only the conversations they may see. null: an admin.
    */
   salesloftViewAs: string | null = null;
+  /**
+   * Whether the connecting user's role has the "Download Conversations" permission
+   * (POST /__sim/salesloft/downloads): without it GET /v2/transcriptions/:id/artifact answers 403
+   * (developer.salesloft.com "Fetch a Transcription Artifact": "403 Forbidden - Download Conversations role
+   * permission required").
+   */
+  salesloftDownloads = true;
   /** Salesforce orgs, tokens and query locators (providers/salesforce.ts). */
   salesforce!: SalesforceSimState;
   readonly gongOAuth: OAuthServer;
@@ -176,6 +183,7 @@ export class SimState {
     this.gongTokenApiBase = undefined;
     this.mediaRevokedUpTo = null;
     this.salesloftViewAs = null;
+    this.salesloftDownloads = true;
     this.gongOAuth.reset();
     this.salesloftOAuth.reset();
     this.regenerate();
@@ -501,6 +509,12 @@ export class SimState {
       call.crmReadyAt = Math.min(call.crmReadyAt, this.now());
     }
     if (change.deleted) call.deletedAt = this.now();
+  }
+
+  /** Signed URL of a Salesloft transcription artifact (a JSON file), valid for `ttlMs` of simulated time. */
+  salesloftArtifactUrl(transcriptionId: string, ttlMs: number): string {
+    const expires = this.now() + ttlMs;
+    return `${this.baseUrl}/media/salesloft-artifacts/${transcriptionId}.json?n=${++this.mediaSerial}&expires=${expires}&signature=sim`;
   }
 
   /** Signed media URL valid for `ttlMs` of simulated time. */

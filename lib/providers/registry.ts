@@ -115,10 +115,11 @@ function gongAccountLabel({ apiBaseUrl }: { apiBaseUrl: string | null }): string
 }
 
 /**
- * Conversations per Salesloft listing page. The API allows 100, but every conversation costs about six
- * more requests (/extensive, sentence pages, CRM lookups), and the engine handles one listing page per
- * durable step: 100 conversations under the 600/min budget shared by several workers took over five
- * minutes, past a step's request timeout. 25 keeps a step near a minute for 0.03 extra requests per call.
+ * Conversations per Salesloft listing page. The API allows 100, but every conversation costs more requests
+ * (/extensive, the transcript, CRM lookups: about two with the transcription artifact, about six where the
+ * team lacks the Download Conversations permission and sentences are paged), and the engine handles one
+ * listing page per durable step: 100 conversations under the 600/min budget shared by several workers took
+ * over five minutes, past a step's request timeout. 25 keeps a step near a minute for 0.03 extra requests per call.
  */
 const SALESLOFT_CONVERSATIONS_PAGE_SIZE = 25;
 

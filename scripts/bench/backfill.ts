@@ -18,7 +18,6 @@ import pg from "pg";
 import { createScratchDatabase } from "../lib/database";
 import { argValue, emitResult, machine, timed, type Machine, type Timing } from "./common";
 import type { SimState } from "../../dev/simulators/state";
-import { transcriptFor } from "../../dev/simulators/data";
 import { PROVIDER_SLUGS, providerFromSlug } from "../../lib/providers/registry";
 
 type ProviderKey = "gong" | "salesloft" | "clari";
@@ -112,12 +111,14 @@ function minimumRequests(provider: ProviderKey, state: SimState, synced: Set<num
   }
   if (provider === "salesloft") {
     // /v2/conversations 100/page; /extensive per conversation (attendees, opportunity: no batch endpoint);
-    // /v2/transcriptions/:id/sentences 100/page; one /opportunities or /accounts lookup per CRM object.
+    // /v2/transcriptions/:id/artifact per transcript (the whole transcript; its signed file is outside the
+    // API); one /opportunities or /accounts lookup per CRM object. Without the "Download Conversations"
+    // permission a transcript costs ceil(sentences/100) /sentences pages instead.
     const mine = visible.filter((c) => synced.has(c.ownerIdx));
     let perCall = 0;
     for (const c of mine) {
       perCall += 1;
-      if (state.transcriptReady(c)) perCall += Math.max(1, ceil(transcriptFor(state.config.seed, c).length, 100));
+      if (state.transcriptReady(c)) perCall += 1;
     }
     const crm = new Set(mine.map((c) => (c.crmDealIdx !== null ? `o${c.crmDealIdx}` : c.contactDealIdx !== null ? `a${c.contactDealIdx}` : "")).filter(Boolean))
       .size;
@@ -126,7 +127,7 @@ function minimumRequests(provider: ProviderKey, state: SimState, synced: Set<num
     return {
       companyWide: usersPages + Math.max(1, ceil(mine.length, 100)) + perCall + crm,
       perUser,
-      formula: "users + ceil(calls/100) list pages + 1 /extensive per call + ceil(sentences/100) sentence pages per transcript + 1 per CRM object",
+      formula: "users + ceil(calls/100) list pages + 1 /extensive per call + 1 /artifact per transcript + 1 per CRM object",
     };
   }
   // Clari: GET /users (no paging); GET /calls 25/page (larger pages fail with 502; the spec allows 100);

@@ -23,7 +23,7 @@ const MIB = 1024 * 1024;
 const MINIMUM_LINE: Record<BackfillResult["provider"], string> = {
   gong: "Gong: `1 + ceil(calls/100) + ceil(transcripts/100)`: `/v2/calls/extensive` returns 100 calls per page (fixed) and `/v2/calls/transcript` takes 100 callIds per request, plus the users list.",
   salesloft:
-    "Salesloft: `1 + ceil(calls/100) + calls + Σ ceil(sentences/100) + CRM objects`: conversations 100 per page, `/extensive` (attendees, opportunity) has no batch form, sentences come 100 per page per transcript, and each opportunity/account is one lookup.",
+    "Salesloft: `1 + ceil(calls/100) + calls + transcripts + CRM objects`: conversations 100 per page, `/extensive` (attendees, opportunity) has no batch form, each transcript is one `/v2/transcriptions/{id}/artifact` request (the signed JSON file it points to is downloaded outside the API and its cost budget; without the Download Conversations permission: `ceil(sentences/100)` sentence pages instead), and each opportunity/account is one lookup.",
   clari:
     "Clari Copilot: `1 + ceil(calls/25) + transcripts`: `/calls` pages of 25 (the spec allows 100, but pages above 25 fail with 502 on the 6 MB cap) and the transcript exists only on `/call-details`, one call per request.",
 };
@@ -390,7 +390,7 @@ Run on ${r.generatedAt.replace("T", " ").slice(0, 16)} UTC; ${describeMachine(r.
   if (sl) {
     const ep = sl.requestsByEndpoint;
     lines.push(
-      `- Salesloft: ${fmt.dec(sl.requests / sl.calls, 1)} requests per call (${fmt.dec((ep["GET /v2/transcriptions/:id/sentences"] ?? 0) / Math.max(1, sl.transcripts), 1)} sentence pages per transcript,`,
+      `- Salesloft: ${fmt.dec(sl.requests / sl.calls, 1)} requests per call (${fmt.dec((ep["GET /v2/transcriptions/:id/artifact"] ?? 0) / Math.max(1, sl.transcripts), 2)} artifact requests and ${fmt.dec((ep["GET /v2/transcriptions/:id/sentences"] ?? 0) / Math.max(1, sl.transcripts), 1)} sentence pages per transcript,`,
       "  one `/extensive` per call: the API has no batch form for either), at 600 cost/min;",
       `  ${fmt.dec(sl.calls / (sl.wallMs / 60_000), 1)} calls per minute of wall time, ${bound(sl)}. CRM lookups (${fmt.int((ep["GET /v2/opportunities/:id"] ?? 0) + (ep["GET /v2/accounts/:id"] ?? 0))}) are shared by every page of the backfill (one lookup per CRM object).`,
     );

@@ -53,7 +53,8 @@ const NAME = { GONG: "Gong", SALESLOFT: "Salesloft", CLARI: "Clari Copilot" } as
 /** Each provider's listing and transcript endpoints (simulator labels). */
 const ENDPOINT = {
   GONG: { list: "POST /v2/calls/extensive", transcript: "POST /v2/calls/transcript" },
-  SALESLOFT: { list: "GET /v2/conversations", transcript: "GET /v2/transcriptions/:id/sentences" },
+  // Transcripts come from the transcription artifact (one request each; sentences only without the permission).
+  SALESLOFT: { list: "GET /v2/conversations", transcript: "GET /v2/transcriptions/:id/artifact" },
   CLARI: { list: "GET /calls", transcript: "GET /call-details" },
 } as const;
 /** Which calls a per-user backfill ingests (see tests/sync/engine.test.ts `expected`). */

@@ -30,6 +30,9 @@ const DOCUMENTED: Record<"GONG" | "SALESLOFT", Record<string, string[]>> = {
     "GET /v2/conversations/:id/recording": ["conversations:read"],
     "GET /v2/transcriptions": ["conversations:read"],
     "GET /v2/transcriptions/:id/sentences": ["conversations:read"],
+    "GET /v2/transcriptions/:id/artifact": ["conversations:read"],
+    // The artifact's signed file: no token, so no scope.
+    "GET (signed transcription artifact URL)": [],
     "GET /v2/opportunities/:id": ["opportunities:read"],
     "GET /v2/accounts/:id": ["accounts:read"],
   },

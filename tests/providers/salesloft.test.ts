@@ -5,6 +5,7 @@ import { createInMemoryCredentialStore } from "@/lib/providers/memory";
 import { SALESLOFT_CONVERSATIONS_PAGE_SIZE } from "@/lib/providers/salesloft/client";
 import type { CallPage, OAuthCredentials } from "@/lib/providers/types";
 import type { RunningSimulators, SimStats } from "@/dev/simulators";
+import { transcriptFor } from "@/dev/simulators/data";
 import { NOW, clientFor, connectOAuth, connectedClient, consent, control, expectProviderError, startTestSimulators } from "./helpers";
 
 let sims: RunningSimulators;
@@ -142,6 +143,76 @@ describe("Salesloft conversations", () => {
     expect(t!.sentences.every((s, i, a) => i === 0 || a[i - 1]!.startMs <= s.startMs)).toBe(true);
   });
 
+  // Issue 18 target 2: the fewest requests per call with transcript the API allows. /extensive has no batch
+  // form and the sentences endpoint takes one transcription and at most 100 sentences per page; the
+  // transcription artifact is the whole transcript for one API request (its file is a signed download,
+  // outside the API and its cost budget).
+  it("reads each transcript with one API request (the artifact), no sentence pages", async () => {
+    const { calls, client } = await listAll();
+    const before = (await stats()).salesloft;
+    const ready = calls.filter((c) => sims.state.transcriptReady(sims.state.callBySalesloftId(c.providerCallId)!));
+    expect(ready.length).toBeGreaterThan(20);
+    const transcripts = await client.fetchTranscripts(ready.map((c) => c.providerCallId));
+    expect(transcripts.every((t) => t.status === "AVAILABLE")).toBe(true);
+    const after = (await stats()).salesloft;
+    expect(after.apiRequests - before.apiRequests).toBe(ready.length);
+    const artifact = after.byEndpoint["GET /v2/transcriptions/:id/artifact"]!.total - (before.byEndpoint["GET /v2/transcriptions/:id/artifact"]?.total ?? 0);
+    expect(artifact).toBe(ready.length);
+    expect(after.byEndpoint["GET /v2/transcriptions/:id/sentences"]?.total ?? 0).toBe(before.byEndpoint["GET /v2/transcriptions/:id/sentences"]?.total ?? 0);
+
+    // The same transcript as the sentences endpoint gives, speakers and order included.
+    await control(sims, "/salesloft/downloads", { allowed: false });
+    const { client: paged } = await connectedClient("SALESLOFT", sims);
+    const long = ready.find((c) => (transcripts.find((t) => t.providerCallId === c.providerCallId)?.sentences.length ?? 0) > 150)!;
+    const [viaSentences] = await paged.fetchTranscripts([long.providerCallId]);
+    expect(transcripts.find((t) => t.providerCallId === long.providerCallId)!.sentences).toEqual(viaSentences!.sentences);
+  });
+
+  it("without the Download Conversations permission: one 403, then sentences at 100 per page for the rest of the backfill", async () => {
+    await control(sims, "/salesloft/downloads", { allowed: false });
+    const { calls } = await listAll();
+    const ready = calls.filter((c) => sims.state.transcriptReady(sims.state.callBySalesloftId(c.providerCallId)!));
+    const lookupCache = new Map<string, Promise<unknown>>();
+    const { client } = await connectedClient("SALESLOFT", sims, { lookupCache });
+    const before = (await stats()).salesloft;
+    const first = await client.fetchTranscripts(ready.slice(0, 3).map((c) => c.providerCallId));
+    // A new client per step, sharing the lookup cache, does not ask again.
+    const { client: next } = await connectedClient("SALESLOFT", sims, { lookupCache });
+    const rest = await next.fetchTranscripts(ready.slice(3, 10).map((c) => c.providerCallId));
+    expect([...first, ...rest].every((t) => t.status === "AVAILABLE")).toBe(true);
+    const after = (await stats()).salesloft;
+    const delta = (e: string) => (after.byEndpoint[e]?.byStatus[403] ?? 0) - (before.byEndpoint[e]?.byStatus[403] ?? 0);
+    expect(delta("GET /v2/transcriptions/:id/artifact")).toBe(1);
+    const pages = ready
+      .slice(0, 10)
+      .reduce((n, c) => n + Math.max(1, Math.ceil(transcriptFor(sims.state.config.seed, sims.state.callBySalesloftId(c.providerCallId)!).length / 100)), 0);
+    const sentencePages =
+      after.byEndpoint["GET /v2/transcriptions/:id/sentences"]!.total - (before.byEndpoint["GET /v2/transcriptions/:id/sentences"]?.total ?? 0);
+    expect(sentencePages).toBe(pages);
+  });
+
+  it("an artifact file in a layout it cannot read: sentences instead, and no more artifact requests", async () => {
+    const { calls } = await listAll();
+    const ready = calls.filter((c) => sims.state.transcriptReady(sims.state.callBySalesloftId(c.providerCallId)!)).slice(0, 4);
+    const downloads: string[] = [];
+    const other: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.includes("/media/salesloft-artifacts/")) return fetch(input, init);
+      downloads.push(new Headers(init?.headers).get("authorization") ?? "(none)");
+      return new Response(JSON.stringify({ transcript: "Hello. Thanks for joining." }), { status: 200, headers: { "content-type": "application/json" } });
+    };
+    const { client } = await connectedClient("SALESLOFT", sims, { fetch: other });
+    const before = (await stats()).salesloft.byEndpoint;
+    const transcripts = await client.fetchTranscripts(ready.map((c) => c.providerCallId));
+    const after = (await stats()).salesloft.byEndpoint;
+    const delta = (e: string) => (after[e]?.total ?? 0) - (before[e]?.total ?? 0);
+    expect(transcripts.map((t) => t.status)).toEqual(["AVAILABLE", "AVAILABLE", "AVAILABLE", "AVAILABLE"]);
+    expect(delta("GET /v2/transcriptions/:id/artifact")).toBe(1);
+    expect(delta("GET /v2/transcriptions/:id/sentences")).toBeGreaterThanOrEqual(4);
+    // The bearer token never goes to the signed URL.
+    expect(downloads).toEqual(["(none)"]);
+  });
+
   it("reports a conversation without a transcription as PENDING", async () => {
     const { client } = await connectedClient("SALESLOFT", sims);
     const added = (await control(sims, "/calls", { ownerEmail: "rep1@acme.test" })) as { salesloft: string };
@@ -192,6 +263,8 @@ describe("Salesloft conversations", () => {
   it("a revoked token is AUTH_REVOKED; a malformed sentence is INVALID_RESPONSE naming the field", async () => {
     const { client } = await connectedClient("SALESLOFT", sims);
     const call = sims.state.dataset.calls.find((c) => sims.state.transcriptReady(c))!;
+    // Sentences are read when artifacts are not allowed (no "Download Conversations" permission).
+    await control(sims, "/salesloft/downloads", { allowed: false });
     await control(sims, "/faults", { provider: "salesloft", kind: "malformed", count: 1, endpoint: "GET /v2/transcriptions/:id/sentences" });
     const err = await expectProviderError(client.fetchTranscripts([sims.state.salesloftId(call)]), "INVALID_RESPONSE");
     expect(err.field).toBe("data.0.start_time");

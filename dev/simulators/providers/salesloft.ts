@@ -52,6 +52,40 @@ function paging(req: SimRequest): { page: number; perPage: number } | SimRespons
   return { page, perPage };
 }
 
+/** The stats label of a signed artifact download (not an API request: no token, no cost). */
+export const SALESLOFT_ARTIFACT_DOWNLOAD = "GET (signed transcription artifact URL)";
+
+/** How long an artifact's signed URL stays valid (not documented; the recording URLs' hour). */
+const ARTIFACT_URL_TTL_MS = 3_600_000;
+
+function sentenceRows(state: SimState, c: SimCall, from: number, to: number) {
+  const all = transcriptFor(state.config.seed, c);
+  return all.slice(from, to).map((s, i) => ({
+    start_time: s.startMs / 1000,
+    end_time: s.endMs / 1000,
+    // Older data has no order_number.
+    ...(c.idx % 5 === 0 ? {} : { order_number: from + i }),
+    recording_attendee_id: state.salesloftAttendeeId(c, s.speaker),
+    text: s.text,
+  }));
+}
+
+/**
+ * The JSON file behind a transcription artifact's signed URL (served under /media/, outside the API). The
+ * docs give only `content_type: application/json` for it; its layout is not documented. The simulator
+ * assumes the transcription with its sentences in the same fields as GET /v2/transcriptions/:id/sentences.
+ */
+export function salesloftArtifactFile(state: SimState, transcriptionId: string): unknown {
+  const c = state.callBySalesloftTranscriptionId(transcriptionId);
+  if (!c || !state.isVisible(c) || !state.transcriptReady(c)) return null;
+  const cid = state.salesloftId(c);
+  return {
+    id: transcriptionId,
+    conversation: { id: cid, _href: `${API}/v2/conversations/${cid}` },
+    sentences: sentenceRows(state, c, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
 export function salesloftSim(state: SimState): ProviderSim {
   const oauth = state.salesloftOAuth;
   const users = () => state.dataset.users;
@@ -346,6 +380,34 @@ export function salesloftSim(state: SimState): ProviderSim {
       },
     },
     {
+      // developer.salesloft.com "Fetch a Transcription Artifact": {data: {id, language_code, url (signed),
+      // content_type: application/json, created_at, updated_at, conversation}}; 403 without the "Download
+      // Conversations" role permission. Default cost (1): the rate-limits page lists no other cost for it.
+      method: "GET",
+      area: "api",
+      pattern: /^\/v2\/transcriptions\/([^/]+)\/artifact$/,
+      endpoint: "GET /v2/transcriptions/:id/artifact",
+      users: conversationUsers,
+      malformedField: "data.url",
+      handle: (_req, m) => {
+        const c = state.callBySalesloftTranscriptionId(m[1]!);
+        if (!c || !state.isVisible(c) || !state.transcriptReady(c)) return notFound();
+        if (!state.salesloftDownloads) return json(403, { error: "Download Conversations role permission required" });
+        const cid = state.salesloftId(c);
+        return json(200, {
+          data: {
+            id: m[1],
+            language_code: c.language === "eng" ? "en-US" : c.language === "spa" ? "es-ES" : "fr-FR",
+            url: state.salesloftArtifactUrl(m[1]!, ARTIFACT_URL_TTL_MS),
+            content_type: "application/json",
+            created_at: ts(c.transcriptReadyAt),
+            updated_at: ts(c.transcriptReadyAt),
+            conversation: { id: cid, _href: `${API}/v2/conversations/${cid}` },
+          },
+        });
+      },
+    },
+    {
       method: "GET",
       area: "api",
       pattern: /^\/v2\/transcriptions\/([^/]+)\/sentences$/,
@@ -360,21 +422,11 @@ export function salesloftSim(state: SimState): ProviderSim {
         if (!c || !state.isVisible(c) || !state.transcriptReady(c)) return notFound();
         const all = transcriptFor(state.config.seed, c);
         const cid = state.salesloftId(c);
-        const slice = all.slice((pg.page - 1) * pg.perPage, pg.page * pg.perPage);
-        const base = (pg.page - 1) * pg.perPage;
+        const rows = sentenceRows(state, c, (pg.page - 1) * pg.perPage, pg.page * pg.perPage);
         return json(
           200,
           envelope(
-            slice.map((s, i) => ({
-              id: m[1],
-              start_time: s.startMs / 1000,
-              end_time: s.endMs / 1000,
-              // Older data has no order_number.
-              ...(c.idx % 5 === 0 ? {} : { order_number: base + i }),
-              recording_attendee_id: state.salesloftAttendeeId(c, s.speaker),
-              text: s.text,
-              conversation: { id: cid, _href: `${API}/v2/conversations/${cid}` },
-            })),
+            rows.map((row) => ({ id: m[1], ...row, conversation: { id: cid, _href: `${API}/v2/conversations/${cid}` } })),
             pg.page,
             pg.perPage,
             all.length,

@@ -2,7 +2,8 @@ import "server-only";
 // Salesloft: OAuth with rotating refresh tokens; conversations read with the official "cursor poller"
 // (sort by updated_at ascending, updated_at[gte] = last seen, de-dup by id); details from
 // /conversations/{id}/extensive; CRM ids resolved through /opportunities and /accounts; transcripts
-// from /transcriptions/{id}/sentences (float seconds). Cost-based limit: 600 units/min per team.
+// from the transcription artifact (one request for the whole transcript, a signed JSON file), else from
+// /transcriptions/{id}/sentences, 100 per page (float seconds). Cost-based limit: 600 units/min per team.
 import { z } from "zod";
 import { ProviderError } from "@/lib/errors";
 import { type CanonicalTranscript, type CrmContext, type ProviderUserRecord, type Recording, normalizeCrmSystem } from "../canonical";
@@ -22,6 +23,8 @@ import type {
 import { mapSalesloftConversation, mapSalesloftSentences, mapSalesloftUser } from "./mapper";
 import {
   salesloftAccountResponseSchema,
+  salesloftArtifactFileSchema,
+  salesloftArtifactResponseSchema,
   salesloftConversationExtensivePageSchema,
   salesloftConversationExtensiveSchema,
   salesloftConversationSchema,
@@ -33,6 +36,7 @@ import {
   salesloftSentencesResponseSchema,
   salesloftTokenResponseSchema,
   salesloftUsersResponseSchema,
+  type SalesloftArtifactSentence,
   type SalesloftConversation,
   type SalesloftConversationExtensive,
   type SalesloftSentence,
@@ -52,6 +56,13 @@ const checkpointState = z.object({
   page: z.number().int().min(1),
 });
 type CheckpointState = z.infer<typeof checkpointState>;
+
+/**
+ * Kept in the shared lookup cache once a transcription artifact proved unusable for this team (403: the
+ * connecting user's role lacks "Download Conversations"; or a file that is not the sentences we read), so
+ * the rest of the backfill goes straight to the sentences endpoint instead of paying one request per call.
+ */
+const ARTIFACTS_UNUSABLE = "artifacts:unusable";
 
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 const ts = (s: string) => Date.parse(s);
@@ -242,6 +253,66 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
     return id;
   }
 
+  /** Where a signed artifact URL may be fetched from: https anywhere (no token is sent), or the API's own origin. */
+  private downloadable(raw: string): string | null {
+    try {
+      const u = new URL(raw);
+      if (u.username || u.password) return null;
+      if (u.protocol === "https:" || u.origin === new URL(this.config.apiBaseUrl).origin) return u.toString();
+    } catch {
+      // not a URL
+    }
+    return null;
+  }
+
+  /**
+   * The whole transcript in one API request (cost 1) plus one download of the signed JSON file, which is
+   * outside the API and its cost budget. null: use the sentences endpoint (no permission, no usable file).
+   */
+  private async artifactSentences(transcriptionId: string, priority: RequestPriority): Promise<SalesloftArtifactSentence[] | null> {
+    if (this.crmCache.has(ARTIFACTS_UNUSABLE)) return null;
+    const unusable = () => {
+      this.crmCache.set(ARTIFACTS_UNUSABLE, Promise.resolve(true));
+      return null;
+    };
+    const { data: meta } = await this.http.request({
+      method: "GET",
+      url: this.url(`/v2/transcriptions/${encodeURIComponent(transcriptionId)}/artifact`),
+      endpoint: "GET /v2/transcriptions/:id/artifact",
+      schema: salesloftArtifactResponseSchema,
+      priority,
+      ...this.authed(),
+      recover: (status) => (status === 403 ? { value: "forbidden" as const } : status === 404 ? { value: null } : undefined),
+    });
+    if (meta === "forbidden") return unusable();
+    if (!meta || !meta.data.url) return null;
+    const url = this.downloadable(meta.data.url);
+    if (!url || (meta.data.content_type && !meta.data.content_type.includes("json"))) return unusable();
+    let body: unknown;
+    try {
+      // No authorize: the signed URL carries its own credentials; the bearer token stays with the API.
+      ({ data: body } = await this.http.request({
+        method: "GET",
+        url,
+        endpoint: "GET transcription artifact file",
+        schema: z.unknown(),
+        priority,
+        gated: false,
+        // An expired or revoked signature: this call reads the sentences instead.
+        recover: (status) => (status === 403 || status === 404 ? { value: undefined } : undefined),
+      }));
+    } catch (err) {
+      if (err instanceof ProviderError && err.kind === "INVALID_RESPONSE") return unusable();
+      if (err instanceof ProviderError && err.kind === "TRANSIENT") return null;
+      throw err;
+    }
+    if (body === undefined) return null;
+    const file = salesloftArtifactFileSchema.safeParse(body);
+    if (!file.success) return unusable();
+    // An empty file is checked against the sentences endpoint rather than taken as "no transcript".
+    return file.data.length > 0 ? file.data : null;
+  }
+
   async fetchTranscripts(providerCallIds: string[], options: CallOptions = {}): Promise<CanonicalTranscript[]> {
     const priority = options.priority ?? "backfill";
     const out: CanonicalTranscript[] = [];
@@ -249,6 +320,11 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
       const transcriptionId = await this.transcriptionIdFor(callId, priority);
       if (!transcriptionId) {
         out.push({ providerCallId: callId, status: "PENDING", sentences: [], details: null });
+        continue;
+      }
+      const whole = await this.artifactSentences(transcriptionId, priority);
+      if (whole) {
+        out.push(mapSalesloftSentences(callId, whole));
         continue;
       }
       const sentences: SalesloftSentence[] = [];

@@ -8,7 +8,7 @@ import {
   type ProviderUserRecord,
   normalizeEmail,
 } from "../canonical";
-import type { SalesloftConversation, SalesloftConversationExtensive, SalesloftSentence, SalesloftUser } from "./schemas";
+import type { SalesloftConversation, SalesloftConversationExtensive, SalesloftArtifactSentence, SalesloftUser } from "./schemas";
 
 /** `started_recording_at` comes as epoch seconds on some rows and epoch ms on others. */
 export function epochToDate(value: number): Date {
@@ -108,7 +108,7 @@ export function mapSalesloftConversation(c: SalesloftConversation | SalesloftCon
 }
 
 /** Sentences (float seconds) -> ms, ordered by order_number, then start time. */
-export function mapSalesloftSentences(providerCallId: string, sentences: SalesloftSentence[]): CanonicalTranscript {
+export function mapSalesloftSentences(providerCallId: string, sentences: SalesloftArtifactSentence[]): CanonicalTranscript {
   const ordered = sentences.map((s, i) => ({ s, i })).sort((a, b) => (a.s.order_number ?? a.i) - (b.s.order_number ?? b.i) || a.s.start_time - b.s.start_time);
   return {
     providerCallId,

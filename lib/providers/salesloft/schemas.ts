@@ -137,6 +137,36 @@ export const salesloftSentenceSchema = z.object({
 });
 export type SalesloftSentence = z.infer<typeof salesloftSentenceSchema>;
 
+/**
+ * GET /v2/transcriptions/{id}/artifact (developer.salesloft.com "Fetch a Transcription Artifact"): a signed
+ * URL to the whole transcription as one JSON file. 403 without the "Download Conversations" role permission.
+ */
+export const salesloftArtifactSchema = z.object({
+  id: anyId,
+  /** "Signed Url to transcription artifact"; may be missing (not documented as required): sentences then. */
+  url: str,
+  content_type: str,
+  language_code: str,
+  conversation: salesloftRefSchema,
+});
+/** One sentence in the artifact file: the fields GET /v2/transcriptions/{id}/sentences has. */
+export const salesloftArtifactSentenceSchema = salesloftSentenceSchema.pick({
+  start_time: true,
+  end_time: true,
+  order_number: true,
+  recording_attendee_id: true,
+  text: true,
+});
+export type SalesloftArtifactSentence = z.infer<typeof salesloftArtifactSentenceSchema>;
+/**
+ * The artifact file. Its layout is not documented (only `content_type: application/json`): read as the
+ * transcription's sentences, `{sentences: [...]}` or a bare array; anything else is not used (the client
+ * falls back to the sentences endpoint).
+ */
+export const salesloftArtifactFileSchema = z
+  .union([z.object({ sentences: z.array(salesloftArtifactSentenceSchema) }), z.array(salesloftArtifactSentenceSchema)])
+  .transform((f) => (Array.isArray(f) ? f : f.sentences));
+
 export const salesloftOpportunitySchema = z.object({
   id: anyId,
   name: str,
@@ -166,6 +196,7 @@ export const salesloftConversationsPageSchema = salesloftList(z.unknown());
 export const salesloftConversationExtensivePageSchema = salesloftOne(z.unknown());
 export const salesloftTranscriptionsResponseSchema = salesloftList(salesloftTranscriptionSchema);
 export const salesloftSentencesResponseSchema = salesloftList(salesloftSentenceSchema);
+export const salesloftArtifactResponseSchema = salesloftOne(salesloftArtifactSchema);
 export const salesloftOpportunityResponseSchema = salesloftOne(salesloftOpportunitySchema);
 export const salesloftAccountResponseSchema = salesloftOne(salesloftAccountSchema);
 
