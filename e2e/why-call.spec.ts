@@ -1,7 +1,7 @@
 // Issue 17, item 6: "Why isn't my call here?" on the demo workspace. What a person reads for: a call synced and
 // linked to a deal, a Clari meeting that was not recorded, a Clari call none of whose participants is a member
-// (with Invite for the admin), a private call for a rep who was not on it, and another rep's call ("not found
-// among your calls"). Reads only: Gong and Clari Copilot are connected as other specs connect them when they are
+// (with Invite for the admin), and, for a rep, a private call they were not on and another rep's call, which read
+// exactly as a call that does not exist ("not found among your calls"). Reads only: Gong and Clari Copilot are connected as other specs connect them when they are
 // not yet (Gong with its history, like rep-journey; Clari without backfill); the lookups themselves store nothing.
 import pg from "pg";
 import { expect, test, type Page } from "@playwright/test";
@@ -138,7 +138,7 @@ test("admin: a synced call names its deal; a Clari meeting was not recorded; a c
   expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Call" WHERE "workspaceId" = ${WORKSPACE}`)).n).toBe(callsBefore.n);
 });
 
-test("a rep: a private call they were not on says only that; another rep's call is not found among their calls", async ({ page }) => {
+test("a rep: a private call they were not on reads exactly as a call that does not exist, and so does another rep's call", async ({ page }) => {
   test.setTimeout(90_000);
   // A rep, a private call they were not on, and a public call they were not on.
   const { rows } = await db.query<{ email: string; privateUrl: string | null; publicUrl: string | null }>(
@@ -152,20 +152,35 @@ test("a rep: a private call they were not on says only that; another rep's call 
   );
   const rep = rows.find((r) => r.privateUrl && r.publicUrl);
   expect(rep, "a rep with a private and a public call they were not on").toBeTruthy();
+  // A Gong link of the same tenant with an id Gong has no call for (and nothing stored has).
+  const missingUrl = rep!.privateUrl!.replace(/id=\d+/, "id=1000000000000000001");
+  expect(missingUrl).not.toBe(rep!.privateUrl);
+  expect((await db.query(`SELECT 1 FROM "Call" WHERE "providerCallId" = '1000000000000000001'`)).rowCount).toBe(0);
 
   await signIn(page, rep!.email);
   await page.goto("/calls/find");
   await expect(page.getByText("You can look up calls you took part in.")).toBeVisible();
-  let answer = await lookUp(page, rep!.privateUrl!);
-  await expect(answer.getByText("A private call you were not on.")).toBeVisible();
-  await expect(answer.getByRole("link")).toHaveCount(0);
+
+  /** What the rep reads for a lookup, and the HTTP status the page got. */
+  async function seen(ref: string) {
+    const response = page.waitForResponse((r) => r.url().endsWith("/api/calls/why") && r.request().method() === "POST");
+    const answer = await lookUp(page, ref);
+    const status = (await response).status();
+    await expect(answer).toBeVisible();
+    return { status, text: await answer.innerText(), links: await answer.getByRole("link").count() };
+  }
+
+  const missing = await seen(missingUrl);
+  expect(missing.status).toBe(200);
+  expect(missing.text).toContain("Not found among your calls.");
+  const hidden = await seen(rep!.privateUrl!);
+  expect(hidden).toEqual(missing);
+  await expect(page.getByRole("region", { name: "Answer" })).not.toContainText(/private/i);
   await expectAccessible(page, "why-call private for a rep");
   await page.screenshot({ path: test.info().outputPath("why-call-private-1366.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: test.info().outputPath("why-call-private-390.png"), fullPage: true });
   await page.setViewportSize({ width: 1366, height: 900 });
 
-  answer = await lookUp(page, rep!.publicUrl!);
-  await expect(answer.getByText("Not found among your calls.")).toBeVisible();
-  await expect(answer.getByRole("link")).toHaveCount(0);
+  expect(await seen(rep!.publicUrl!)).toEqual(missing);
 });

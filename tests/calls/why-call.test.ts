@@ -60,7 +60,7 @@ describe("stored calls", () => {
     });
   });
 
-  it("a rep learns only about calls they were on: others are 'not found among your calls', a private one says only that", async () => {
+  it("a rep learns only about calls they were on: another's call, private or not, answers as a call that does not exist", async () => {
     const w = await callsWorkspace();
     await w.ingest([
       canonicalCall("4500001", [person(w.rep.email, "INTERNAL"), person("grace@globex.example", "EXTERNAL")]),
@@ -68,8 +68,14 @@ describe("stored calls", () => {
       canonicalCall("4500003", [person(w.member.email, "INTERNAL")], { isPrivate: true }),
     ]);
     expect(await explainCall(w.viewers.rep, { ref: "4500001" })).toMatchObject({ reason: "TRANSCRIPT_PENDING", deal: { id: w.dealA.id } });
-    expect(await explainCall(w.viewers.rep, { ref: "4500002" })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
-    expect(await explainCall(w.viewers.rep, { ref: "4500003" })).toEqual({ reason: "PRIVATE", provider: "GONG" });
+    // The fixture's Gong has no credentials: an id it does not store cannot be checked, and the rep's answer
+    // for a stored call of others (private or not) is that same answer, by id or by its link.
+    const unknown = await explainCall(w.viewers.rep, { ref: "4599999" });
+    expect(unknown).toEqual({ reason: "CANNOT_CHECK", provider: "GONG", reference: expect.any(String) });
+    const sameAsUnknown = { ...unknown, reference: expect.any(String) };
+    expect(await explainCall(w.viewers.rep, { ref: "4500002" })).toEqual(sameAsUnknown);
+    expect(await explainCall(w.viewers.rep, { ref: "4500003" })).toEqual(sameAsUnknown);
+    expect(await explainCall(w.viewers.rep, { ref: "https://app.gong.io/call?id=4500003" })).toEqual(sameAsUnknown);
     expect(await explainCall(w.viewers.member, { ref: "4500003" })).toMatchObject({ reason: "TRANSCRIPT_PENDING", call: { isPrivate: true } });
     expect(await explainCall(w.viewers.admin, { ref: "4500003" })).toMatchObject({ reason: "TRANSCRIPT_PENDING", call: { isPrivate: true } });
     // By day: the rep's own call only.
@@ -164,6 +170,49 @@ describe("calls the workspace does not store, asked of the provider once", () =>
     const counted = await db.providerRequestCount.aggregate({ where: { integrationId: clari.id }, _sum: { requests: true } });
     expect(counted._sum.requests).toBe(1);
     expect(await explainCall(w.viewers.rep, { ref: randomUUID() })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
+  });
+
+  it("a rep and a stored private call they were not on: the answer, the provider request and the limit are those of an unknown id", async () => {
+    const w = await clariWorkspace();
+    const clari = await db.integration.findFirstOrThrow({ where: { workspaceId: w.workspace.id, provider: "CLARI" } });
+    const call = sims.state.dataset.calls.find((c) => sims.state.isVisible(c) && c.startedAt < Date.now() - 86_400_000)!;
+    const id = sims.state.clariId(call);
+    await db.call.create({
+      data: {
+        workspaceId: w.workspace.id,
+        integrationId: clari.id,
+        provider: "CLARI",
+        providerCallId: id,
+        title: "Board prep",
+        startedAt: new Date(call.startedAt),
+        isPrivate: true,
+        providerUrl: `https://copilot.clari.com/call/${id}`,
+        participants: { create: [{ email: w.member.email, userId: w.member.id, affiliation: "INTERNAL" }] },
+      },
+    });
+    // Admin and the member on it: the precise answer.
+    expect(await explainCall(w.viewers.admin, { ref: id })).toMatchObject({ reason: "TRANSCRIPT_PENDING", call: { title: "Board prep", isPrivate: true } });
+    expect(await explainCall(w.viewers.member, { ref: id })).toMatchObject({ reason: "TRANSCRIPT_PENDING", call: { isPrivate: true } });
+
+    let before = apiRequests();
+    const unknown = await explainCall(w.viewers.rep, { ref: randomUUID() });
+    const unknownRequests = apiRequests() - before;
+    before = apiRequests();
+    const hidden = await explainCall(w.viewers.rep, { ref: id });
+    const hiddenRequests = apiRequests() - before;
+    expect(unknown).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
+    expect(hidden).toEqual(unknown);
+    expect(await explainCall(w.viewers.rep, { ref: `https://copilot.clari.com/call/${id}` })).toEqual(unknown);
+    expect(unknownRequests).toBe(1);
+    expect(hiddenRequests).toBe(unknownRequests);
+
+    // Both count against the rep's lookups per minute; past the limit both are refused alike.
+    for (let i = 3; i < USER_LOOKUPS_PER_MINUTE; i++) await explainCall(w.viewers.rep, { ref: randomUUID() });
+    const refusedUnknown = await explainCall(w.viewers.rep, { ref: randomUUID() }).catch((x: unknown) => x);
+    const refusedHidden = await explainCall(w.viewers.rep, { ref: id }).catch((x: unknown) => x);
+    expect(refusedUnknown).toBeInstanceOf(TooManyAttemptsError);
+    expect(refusedHidden).toBeInstanceOf(TooManyAttemptsError);
+    expect((refusedHidden as Error).message).toBe((refusedUnknown as Error).message);
   });
 
   it("a person's provider lookups are limited per minute; the one past the limit asks nothing", async () => {
