@@ -9,6 +9,7 @@ import { TooManyAttemptsError } from "@/lib/errors";
 import { explainCall, parseCallRef, USER_LOOKUPS_PER_MINUTE } from "@/lib/calls/why-call";
 import { describeProvider } from "@/lib/providers";
 import { sealCredentials } from "@/lib/sync/credentials";
+import { configFor, connectOAuth } from "../providers/helpers";
 import { canonicalCall, callsWorkspace, person } from "./fixture";
 
 afterAll(() => db.$disconnect());
@@ -226,5 +227,104 @@ describe("calls the workspace does not store, asked of the provider once", () =>
     // Answers from stored data do not count.
     await w.ingest([canonicalCall("4700001", [person(w.admin.email, "INTERNAL")])]);
     expect(await explainCall(w.viewers.admin, { ref: "4700001" })).toMatchObject({ reason: "TRANSCRIPT_PENDING" });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Salesloft: GET /v2/conversations/{id}/extensive (the plain object only when that answers 404), at the simulator.
+// ---------------------------------------------------------------------------------------------------
+
+const salesloftRequests = () => sims.state.stats.snapshot().salesloft.apiRequests;
+const NEXT_SYNC = new Date("2026-12-07T18:00:00Z");
+
+async function salesloftWorkspace() {
+  const w = await callsWorkspace();
+  const credentials = await connectOAuth("SALESLOFT", sims);
+  const integrationId = randomUUID();
+  const integration = await db.integration.create({
+    data: {
+      id: integrationId,
+      workspaceId: w.workspace.id,
+      provider: "SALESLOFT",
+      status: "CONNECTED",
+      apiBaseUrl: configFor("SALESLOFT", sims).apiBaseUrl,
+      credentialsEnc: sealCredentials(integrationId, credentials),
+      nextSyncAt: NEXT_SYNC,
+    },
+  });
+  return { ...w, salesloft: integration };
+}
+
+const conversationLink = (id: string) => `https://app.salesloft.com/app/conversations/${id}`;
+const oldEnough = () => sims.state.dataset.calls.filter((c) => sims.state.isVisible(c) && c.startedAt < Date.now() - 86_400_000);
+
+describe("Salesloft calls the workspace does not store", () => {
+  it("a conversation with no member on it lists its attendees and invitees (admin) after one request through the shared limiter; a rep is told nothing", async () => {
+    const w = await salesloftWorkspace();
+    const call = oldEnough().find((c) => !c.salesloftNoExtensive)!;
+    const id = sims.state.salesloftId(call);
+    const before = salesloftRequests();
+    const answer = await explainCall(w.viewers.admin, { ref: conversationLink(id) });
+    expect(salesloftRequests() - before).toBe(1);
+    expect(answer.reason).toBe("NO_WORKSPACE_USER");
+    const expected = [...new Set(call.participants.filter((p) => p.attendee || p.invitee).map((p) => p.person.email.toLowerCase()))].sort();
+    expect(answer.reason === "NO_WORKSPACE_USER" && [...new Set(answer.participants.map((p) => p.email))].sort()).toEqual(expected);
+    // Counted at the shared limiter: one request, one cost unit.
+    const counted = await db.providerRequestCount.aggregate({ where: { integrationId: w.salesloft.id }, _sum: { requests: true, cost: true } });
+    expect(counted._sum).toEqual({ requests: 1, cost: 1 });
+    // A bare conversation id (no Gong id, no other UUID recorder connected) asks Salesloft too.
+    expect(await explainCall(w.viewers.admin, { ref: id })).toMatchObject({ reason: "NO_WORKSPACE_USER", provider: "SALESLOFT" });
+    expect(await explainCall(w.viewers.rep, { ref: conversationLink(id) })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
+    expect(await db.call.count({ where: { workspaceId: w.workspace.id } })).toBe(0);
+  });
+
+  it("its owner is a member (by the Salesloft user the sync matched): not synced yet, with the next sync, for the admin and that rep", async () => {
+    const w = await salesloftWorkspace();
+    const call = oldEnough().find((c) => !c.salesloftNoExtensive)!;
+    const owner = sims.state.dataset.users[call.ownerIdx]!;
+    await db.providerUser.create({
+      data: { integrationId: w.salesloft.id, providerUserId: owner.salesloftGuid, email: owner.email.toLowerCase(), workspaceUserId: w.rep.id },
+    });
+    const id = sims.state.salesloftId(call);
+    expect(await explainCall(w.viewers.rep, { ref: conversationLink(id) })).toEqual({ reason: "NOT_SYNCED_YET", provider: "SALESLOFT", nextSyncAt: NEXT_SYNC });
+    expect(await explainCall(w.viewers.admin, { ref: conversationLink(id) })).toEqual({
+      reason: "NOT_SYNCED_YET",
+      provider: "SALESLOFT",
+      nextSyncAt: NEXT_SYNC,
+    });
+    // Another rep: nothing about it.
+    expect(await explainCall(w.viewers.member, { ref: conversationLink(id) })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
+  });
+
+  it("/extensive answers 404: the plain conversation's owner is who it belongs to (two requests)", async () => {
+    const w = await salesloftWorkspace();
+    const call = oldEnough().find((c) => c.salesloftNoExtensive)!;
+    expect(call, "the simulator has a conversation without /extensive").toBeTruthy();
+    const owner = sims.state.dataset.users[call.ownerIdx]!;
+    const id = sims.state.salesloftId(call);
+    // The owner is a Salesloft user no member is matched to: the admin reads who it is, with Invite.
+    const providerUser = await db.providerUser.create({
+      data: { integrationId: w.salesloft.id, providerUserId: owner.salesloftGuid, email: owner.email.toLowerCase(), name: owner.name },
+    });
+    const before = salesloftRequests();
+    expect(await explainCall(w.viewers.admin, { ref: conversationLink(id) })).toEqual({
+      reason: "NO_WORKSPACE_USER",
+      provider: "SALESLOFT",
+      participants: [{ name: owner.name, email: owner.email.toLowerCase() }],
+    });
+    expect(salesloftRequests() - before).toBe(2);
+    // Matched to the rep: theirs, not synced yet.
+    await db.providerUser.update({ where: { id: providerUser.id }, data: { workspaceUserId: w.rep.id } });
+    expect(await explainCall(w.viewers.rep, { ref: conversationLink(id) })).toEqual({ reason: "NOT_SYNCED_YET", provider: "SALESLOFT", nextSyncAt: NEXT_SYNC });
+  });
+
+  it("an id Salesloft does not have: not listed yet, with Salesloft's typical delay (was: could not be asked)", async () => {
+    const w = await salesloftWorkspace();
+    expect(await explainCall(w.viewers.admin, { ref: conversationLink(randomUUID()) })).toEqual({
+      reason: "NOT_LISTED_YET",
+      provider: "SALESLOFT",
+      callLagMs: describeProvider("SALESLOFT").callLagMs,
+    });
+    expect(await explainCall(w.viewers.rep, { ref: conversationLink(randomUUID()) })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
   });
 });
