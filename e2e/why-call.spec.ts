@@ -6,9 +6,11 @@
 import pg from "pg";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS } from "../lib/demo/data";
+import { SimState } from "../dev/simulators/state";
+import type { SimConfigInput } from "../dev/simulators/config";
 import { signIn } from "./support";
 import { ensureGongSynced } from "./demo-calls";
-import { expectAccessible, stackInfo } from "./integrations-support";
+import { authorizeInNewTab, expectAccessible, stackInfo } from "./integrations-support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -183,4 +185,76 @@ test("a rep: a private call they were not on reads exactly as a call that does n
   await page.setViewportSize({ width: 1366, height: 900 });
 
   expect(await seen(rep!.publicUrl!)).toEqual(missing);
+});
+
+/** Salesloft connected through the wizard without backfill: its conversations are not stored, it can be asked. */
+async function ensureSalesloft(page: Page) {
+  const r = await db.query(`SELECT 1 FROM "Integration" WHERE provider = 'SALESLOFT' AND status IN ('CONNECTED', 'SYNCING') AND "workspaceId" = ${WORKSPACE}`);
+  if (r.rowCount) return;
+  await signIn(page, "admin@acme.test");
+  await page.goto("/settings/integrations/salesloft/setup");
+  await authorizeInNewTab(page, page.context(), () => page.getByRole("button", { name: "Connect with Salesloft" }).click(), "Allow");
+  await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
+  await page.getByLabel(/Skip backfill/).check();
+  await page.getByRole("button", { name: "Save & Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Salesloft is connected" })).toBeVisible({ timeout: 120_000 });
+  await page.context().clearCookies();
+}
+
+/** The running simulator's dataset, rebuilt here from its configuration (deterministic), for its Salesloft ids. */
+async function simulatorState(): Promise<SimState> {
+  const res = await fetch(`${stackInfo().simulatorUrl}/__sim/config`);
+  expect(res.ok, `GET /__sim/config answered ${res.status}`).toBe(true);
+  return new SimState((await res.json()) as SimConfigInput);
+}
+
+test("Salesloft, connected without backfill: a rep's own conversation is not synced yet; the admin reads who is on one with no member, with Invite", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await ensureSalesloft(page);
+  const sim = await simulatorState();
+  const stored = new Set(
+    (await db.query<{ id: string }>(`SELECT "providerCallId" AS id FROM "Call" WHERE provider = 'SALESLOFT' AND "workspaceId" = ${WORKSPACE}`)).rows.map(
+      (r) => r.id,
+    ),
+  );
+  const memberEmails = new Set(
+    (
+      await db.query<{ email: string }>(
+        `SELECT lower(u.email) AS email FROM "User" u JOIN "Membership" m ON m."userId" = u.id WHERE m."workspaceId" = ${WORKSPACE} AND m.status = 'ACTIVE'`,
+      )
+    ).rows.map((r) => r.email),
+  );
+  // Conversations Salesloft serves in full (/extensive), old enough that no poll since the connect listed them.
+  const candidates = sim.dataset.calls.filter(
+    (c) => sim.isVisible(c) && !c.salesloftNoExtensive && c.startedAt < Date.now() - 3 * 86_400_000 && !stored.has(sim.salesloftId(c)),
+  );
+  const emailsOf = (c: (typeof candidates)[number]) => c.participants.filter((p) => p.attendee || p.invitee).map((p) => p.person.email.toLowerCase());
+  const repCall = candidates.find((c) => emailsOf(c).some((e) => REPS.includes(e)));
+  const outside = candidates.find((c) => emailsOf(c).length > 0 && emailsOf(c).every((e) => !memberEmails.has(e)));
+  expect(repCall, "a Salesloft conversation with a rep on it").toBeTruthy();
+  expect(outside, "a Salesloft conversation without members").toBeTruthy();
+  const rep = emailsOf(repCall!).find((e) => REPS.includes(e))!;
+
+  await signIn(page, rep);
+  await page.goto("/calls/find");
+  let answer = await lookUp(page, `https://app.salesloft.com/app/conversations/${sim.salesloftId(repCall!)}`);
+  await expect(answer.getByText("Salesloft has this call; it is not synced yet.")).toBeVisible();
+  await expect(answer).toContainText(/The next sync is at|It arrives with the next sync\./);
+  await expect(answer).not.toContainText("could not be asked");
+  await page.context().clearCookies();
+
+  await signIn(page, "admin@acme.test");
+  await page.goto("/calls/find");
+  answer = await lookUp(page, `https://app.salesloft.com/app/conversations/${sim.salesloftId(outside!)}`);
+  await expect(answer.getByText("No workspace member took part in this call.")).toBeVisible();
+  await expect(answer.getByRole("link", { name: `Invite ${emailsOf(outside!)[0]}` })).toBeVisible();
+  await expectAccessible(page, "why-call Salesloft no member");
+  await page.screenshot({ path: test.info().outputPath("why-call-salesloft-1366.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("why-call-salesloft-390.png"), fullPage: true });
+  // Nothing was stored by the lookups.
+  const looked = [sim.salesloftId(repCall!), sim.salesloftId(outside!)];
+  expect((await db.query(`SELECT 1 FROM "Call" WHERE "providerCallId" = ANY($1) AND "workspaceId" = ${WORKSPACE}`, [looked])).rowCount).toBe(0);
 });
