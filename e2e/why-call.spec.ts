@@ -1,8 +1,10 @@
 // Issue 17, item 6: "Why isn't my call here?" on the demo workspace. What a person reads for: a call synced and
 // linked to a deal, a Clari meeting that was not recorded, a Clari call none of whose participants is a member
-// (with Invite for the admin), and, for a rep, a private call they were not on and another rep's call, which read
-// exactly as a call that does not exist ("not found among your calls"). Reads only: Gong and Clari Copilot are connected as other specs connect them when they are
-// not yet (Gong with its history, like rep-journey; Clari without backfill); the lookups themselves store nothing.
+// (with Invite for the admin); for a rep, a private call they were not on and another rep's call, which read exactly
+// as a call that does not exist ("not found among your calls"); and, with Salesloft connected without backfill, an
+// unstored conversation of a rep ("not synced yet") and one with no member (its people, with Invite). Reads only:
+// Gong, Clari Copilot and Salesloft are connected as other specs connect them when they are not yet (Gong with its
+// history, like rep-journey; Clari and Salesloft without backfill); the lookups themselves store nothing.
 import pg from "pg";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS } from "../lib/demo/data";
