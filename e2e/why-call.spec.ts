@@ -1,14 +1,18 @@
 // Issue 17, item 6: "Why isn't my call here?" on the demo workspace. What a person reads for: a call synced and
 // linked to a deal, a Clari meeting that was not recorded, a Clari call none of whose participants is a member
-// (with Invite for the admin), a private call for a rep who was not on it, and another rep's call ("not found
-// among your calls"). Reads only: Gong and Clari Copilot are connected as other specs connect them when they are
-// not yet (Gong with its history, like rep-journey; Clari without backfill); the lookups themselves store nothing.
+// (with Invite for the admin); for a rep, a private call they were not on and another rep's call, which read exactly
+// as a call that does not exist ("not found among your calls"); and, with Salesloft connected without backfill, an
+// unstored conversation of a rep ("not synced yet") and one with no member (its people, with Invite). Reads only:
+// Gong, Clari Copilot and Salesloft are connected as other specs connect them when they are not yet (Gong with its
+// history, like rep-journey; Clari and Salesloft without backfill); the lookups themselves store nothing.
 import pg from "pg";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_UNMATCHED_PROVIDER_USERS, DEMO_USERS } from "../lib/demo/data";
+import { SimState } from "../dev/simulators/state";
+import type { SimConfigInput } from "../dev/simulators/config";
 import { signIn } from "./support";
 import { ensureGongSynced } from "./demo-calls";
-import { expectAccessible, stackInfo } from "./integrations-support";
+import { authorizeInNewTab, expectAccessible, stackInfo } from "./integrations-support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -138,7 +142,7 @@ test("admin: a synced call names its deal; a Clari meeting was not recorded; a c
   expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM "Call" WHERE "workspaceId" = ${WORKSPACE}`)).n).toBe(callsBefore.n);
 });
 
-test("a rep: a private call they were not on says only that; another rep's call is not found among their calls", async ({ page }) => {
+test("a rep: a private call they were not on reads exactly as a call that does not exist, and so does another rep's call", async ({ page }) => {
   test.setTimeout(90_000);
   // A rep, a private call they were not on, and a public call they were not on.
   const { rows } = await db.query<{ email: string; privateUrl: string | null; publicUrl: string | null }>(
@@ -152,20 +156,107 @@ test("a rep: a private call they were not on says only that; another rep's call 
   );
   const rep = rows.find((r) => r.privateUrl && r.publicUrl);
   expect(rep, "a rep with a private and a public call they were not on").toBeTruthy();
+  // A Gong link of the same tenant with an id Gong has no call for (and nothing stored has).
+  const missingUrl = rep!.privateUrl!.replace(/id=\d+/, "id=1000000000000000001");
+  expect(missingUrl).not.toBe(rep!.privateUrl);
+  expect((await db.query(`SELECT 1 FROM "Call" WHERE "providerCallId" = '1000000000000000001'`)).rowCount).toBe(0);
 
   await signIn(page, rep!.email);
   await page.goto("/calls/find");
   await expect(page.getByText("You can look up calls you took part in.")).toBeVisible();
-  let answer = await lookUp(page, rep!.privateUrl!);
-  await expect(answer.getByText("A private call you were not on.")).toBeVisible();
-  await expect(answer.getByRole("link")).toHaveCount(0);
+
+  /** What the rep reads for a lookup, and the HTTP status the page got. */
+  async function seen(ref: string) {
+    const response = page.waitForResponse((r) => r.url().endsWith("/api/calls/why") && r.request().method() === "POST");
+    const answer = await lookUp(page, ref);
+    const status = (await response).status();
+    await expect(answer).toBeVisible();
+    return { status, text: await answer.innerText(), links: await answer.getByRole("link").count() };
+  }
+
+  const missing = await seen(missingUrl);
+  expect(missing.status).toBe(200);
+  expect(missing.text).toContain("Not found among your calls.");
+  const hidden = await seen(rep!.privateUrl!);
+  expect(hidden).toEqual(missing);
+  await expect(page.getByRole("region", { name: "Answer" })).not.toContainText(/private/i);
   await expectAccessible(page, "why-call private for a rep");
   await page.screenshot({ path: test.info().outputPath("why-call-private-1366.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: test.info().outputPath("why-call-private-390.png"), fullPage: true });
   await page.setViewportSize({ width: 1366, height: 900 });
 
-  answer = await lookUp(page, rep!.publicUrl!);
-  await expect(answer.getByText("Not found among your calls.")).toBeVisible();
-  await expect(answer.getByRole("link")).toHaveCount(0);
+  expect(await seen(rep!.publicUrl!)).toEqual(missing);
+});
+
+/** Salesloft connected through the wizard without backfill: its conversations are not stored, it can be asked. */
+async function ensureSalesloft(page: Page) {
+  const r = await db.query(`SELECT 1 FROM "Integration" WHERE provider = 'SALESLOFT' AND status IN ('CONNECTED', 'SYNCING') AND "workspaceId" = ${WORKSPACE}`);
+  if (r.rowCount) return;
+  await signIn(page, "admin@acme.test");
+  await page.goto("/settings/integrations/salesloft/setup");
+  await authorizeInNewTab(page, page.context(), () => page.getByRole("button", { name: "Connect with Salesloft" }).click(), "Allow");
+  await expect(page.getByRole("heading", { name: "Choose your backfill period" })).toBeVisible();
+  await page.getByLabel(/Skip backfill/).check();
+  await page.getByRole("button", { name: "Save & Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Salesloft is connected" })).toBeVisible({ timeout: 120_000 });
+  await page.context().clearCookies();
+}
+
+/** The running simulator's dataset, rebuilt here from its configuration (deterministic), for its Salesloft ids. */
+async function simulatorState(): Promise<SimState> {
+  const res = await fetch(`${stackInfo().simulatorUrl}/__sim/config`);
+  expect(res.ok, `GET /__sim/config answered ${res.status}`).toBe(true);
+  return new SimState((await res.json()) as SimConfigInput);
+}
+
+test("Salesloft, connected without backfill: a rep's own conversation is not synced yet; the admin reads who is on one with no member, with Invite", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await ensureSalesloft(page);
+  const sim = await simulatorState();
+  const stored = new Set(
+    (await db.query<{ id: string }>(`SELECT "providerCallId" AS id FROM "Call" WHERE provider = 'SALESLOFT' AND "workspaceId" = ${WORKSPACE}`)).rows.map(
+      (r) => r.id,
+    ),
+  );
+  const memberEmails = new Set(
+    (
+      await db.query<{ email: string }>(
+        `SELECT lower(u.email) AS email FROM "User" u JOIN "Membership" m ON m."userId" = u.id WHERE m."workspaceId" = ${WORKSPACE} AND m.status = 'ACTIVE'`,
+      )
+    ).rows.map((r) => r.email),
+  );
+  // Conversations Salesloft serves in full (/extensive), old enough that no poll since the connect listed them.
+  const candidates = sim.dataset.calls.filter(
+    (c) => sim.isVisible(c) && !c.salesloftNoExtensive && c.startedAt < Date.now() - 3 * 86_400_000 && !stored.has(sim.salesloftId(c)),
+  );
+  const emailsOf = (c: (typeof candidates)[number]) => c.participants.filter((p) => p.attendee || p.invitee).map((p) => p.person.email.toLowerCase());
+  const repCall = candidates.find((c) => emailsOf(c).some((e) => REPS.includes(e)));
+  const outside = candidates.find((c) => emailsOf(c).length > 0 && emailsOf(c).every((e) => !memberEmails.has(e)));
+  expect(repCall, "a Salesloft conversation with a rep on it").toBeTruthy();
+  expect(outside, "a Salesloft conversation without members").toBeTruthy();
+  const rep = emailsOf(repCall!).find((e) => REPS.includes(e))!;
+
+  await signIn(page, rep);
+  await page.goto("/calls/find");
+  let answer = await lookUp(page, `https://app.salesloft.com/app/conversations/${sim.salesloftId(repCall!)}`);
+  await expect(answer.getByText("Salesloft has this call; it is not synced yet.")).toBeVisible();
+  await expect(answer).toContainText(/The next sync is at|It arrives with the next sync\./);
+  await expect(answer).not.toContainText("could not be asked");
+  await page.context().clearCookies();
+
+  await signIn(page, "admin@acme.test");
+  await page.goto("/calls/find");
+  answer = await lookUp(page, `https://app.salesloft.com/app/conversations/${sim.salesloftId(outside!)}`);
+  await expect(answer.getByText("No workspace member took part in this call.")).toBeVisible();
+  await expect(answer.getByRole("link", { name: `Invite ${emailsOf(outside!)[0]}` })).toBeVisible();
+  await expectAccessible(page, "why-call Salesloft no member");
+  await page.screenshot({ path: test.info().outputPath("why-call-salesloft-1366.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("why-call-salesloft-390.png"), fullPage: true });
+  // Nothing was stored by the lookups.
+  const looked = [sim.salesloftId(repCall!), sim.salesloftId(outside!)];
+  expect((await db.query(`SELECT 1 FROM "Call" WHERE "providerCallId" = ANY($1) AND "workspaceId" = ${WORKSPACE}`, [looked])).rowCount).toBe(0);
 });

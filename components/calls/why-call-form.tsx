@@ -16,7 +16,6 @@ type Answer =
   | { reason: "UNLINKED"; call: FoundCall; transcript: string }
   | { reason: "TRANSCRIPT_PENDING"; call: FoundCall; deal: Deal | null; transcriptLagMs: number }
   | { reason: "SEVERAL"; calls: FoundCall[] }
-  | { reason: "PRIVATE"; provider: Recorder }
   | { reason: "NOT_RECORDED"; provider: Recorder; status: string }
   | { reason: "SKIPPED"; provider: Recorder; providerCallId: string; field: string; lastSeenAt: string }
   | { reason: "NO_WORKSPACE_USER"; provider: Recorder; participants: Person[] }
@@ -102,13 +101,6 @@ function Explanation({ answer, isAdmin }: { answer: Answer; isAdmin: boolean }) 
               </li>
             ))}
           </ul>
-        </>
-      );
-    case "PRIVATE":
-      return (
-        <>
-          <p className="font-semibold">A private call you were not on.</p>
-          <p>Private calls are shown only to their participants and admins.</p>
         </>
       );
     case "NOT_RECORDED":

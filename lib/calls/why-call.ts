@@ -2,8 +2,10 @@
 // and answers with ONE typed reason, from stored data first (Call, SkippedCallRecord, the integration), and
 // only when the call is not stored, with one provider request (ProviderClient.lookupCall) through the shared
 // limiter at interactive priority. Nothing is written.
-// Reps may look up only calls they took part in: any other call is "not found among your calls" (a private
-// call they were not on says only that, nothing about it), so a lookup tells them no more than their lists do.
+// Reps may look up only calls they took part in. A stored call they were not on (private or not) takes the path
+// of a call that is not stored: the same per-person limit, the same provider request, and the answer an unknown id
+// gets ("not found among your calls", or "could not be asked" when the provider cannot be asked). So neither the
+// answer, nor its HTTP status (429 past the limit), nor the provider round trip tells a rep that the call exists.
 import "server-only";
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import { waitText } from "@/lib/auth/throttle";
@@ -35,8 +37,6 @@ export type WhyCallAnswer =
   | { reason: "TRANSCRIPT_PENDING"; call: FoundCall; deal: { id: string; name: string } | null; transcriptLagMs: number }
   /** Several stored calls match a date + participant. */
   | { reason: "SEVERAL"; calls: FoundCall[] }
-  /** A rep asking about a private call they were not on. */
-  | { reason: "PRIVATE"; provider: Recorder }
   /** Clari lists the entry with a status that says nothing was recorded; the sync leaves those out. */
   | { reason: "NOT_RECORDED"; provider: Recorder; status: string }
   /** The sync skipped the record: one field failed validation. */
@@ -173,14 +173,13 @@ export async function explainCall(viewer: Viewer, query: WhyCallQuery, options: 
     },
     select: CALL_SELECT,
   });
-  if (stored) {
-    if (isRep && !(await tookPart(stored.id, viewer.userId))) {
-      return stored.isPrivate ? { reason: "PRIVATE", provider: stored.provider as Recorder } : { reason: "NOT_FOUND_FOR_YOU" };
-    }
-    return storedAnswer(stored);
-  }
+  // A rep and a stored call they were not on: the lookup goes on as for a call not stored (same limit, same provider
+  // request), and ends "not found among your calls" whatever the provider says.
+  const hidden = stored !== null && isRep && !(await tookPart(stored.id, viewer.userId));
+  if (stored && !hidden) return storedAnswer(stored);
 
-  // 2. Which recorder to ask: the link's, or the one connected recorder whose ids look like this one.
+  // 2. Which recorder to ask: the link's, or the one connected recorder whose ids look like this one (a bare UUID
+  //    asks Clari Copilot when Salesloft is connected too: one request; a Salesloft link names Salesloft).
   const integrations = await db.integration.findMany({
     where: { workspaceId: viewer.workspaceId, provider: { in: ref.provider ? [ref.provider] : [...RECORDERS] } },
     select: { id: true, provider: true, apiBaseUrl: true, status: true, nextSyncAt: true },
@@ -226,19 +225,36 @@ export async function explainCall(viewer: Viewer, query: WhyCallQuery, options: 
   const lag = describeProvider(provider).callLagMs;
   if (!lookup) return isRep ? { reason: "NOT_FOUND_FOR_YOU" } : { reason: "NOT_LISTED_YET", provider, callLagMs: lag };
 
-  // Who is on it, by the provider's participant emails (the call object when it is a recording).
-  const participants: Person[] = lookup.call?.participants.map((p) => ({ name: p.name, email: p.email })) ?? [];
-  const emails = [...new Set(participants.map((p) => p.email?.toLowerCase()).filter((e): e is string => Boolean(e)))];
-  const members = emails.length
-    ? await db.user.findMany({
-        where: { email: { in: emails }, memberships: { some: { workspaceId: viewer.workspaceId, status: "ACTIVE" } } },
-        select: { id: true },
+  // Who is on it: the provider's participants, matched to members by email or by their provider user (the
+  // integration's ProviderUser linked to a member), as the sync matches them (lib/sync/ingest.ts).
+  const listed = lookup.call?.participants ?? [];
+  let participants: Person[] = listed.map((p) => ({ name: p.name, email: p.email }));
+  // Listed without participants (a Salesloft conversation whose /extensive answers 404, a Gong import): its owner
+  // is its one participant when that provider user is known, as the sync reads it.
+  const ownerOnly = lookup.call && listed.length === 0 ? lookup.call.ownerProviderUserId : null;
+  const providerUserIds = [...new Set([...listed.map((p) => p.providerUserId), ownerOnly].filter((id): id is string => Boolean(id)))];
+  const providerUsers = providerUserIds.length
+    ? await db.providerUser.findMany({
+        where: { integrationId: integration.id, providerUserId: { in: providerUserIds } },
+        select: { providerUserId: true, email: true, name: true, workspaceUserId: true },
       })
     : [];
-  if (isRep && !members.some((m) => m.id === viewer.userId)) {
-    // Not a recording (no participants read), or a call of others: nothing about it.
-    return lookup.call?.isPrivate ? { reason: "PRIVATE", provider } : { reason: "NOT_FOUND_FOR_YOU" };
-  }
+  const owner = ownerOnly ? providerUsers.find((u) => u.providerUserId === ownerOnly) : undefined;
+  if (owner) participants = [{ name: owner.name, email: owner.email }];
+  const emails = [...new Set(participants.map((p) => p.email?.toLowerCase()).filter((e): e is string => Boolean(e)))];
+  const linked = providerUsers.map((u) => u.workspaceUserId).filter((id): id is string => Boolean(id));
+  const members =
+    emails.length || linked.length
+      ? await db.user.findMany({
+          where: {
+            OR: [{ email: { in: emails } }, { id: { in: linked } }],
+            memberships: { some: { workspaceId: viewer.workspaceId, status: "ACTIVE" } },
+          },
+          select: { id: true },
+        })
+      : [];
+  // A stored call of others, or (not a recording, no participants read) a call of others: nothing about it.
+  if (hidden || (isRep && !members.some((m) => m.id === viewer.userId))) return { reason: "NOT_FOUND_FOR_YOU" };
   if (!lookup.recorded) return { reason: "NOT_RECORDED", provider, status: lookup.status ?? "not recorded" };
   if (skipped) return { reason: "SKIPPED", provider, providerCallId: ref.providerCallId, field: skipped.field, lastSeenAt: skipped.lastSeenAt };
   if (lookup.invalidField) return { reason: "SKIPPED", provider, providerCallId: ref.providerCallId, field: lookup.invalidField, lastSeenAt: now };

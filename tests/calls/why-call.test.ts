@@ -9,6 +9,7 @@ import { TooManyAttemptsError } from "@/lib/errors";
 import { explainCall, parseCallRef, USER_LOOKUPS_PER_MINUTE } from "@/lib/calls/why-call";
 import { describeProvider } from "@/lib/providers";
 import { sealCredentials } from "@/lib/sync/credentials";
+import { configFor, connectOAuth } from "../providers/helpers";
 import { canonicalCall, callsWorkspace, person } from "./fixture";
 
 afterAll(() => db.$disconnect());
@@ -60,7 +61,7 @@ describe("stored calls", () => {
     });
   });
 
-  it("a rep learns only about calls they were on: others are 'not found among your calls', a private one says only that", async () => {
+  it("a rep learns only about calls they were on: another's call, private or not, answers as a call that does not exist", async () => {
     const w = await callsWorkspace();
     await w.ingest([
       canonicalCall("4500001", [person(w.rep.email, "INTERNAL"), person("grace@globex.example", "EXTERNAL")]),
@@ -68,8 +69,14 @@ describe("stored calls", () => {
       canonicalCall("4500003", [person(w.member.email, "INTERNAL")], { isPrivate: true }),
     ]);
     expect(await explainCall(w.viewers.rep, { ref: "4500001" })).toMatchObject({ reason: "TRANSCRIPT_PENDING", deal: { id: w.dealA.id } });
-    expect(await explainCall(w.viewers.rep, { ref: "4500002" })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
-    expect(await explainCall(w.viewers.rep, { ref: "4500003" })).toEqual({ reason: "PRIVATE", provider: "GONG" });
+    // The fixture's Gong has no credentials: an id it does not store cannot be checked, and the rep's answer
+    // for a stored call of others (private or not) is that same answer, by id or by its link.
+    const unknown = await explainCall(w.viewers.rep, { ref: "4599999" });
+    expect(unknown).toEqual({ reason: "CANNOT_CHECK", provider: "GONG", reference: expect.any(String) });
+    const sameAsUnknown = { ...unknown, reference: expect.any(String) };
+    expect(await explainCall(w.viewers.rep, { ref: "4500002" })).toEqual(sameAsUnknown);
+    expect(await explainCall(w.viewers.rep, { ref: "4500003" })).toEqual(sameAsUnknown);
+    expect(await explainCall(w.viewers.rep, { ref: "https://app.gong.io/call?id=4500003" })).toEqual(sameAsUnknown);
     expect(await explainCall(w.viewers.member, { ref: "4500003" })).toMatchObject({ reason: "TRANSCRIPT_PENDING", call: { isPrivate: true } });
     expect(await explainCall(w.viewers.admin, { ref: "4500003" })).toMatchObject({ reason: "TRANSCRIPT_PENDING", call: { isPrivate: true } });
     // By day: the rep's own call only.
@@ -166,6 +173,49 @@ describe("calls the workspace does not store, asked of the provider once", () =>
     expect(await explainCall(w.viewers.rep, { ref: randomUUID() })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
   });
 
+  it("a rep and a stored private call they were not on: the answer, the provider request and the limit are those of an unknown id", async () => {
+    const w = await clariWorkspace();
+    const clari = await db.integration.findFirstOrThrow({ where: { workspaceId: w.workspace.id, provider: "CLARI" } });
+    const call = sims.state.dataset.calls.find((c) => sims.state.isVisible(c) && c.startedAt < Date.now() - 86_400_000)!;
+    const id = sims.state.clariId(call);
+    await db.call.create({
+      data: {
+        workspaceId: w.workspace.id,
+        integrationId: clari.id,
+        provider: "CLARI",
+        providerCallId: id,
+        title: "Board prep",
+        startedAt: new Date(call.startedAt),
+        isPrivate: true,
+        providerUrl: `https://copilot.clari.com/call/${id}`,
+        participants: { create: [{ email: w.member.email, userId: w.member.id, affiliation: "INTERNAL" }] },
+      },
+    });
+    // Admin and the member on it: the precise answer.
+    expect(await explainCall(w.viewers.admin, { ref: id })).toMatchObject({ reason: "TRANSCRIPT_PENDING", call: { title: "Board prep", isPrivate: true } });
+    expect(await explainCall(w.viewers.member, { ref: id })).toMatchObject({ reason: "TRANSCRIPT_PENDING", call: { isPrivate: true } });
+
+    let before = apiRequests();
+    const unknown = await explainCall(w.viewers.rep, { ref: randomUUID() });
+    const unknownRequests = apiRequests() - before;
+    before = apiRequests();
+    const hidden = await explainCall(w.viewers.rep, { ref: id });
+    const hiddenRequests = apiRequests() - before;
+    expect(unknown).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
+    expect(hidden).toEqual(unknown);
+    expect(await explainCall(w.viewers.rep, { ref: `https://copilot.clari.com/call/${id}` })).toEqual(unknown);
+    expect(unknownRequests).toBe(1);
+    expect(hiddenRequests).toBe(unknownRequests);
+
+    // Both count against the rep's lookups per minute; past the limit both are refused alike.
+    for (let i = 3; i < USER_LOOKUPS_PER_MINUTE; i++) await explainCall(w.viewers.rep, { ref: randomUUID() });
+    const refusedUnknown = await explainCall(w.viewers.rep, { ref: randomUUID() }).catch((x: unknown) => x);
+    const refusedHidden = await explainCall(w.viewers.rep, { ref: id }).catch((x: unknown) => x);
+    expect(refusedUnknown).toBeInstanceOf(TooManyAttemptsError);
+    expect(refusedHidden).toBeInstanceOf(TooManyAttemptsError);
+    expect((refusedHidden as Error).message).toBe((refusedUnknown as Error).message);
+  });
+
   it("a person's provider lookups are limited per minute; the one past the limit asks nothing", async () => {
     const w = await clariWorkspace();
     for (let i = 0; i < USER_LOOKUPS_PER_MINUTE; i++) await explainCall(w.viewers.admin, { ref: randomUUID() });
@@ -177,5 +227,104 @@ describe("calls the workspace does not store, asked of the provider once", () =>
     // Answers from stored data do not count.
     await w.ingest([canonicalCall("4700001", [person(w.admin.email, "INTERNAL")])]);
     expect(await explainCall(w.viewers.admin, { ref: "4700001" })).toMatchObject({ reason: "TRANSCRIPT_PENDING" });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Salesloft: GET /v2/conversations/{id}/extensive (the plain object only when that answers 404), at the simulator.
+// ---------------------------------------------------------------------------------------------------
+
+const salesloftRequests = () => sims.state.stats.snapshot().salesloft.apiRequests;
+const NEXT_SYNC = new Date("2026-12-07T18:00:00Z");
+
+async function salesloftWorkspace() {
+  const w = await callsWorkspace();
+  const credentials = await connectOAuth("SALESLOFT", sims);
+  const integrationId = randomUUID();
+  const integration = await db.integration.create({
+    data: {
+      id: integrationId,
+      workspaceId: w.workspace.id,
+      provider: "SALESLOFT",
+      status: "CONNECTED",
+      apiBaseUrl: configFor("SALESLOFT", sims).apiBaseUrl,
+      credentialsEnc: sealCredentials(integrationId, credentials),
+      nextSyncAt: NEXT_SYNC,
+    },
+  });
+  return { ...w, salesloft: integration };
+}
+
+const conversationLink = (id: string) => `https://app.salesloft.com/app/conversations/${id}`;
+const oldEnough = () => sims.state.dataset.calls.filter((c) => sims.state.isVisible(c) && c.startedAt < Date.now() - 86_400_000);
+
+describe("Salesloft calls the workspace does not store", () => {
+  it("a conversation with no member on it lists its attendees and invitees (admin) after one request through the shared limiter; a rep is told nothing", async () => {
+    const w = await salesloftWorkspace();
+    const call = oldEnough().find((c) => !c.salesloftNoExtensive)!;
+    const id = sims.state.salesloftId(call);
+    const before = salesloftRequests();
+    const answer = await explainCall(w.viewers.admin, { ref: conversationLink(id) });
+    expect(salesloftRequests() - before).toBe(1);
+    expect(answer.reason).toBe("NO_WORKSPACE_USER");
+    const expected = [...new Set(call.participants.filter((p) => p.attendee || p.invitee).map((p) => p.person.email.toLowerCase()))].sort();
+    expect(answer.reason === "NO_WORKSPACE_USER" && [...new Set(answer.participants.map((p) => p.email))].sort()).toEqual(expected);
+    // Counted at the shared limiter: one request, one cost unit.
+    const counted = await db.providerRequestCount.aggregate({ where: { integrationId: w.salesloft.id }, _sum: { requests: true, cost: true } });
+    expect(counted._sum).toEqual({ requests: 1, cost: 1 });
+    // A bare conversation id (no Gong id, no other UUID recorder connected) asks Salesloft too.
+    expect(await explainCall(w.viewers.admin, { ref: id })).toMatchObject({ reason: "NO_WORKSPACE_USER", provider: "SALESLOFT" });
+    expect(await explainCall(w.viewers.rep, { ref: conversationLink(id) })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
+    expect(await db.call.count({ where: { workspaceId: w.workspace.id } })).toBe(0);
+  });
+
+  it("its owner is a member (by the Salesloft user the sync matched): not synced yet, with the next sync, for the admin and that rep", async () => {
+    const w = await salesloftWorkspace();
+    const call = oldEnough().find((c) => !c.salesloftNoExtensive)!;
+    const owner = sims.state.dataset.users[call.ownerIdx]!;
+    await db.providerUser.create({
+      data: { integrationId: w.salesloft.id, providerUserId: owner.salesloftGuid, email: owner.email.toLowerCase(), workspaceUserId: w.rep.id },
+    });
+    const id = sims.state.salesloftId(call);
+    expect(await explainCall(w.viewers.rep, { ref: conversationLink(id) })).toEqual({ reason: "NOT_SYNCED_YET", provider: "SALESLOFT", nextSyncAt: NEXT_SYNC });
+    expect(await explainCall(w.viewers.admin, { ref: conversationLink(id) })).toEqual({
+      reason: "NOT_SYNCED_YET",
+      provider: "SALESLOFT",
+      nextSyncAt: NEXT_SYNC,
+    });
+    // Another rep: nothing about it.
+    expect(await explainCall(w.viewers.member, { ref: conversationLink(id) })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
+  });
+
+  it("/extensive answers 404: the plain conversation's owner is who it belongs to (two requests)", async () => {
+    const w = await salesloftWorkspace();
+    const call = oldEnough().find((c) => c.salesloftNoExtensive)!;
+    expect(call, "the simulator has a conversation without /extensive").toBeTruthy();
+    const owner = sims.state.dataset.users[call.ownerIdx]!;
+    const id = sims.state.salesloftId(call);
+    // The owner is a Salesloft user no member is matched to: the admin reads who it is, with Invite.
+    const providerUser = await db.providerUser.create({
+      data: { integrationId: w.salesloft.id, providerUserId: owner.salesloftGuid, email: owner.email.toLowerCase(), name: owner.name },
+    });
+    const before = salesloftRequests();
+    expect(await explainCall(w.viewers.admin, { ref: conversationLink(id) })).toEqual({
+      reason: "NO_WORKSPACE_USER",
+      provider: "SALESLOFT",
+      participants: [{ name: owner.name, email: owner.email.toLowerCase() }],
+    });
+    expect(salesloftRequests() - before).toBe(2);
+    // Matched to the rep: theirs, not synced yet.
+    await db.providerUser.update({ where: { id: providerUser.id }, data: { workspaceUserId: w.rep.id } });
+    expect(await explainCall(w.viewers.rep, { ref: conversationLink(id) })).toEqual({ reason: "NOT_SYNCED_YET", provider: "SALESLOFT", nextSyncAt: NEXT_SYNC });
+  });
+
+  it("an id Salesloft does not have: not listed yet, with Salesloft's typical delay (was: could not be asked)", async () => {
+    const w = await salesloftWorkspace();
+    expect(await explainCall(w.viewers.admin, { ref: conversationLink(randomUUID()) })).toEqual({
+      reason: "NOT_LISTED_YET",
+      provider: "SALESLOFT",
+      callLagMs: describeProvider("SALESLOFT").callLagMs,
+    });
+    expect(await explainCall(w.viewers.rep, { ref: conversationLink(randomUUID()) })).toEqual({ reason: "NOT_FOUND_FOR_YOU" });
   });
 });

@@ -11,6 +11,7 @@ import { OAuthProviderClient } from "../oauth";
 import { parseRecords, pick, type SkippedRecord } from "../parse";
 import { describeProvider, oauthSpec, providerName } from "../registry";
 import type {
+  CallLookup,
   CallOptions,
   CallPage,
   ListCallsParams,
@@ -365,5 +366,34 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
     });
     const url = "location" in data ? data.location : data.data.url;
     return { audioUrl: url, videoUrl: null, expiresAt: null };
+  }
+
+  /**
+   * One conversation by id ("Why isn't my call here?"): GET /v2/conversations/{id}/extensive, the read the
+   * listing makes for each conversation (attendees, invitees, owner_email). Only when that answers 404 (some
+   * tenants never serve /extensive) is the plain GET /v2/conversations/{id} asked, so at most two requests, and
+   * null when neither has it. No CRM lookups: the answer needs who is on the call, not its deal. A record that
+   * fails validation is reported by its field, as the listing skips it.
+   */
+  async lookupCall(providerCallId: string, options: CallOptions = {}): Promise<CallLookup | null> {
+    const priority = options.priority ?? "interactive";
+    const path = `/v2/conversations/${encodeURIComponent(providerCallId)}`;
+    const noCrm: CrmContext = { system: null, dealIds: [], accountIds: [] };
+    const appUrl = this.config.appUrl ?? "https://app.salesloft.com";
+    const ext = await this.get(`${path}/extensive`, "GET /v2/conversations/:id/extensive", salesloftConversationExtensivePageSchema, {
+      priority,
+      notFoundAsNull: true,
+    });
+    if (ext) {
+      const one = parseRecords(salesloftConversationExtensiveSchema, [ext.data], () => providerCallId);
+      const conv = one.records[0];
+      return { call: conv ? mapSalesloftConversation(conv, noCrm, appUrl) : null, recorded: true, status: null, invalidField: one.skipped[0]?.field ?? null };
+    }
+    const plain = await this.get(path, "GET /v2/conversations/:id", salesloftConversationExtensivePageSchema, { priority, notFoundAsNull: true });
+    if (!plain) return null;
+    // The plain object has no attendees: the call's owner (user_guid) is who it belongs to, as the sync reads it.
+    const one = parseRecords(salesloftConversationSchema, [plain.data], () => providerCallId);
+    const conv = one.records[0];
+    return { call: conv ? mapSalesloftConversation(conv, noCrm, appUrl) : null, recorded: true, status: null, invalidField: one.skipped[0]?.field ?? null };
   }
 }
