@@ -1,5 +1,5 @@
 // Page-data benchmark: server response time of the query functions behind the deals list, the deal page,
-// the call page, the transcript and workspace search, on a scratch database with realistic volume.
+// the call page, the transcript and workspace search (the grouped searchCalls the search page uses), on a scratch database with realistic volume.
 //
 //   node --conditions=react-server --import tsx scripts/bench/pages.ts [--runs 40] [--calls 12000] [--keep]
 //     [--out docs/benchmarks/pages.md | --no-doc] [--json result.json]
@@ -232,7 +232,7 @@ async function main() {
     // lib modules read DATABASE_URL when first imported: import them only now.
     const { db } = await import("../../lib/db");
     const calls = await import("../../lib/calls/queries");
-    const { searchTranscripts } = await import("../../lib/calls/search");
+    const { searchCalls } = await import("../../lib/calls/search");
     const deals = await import("../../lib/deals/queries");
     const member = { workspaceId, userId: "bench_rep_00000001", role: "MEMBER" as const };
     const admin = { workspaceId, userId: "bench_admin_000001", role: "ADMIN" as const };
@@ -250,10 +250,10 @@ async function main() {
 
     const transcript = await calls.getTranscript(member, longCall);
     const transcriptBytes = Buffer.byteLength(JSON.stringify(transcript));
-    const common = await searchTranscripts(member, { q: "pricing" });
-    const phrase = await searchTranscripts(member, { q: '"security review"' });
-    const rare = await searchTranscripts(member, { q: "healthcare reference" });
-    const selective = await searchTranscripts(member, { q: "zanzibar initiative" });
+    const common = await searchCalls(member, { q: "pricing" });
+    const phrase = await searchCalls(member, { q: '"security review"' });
+    const rare = await searchCalls(member, { q: "healthcare reference" });
+    const selective = await searchCalls(member, { q: "zanzibar initiative" });
 
     console.log(`\nMeasuring (${RUNS} runs each, member viewer unless noted)…`);
     const stats: Stat[] = [];
@@ -285,13 +285,17 @@ async function main() {
         `${transcript?.turns.length} turns, ${(transcriptBytes / 1024).toFixed(0)} KiB JSON`,
       ),
     );
-    stats.push(await measure(`Search "pricing" (common: ${matched(common)})`, () => searchTranscripts(member, { q: "pricing" })));
-    stats.push(await measure(`Search "pricing", page 10`, () => searchTranscripts(member, { q: "pricing", page: 10 })));
-    stats.push(await measure(`Search phrase "security review" (${matched(phrase)})`, () => searchTranscripts(member, { q: '"security review"' })));
-    stats.push(await measure(`Search "healthcare reference" (${matched(rare)})`, () => searchTranscripts(member, { q: "healthcare reference" })));
-    stats.push(await measure(`Search "zanzibar initiative" (rare: ${matched(selective)})`, () => searchTranscripts(member, { q: "zanzibar initiative" })));
-    stats.push(await measure(`Search "nonexistentword" (0 hits)`, () => searchTranscripts(member, { q: "nonexistentword" })));
-    stats.push(await measure('Search, admin viewer, "pricing"', () => searchTranscripts(admin, { q: "pricing" })));
+    stats.push(await measure(`Search "pricing" (common: ${matched(common)})`, () => searchCalls(member, { q: "pricing" })));
+    stats.push(await measure(`Search "pricing", page 10`, () => searchCalls(member, { q: "pricing", page: 10 })));
+    stats.push(await measure(`Search phrase "security review" (${matched(phrase)})`, () => searchCalls(member, { q: '"security review"' })));
+    stats.push(await measure(`Search "healthcare reference" (${matched(rare)})`, () => searchCalls(member, { q: "healthcare reference" })));
+    stats.push(await measure(`Search "zanzibar initiative" (rare: ${matched(selective)})`, () => searchCalls(member, { q: "zanzibar initiative" })));
+    stats.push(await measure(`Search "nonexistentword" (0 hits)`, () => searchCalls(member, { q: "nonexistentword" })));
+    stats.push(await measure('Search, admin viewer, "pricing"', () => searchCalls(admin, { q: "pricing" })));
+    const or = await searchCalls(member, { q: "pricing or healthcare" });
+    const exclusion = await searchCalls(member, { q: "pricing -seats" });
+    stats.push(await measure(`Search "pricing or healthcare" (${matched(or)})`, () => searchCalls(member, { q: "pricing or healthcare" })));
+    stats.push(await measure(`Search "pricing -seats" (${matched(exclusion)})`, () => searchCalls(member, { q: "pricing -seats" })));
     stats.push(await measure("Unlinked calls: first page + count", () => Promise.all([calls.listUnlinkedCalls(member), calls.countUnlinkedCalls(member)])));
     // Stable keys for the growth table in docs/benchmarks.md (same order as above).
     const KEYS = [
@@ -310,6 +314,8 @@ async function main() {
       "search-rare",
       "search-none",
       "search-admin",
+      "search-or",
+      "search-exclusion",
       "unlinked",
     ];
     stats.forEach((s, i) => (s.key = KEYS[i]));
@@ -446,6 +452,6 @@ main().then(
 );
 
 /** How many calls the search matched, for the row label. */
-function matched(r: { total: number }): string {
-  return `${r.total.toLocaleString("en-US")} calls`;
+function matched(r: { totalCalls: number }): string {
+  return `${r.totalCalls.toLocaleString("en-US")} calls`;
 }
