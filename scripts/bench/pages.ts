@@ -362,12 +362,16 @@ async function main() {
         ),
       ],
       [
-        "Deals list sorted by last call (member)",
+        "Deals list sorted by last call (member): stored counters plus the member's own private calls",
         await explain(
           c,
-          `SELECT d.id, (SELECT l."callStartedAt" FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
-                       WHERE l."dealId" = d.id AND ${visible} ORDER BY l."callStartedAt" DESC LIMIT 1) AS "lastCallAt"
-         FROM "Deal" d WHERE d."workspaceId" = $2 AND $1::text IS NOT NULL ORDER BY "lastCallAt" DESC NULLS LAST, d.id LIMIT 25`,
+          `WITH mine AS MATERIALIZED (
+             SELECT l."dealId", max(l."callStartedAt") AS last, count(DISTINCT COALESCE(c."meetingId", c.id)) AS n
+             FROM "CallParticipant" vp JOIN "Call" c ON c.id = vp."callId" JOIN "CallDealLink" l ON l."callId" = c.id
+             WHERE vp."userId" = $3 AND c."workspaceId" = $2 AND c."isPrivate" AND l."dealId" IS NOT NULL GROUP BY l."dealId")
+           SELECT d.id, d."publicCallCount" + COALESCE(mine.n, 0) AS "callCount", GREATEST(d."publicLastCallAt", mine.last) AS "lastCallAt"
+           FROM "Deal" d LEFT JOIN mine ON mine."dealId" = d.id
+           WHERE d."workspaceId" = $2 AND $1::text IS NOT NULL ORDER BY "lastCallAt" DESC NULLS LAST, d.id LIMIT 25`,
           ["-", workspaceId, member.userId],
         ),
       ],
@@ -398,7 +402,12 @@ virtualized viewer fetches \`GET /api/calls/:id/transcript\` (TanStack Query) in
 
 - Deals list sorted by last call: aggregating every link of the workspace (11,600 rows joined to Call) took ~85 ms p50,
   partly because the inflated plan cost switched on JIT (~20 ms of compilation). One probe per deal of
-  CallDealLink(dealId, callStartedAt DESC) for its newest visible call, and counts for the 25 rows of the page only: ~15 ms.
+  CallDealLink(dealId, callStartedAt DESC) for its newest visible call, and counts for the 25 rows of the page only: ~15 ms,
+  but the counts still read every link of the page's deals, so on the backfilled workspace (24 deals, ~400 calls each) it
+  grew with calls (51 ms at 10,000 calls on 2026-11-21, 97 ms on 2026-12-01). Now the meeting counts and last call are
+  stored on the Deal row (all calls, and non-private calls only), kept by triggers on CallDealLink and Call; a member adds
+  the private calls they took part in (CallParticipant(userId)), so the list reads the deals and the viewer's own
+  participations, never the workspace's links.
 - The private-call predicate has two shapes (lib/calls/visibility.ts). EXISTS per row inside correlated subqueries;
   a hashed IN over the viewer's participations for scans over thousands of calls. Using the hashed shape inside the
   per-deal subquery rebuilt the hash 1,000 times (~500 ms); using EXISTS in search/unlinked scans inflated the cost
