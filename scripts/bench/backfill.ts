@@ -295,7 +295,7 @@ async function main() {
     if (pageRuns > 0 && calls > 0) {
       console.log(`[${label}] page queries on the backfilled data (${pageRuns} runs each, admin viewer)`);
       const q = await import("../../lib/calls/queries");
-      const { searchCalls } = await import("../../lib/calls/search");
+      const { searchCalls, SEARCH_TIMEOUT_MS } = await import("../../lib/calls/search");
       const deals = await import("../../lib/deals/queries");
       const ws = h.actor.workspaceId;
       const viewer = { workspaceId: ws, userId: h.actor.userId, role: "ADMIN" as const };
@@ -343,10 +343,18 @@ async function main() {
       }
       // The grouped search the product uses (lib/calls/search.ts searchCalls), one query per kind of issue 18
       // target 3, on these real-shaped transcripts (dev/simulators/data.ts LINES): names start "Search <kind>".
+      // A query over the search's statement_timeout (SEARCH_TIMEOUT_MS) is what a person would see as "too slow":
+      // recorded as such (no figures), and the other kinds are still measured.
       for (const [kind, term] of SEARCH_KINDS) {
-        const first = await searchCalls(viewer, { q: term });
-        const hitsN = `${first.totalCalls} calls, ${first.totalSentences} sentences`;
-        pages.push(await timed(`Search ${kind} ${term} (${hitsN})`, pageRuns, () => searchCalls(viewer, { q: term })));
+        try {
+          const first = await searchCalls(viewer, { q: term });
+          const hitsN = `${first.totalCalls} calls, ${first.totalSentences} sentences`;
+          pages.push(await timed(`Search ${kind} ${term} (${hitsN})`, pageRuns, () => searchCalls(viewer, { q: term })));
+        } catch (e) {
+          if ((e as { code?: string }).code !== "SEARCH_TOO_SLOW") throw e;
+          console.log(`  Search ${kind} ${term}: over the ${SEARCH_TIMEOUT_MS} ms statement timeout`);
+          pages.push({ name: `Search ${kind} ${term} (over the ${SEARCH_TIMEOUT_MS} ms timeout)`, runs: 0, p50: NaN, p95: NaN, max: NaN, note: "timed out" });
+        }
       }
     }
 
