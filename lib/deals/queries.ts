@@ -3,7 +3,7 @@ import "server-only";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import { sqlText } from "@/lib/validation";
-import { isId, visibleCallSql } from "@/lib/calls/visibility";
+import { isId } from "@/lib/calls/visibility";
 
 export const DEALS_PAGE_SIZE = 25;
 
@@ -44,11 +44,15 @@ const ORDER: Record<DealListParams["sort"], Prisma.Sql> = {
 /**
  * Deals of a workspace, filtered, sorted and paginated, with the number of calls and the last call date.
  * Counts respect call visibility: a member does not count other people's private calls; without a viewer
- * only non-private calls are counted.
+ * only non-private calls are counted. Two recordings of one meeting count once, as the deal's timeline
+ * lists them (lib/sync/meetings.ts, countDealCalls in lib/calls/queries.ts).
  *
- * Plan (checked with EXPLAIN at 1,000 deals / 11,600 links, see docs/benchmarks/pages.md): aggregating
- * every link of the workspace to sort by last call took ~85 ms (11,600 Call lookups, and JIT kicked
- * in on the inflated cost); one index probe per deal for its newest visible call takes ~5 ms.
+ * Flat in the number of calls (issue 18 target 4): the counts are stored on the Deal row, kept by database
+ * triggers on every link and call write (prisma/migrations/20261207150000_deal_call_stats). An admin's view is
+ * callCount / lastCallAt; everyone else starts from publicCallCount / publicLastCallAt (non-private calls), and a
+ * member adds the private calls they took part in, read through CallParticipant(userId): that part costs what the
+ * viewer's own participations cost, not what the workspace holds. Before (aggregating each page deal's links)
+ * the list took 97 ms p50 at 10,000 calls on 24 deals and grew with calls (docs/benchmarks.md).
  */
 export async function listDeals(workspaceId: string, params: DealListParams, viewer?: { userId: string; role: "ADMIN" | "MEMBER" }) {
   const where: Prisma.Sql[] = [Prisma.sql`d."workspaceId" = ${workspaceId}`];
@@ -61,36 +65,47 @@ export async function listDeals(workspaceId: string, params: DealListParams, vie
   if (params.owner) where.push(Prisma.sql`d."ownerId" = ${sqlText(params.owner)}`);
   const whereSql = Prisma.join(where, " AND ");
   const offset = (params.page - 1) * DEALS_PAGE_SIZE;
-  const visible = viewer
-    ? visibleCallSql({ workspaceId, userId: viewer.userId, role: viewer.role }, "c")
-    : Prisma.sql`(c."workspaceId" = ${workspaceId} AND NOT c."isPrivate")`;
-  type Row = Omit<DealListItem, "amount" | "callCount"> & { amount: Prisma.Decimal | null; callCount: bigint };
-  // Inner query: the page of deals. The last visible call per deal is one probe of the
-  // CallDealLink(dealId, callStartedAt DESC) index (newest first, first visible row wins), so sorting
-  // 1,000+ deals by last call reads ~1 row per deal instead of aggregating every link.
-  // Outer query: call counts for the page's rows only.
+  type Row = Omit<DealListItem, "amount" | "callCount"> & { amount: Prisma.Decimal | null; callCount: bigint | number };
+
+  // What this viewer sees of each deal's calls.
+  let mineCte = Prisma.empty;
+  let mineJoin = Prisma.empty;
+  let count = Prisma.sql`d."publicCallCount"`;
+  let last = Prisma.sql`d."publicLastCallAt"`;
+  if (viewer?.role === "ADMIN") {
+    count = Prisma.sql`d."callCount"`;
+    last = Prisma.sql`d."lastCallAt"`;
+  } else if (viewer) {
+    // The member's own private calls per deal: meetings not already counted through a non-private recording
+    // of the same meeting on the deal (those are in publicCallCount).
+    mineCte = Prisma.sql`WITH mine AS MATERIALIZED (
+      SELECT l."dealId", max(l."callStartedAt") AS last,
+             count(DISTINCT COALESCE(c."meetingId", c.id)) FILTER (WHERE c."meetingId" IS NULL OR NOT EXISTS (
+               SELECT 1 FROM "Call" m JOIN "CallDealLink" ml ON ml."callId" = m.id
+               WHERE m."workspaceId" = c."workspaceId" AND m."meetingId" = c."meetingId" AND NOT m."isPrivate" AND ml."dealId" = l."dealId")) AS n
+      FROM "CallParticipant" vp
+      JOIN "Call" c ON c.id = vp."callId"
+      JOIN "CallDealLink" l ON l."callId" = c.id
+      WHERE vp."userId" = ${viewer.userId} AND c."workspaceId" = ${workspaceId} AND c."isPrivate" AND l."dealId" IS NOT NULL
+      GROUP BY l."dealId"
+    )`;
+    mineJoin = Prisma.sql`LEFT JOIN mine ON mine."dealId" = d.id`;
+    count = Prisma.sql`d."publicCallCount" + COALESCE(mine.n, 0)`;
+    last = Prisma.sql`GREATEST(d."publicLastCallAt", mine.last)`;
+  }
   const rowsQuery = db.$queryRaw<Row[]>`
+    ${mineCte}
     SELECT d.id, d.name, d."accountName", d.stage, d."isClosed", d.amount, d.currency, d."closeDate",
-           u.name AS "ownerName", COALESCE(s."callCount", 0) AS "callCount", d."lastCallAt"
+           u.name AS "ownerName", d."callCount", d."lastCallAt"
     FROM (
-      SELECT d.*, (
-        SELECT l."callStartedAt" FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
-        WHERE l."dealId" = d.id AND ${visible}
-        ORDER BY l."callStartedAt" DESC LIMIT 1
-      ) AS "lastCallAt"
-      FROM "Deal" d
+      SELECT d.id, d.name, d."accountName", d.stage, d."isClosed", d.amount, d.currency, d."closeDate", d."ownerId",
+             ${count} AS "callCount", ${last} AS "lastCallAt"
+      FROM "Deal" d ${mineJoin}
       WHERE ${whereSql}
-      ORDER BY ${ORDER[params.sort]}, d.id
-      LIMIT ${DEALS_PAGE_SIZE} OFFSET ${offset}
     ) d
     LEFT JOIN "User" u ON u.id = d."ownerId"
-    LEFT JOIN LATERAL (
-      -- A meeting two recorders recorded counts once, as the deal's timeline lists it (lib/sync/meetings.ts).
-      SELECT count(DISTINCT COALESCE(c."meetingId", c.id)) AS "callCount"
-      FROM "CallDealLink" l JOIN "Call" c ON c.id = l."callId"
-      WHERE l."dealId" = d.id AND ${visible}
-    ) s ON true
-    ORDER BY ${ORDER[params.sort]}, d.id`;
+    ORDER BY ${ORDER[params.sort]}, d.id
+    LIMIT ${DEALS_PAGE_SIZE} OFFSET ${offset}`;
 
   const [rows, totalRows, stages, owners] = await Promise.all([
     rowsQuery,

@@ -16,7 +16,7 @@
 // (scripts/bench.ts) turns results into docs/benchmarks.md. Uses a new database on DATABASE_URL's server.
 import pg from "pg";
 import { createScratchDatabase } from "../lib/database";
-import { argValue, emitResult, machine, timed, type Machine, type Timing } from "./common";
+import { argValue, emitResult, machine, SEARCH_KINDS, timed, type Machine, type Timing } from "./common";
 import type { SimState } from "../../dev/simulators/state";
 import { PROVIDER_SLUGS, providerFromSlug } from "../../lib/providers/registry";
 
@@ -296,7 +296,7 @@ async function main() {
     if (pageRuns > 0 && calls > 0) {
       console.log(`[${label}] page queries on the backfilled data (${pageRuns} runs each, admin viewer)`);
       const q = await import("../../lib/calls/queries");
-      const { searchTranscripts } = await import("../../lib/calls/search");
+      const { searchCalls, SEARCH_TIMEOUT_MS } = await import("../../lib/calls/search");
       const deals = await import("../../lib/deals/queries");
       const ws = h.actor.workspaceId;
       const viewer = { workspaceId: ws, userId: h.actor.userId, role: "ADMIN" as const };
@@ -316,6 +316,16 @@ async function main() {
       pages.push(
         await timed(`Deals list (${dealCount} deals), sort by last call`, pageRuns, () => deals.listDeals(ws, deals.dealListParamsSchema.parse({}), viewer)),
       );
+      // A member's list: other people's private calls are not counted, their own are.
+      const member = await h.db.membership.findFirst({ where: { workspaceId: ws, role: "MEMBER" }, orderBy: { userId: "asc" }, select: { userId: true } });
+      if (member) {
+        const memberViewer = { workspaceId: ws, userId: member.userId, role: "MEMBER" as const };
+        pages.push(
+          await timed(`Deals list (${dealCount} deals), member viewer, sort by last call`, pageRuns, () =>
+            deals.listDeals(ws, deals.dealListParamsSchema.parse({}), memberViewer),
+          ),
+        );
+      }
       if (big[0]?.dealId) {
         const dealId = big[0].dealId;
         pages.push(
@@ -332,10 +342,20 @@ async function main() {
           ),
         );
       }
-      for (const term of ["pricing", '"single sign-on"', "nonexistentword"]) {
-        const first = await searchTranscripts(viewer, { q: term });
-        const hitsN = `${first.total} calls`;
-        pages.push(await timed(`Search ${term} (${hitsN})`, pageRuns, () => searchTranscripts(viewer, { q: term })));
+      // The grouped search the product uses (lib/calls/search.ts searchCalls), one query per kind of issue 18
+      // target 3, on these real-shaped transcripts (dev/simulators/data.ts LINES): names start "Search <kind>".
+      // A query over the search's statement_timeout (SEARCH_TIMEOUT_MS) is what a person would see as "too slow":
+      // recorded as such (no figures), and the other kinds are still measured.
+      for (const [kind, term] of SEARCH_KINDS) {
+        try {
+          const first = await searchCalls(viewer, { q: term });
+          const hitsN = `${first.totalCalls} calls, ${first.totalSentences} sentences`;
+          pages.push(await timed(`Search ${kind} ${term} (${hitsN})`, pageRuns, () => searchCalls(viewer, { q: term })));
+        } catch (e) {
+          if ((e as { code?: string }).code !== "SEARCH_TOO_SLOW") throw e;
+          console.log(`  Search ${kind} ${term}: over the ${SEARCH_TIMEOUT_MS} ms statement timeout`);
+          pages.push({ name: `Search ${kind} ${term} (over the ${SEARCH_TIMEOUT_MS} ms timeout)`, runs: 0, p50: NaN, p95: NaN, max: NaN, note: "timed out" });
+        }
       }
     }
 

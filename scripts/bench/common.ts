@@ -90,3 +90,13 @@ export const fmt = {
   s: (ms: number) => `${(ms / 1000).toFixed(1)} s`,
   dur: (ms: number) => (ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`),
 };
+
+/** Search queries on the backfilled data, by kind (issue 18 target 3); each matches lines of the simulator's transcripts. */
+export const SEARCH_KINDS: ReadonlyArray<readonly [kind: string, q: string]> = [
+  ["word", "pricing"],
+  ["OR", "pricing or hubspot"],
+  ["AND", "budget approved"],
+  ["phrase", '"single sign-on"'],
+  ["exclusion", "quarter -contract"],
+  ["0 hits", "nonexistentword"],
+];

@@ -5,7 +5,7 @@ import type { DealsImportResult } from "./deals-import";
 import { renderCrmImportSection, type CrmImportResult } from "./crm-report";
 import type { BackfillResult } from "./backfill";
 import type { PagesResult } from "./pages";
-import { describeMachine, fmt } from "./common";
+import { describeMachine, fmt, SEARCH_KINDS } from "./common";
 import type { Timing } from "./common";
 
 export type Entry =
@@ -280,9 +280,12 @@ Synthetic workspace of ${fmt.int(headlinePages.counts.calls)} calls, 1,000 deals
       rows.push(row("calls with transcripts/s", (c) => (g(c) ? fmt.dec(g(c)!.transcriptsPerSec) : "–")));
       rows.push(row("MiB per 1,000 calls", (c) => (g(c) ? fmt.dec(g(c)!.bytesPer1kCalls / MIB) : "–")));
       const realKey = (r: BackfillResult | undefined, prefix: string) => r?.pages.find((t) => t.name.startsWith(prefix));
-      rows.push(row('search "pricing", real transcripts, admin (p50 / p95 ms)', (c) => ms(realKey(g(c), "Search pricing"))));
-      rows.push(row("search, 0 hits, real transcripts (p50 / p95 ms)", (c) => ms(realKey(g(c), "Search nonexistentword"))));
+      // Grouped search (searchCalls) per kind of query, admin viewer (scripts/bench/backfill.ts SEARCH_KINDS).
+      for (const [kind, q] of SEARCH_KINDS) {
+        rows.push(row(`search ${kind} ${q.replace(/\|/g, "\\|")}, real transcripts, admin (p50 / p95 ms)`, (c) => ms(realKey(g(c), `Search ${kind} `))));
+      }
       rows.push(row("deals list, demo deals, real data (p50 / p95 ms)", (c) => ms(realKey(g(c), "Deals list"))));
+      rows.push(row("deals list, member viewer, real data (p50 / p95 ms)", (c) => ms(g(c)?.pages.find((t) => t.name.includes("member viewer")))));
       rows.push(
         row("deal page, busiest deal (calls; p50 / p95 ms)", (c) => {
           const t = realKey(g(c), "Deal page");
