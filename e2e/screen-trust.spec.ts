@@ -233,29 +233,50 @@ const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width 
 /** The toasts' region (its name starts "Notifications"). */
 const notifications = (page: Page) => page.getByRole("region", { name: /^Notifications/ });
 
-/** What a person can see in the viewport outside the toasts, by label: the controls, or the page's text too. */
-async function inView(page: Page, what: "controls" | "controls and text"): Promise<Array<Box & { label: string }>> {
-  return page.evaluate((what) => {
-    const out: Array<{ x: number; y: number; width: number; height: number; label: string }> = [];
-    const controls = "a[href], button, input, select, textarea, summary, [role=button], [role=link], [role=checkbox], [role=tab], [role=combobox]";
-    const text = "main :is(h1, h2, h3, p, th, td, dt, dd, label, time)";
-    for (const el of document.querySelectorAll<HTMLElement>(what === "controls" ? controls : `${controls}, ${text}`)) {
-      if (el.closest('[aria-label^="Notifications"]')) continue;
-      const r = el.getBoundingClientRect();
-      // 1 px boxes are screen-reader-only (the skip link until it has focus).
-      if (r.width <= 1 || r.height <= 1 || r.bottom <= 0 || r.top >= innerHeight || r.right <= 0 || r.left >= innerWidth) continue;
-      if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
-      out.push({ x: r.x, y: r.y, width: r.width, height: r.height, label: el.getAttribute("aria-label") || el.textContent?.trim().slice(0, 40) || el.tagName });
-    }
-    return out;
-  }, what);
-}
+const CONTROLS = "a[href], button, input, select, textarea, summary, [role=button], [role=link], [role=checkbox], [role=tab], [role=combobox]";
+const TEXT = "main :is(h1, h2, h3, p, th, td, dt, dd, label, time)";
 
 /**
- * The toast saying `text`: on screen, announced (a live region), covering no control (and, on a page not
- * scrolled, none of its text either); held while it has focus, then dismissed.
+ * What a person can see in the viewport outside the toasts, by label: the elements matching `selector`
+ * (`seen` also marks them, so that they can be found again after an action).
  */
-async function expectToastClear(page: Page, text: string | RegExp, what: string, covers: "controls" | "controls and text" = "controls") {
+async function inView(page: Page, selector: string, seen = false): Promise<Array<Box & { label: string }>> {
+  return page.evaluate(
+    ({ selector, seen }) => {
+      const out: Array<{ x: number; y: number; width: number; height: number; label: string }> = [];
+      for (const el of document.querySelectorAll<HTMLElement>(selector)) {
+        if (el.closest('[aria-label^="Notifications"]')) continue;
+        const r = el.getBoundingClientRect();
+        // 1 px boxes are screen-reader-only (the skip link until it has focus).
+        if (r.width <= 1 || r.height <= 1 || r.bottom <= 0 || r.top >= innerHeight || r.right <= 0 || r.left >= innerWidth) continue;
+        if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+        // Marked: what is wholly on screen (a box cut by the top edge was not all in sight before either).
+        if (seen && r.top >= 0 && r.bottom <= innerHeight) el.dataset.seenBeforeToast = "1";
+        out.push({
+          x: r.x,
+          y: r.y,
+          width: r.width,
+          height: r.height,
+          label: el.getAttribute("aria-label") || el.textContent?.trim().slice(0, 40) || el.tagName,
+        });
+      }
+      return out;
+    },
+    { selector, seen },
+  );
+}
+
+/** Before the action: the controls (and text) on screen, marked. */
+const markSeen = (page: Page) => inView(page, `${CONTROLS}, ${TEXT}`, true);
+
+/**
+ * The toast saying `text`: on screen, announced (a live region); held while it has focus, then dismissed. It
+ * hides nothing a person had on screen when they acted (marked by markSeen), the control they used included; on a
+ * page at the top, where it sits under the top bar, no control at all (and with `text`, none of the page's text).
+ * (Scrolled down, it sticks to the top of the screen as a sticky top bar would: what scrolls in later can go
+ * under it, as under any sticky bar, and is reached by scrolling.)
+ */
+async function expectToastClear(page: Page, text: string | RegExp, what: string, opts: { text?: boolean } = {}) {
   const region = notifications(page);
   await expect(region).toHaveAttribute("aria-live", "polite");
   const toast = region.getByRole("listitem").filter({ hasText: text });
@@ -266,11 +287,18 @@ async function expectToastClear(page: Page, text: string | RegExp, what: string,
     const box = (await toast.boundingBox())!;
     const viewport = page.viewportSize()!;
     expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height, `${what}: the toast on screen`).toBe(true);
-    const covered = (await inView(page, covers)).filter((c) => overlaps(box, c));
+    const seen = (await inView(page, "[data-seen-before-toast]")).filter((c) => overlaps(box, c));
     expect(
-      covered.map((c) => c.label),
-      `${what}: ${covers} under the toast`,
+      seen.map((c) => c.label),
+      `${what}: what was on screen, under the toast`,
     ).toEqual([]);
+    if ((await page.evaluate(() => scrollY)) === 0) {
+      const covered = (await inView(page, opts.text ? `${CONTROLS}, ${TEXT}` : CONTROLS)).filter((c) => overlaps(box, c));
+      expect(
+        covered.map((c) => c.label),
+        `${what}: anything under the toast`,
+      ).toEqual([]);
+    }
     if (i === 0) await page.waitForTimeout(500); // once more, after the toast's own entrance has finished
   }
   // A keyboard user on its Dismiss button keeps it (it would go by itself meanwhile), however long they take.
@@ -293,6 +321,7 @@ for (const viewport of [
     await page.goto(`/calls/${t.callId}`);
     const copy = page.getByRole("button", { name: /^Copy link to / }).first();
     await copy.scrollIntoViewIfNeeded();
+    await markSeen(page);
     await copy.click();
     await expectToastClear(page, /copied\.$/, "Copy link");
   });
@@ -303,27 +332,49 @@ for (const viewport of [
       await page.setViewportSize(viewport);
       await signIn(page, t.users.admin.email, PASSWORD);
       await page.goto("/settings/integrations/hubspot");
+      await markSeen(page);
       await page.getByRole("button", { name: "Sync now" }).click();
       // Whatever it says (this HubSpot has no credentials to sync with), where it says it is what counts.
       await expect(notifications(page).getByRole("listitem")).toHaveCount(1);
       expect(await page.evaluate(() => scrollY)).toBe(0);
-      await expectToastClear(page, /HubSpot/, "Sync now", "controls and text");
+      await expectToastClear(page, /HubSpot/, "Sync now", { text: true });
     } finally {
       await db.query(`DELETE FROM "Integration" WHERE id = ANY($1)`, [seeded.ids]);
     }
   });
 
-  test(`at ${viewport.width} px a toast covers no control: linking an unlinked call to its suggested deal`, async ({ page }) => {
-    await page.setViewportSize(viewport);
-    await signIn(page, t.users.member.email, PASSWORD);
-    await page.goto("/calls/unlinked");
+  test(`at ${viewport.width} px a toast covers no control: linking a call at the bottom of a long Unlinked list`, async ({ page }) => {
+    // Five more unlinked calls like the tenant's (the same people, so the same suggested deal), older: a page to scroll.
+    const extra = Array.from({ length: 5 }, (_, n) => ({ id: `${t.unlinkedCallId}-x${n}`, title: `${t.unlinkedCallTitle} earlier ${n + 1}` }));
+    for (const [n, c] of extra.entries()) {
+      await db.query(
+        `INSERT INTO "Call"(id, "workspaceId", provider, "providerCallId", title, "startedAt", "durationSec", summary, "transcriptStatus", "updatedAt")
+         SELECT $1, "workspaceId", provider, $2, $3, "startedAt" - $4 * interval '1 day', "durationSec", summary, "transcriptStatus", now() FROM "Call" WHERE id = $5`,
+        [c.id, `sim-${c.id}`, c.title, n + 1, t.unlinkedCallId],
+      );
+      await db.query(
+        `INSERT INTO "CallParticipant"(id, "callId", "speakerKey", name, email, affiliation, "userId", position, "isAttendee")
+         SELECT id || $1, $2, "speakerKey", name, email, affiliation, "userId", position, "isAttendee" FROM "CallParticipant" WHERE "callId" = $3`,
+        [`-x${n}`, c.id, t.unlinkedCallId],
+      );
+    }
     try {
-      const link = page.getByRole("button", { name: `Link “${t.unlinkedCallTitle}” to ${t.dealName}` });
+      await page.setViewportSize(viewport);
+      await signIn(page, t.users.member.email, PASSWORD);
+      await page.goto("/calls/unlinked");
+      const last = extra.at(-1)!;
+      const link = page.getByRole("button", { name: `Link “${last.title}” to ${t.dealName}` });
       await link.scrollIntoViewIfNeeded();
+      expect(await page.evaluate(() => scrollY), "the page is scrolled down to the call").toBeGreaterThan(0);
+      await markSeen(page);
       await link.click();
-      await expectToastClear(page, `Linked “${t.unlinkedCallTitle}” to ${t.dealName}.`, "Link");
+      // Scrolled down, it is at the top of the screen, where the person sees it.
+      await expect(notifications(page).getByRole("listitem")).toBeVisible();
+      await page.waitForLoadState("networkidle");
+      expect((await notifications(page).boundingBox())?.y).toBe(0);
+      await expectToastClear(page, `Linked “${last.title}” to ${t.dealName}.`, "Link");
     } finally {
-      await db.query(`DELETE FROM "CallDealLink" WHERE "callId" = $1`, [t.unlinkedCallId]);
+      await db.query(`DELETE FROM "Call" WHERE id = ANY($1)`, [extra.map((c) => c.id)]);
     }
   });
 }
