@@ -3,7 +3,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { SessionProvider } from "next-auth/react";
 import { useState, type ReactNode } from "react";
-import { Toaster } from "sonner";
 import { TimeZoneProvider } from "@/components/ui/time-zone";
 
 export function Providers({ children, timeZone }: { children: ReactNode; timeZone: string }) {
@@ -11,11 +10,7 @@ export function Providers({ children, timeZone }: { children: ReactNode; timeZon
   return (
     <SessionProvider>
       <TimeZoneProvider zone={timeZone}>
-        <QueryClientProvider client={queryClient}>
-          {children}
-          {/* Bottom right, clear of the top bar's controls (workspace switcher, account menu) that top-right toasts covered. */}
-          <Toaster position="bottom-right" closeButton />
-        </QueryClientProvider>
+        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </TimeZoneProvider>
     </SessionProvider>
   );

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { TopNav } from "@/components/layout/top-nav";
+import { Toaster } from "@/components/ui/toast";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { hasAnyWorkspace } from "@/lib/accounts/signup";
@@ -27,6 +28,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         workspaces={workspaces}
         isAdmin={session.role === "ADMIN"}
       />
+      {/* Toasts: in the page under the top bar, not laid over it (components/ui/toast.tsx). */}
+      <Toaster />
       <main id="main-content" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-8 outline-none sm:px-6">
         {children}
       </main>

@@ -5,7 +5,7 @@
 import { useRef, useState, useTransition, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { ArrowRightLeft, Link2Off } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { callApi } from "@/components/calls/api";
 import { DealPicker } from "@/components/calls/deal-picker";

@@ -6,7 +6,7 @@
 // provider refused lands back here as "This link expired — Get a fresh link".
 import { useEffect, useRef, useState } from "react";
 import { ExternalLink, Mic, RefreshCw, Video } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time-zone";
 import { callApi } from "@/components/calls/api";

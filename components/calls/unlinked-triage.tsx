@@ -6,7 +6,7 @@
 import { useRef, useState, useTransition, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { EyeOff, Link2, RotateCcw } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time-zone";
 import { callApi } from "@/components/calls/api";

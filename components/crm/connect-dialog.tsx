@@ -6,7 +6,7 @@
 import { ExternalLink, Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Dialog } from "@/components/integrations/dialog";
 import { ApiError } from "@/components/lib/api-client";
 import { Button } from "@/components/ui/button";

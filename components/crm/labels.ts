@@ -8,9 +8,6 @@ export const CRM_RUN_KIND_LABEL: Record<string, string> = {
   MANUAL: "Sync now",
 };
 
-export const RUN_STATUS_LABEL: Record<string, string> = { RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed", CANCELLED: "Cancelled" };
-export const RUN_STATUS_TONE: Record<string, "blue" | "green" | "red" | "gray"> = { RUNNING: "blue", SUCCEEDED: "green", FAILED: "red", CANCELLED: "gray" };
-
 export const OBJECT_LABEL: Record<string, string> = { deal: "Deal", account: "Account", contact: "Contact" };
 
 /** Why the CRM comes first (the help centre's wording): shown above the CRM cards and on recorder cards without one. */

@@ -7,16 +7,17 @@ import { Loader2, PlugZap, RefreshCw, Unplug } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Dialog } from "@/components/integrations/dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatDateTime, formatDuration } from "@/components/ui/format";
+import { formatDateTime } from "@/components/ui/format";
+import { RunHistory, type RunField } from "@/components/ui/run-history";
 import { Time, useTimeZone } from "@/components/ui/time-zone";
 import type { CrmDetail, CrmRunRow, CrmSkippedRow } from "@/lib/crm/queries";
 import { crmAction, crmDetailKey, useCrmDetail } from "./api";
 import { CrmConnectDialog } from "./connect-dialog";
-import { CRM_RUN_KIND_LABEL, OBJECT_LABEL, RUN_STATUS_LABEL, RUN_STATUS_TONE, STATUS_LABEL, STATUS_TONE } from "./labels";
+import { CRM_RUN_KIND_LABEL, OBJECT_LABEL, STATUS_LABEL, STATUS_TONE } from "./labels";
 
 const n = (v: number) => v.toLocaleString("en-US");
 
@@ -267,71 +268,14 @@ function Quota({ detail }: { detail: CrmDetail }) {
 }
 
 function History({ runs }: { runs: CrmRunRow[] }) {
-  if (!runs.length) return <p className="text-sm text-slate-600">No syncs yet.</p>;
-  const th = "px-3 py-2";
-  return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full text-sm">
-        <caption className="sr-only">Sync history, newest first</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className={th}>
-              Started
-            </th>
-            <th scope="col" className={th}>
-              Kind
-            </th>
-            <th scope="col" className={th}>
-              Duration
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              Added
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              Updated
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              Deleted
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              Skipped
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              Requests
-            </th>
-            <th scope="col" className={th}>
-              Status
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {runs.map((r) => {
-            const end = r.finishedAt ? new Date(r.finishedAt).getTime() : null;
-            return (
-              <tr key={r.id}>
-                <td className="whitespace-nowrap px-3 py-2">
-                  <Time at={r.startedAt} />
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 font-medium">{CRM_RUN_KIND_LABEL[r.kind] ?? r.kind}</td>
-                <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                  {end ? formatDuration(Math.max(0, (end - new Date(r.startedAt).getTime()) / 1000)) : "—"}
-                </td>
-                <td className="px-3 py-2 text-right tabular-nums">{n(r.dealsAdded)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{n(r.dealsUpdated)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{n(r.dealsDeleted)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{n(r.recordsSkipped)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{n(r.requestsUsed)}</td>
-                <td className="px-3 py-2">
-                  <Badge tone={RUN_STATUS_TONE[r.status] ?? "gray"}>{RUN_STATUS_LABEL[r.status] ?? r.status}</Badge>
-                  {r.error ? <p className="mt-1 max-w-xs text-xs text-red-700">{r.error}</p> : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
+  const fields: Array<RunField<CrmRunRow>> = [
+    { label: "Added", count: true, value: (r) => n(r.dealsAdded) },
+    { label: "Updated", count: true, value: (r) => n(r.dealsUpdated) },
+    { label: "Deleted", count: true, value: (r) => n(r.dealsDeleted) },
+    { label: "Skipped", count: true, value: (r) => n(r.recordsSkipped) },
+    { label: "Requests", count: true, value: (r) => n(r.requestsUsed) },
+  ];
+  return <RunHistory runs={runs} kindLabel={CRM_RUN_KIND_LABEL} fields={fields} />;
 }
 
 function Skipped({ rows, total, name }: { rows: CrmSkippedRow[]; total: number; name: string }) {

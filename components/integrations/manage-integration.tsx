@@ -7,11 +7,12 @@ import { Loader2, RefreshCw, Trash2, Unplug, PlugZap } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { ApiError } from "@/components/lib/api-client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatDate, formatDateTime, formatDuration } from "@/components/ui/format";
+import { formatDate, formatDateTime } from "@/components/ui/format";
+import { RunHistory, type RunField } from "@/components/ui/run-history";
 import { Time, useTimeZone } from "@/components/ui/time-zone";
 import { BACKFILL_LABEL, RUN_KIND_LABEL, STATUS_LABEL, STATUS_TONE } from "@/lib/integrations/catalog";
 import type { IntegrationDetail, SkippedCallRow, SyncRunRow } from "@/lib/integrations/queries";
@@ -21,9 +22,6 @@ import { useRetry } from "./use-retry";
 import { UsageChart } from "./usage-chart";
 import { ViewWarningNotice } from "./view-warning-notice";
 import { SyncProgress, UserSyncList } from "./user-sync-list";
-
-const RUN_TONE: Record<string, "blue" | "green" | "red" | "gray"> = { RUNNING: "blue", SUCCEEDED: "green", FAILED: "red", CANCELLED: "gray" };
-const RUN_STATUS: Record<string, string> = { RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed", CANCELLED: "Cancelled" };
 
 export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
   const tz = useTimeZone();
@@ -252,73 +250,24 @@ function Item({ label, value, testId }: { label: string; value: string; testId?:
 
 function SyncHistory({ runs }: { runs: SyncRunRow[] }) {
   const tz = useTimeZone();
-  if (!runs.length) return <p className="text-sm text-slate-600">No syncs yet.</p>;
-  return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full text-sm">
-        <caption className="sr-only">Sync history, newest first</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className="px-3 py-2">
-              Kind
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Started
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Duration
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Window
-            </th>
-            <th scope="col" className="px-3 py-2 text-right">
-              Added / updated
-            </th>
-            <th scope="col" className="px-3 py-2 text-right">
-              Transcripts
-            </th>
-            <th scope="col" className="px-3 py-2 text-right">
-              Requests
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Status
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {runs.map((r) => {
-            const end = r.finishedAt ? new Date(r.finishedAt).getTime() : null;
-            return (
-              <tr key={r.id}>
-                <td className="whitespace-nowrap px-3 py-2 font-medium">
-                  {RUN_KIND_LABEL[r.kind] ?? r.kind}
-                  {r.userName ? <span className="block text-xs font-normal text-slate-600">{r.userName}</span> : null}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2">
-                  <Time at={r.startedAt} />
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                  {end ? formatDuration(Math.max(0, (end - new Date(r.startedAt).getTime()) / 1000)) : "—"}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">
-                  {r.windowFrom || r.windowTo ? `${formatDate(r.windowFrom, tz)} → ${formatDate(r.windowTo, tz)}` : "—"}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                  {r.kind === "PURGE" ? `${r.callsDeleted} deleted` : `${r.callsAdded} / ${r.callsUpdated}`}
-                </td>
-                <td className="px-3 py-2 text-right tabular-nums">{r.transcriptsAdded}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{r.requestsUsed}</td>
-                <td className="px-3 py-2">
-                  <Badge tone={RUN_TONE[r.status] ?? "gray"}>{RUN_STATUS[r.status] ?? r.status}</Badge>
-                  {r.error ? <p className="mt-1 max-w-xs text-xs text-red-700">{r.error}</p> : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
+  const fields: Array<RunField<SyncRunRow>> = [
+    {
+      label: "Window",
+      nowrap: true,
+      wide: true,
+      muted: true,
+      value: (r) => (r.windowFrom || r.windowTo ? `${formatDate(r.windowFrom, tz)} → ${formatDate(r.windowTo, tz)}` : "—"),
+    },
+    {
+      label: "Added / updated",
+      count: true,
+      nowrap: true,
+      value: (r) => (r.kind === "PURGE" ? `${r.callsDeleted} deleted` : `${r.callsAdded} / ${r.callsUpdated}`),
+    },
+    { label: "Transcripts", count: true, value: (r) => r.transcriptsAdded },
+    { label: "Requests", count: true, value: (r) => r.requestsUsed },
+  ];
+  return <RunHistory runs={runs} kindLabel={RUN_KIND_LABEL} who={(r) => r.userName} fields={fields} />;
 }
 
 function PurgeDialog({ open, detail, onClose, onStarted }: { open: boolean; detail: IntegrationDetail; onClose: () => void; onStarted: () => unknown }) {

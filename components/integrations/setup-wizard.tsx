@@ -7,7 +7,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Stepper } from "@/components/wizard/stepper";
 import { WIZARD_STEPS, type WizardStepKey } from "@/lib/integrations/catalog";
 import type { IntegrationDetail } from "@/lib/integrations/queries";

@@ -2,7 +2,7 @@
 // Retry of one failed user's sync, shared by the wizard's Sync and Complete steps and the Manage page:
 // which row is retrying (its button is disabled meanwhile) and a toast either way.
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { integrationAction } from "./api";
 
 export function useRetry(slug: string, onRetried: () => unknown) {

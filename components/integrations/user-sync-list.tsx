@@ -4,7 +4,7 @@
 import { CheckCircle2, Clock, History, Loader2, RotateCw, UserPlus, XCircle } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { BACKFILL_OPTIONS } from "@/lib/integrations/catalog";

@@ -2,7 +2,7 @@
 // The workspace switcher (a user in several workspaces): the choice is stored server-side (cookie +
 // lastWorkspaceId), then the whole app reloads in the chosen workspace.
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { ApiError, apiClient } from "@/components/lib/api-client";
 
 const request = apiClient({

@@ -7,7 +7,7 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useSta
 import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { ChevronDown, ChevronUp, ExternalLink, Link2, Play, Search, X } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { callApi } from "@/components/calls/api";
 import { formatTimestamp, parseMomentHash, turnAtSecond, type Speaker, type TranscriptData, type Turn } from "@/lib/calls/transcript";
 

@@ -2,7 +2,7 @@
 // Step 3, Backfill: how far back to sync historical calls, or skip and sync only new calls.
 import { Loader2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { BACKFILL_OPTIONS, DEFAULT_BACKFILL_PERIOD } from "@/lib/integrations/catalog";
 import { integrationAction } from "../api";

@@ -3,7 +3,7 @@
 // tab; API-key providers (Clari Copilot) enter a key and secret that the server checks before saving.
 import { ExternalLink, KeyRound, Loader2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { ApiError } from "@/components/lib/api-client";
 import { Button } from "@/components/ui/button";
 import { CONNECTING_USER_VIEW } from "@/lib/integrations/view-warning";

@@ -54,13 +54,15 @@ export default async function UnlinkedCallsPage({ searchParams }: { searchParams
           </Link>
         </p>
       </header>
-      <nav aria-label="Unlinked calls views" className="flex gap-1 overflow-x-auto border-b border-slate-200">
+      {/* The views wrap instead of running off a phone's screen; there, wrapped underline tabs would read as two
+          rows of tabs, so below 640 px they are pills (the current one filled) and from 640 px up underlined tabs. */}
+      <nav aria-label="Unlinked calls views" className="flex flex-wrap gap-2 sm:gap-1 sm:border-b sm:border-slate-200">
         {TRIAGE_VIEWS.map((v) => (
           <Link
             key={v}
             href={hrefOf(v)}
             aria-current={v === view ? "page" : undefined}
-            className={`-mb-px shrink-0 whitespace-nowrap rounded-t-md border-b-2 px-2.5 py-2 text-sm font-medium sm:px-3 ${v === view ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+            className={`whitespace-nowrap rounded-full px-3 py-1.5 text-sm font-medium ring-1 ring-inset sm:-mb-px sm:rounded-none sm:rounded-t-md sm:border-b-2 sm:py-2 sm:ring-0 ${v === view ? "bg-brand-50 text-brand-700 ring-brand-600 sm:border-brand-600 sm:bg-transparent" : "text-slate-600 ring-slate-300 hover:text-slate-900 sm:border-transparent"}`}
           >
             {VIEW_LABEL[v]} ({counts[v]})
           </Link>
