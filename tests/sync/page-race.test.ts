@@ -44,7 +44,7 @@ it("the worker that loses the race on a page carries on until the user is comple
   expect(us.status).toBe("COMPLETED");
   expect(us.callsSynced).toBe(calls);
   const { users, calls: simCalls } = h.sims.state.dataset;
-  const owner = users.findIndex((u) => u.email === us.providerUser.email);
+  const owner = users.findIndex((u) => u.email === us.providerUser!.email);
   expect(calls).toBe(simCalls.filter((c) => c.ownerIdx === owner && c.visibleAt <= h.sims.state.now()).length);
   expect(calls).toBeGreaterThan(100);
 }, 120_000);
