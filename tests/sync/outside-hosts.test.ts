@@ -106,6 +106,11 @@ describe.each(["GONG", "SALESLOFT"] as const)("%s: calls hosted outside the work
       expect(r, r.providerUser!.email!).toMatchObject({ status: "COMPLETED", callsSynced: hosted.length });
     }
     expect(rows.reduce((n, r) => n + r.callsSynced, 0)).toBe(calls.length);
+    const run = await h.db.syncRun.findFirstOrThrow({ where: { integrationId: id, kind: "BACKFILL" } });
+    expect(run).toMatchObject({ status: "SUCCEEDED", callsAdded: calls.length });
+    const listed = h.sims.state.dataset.calls.filter((c) => !inWorkspace(c.ownerIdx) && c.visibleAt <= h.sims.state.now()).length;
+    // The cost, for docs/quality.md (issue 16.3).
+    console.log(`[outside-hosts] ${p}: ${calls.length} calls (${want.length} hosted outside, of ${listed} listed) in ${run.requestsUsed} requests`);
 
     // The Sync step and the Manage page show it as a row of its own.
     const { getIntegrationDetail } = await import("@/lib/integrations/queries");
