@@ -48,8 +48,12 @@ const outsideCheckpointState = z.object({
 });
 type OutsideSlice = z.infer<typeof outsideCheckpointState>["slices"][number];
 
-/** Slices cover the last year evenly (where calls are), the first one reaching back to the window's start. */
-const SLICED_SPAN_MS = 365 * 86_400_000;
+/**
+ * Slices cover the last two years evenly (where most of a company's calls are), the first one reaching back to the
+ * window's start ("All time" starts in 2010). The calls are not spread evenly in time, so neither are the slices'
+ * pages: one slice may take a few more pages than the others.
+ */
+const SLICED_SPAN_MS = 730 * 86_400_000;
 
 function sliceWindow(from: Date, to: Date, n: number): OutsideSlice[] {
   const start = Math.max(from.getTime(), to.getTime() - SLICED_SPAN_MS);
