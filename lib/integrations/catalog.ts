@@ -15,12 +15,6 @@ export const PROVIDERS: Array<{ key: ProviderKey; slug: ProviderSlug; name: stri
   }),
 );
 
-/**
- * The backfill's row for calls hosted by provider users outside the workspace that a workspace user took part in
- * (issue 16.3), shown under the users with its count, failure and Retry, and naming its runs.
- */
-export const OUTSIDE_HOSTS_LABEL = "Calls hosted outside the workspace";
-
 export const STATUS_LABEL: Record<string, string> = {
   NOT_CONNECTED: "Not connected",
   CONNECTING: "Connecting",

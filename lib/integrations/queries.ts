@@ -3,9 +3,10 @@
 // ISO strings) so the same shape feeds server rendering and TanStack Query polling.
 import "server-only";
 import { db } from "@/lib/db";
-import { OUTSIDE_HOSTS_LABEL, PROVIDERS, type ProviderKey } from "@/lib/integrations/catalog";
+import { PROVIDERS, type ProviderKey } from "@/lib/integrations/catalog";
 import { describeProvider } from "@/lib/providers";
 import { flagUnreadableCredentials } from "@/lib/sync/credential-check";
+import { OUTSIDE_HOSTS_LABEL } from "@/lib/sync/engine";
 import { connectingUserViewWarning, type ViewWarning } from "@/lib/integrations/view-warning";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -7,7 +7,6 @@ import { db } from "@/lib/db";
 
 import type { CallsCheckpoint, GateReport, ProviderClient, RequestPriority } from "@/lib/providers/types";
 import { describeProvider, PROVIDER_IDS, RECORDER_IDS, recorderId, type ProviderId } from "@/lib/providers/registry";
-import { OUTSIDE_HOSTS_LABEL } from "@/lib/integrations/catalog";
 import { integrationClient } from "@/lib/sync/clients";
 import { claimTranscripts, ingestCalls, loadIngestContext, releaseTranscripts, storeTranscripts } from "@/lib/sync/ingest";
 import { linkCalls } from "@/lib/sync/linking";
@@ -227,6 +226,12 @@ export async function planBackfill(integrationId: string, period: BackfillPeriod
   if (skip || users.length === 0) await completeBackfillIfDone(integrationId, run.id, now);
   return { runId: run.id, userSyncIds: users.map((u) => u.id), window: { from, to } };
 }
+
+/**
+ * The backfill's row for calls hosted by provider users outside the workspace that a workspace user took part in
+ * (issue 16.3), shown under the users with its count, failure and Retry, and naming its runs.
+ */
+export const OUTSIDE_HOSTS_LABEL = "Calls hosted outside the workspace";
 
 /**
  * The outside-hosts unit of work (issue 16.3) of an integration whose per-user listings go by host: one row
