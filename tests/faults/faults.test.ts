@@ -204,7 +204,16 @@ async function fresh(p: P): Promise<string> {
       await connect.disconnect(h.actor, await h.integration(id));
       await requestsStop(p, 1_000);
     }
-    await h.db.call.deleteMany({ where: { integrationId: id } });
+    // The other providers' sequences run meanwhile: their ingest groups the same meetings (lib/sync/meetings.ts
+    // writes meetingId on this provider's calls too), so this delete can lose a deadlock to them; it is retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await h.db.call.deleteMany({ where: { integrationId: id } });
+        break;
+      } catch (e) {
+        if (attempt >= 5 || !/deadlock detected/.test(String((e as Error)?.message ?? e))) throw e;
+      }
+    }
     await h.db.providerRateLimit.deleteMany({ where: { integrationId: id } });
     await h.db.providerRequestCount.deleteMany({ where: { integrationId: id } });
   }
