@@ -93,6 +93,10 @@ test("admin connects Gong: deny, try again, allow, backfill, live sync, complete
   await expect(page).toHaveURL(/step=sync/);
   await expect(page.getByRole("progressbar")).toHaveAttribute("aria-valuenow", /\d+/);
   await expect(userRow(page, MATCHED[1]!)).toContainText(/Pending|In Progress|Completed/);
+  // Calls hosted by the unmatched users that a workspace user attended: a row of their own (issue 16.3).
+  await expect(
+    page.getByRole("list", { name: "Calls hosted outside the workspace" }).getByRole("listitem", { name: "Calls hosted outside the workspace" }),
+  ).toContainText(/Pending|In Progress|Completed/);
   const unmatched = page.getByRole("list", { name: "Users without a Callsync user" });
   await expect(unmatched).toContainText("former.rep@acme.test");
   await expect(unmatched).toContainText("contractor@partners.example");

@@ -30,7 +30,10 @@ export function ManageIntegration({ initial }: { initial: IntegrationDetail }) {
   const queryClient = useQueryClient();
   const [purgeWatch, setPurgeWatch] = useState(false);
   const { data: d } = useIntegrationDetail(slug, initial, (data) =>
-    data && (data.syncing || data.runs.some((r) => r.status === "RUNNING") || data.users.some((u) => u.status === "PENDING" || u.status === "IN_PROGRESS"))
+    data &&
+    (data.syncing ||
+      data.runs.some((r) => r.status === "RUNNING") ||
+      [...data.users, ...(data.outsideHosts ? [data.outsideHosts] : [])].some((u) => u.status === "PENDING" || u.status === "IN_PROGRESS"))
       ? 1_500
       : purgeWatch
         ? 1_500

@@ -128,6 +128,60 @@ function BackfillUser({ slug, userSyncId, label, onStarted }: { slug: string; us
   );
 }
 
+/** One row of the sync status: a user, or the calls hosted outside the workspace (no Backfill button: not a member). */
+function SyncRow({
+  row: u,
+  slug,
+  onRetry,
+  retrying,
+  onBackfillStarted,
+}: {
+  row: UserSyncRow;
+  slug: string;
+  onRetry: (userSyncId: string, label: string) => void;
+  retrying: string | null;
+  onBackfillStarted?: () => unknown;
+}) {
+  const s = STATUS[u.status];
+  const label = u.name ?? u.email ?? "User";
+  return (
+    <li aria-label={label} className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
+      <div className="min-w-0">
+        <p className="truncate text-sm font-medium text-slate-900">{label}</p>
+        {u.email && u.name ? <p className="truncate text-xs text-slate-500">{u.email}</p> : null}
+        {u.status === "FAILED" && u.error ? <p className="mt-1 text-xs text-red-700">{u.error}</p> : null}
+      </div>
+      <div className="flex shrink-0 items-center gap-3">
+        <span className="inline-flex items-center gap-1.5">
+          <s.Icon
+            aria-hidden
+            className={`h-4 w-4 ${u.status === "IN_PROGRESS" ? "animate-spin text-sky-600" : u.status === "COMPLETED" ? "text-emerald-600" : u.status === "FAILED" ? "text-red-600" : "text-slate-400"}`}
+          />
+          <Badge tone={s.tone}>
+            {u.status === "COMPLETED"
+              ? `Completed (${u.callsSynced} call${u.callsSynced === 1 ? "" : "s"})`
+              : u.status === "IN_PROGRESS" && u.callsSynced
+                ? `In Progress (${u.callsSynced} so far)`
+                : s.label}
+          </Badge>
+        </span>
+        {u.status === "NEEDS_SYNC" && onBackfillStarted ? <BackfillUser slug={slug} userSyncId={u.id} label={label} onStarted={onBackfillStarted} /> : null}
+        {u.status === "FAILED" ? (
+          <Button
+            variant="secondary"
+            className="px-2.5 py-1 text-xs"
+            disabled={retrying === u.id}
+            onClick={() => onRetry(u.id, label)}
+            aria-label={`Retry ${label}`}
+          >
+            <RotateCw aria-hidden className="h-3.5 w-3.5" /> Retry
+          </Button>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
 export function UserSyncList({
   detail,
   onRetry,
@@ -149,50 +203,16 @@ export function UserSyncList({
         <p className="text-sm text-slate-600">No {detail.name} user matches a Callsync user yet.</p>
       ) : (
         <ul aria-label="User sync status" className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
-          {detail.users.map((u) => {
-            const s = STATUS[u.status];
-            const label = u.name ?? u.email ?? "User";
-            return (
-              <li key={u.id} aria-label={label} className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
-                <div className="min-w-0">
-                  <p className="truncate text-sm font-medium text-slate-900">{label}</p>
-                  {u.email && u.name ? <p className="truncate text-xs text-slate-500">{u.email}</p> : null}
-                  {u.status === "FAILED" && u.error ? <p className="mt-1 text-xs text-red-700">{u.error}</p> : null}
-                </div>
-                <div className="flex shrink-0 items-center gap-3">
-                  <span className="inline-flex items-center gap-1.5">
-                    <s.Icon
-                      aria-hidden
-                      className={`h-4 w-4 ${u.status === "IN_PROGRESS" ? "animate-spin text-sky-600" : u.status === "COMPLETED" ? "text-emerald-600" : u.status === "FAILED" ? "text-red-600" : "text-slate-400"}`}
-                    />
-                    <Badge tone={s.tone}>
-                      {u.status === "COMPLETED"
-                        ? `Completed (${u.callsSynced} call${u.callsSynced === 1 ? "" : "s"})`
-                        : u.status === "IN_PROGRESS" && u.callsSynced
-                          ? `In Progress (${u.callsSynced} so far)`
-                          : s.label}
-                    </Badge>
-                  </span>
-                  {u.status === "NEEDS_SYNC" && onBackfillStarted ? (
-                    <BackfillUser slug={detail.slug} userSyncId={u.id} label={label} onStarted={onBackfillStarted} />
-                  ) : null}
-                  {u.status === "FAILED" ? (
-                    <Button
-                      variant="secondary"
-                      className="px-2.5 py-1 text-xs"
-                      disabled={retrying === u.id}
-                      onClick={() => onRetry(u.id, label)}
-                      aria-label={`Retry ${label}`}
-                    >
-                      <RotateCw aria-hidden className="h-3.5 w-3.5" /> Retry
-                    </Button>
-                  ) : null}
-                </div>
-              </li>
-            );
-          })}
+          {detail.users.map((u) => (
+            <SyncRow key={u.id} row={u} slug={detail.slug} onRetry={onRetry} retrying={retrying} onBackfillStarted={onBackfillStarted} />
+          ))}
         </ul>
       )}
+      {detail.outsideHosts ? (
+        <ul aria-label="Calls hosted outside the workspace" className="rounded-lg border border-slate-200 bg-white">
+          <SyncRow row={detail.outsideHosts} slug={detail.slug} onRetry={onRetry} retrying={retrying} />
+        </ul>
+      ) : null}
       {detail.users.length && sum !== total ? (
         <p data-testid="counts-note" className="text-xs text-slate-600">
           {sum > total

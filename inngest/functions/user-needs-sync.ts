@@ -9,12 +9,17 @@ export const userNeedsSyncBackfill = inngest.createFunction(
   async ({ event, step }) => {
     const { integrationId, userSyncId, period, userId } = event.data;
     const state = await step.run("prepare", async () => {
-      const runId = await prepareUserBackfill(userSyncId, integrationId, period, userId);
+      const prepared = await prepareUserBackfill(userSyncId, integrationId, period, userId);
       const generation = (await db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { generation: true } })).generation;
-      return { runId, generation };
+      return { runId: prepared?.runId ?? null, outsideHostsSyncId: prepared?.outsideHostsSyncId ?? null, generation };
     });
     if (!state.runId) return { skipped: "user does not need a sync" };
-    await step.sendEvent("start-user", events.userBackfill.create({ integrationId, generation: state.generation, userSyncId, runId: state.runId }));
+    // With the member's own listing, the outside-hosts pass again (the calls hosted outside that they attended).
+    const ids = [userSyncId, ...(state.outsideHostsSyncId ? [state.outsideHostsSyncId] : [])];
+    await step.sendEvent(
+      "start-user",
+      ids.map((id) => events.userBackfill.create({ integrationId, generation: state.generation, userSyncId: id, runId: state.runId! })),
+    );
     return { runId: state.runId };
   },
 );

@@ -356,7 +356,7 @@ export async function backfillUser(actor: Actor, integration: IntegrationRef, in
     workspaceId: actor.workspaceId,
     actorId: actor.userId,
     action: "user.backfill_started",
-    summary: `Started a ${PERIOD_TEXT[input.period]} backfill for ${us.providerUser.name ?? us.providerUser.email ?? "a user"} on ${providerSpec(integration.provider).displayName}`,
+    summary: `Started a ${PERIOD_TEXT[input.period]} backfill for ${us.providerUser?.name ?? us.providerUser?.email ?? "a user"} on ${providerSpec(integration.provider).displayName}`,
     targetType: "userSync",
     targetId: input.userSyncId,
   });

@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { PROVIDERS, type ProviderKey } from "@/lib/integrations/catalog";
 import { describeProvider } from "@/lib/providers";
 import { flagUnreadableCredentials } from "@/lib/sync/credential-check";
+import { OUTSIDE_HOSTS_LABEL } from "@/lib/sync/engine";
 import { connectingUserViewWarning, type ViewWarning } from "@/lib/integrations/view-warning";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -159,6 +160,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       syncing: false,
       discovering: false,
       users: [] as UserSyncRow[],
+      outsideHosts: null as UserSyncRow | null,
       unmatched: [] as Array<{ id: string; name: string | null; email: string | null }>,
       progress: { total: 0, done: 0, failed: 0, percent: 0 },
       totalCalls: 0,
@@ -174,7 +176,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     };
   }
   const dayAgo = new Date(now.getTime() - 7 * 86_400_000);
-  const [providerUsers, runs, usage, totalCalls, skipped, skippedTotal] = await Promise.all([
+  const [providerUsers, runs, usage, totalCalls, skipped, skippedTotal, outsideRow] = await Promise.all([
     db.providerUser.findMany({
       where: { integrationId: row.id },
       orderBy: [{ name: "asc" }, { email: "asc" }],
@@ -221,6 +223,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       select: { id: true, providerCallId: true, field: true, message: true, firstSeenAt: true, lastSeenAt: true },
     }),
     db.skippedCallRecord.count({ where: { integrationId: row.id } }),
+    db.userSync.findFirst({ where: { integrationId: row.id, kind: "OUTSIDE_HOSTS" }, select: { id: true, status: true, callsSynced: true, error: true } }),
   ]);
   const outcome = (await syncOutcomes([row.id])).get(row.id)!;
 
@@ -234,6 +237,8 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
       callsSynced: u.userSync!.callsSynced,
       error: u.userSync!.error,
     }));
+  // Calls hosted outside the workspace (issue 16.3): a row of its own, not a user (the progress counts users).
+  const outsideHosts: UserSyncRow | null = outsideRow ? { ...outsideRow, name: OUTSIDE_HOSTS_LABEL, email: null } : null;
   const unmatched = providerUsers.filter((u) => !u.workspaceUserId).map((u) => ({ id: u.id, name: u.name, email: u.email }));
   // "Needs sync" users (members who joined after the backfill) wait for an admin's Backfill: not part of the
   // backfill's progress.
@@ -247,7 +252,7 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     !!lastPurge && lastPurge.status === "SUCCEEDED" && row.status === "DISCONNECTED" && (!row.disconnectedAt || lastPurge.startedAt >= row.disconnectedAt);
   // Per-user counts and the total (issue 17.4): a call with two of the users on it counts for each of them,
   // and once in the total; the page says why when they differ.
-  const perUserSum = users.reduce((n, u) => n + u.callsSynced, 0);
+  const perUserSum = users.reduce((n, u) => n + u.callsSynced, 0) + (outsideRow?.callsSynced ?? 0);
 
   if (quota.period === "day" || quota.period === "week") {
     const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -284,12 +289,17 @@ export async function getIntegrationDetail(workspaceId: string, provider: Provid
     discovering:
       row.status === "SYNCING" && row.wizardStep === "SYNC" && !runs.some((r) => r.kind === "BACKFILL" && (!row.connectedAt || r.startedAt >= row.connectedAt)),
     users,
+    outsideHosts,
     unmatched,
     progress: { total: tracked.length, done, failed, percent: tracked.length ? Math.round((done / tracked.length) * 100) : 0 },
     totalCalls,
     runs: runs.map(({ userSync, ...r }) => ({
       ...r,
-      userName: userSync ? (userSync.providerUser.name ?? userSync.providerUser.workspaceUser?.name ?? userSync.providerUser.email) : null,
+      userName: userSync
+        ? userSync.providerUser
+          ? (userSync.providerUser.name ?? userSync.providerUser.workspaceUser?.name ?? userSync.providerUser.email)
+          : OUTSIDE_HOSTS_LABEL
+        : null,
       kind: r.kind as string,
       status: r.status as string,
       startedAt: r.startedAt.toISOString(),

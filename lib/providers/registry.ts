@@ -174,6 +174,11 @@ export const PROVIDER_LIST = [
       transcriptLagMs: 24 * HOUR,
       // Gong's signed media URLs last 8 hours.
       recordingUrlTtlMs: 8 * HOUR,
+      // The extensive filter has dates, workspace, call ids and primary users (hosts), no participant: calls
+      // hosted outside the workspace come from one more listing, its window read in 4 slices side by side
+      // (3 requests/s). The spec sets no length on primaryUserIds; past 100 hosts the pass lists company-wide.
+      userListingBy: "host",
+      outsideHosts: { maxHostsPerFilter: 100, slices: 4 },
     },
     simulator: { oauth: "/gong", api: "/gong-api", tenantInApiPath: true },
     accountLabel: gongAccountLabel,
@@ -227,6 +232,11 @@ export const PROVIDER_LIST = [
       rescanDays: 0,
       transcriptLagMs: 24 * HOUR,
       recordingUrlTtlMs: null,
+      // The conversation list filters by owner (user_guids, owner_ids), never by attendee, and attendees are only
+      // in /extensive: the outside-hosts pass reads one /extensive per conversation those owners hold. One slice:
+      // the listing pages by updated_at from a cursor, and the 600/min budget is the bound, not latency.
+      userListingBy: "host",
+      outsideHosts: { maxHostsPerFilter: 100, slices: 1 },
     },
     simulator: { oauth: "/salesloft", api: "/salesloft-api", tenantInApiPath: false },
     accountLabel: () => "Salesloft team",
@@ -258,6 +268,9 @@ export const PROVIDER_LIST = [
       transcriptLagMs: 24 * HOUR,
       // Clari's signed audio/video URLs last 4 hours.
       recordingUrlTtlMs: 4 * HOUR,
+      // /calls?userId= lists the calls a user took part in: nothing hosted outside is missed.
+      userListingBy: "participant",
+      outsideHosts: null,
     },
     simulator: { oauth: null, api: "/clari-api", tenantInApiPath: false },
     accountLabel: ({ apiKey }) => (apiKey ? `Clari Copilot · key …${apiKey.slice(-4)}` : "Clari Copilot workspace"),

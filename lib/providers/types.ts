@@ -185,6 +185,18 @@ export interface ProviderDescription {
    */
   rescanDays: number;
   transcriptLagMs: number;
+  /**
+   * What a per-user listing (listCalls with `user`) filters on: the call's host/owner (Gong, Salesloft), or its
+   * participants (Clari). "host": a call hosted by a provider user outside the workspace never shows up in a
+   * workspace user's listing, so the backfill adds one pass over those hosts (listOutsideHostedCalls).
+   */
+  userListingBy: "host" | "participant";
+  /**
+   * The outside-hosts pass ("host" providers): how many hosts one listing filter names at most (more, and the
+   * pass lists company-wide and drops the calls workspace users host), and how many time slices of the window
+   * one page reads side by side.
+   */
+  outsideHosts: { maxHostsPerFilter: number; slices: number } | null;
   /** Lifetime of signed recording URLs, null when unknown. */
   recordingUrlTtlMs: number | null;
   /** Refresh tokens are consumed by use (Gong) or rotated (Salesloft). */
@@ -215,6 +227,22 @@ export interface ListCallsParams extends CallOptions {
   to: Date;
   /** Restrict to one provider user's calls (per-user backfill). Omit for the whole company. */
   user?: { providerUserId: string; email?: string | null } | null;
+  /** Resume point from the previous page; omit/null to start the window. */
+  checkpoint?: CallsCheckpoint | null;
+}
+
+/** The backfill's pass over calls hosted outside the workspace (describe().userListingBy === "host"). */
+export interface OutsideHostedCallsParams extends CallOptions {
+  /** Inclusive start of the window (see describe().listWindowField). */
+  from: Date;
+  /** Exclusive end of the window. */
+  to: Date;
+  /** Provider users with no workspace user: the hosts this pass lists. */
+  outsideHostIds: string[];
+  /** Provider users matched to workspace users: their own listings bring the calls they host. */
+  workspaceUserIds: string[];
+  /** Workspace users' emails, lower-case: with workspaceUserIds, who makes a call worth keeping. */
+  workspaceEmails: string[];
   /** Resume point from the previous page; omit/null to start the window. */
   checkpoint?: CallsCheckpoint | null;
 }
@@ -252,6 +280,12 @@ export interface ProviderClient {
   listUsers(options?: CallOptions): Promise<ProviderUserRecord[]>;
   /** One page of calls (with participants and CRM context) plus the checkpoint for the next one. */
   listCalls(params: ListCallsParams): Promise<CallPage>;
+  /**
+   * One page of the calls hosted by `outsideHostIds` (or, with more hosts than one filter takes, by anyone but
+   * `workspaceUserIds`) that have a workspace user among their participants; the others are left out before any
+   * further request is spent on them. Required where describe().userListingBy is "host".
+   */
+  listOutsideHostedCalls?(params: OutsideHostedCallsParams): Promise<CallPage>;
   /**
    * Transcripts for up to describe().maxTranscriptBatch calls per request (larger inputs are split).
    * Returns one entry per requested id, in the same order; not-ready transcripts are PENDING.

@@ -214,16 +214,39 @@ export async function planBackfill(integrationId: string, period: BackfillPeriod
   // First, so a backfill whose integration was disconnected meanwhile writes nothing (the step fails).
   await transition(integrationId, { type: "backfillPlanned", period, backfillFrom: skip ? null : from, windowTo: to }, { now });
   const run = await startRun(integrationId, "BACKFILL", { from: skip ? null : from, to }, triggeredById);
+  if (!skip) await ensureOutsideHostsRow(integrationId, describeProvider((await loadIntegration(integrationId)).provider).userListingBy);
   await db.userSync.updateMany({
-    where: { integrationId, providerUser: { workspaceUserId: { not: null } } },
+    where: { integrationId, OR: [{ kind: "OUTSIDE_HOSTS" }, { providerUser: { workspaceUserId: { not: null } } }] },
     data: skip
       ? { status: "COMPLETED", callsSynced: 0, windowFrom: null, windowTo: null, error: null, errorCode: null, finishedAt: now }
       : { status: "PENDING", callsSynced: 0, windowFrom: from, windowTo: to, error: null, errorCode: null, startedAt: null, finishedAt: null, attempts: 0 },
   });
   if (!skip) await db.$executeRaw`UPDATE "UserSync" SET checkpoint = NULL WHERE "integrationId" = ${integrationId}`;
-  const users = await db.userSync.findMany({ where: { integrationId, status: "PENDING" }, select: { id: true } });
+  // The outside-hosts pass first: it reads the most, so it should not wait behind every user's listing.
+  const users = await db.userSync.findMany({ where: { integrationId, status: "PENDING" }, select: { id: true }, orderBy: [{ kind: "desc" }, { id: "asc" }] });
   if (skip || users.length === 0) await completeBackfillIfDone(integrationId, run.id, now);
   return { runId: run.id, userSyncIds: users.map((u) => u.id), window: { from, to } };
+}
+
+/**
+ * The backfill's row for calls hosted by provider users outside the workspace that a workspace user took part in
+ * (issue 16.3), shown under the users with its count, failure and Retry, and naming its runs.
+ */
+export const OUTSIDE_HOSTS_LABEL = "Calls hosted outside the workspace";
+
+/**
+ * The outside-hosts unit of work (issue 16.3) of an integration whose per-user listings go by host: one row
+ * per integration, created once (a duplicate backfill event finds it); none where listings go by participant.
+ */
+async function ensureOutsideHostsRow(integrationId: string, listingBy: "host" | "participant") {
+  if (listingBy !== "host") {
+    await db.userSync.deleteMany({ where: { integrationId, kind: "OUTSIDE_HOSTS" } });
+    return;
+  }
+  await db.$executeRaw`
+    INSERT INTO "UserSync" (id, "integrationId", kind, status, "createdAt", "updatedAt")
+    VALUES (gen_random_uuid()::text, ${integrationId}, 'OUTSIDE_HOSTS'::"UserSyncKind", 'PENDING'::"UserSyncStatus", now(), now())
+    ON CONFLICT ("integrationId") WHERE kind = 'OUTSIDE_HOSTS' DO NOTHING`;
 }
 
 export interface PageResult {
@@ -247,6 +270,7 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
       windowFrom: true,
       windowTo: true,
       startedAt: true,
+      kind: true,
       providerUser: { select: { providerUserId: true, email: true } },
     },
   });
@@ -261,13 +285,17 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
   const integration = await loadIntegration(us.integrationId);
   const counter = runCounter();
   const client = integrationClient(integration, { priority: "backfill", onReport: counter.onReport });
-  const page = await client.listCalls({
-    from: us.windowFrom,
-    to: us.windowTo,
-    user: { providerUserId: us.providerUser.providerUserId, email: us.providerUser.email },
-    checkpoint: (us.checkpoint as CallsCheckpoint | null) ?? null,
-    priority: "backfill",
-  });
+  const checkpoint = (us.checkpoint as CallsCheckpoint | null) ?? null;
+  const window = { from: us.windowFrom, to: us.windowTo };
+  const page =
+    us.kind === "OUTSIDE_HOSTS"
+      ? await outsideHostsPage(integration, client, window, checkpoint)
+      : await client.listCalls({
+          ...window,
+          user: { providerUserId: us.providerUser!.providerUserId, email: us.providerUser!.email },
+          checkpoint,
+          priority: "backfill",
+        });
   const { kept, added, updated, transcripts } = await ingestPage(integration, generation, client, page.calls, "backfill", `user:${us.id}`);
   // Records that failed validation are skipped, not fatal: the checkpoint below still moves on.
   const skipped = await noteSkippedCalls(us.integrationId, runId, page);
@@ -295,6 +323,31 @@ export async function backfillUserPage(userSyncId: string, generation: number, r
   }
   await addRunCounts(runId, { added, updated, transcripts, skipped, requests: counter.take() });
   return { done, kept: kept.length };
+}
+
+/**
+ * One page of the outside-hosts pass: the calls hosted by the provider users no workspace user matches (known
+ * from the users discovery) that a workspace user took part in.
+ */
+async function outsideHostsPage(
+  integration: Awaited<ReturnType<typeof loadIntegration>>,
+  client: ProviderClient,
+  window: { from: Date; to: Date },
+  checkpoint: CallsCheckpoint | null,
+) {
+  if (!client.listOutsideHostedCalls) throw new Error(`${client.describe().displayName} lists by host but has no outside-hosts listing`);
+  const [providerUsers, members] = await Promise.all([
+    db.providerUser.findMany({ where: { integrationId: integration.id }, select: { providerUserId: true, workspaceUserId: true } }),
+    db.membership.findMany({ where: { workspaceId: integration.workspaceId }, select: { user: { select: { email: true } } } }),
+  ]);
+  return client.listOutsideHostedCalls({
+    ...window,
+    outsideHostIds: providerUsers.filter((u) => !u.workspaceUserId).map((u) => u.providerUserId),
+    workspaceUserIds: providerUsers.filter((u) => u.workspaceUserId).map((u) => u.providerUserId),
+    workspaceEmails: members.map((m) => m.user.email.toLowerCase()),
+    checkpoint,
+    priority: "backfill",
+  });
 }
 
 /** Upserts a page of calls, fetches transcripts of the kept ones that lack one, links deals. */
@@ -380,9 +433,16 @@ export async function failBackfillStart(integrationId: string, failure: Failure)
 export async function completeBackfillIfDone(integrationId: string, runId: string, now = new Date()) {
   const open = await db.userSync.count({ where: { integrationId, status: { in: ["PENDING", "IN_PROGRESS"] } } });
   if (open > 0) return false;
-  const failed = await db.userSync.count({ where: { integrationId, status: "FAILED" } });
-  const status = failed ? "FAILED" : "SUCCEEDED";
-  const error = failed ? `${failed} user${failed === 1 ? "" : "s"} failed; retry them from the sync status.` : null;
+  const [failed, outsideFailed] = await Promise.all([
+    db.userSync.count({ where: { integrationId, status: "FAILED", kind: "USER" } }),
+    db.userSync.count({ where: { integrationId, status: "FAILED", kind: "OUTSIDE_HOSTS" } }),
+  ]);
+  const status = failed || outsideFailed ? "FAILED" : "SUCCEEDED";
+  const parts = [
+    ...(failed ? [`${failed} user${failed === 1 ? "" : "s"} failed`] : []),
+    ...(outsideFailed ? [`${OUTSIDE_HOSTS_LABEL.toLowerCase()} failed`] : []),
+  ];
+  const error = parts.length ? `${parts.join(" and ")}; retry from the sync status.` : null;
   // A per-user run (retry, user backfill) ends as its own user did, whatever another user's state (issue 17.4):
   // a retry that brought its user to Completed reads as succeeded even while someone else is still failed.
   const perUser = await db.syncRun.findMany({
@@ -423,9 +483,19 @@ export async function prepareUserBackfill(
   });
   if (updated.count === 0) return null;
   await db.$executeRaw`UPDATE "UserSync" SET checkpoint = NULL WHERE id = ${userSyncId}`;
+  // The member's listing brings the calls they host; the calls hosted outside the workspace that they attended
+  // come from the outside-hosts pass, run again over the same period (unless it is running: then it already
+  // keeps their calls, since it reads the workspace's users page by page). Its count restarts with it.
+  const outside = await db.userSync.updateMany({
+    where: { integrationId, kind: "OUTSIDE_HOSTS", status: { in: ["COMPLETED", "FAILED", "NEEDS_SYNC"] } },
+    data: { status: "PENDING", callsSynced: 0, windowFrom: from, windowTo: to, error: null, errorCode: null, startedAt: null, finishedAt: null, attempts: 0 },
+  });
+  if (outside.count > 0) await db.$executeRaw`UPDATE "UserSync" SET checkpoint = NULL WHERE "integrationId" = ${integrationId} AND kind = 'OUTSIDE_HOSTS'`;
   await tryTransition(integrationId, { type: "userRetryStarted" });
   const run = await startRun(integrationId, "USER_BACKFILL", { from, to }, triggeredById, userSyncId);
-  return run.id;
+  const outsideId =
+    outside.count > 0 ? (await db.userSync.findFirst({ where: { integrationId, kind: "OUTSIDE_HOSTS" }, select: { id: true } }))?.id : undefined;
+  return { runId: run.id, outsideHostsSyncId: outsideId ?? null };
 }
 
 /** Retry of one failed user: resumes from its checkpoint. */

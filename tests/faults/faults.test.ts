@@ -57,11 +57,15 @@ const ENDPOINT = {
   SALESLOFT: { list: "GET /v2/conversations", transcript: "GET /v2/transcriptions/:id/artifact" },
   CLARI: { list: "GET /calls", transcript: "GET /call-details" },
 } as const;
-/** Which calls a per-user backfill ingests (see tests/sync/engine.test.ts `expected`). */
+/**
+ * Which calls a backfill ingests (see tests/sync/engine.test.ts `expected`): for every provider, those with a
+ * workspace user among the participants it serves (issue 16.3: whoever hosts them); `noParties`: the calls it
+ * serves without participants, whose host stands in for them.
+ */
 const SCOPE = {
-  GONG: { by: "host", includePrivate: true },
-  SALESLOFT: { by: "host", includePrivate: true },
-  CLARI: { by: "participant", includePrivate: false },
+  GONG: { includePrivate: true, noParties: (c: SimCall) => c.gongImported },
+  SALESLOFT: { includePrivate: true, noParties: (c: SimCall) => c.salesloftNoExtensive },
+  CLARI: { includePrivate: false, noParties: () => false },
 } as const;
 
 let h: SyncHarness;
@@ -156,12 +160,12 @@ async function requestsStop(p: P, quietMs = 1_500, timeoutMs = 20_000) {
   );
 }
 
-/** Calls the simulator says a clean per-user backfill of `p` must end with. */
+/** Calls the simulator says a clean backfill of `p` must end with. */
 function expectedCalls(p: P): SimCall[] {
   const { users, calls } = h.sims.state.dataset;
   const now = h.sims.state.now();
-  const { by, includePrivate } = SCOPE[p];
-  const mine = (c: SimCall) => (by === "host" ? users[c.ownerIdx]!.inWorkspace : c.participants.some((x) => x.userIdx >= 0 && users[x.userIdx]!.inWorkspace));
+  const { noParties, includePrivate } = SCOPE[p];
+  const mine = (c: SimCall) => (noParties(c) ? users[c.ownerIdx]!.inWorkspace : c.participants.some((x) => x.userIdx >= 0 && users[x.userIdx]!.inWorkspace));
   return calls.filter((c) => mine(c) && c.visibleAt <= now && (includePrivate || !c.isPrivate));
 }
 
@@ -204,11 +208,20 @@ async function fresh(p: P): Promise<string> {
       await requestsStop(p, 1_000);
     }
     // Under the workspace's call lock, as the app's own bulk deletions: the other providers' syncs, running
-    // side by side, group meetings across providers and update these calls meanwhile.
-    await h.db.$transaction(async (tx) => {
-      await meetings.lockWorkspaceCalls(tx, h.actor.workspaceId);
-      await tx.call.deleteMany({ where: { integrationId: id } });
-    });
+    // side by side, group meetings across providers (lib/sync/meetings.ts writes meetingId on this provider's
+    // calls too) and keep deal counters meanwhile; should PostgreSQL still pick this delete as a deadlock
+    // victim, it is done again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await h.db.$transaction(async (tx) => {
+          await meetings.lockWorkspaceCalls(tx, h.actor.workspaceId);
+          await tx.call.deleteMany({ where: { integrationId: id } });
+        });
+        break;
+      } catch (e) {
+        if (attempt >= 5 || !/deadlock detected/.test(String((e as Error)?.message ?? e))) throw e;
+      }
+    }
     await h.db.providerRateLimit.deleteMany({ where: { integrationId: id } });
     await h.db.providerRequestCount.deleteMany({ where: { integrationId: id } });
   }
@@ -322,7 +335,7 @@ async function assertUsersAccountedFor(integrationId: string) {
   const users = await h.db.userSync.findMany({ where: { integrationId }, include: { providerUser: { select: { email: true } } } });
   expect(users.length).toBeGreaterThan(0);
   for (const u of users) {
-    expect(["COMPLETED", "FAILED"], `${u.providerUser.email}: ${u.status}`).toContain(u.status);
+    expect(["COMPLETED", "FAILED"], `${u.providerUser?.email ?? u.kind}: ${u.status}`).toContain(u.status);
     if (u.status === "FAILED") assertReadable(u.error);
   }
   return users;
@@ -444,7 +457,7 @@ async function retryFailed(integrationId: string) {
 
 async function callsSynced(integrationId: string) {
   const rows = await h.db.userSync.findMany({ where: { integrationId }, include: { providerUser: { select: { email: true } } } });
-  return Object.fromEntries(rows.map((r) => [r.providerUser.email, r.callsSynced]));
+  return Object.fromEntries(rows.map((r) => [r.providerUser?.email ?? r.kind, r.callsSynced]));
 }
 const cleanCallsSynced: Partial<Record<P, Record<string, number>>> = {};
 
@@ -536,13 +549,13 @@ const SCENARIOS: Scenario[] = [
       expect(hits(ids)[0]).toBeGreaterThan(0);
       const users = await assertUsersAccountedFor(id);
       const failed = users.filter((u) => u.status === "FAILED");
-      expect(failed.map((u) => u.providerUser.email)).toContain(victim);
+      expect(failed.map((u) => u.providerUser?.email)).toContain(victim);
       for (const u of failed) {
         expect(u.errorCode).not.toBe("AUTH_REVOKED");
         expect(u.error).toMatch(new RegExp(`${NAME[p]} returned data we could not read \\(field "[\\w.]+"\\)`));
       }
       // Gong: only the victim's listing is broken. Clari: the victim's calls are other users' calls too.
-      if (p === "GONG") expect(failed.map((u) => u.providerUser.email)).toEqual([victim]);
+      if (p === "GONG") expect(failed.map((u) => u.providerUser?.email)).toEqual([victim]);
       expect((await h.db.integration.findUniqueOrThrow({ where: { id } })).status).toBe("CONNECTED");
       await assertSubsetOfClean(p);
 

@@ -61,7 +61,7 @@ describe("per-user backfill of a Needs-sync user", () => {
     expect(await completeBackfillIfDone(integration.id, run.id)).toBe(true);
 
     const now = new Date("2026-12-02T12:00:00Z");
-    const runId = await prepareUserBackfill(us.id, integration.id, "DAYS_30", admin.id, now);
+    const runId = (await prepareUserBackfill(us.id, integration.id, "DAYS_30", admin.id, now))?.runId;
     expect(runId).toBeTruthy();
     const after = await db.userSync.findUniqueOrThrow({ where: { id: us.id } });
     expect(after.status).toBe("PENDING");

@@ -20,14 +20,15 @@ afterAll(async () => {
 });
 
 /**
- * Calls a per-user backfill must ingest: already listed, and hosted by a workspace user (Gong and
- * Salesloft list a user's calls by host) or attended by one (Clari lists by participant).
+ * Calls a backfill must ingest (issue 16.3): already listed, with at least one workspace user among the
+ * participants the provider serves, whoever hosts it. A call served without participants (a Gong import, a
+ * Salesloft conversation whose /extensive answers 404) has its host standing in for them.
  */
-function expected(opts: { includePrivate: boolean; by: "host" | "participant" }) {
+function expected(provider: "GONG" | "SALESLOFT" | "CLARI", opts: { includePrivate: boolean }) {
   const { users, calls } = h.sims.state.dataset;
   const now = h.sims.state.now();
-  const mine = (c: SimCall) =>
-    opts.by === "host" ? users[c.ownerIdx]!.inWorkspace : c.participants.some((p) => p.userIdx >= 0 && users[p.userIdx]!.inWorkspace);
+  const noParties = (c: SimCall) => (provider === "GONG" ? c.gongImported : provider === "SALESLOFT" ? c.salesloftNoExtensive : false);
+  const mine = (c: SimCall) => (noParties(c) ? users[c.ownerIdx]!.inWorkspace : c.participants.some((p) => p.userIdx >= 0 && users[p.userIdx]!.inWorkspace));
   return calls.filter((c: SimCall) => mine(c) && c.visibleAt <= now && (opts.includePrivate || !c.isPrivate));
 }
 
@@ -86,7 +87,7 @@ describe("sync engine", () => {
     await connect.chooseBackfill(h.actor, await h.integration(gongId), "ALL_TIME");
     await waitForBackfill(gongId);
 
-    const want = expected({ includePrivate: true, by: "host" });
+    const want = expected("GONG", { includePrivate: true });
     const got = await callsOf("GONG");
     expect(got.length).toBe(want.length);
     expect(got.length).toBeGreaterThan(20);
@@ -116,14 +117,19 @@ describe("sync engine", () => {
       expect(c.dealLink?.deal?.crmDealId).toBe(c.crmDealIds[0]);
     }
 
-    // One row per matched provider user, each Completed with its own call count.
-    const syncs = await h.db.userSync.findMany({ where: { integrationId: gongId }, include: { providerUser: true } });
+    // One row per matched provider user, each Completed with the calls it hosts, and one for the calls hosted
+    // outside the workspace that a workspace user attended (issue 16.3).
+    const syncs = await h.db.userSync.findMany({ where: { integrationId: gongId, kind: "USER" }, include: { providerUser: true } });
     const { users } = h.sims.state.dataset;
     expect(syncs.length).toBe(users.filter((u) => u.inWorkspace).length);
     for (const s of syncs) {
-      const owned = want.filter((c) => users[c.ownerIdx]!.email === s.providerUser.email).length;
+      const owned = want.filter((c) => users[c.ownerIdx]!.email === s.providerUser!.email).length;
       expect(s).toMatchObject({ status: "COMPLETED", callsSynced: owned, error: null });
     }
+    const outsideHosted = want.filter((c) => !users[c.ownerIdx]!.inWorkspace);
+    expect(outsideHosted.length).toBeGreaterThanOrEqual(3);
+    const outside = await h.db.userSync.findFirstOrThrow({ where: { integrationId: gongId, kind: "OUTSIDE_HOSTS" } });
+    expect(outside).toMatchObject({ status: "COMPLETED", callsSynced: outsideHosted.length, error: null });
     const unmatched = await h.db.providerUser.findMany({ where: { integrationId: gongId, workspaceUserId: null } });
     expect(unmatched.map((u) => u.email).sort()).toEqual(
       users
@@ -193,7 +199,7 @@ describe("sync engine", () => {
     const failed = await eventually("victim to fail", () =>
       h.db.userSync.findFirst({ where: { integrationId, status: "FAILED" }, include: { providerUser: true } }),
     );
-    expect(failed.providerUser.email).toBe(victim.email);
+    expect(failed.providerUser!.email).toBe(victim.email);
     expect(failed.error).toMatch(/Reconnect/);
     await eventually(
       "others to complete",
@@ -204,7 +210,7 @@ describe("sync engine", () => {
     await h.control("/__sim/faults", undefined, "DELETE");
     await connect.retryUser(h.actor, await h.integration(integrationId), failed.id);
     await waitForBackfill(integrationId);
-    const want = expected({ includePrivate: false, by: "participant" });
+    const want = expected("CLARI", { includePrivate: false });
     const got = await callsOf("CLARI");
     expect(got.length).toBe(want.length);
     expect((await h.db.userSync.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("COMPLETED");
@@ -263,7 +269,7 @@ describe("sync engine", () => {
     const kept = await h.db.call.count({ where: { integrationId: gongId } });
     expect(kept).toBeGreaterThanOrEqual(1);
     expect(await h.db.integration.findUniqueOrThrow({ where: { id: gongId } })).toMatchObject({ status: "DISCONNECTED", credentialsEnc: null });
-    const want = expected({ includePrivate: true, by: "host" });
+    const want = expected("GONG", { includePrivate: true });
     expect(kept).toBeLessThan(want.length);
 
     await h.control("/__sim/faults", undefined, "DELETE");

@@ -24,7 +24,8 @@ it("the worker that loses the race on a page carries on until the user is comple
   await engine.discoverUsers(integrationId);
   const { runId, userSyncIds } = await engine.planBackfill(integrationId, "ALL_TIME", h.actor.userId);
   const { generation } = await h.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
-  const userSyncId = userSyncIds[0]!;
+  // A user's row (the plan lists the outside-hosts pass first).
+  const userSyncId = (await h.db.userSync.findFirstOrThrow({ where: { id: { in: userSyncIds }, kind: "USER" }, orderBy: { id: "asc" } })).id;
 
   // Both start from the same (empty) checkpoint; one saves the page first.
   const first = await Promise.all([0, 1].map(() => engine.backfillUserPage(userSyncId, generation, runId)));
@@ -44,7 +45,7 @@ it("the worker that loses the race on a page carries on until the user is comple
   expect(us.status).toBe("COMPLETED");
   expect(us.callsSynced).toBe(calls);
   const { users, calls: simCalls } = h.sims.state.dataset;
-  const owner = users.findIndex((u) => u.email === us.providerUser.email);
+  const owner = users.findIndex((u) => u.email === us.providerUser!.email);
   expect(calls).toBe(simCalls.filter((c) => c.ownerIdx === owner && c.visibleAt <= h.sims.state.now()).length);
   expect(calls).toBeGreaterThan(100);
 }, 120_000);

@@ -20,7 +20,9 @@ export function SyncStep({
 }) {
   const { retry, retrying } = useRetry(detail.slug, onRetried);
   const failed = detail.progress.failed;
-  const running = detail.users.some((u) => u.status === "PENDING" || u.status === "IN_PROGRESS");
+  const rows = detail.outsideHosts ? [...detail.users, detail.outsideHosts] : detail.users;
+  const running = rows.some((u) => u.status === "PENDING" || u.status === "IN_PROGRESS");
+  const outsideFailed = detail.outsideHosts?.status === "FAILED";
   return (
     <div className="space-y-5">
       <StepHeading
@@ -37,14 +39,16 @@ export function SyncStep({
         </p>
       ) : null}
       {finished && !running ? (
-        failed ? (
+        failed || outsideFailed ? (
           <div
             role="status"
             className="flex flex-col gap-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 sm:flex-row sm:items-center sm:justify-between"
           >
             <p>
-              Sync finished, but {failed} user{failed === 1 ? "" : "s"} failed. Click Retry on each failed user; if they were rate limited, wait a few minutes
-              first.
+              Sync finished, but {failed ? `${failed} user${failed === 1 ? "" : "s"}` : ""}
+              {failed && outsideFailed ? " and " : ""}
+              {outsideFailed ? "the calls hosted outside the workspace" : ""} failed. Click Retry on each failed row; if they were rate limited, wait a few
+              minutes first.
             </p>
             <Button variant="secondary" onClick={onContinue}>
               Continue

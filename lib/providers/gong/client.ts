@@ -14,6 +14,7 @@ import type {
   CallPage,
   CallsCheckpoint,
   ListCallsParams,
+  OutsideHostedCallsParams,
   ProviderClient,
   ProviderClientConfig,
   ProviderDeps,
@@ -41,6 +42,28 @@ export const GONG_DESCRIPTION: ProviderDescription = describeProvider("GONG");
 export const GONG_TRANSCRIPT_BATCH = GONG_DESCRIPTION.maxTranscriptBatch;
 
 const checkpointState = z.object({ cursor: z.string() });
+/** The outside-hosts pass: each time slice of the window with its cursor (null: not started), done when read through. */
+const outsideCheckpointState = z.object({
+  slices: z.array(z.object({ from: z.string(), to: z.string(), cursor: z.string().nullable(), done: z.boolean() })),
+});
+type OutsideSlice = z.infer<typeof outsideCheckpointState>["slices"][number];
+
+/**
+ * Slices cover the last two years evenly (where most of a company's calls are), the first one reaching back to the
+ * window's start ("All time" starts in 2010). The calls are not spread evenly in time, so neither are the slices'
+ * pages: one slice may take a few more pages than the others.
+ */
+const SLICED_SPAN_MS = 730 * 86_400_000;
+
+function sliceWindow(from: Date, to: Date, n: number): OutsideSlice[] {
+  const start = Math.max(from.getTime(), to.getTime() - SLICED_SPAN_MS);
+  const step = (to.getTime() - start) / Math.max(1, n);
+  const bounds = Array.from({ length: n + 1 }, (_, k) => (k === 0 ? from.getTime() : k === n ? to.getTime() : Math.round(start + k * step)));
+  return bounds
+    .slice(0, -1)
+    .map((b, k) => ({ from: new Date(b).toISOString(), to: new Date(bounds[k + 1]!).toISOString(), cursor: null, done: false }))
+    .filter((s) => s.from < s.to);
+}
 
 function errorMessages(body: unknown): string[] {
   const parsed = gongErrorSchema.safeParse(body);
@@ -123,22 +146,7 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
       if (!parsed.success) throw new ProviderError("CONFIG", LABEL, "invalid Gong checkpoint");
       cursor = parsed.data.cursor;
     }
-    const body: GongExtensiveRequest = {
-      filter: {
-        fromDateTime: params.from.toISOString(),
-        toDateTime: params.to.toISOString(),
-        ...(params.user ? { primaryUserIds: [params.user.providerUserId] } : {}),
-      },
-      contentSelector: {
-        context: "Extended",
-        contextTiming: ["Now"],
-        exposedFields: {
-          parties: true,
-          content: { brief: true, keyPoints: true, pointsOfInterest: true },
-          media: true,
-        },
-      },
-    };
+    const body = this.listingBody(params.from.toISOString(), params.to.toISOString(), params.user ? [params.user.providerUserId] : null);
     // The cursor goes in the body, next to an otherwise identical request (Gong ignores it in the query).
     // Calls are validated one by one: a call that fails is skipped (and reported), the page goes on.
     let data = await this.extensive(cursor ? { ...body, cursor } : body, params.priority, gongCallsExtensivePageSchema);
@@ -151,6 +159,65 @@ export class GongClient extends OAuthProviderClient<"GONG", GongTokenResponse> i
     const next: CallsCheckpoint | null = data.records.cursor ? { provider: "GONG", v: 1, state: { cursor: data.records.cursor } } : null;
     const { records, skipped } = parseRecords(gongCallDataSchema, data.calls, (c) => pick(c, "metaData", "id"));
     return { calls: records.map((c) => mapGongCall(c, fetchedAt)), checkpoint: next, skipped };
+  }
+
+  /** The listing's body for a window, optionally filtered to hosts (primaryUserIds). */
+  private listingBody(from: string, to: string, hosts: string[] | null): GongExtensiveRequest {
+    return {
+      filter: { fromDateTime: from, toDateTime: to, ...(hosts ? { primaryUserIds: hosts } : {}) },
+      contentSelector: {
+        context: "Extended",
+        contextTiming: ["Now"],
+        exposedFields: {
+          parties: true,
+          content: { brief: true, keyPoints: true, pointsOfInterest: true },
+          media: true,
+        },
+      },
+    };
+  }
+
+  async listOutsideHostedCalls(params: OutsideHostedCallsParams): Promise<CallPage> {
+    const { maxHostsPerFilter, slices: sliceCount } = GONG_DESCRIPTION.outsideHosts!;
+    let slices: OutsideSlice[];
+    if (params.checkpoint) {
+      if (params.checkpoint.provider !== "GONG") throw new ProviderError("CONFIG", LABEL, "checkpoint belongs to another provider");
+      const parsed = outsideCheckpointState.safeParse(params.checkpoint.state);
+      if (!parsed.success) throw new ProviderError("CONFIG", LABEL, "invalid Gong checkpoint");
+      slices = parsed.data.slices;
+    } else {
+      // Nobody outside the workspace hosts calls: nothing to list.
+      if (params.outsideHostIds.length === 0) return { calls: [], checkpoint: null };
+      slices = sliceWindow(params.from, params.to, sliceCount);
+    }
+    // Past one filter's worth of hosts, company-wide, dropping the calls workspace users host (their own listings).
+    const hosts = params.outsideHostIds.length <= maxHostsPerFilter ? [...params.outsideHostIds] : null;
+    const insiders = new Set(params.workspaceUserIds);
+    const emails = new Set(params.workspaceEmails.map((e) => e.toLowerCase()));
+    const fetchedAt = this.now();
+    // One page of every slice still open, side by side (the gate paces them).
+    const pages = await Promise.all(
+      slices.map(async (slice) => {
+        if (slice.done) return { slice, calls: [], skipped: [] };
+        const body = this.listingBody(slice.from, slice.to, hosts);
+        let data = await this.extensive(slice.cursor ? { ...body, cursor: slice.cursor } : body, params.priority, gongCallsExtensivePageSchema);
+        if (data === "CURSOR_EXPIRED") data = await this.extensive(body, params.priority, gongCallsExtensivePageSchema);
+        if (data === "EMPTY" || data === "CURSOR_EXPIRED") return { slice: { ...slice, cursor: null, done: true }, calls: [], skipped: [] };
+        const { records, skipped } = parseRecords(gongCallDataSchema, data.calls, (c) => pick(c, "metaData", "id"));
+        const next = data.records.cursor ?? null;
+        return { slice: { ...slice, cursor: next, done: next === null }, calls: records.map((c) => mapGongCall(c, fetchedAt)), skipped };
+      }),
+    );
+    const calls = pages
+      .flatMap((p) => p.calls)
+      .filter((c) => !(c.ownerProviderUserId && insiders.has(c.ownerProviderUserId)))
+      .filter((c) => c.participants.some((p) => (p.email && emails.has(p.email.toLowerCase())) || (p.providerUserId && insiders.has(p.providerUserId))));
+    const next = pages.map((p) => p.slice);
+    return {
+      calls,
+      checkpoint: next.every((s) => s.done) ? null : { provider: "GONG", v: 1, state: { slices: next } },
+      skipped: pages.flatMap((p) => p.skipped),
+    };
   }
 
   private async transcriptPage(callIds: string[], cursor: string | null, priority: RequestPriority) {

@@ -15,6 +15,7 @@ import type {
   CallOptions,
   CallPage,
   ListCallsParams,
+  OutsideHostedCallsParams,
   ProviderClient,
   ProviderClientConfig,
   ProviderDeps,
@@ -164,6 +165,34 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
   }
 
   async listCalls(params: ListCallsParams): Promise<CallPage> {
+    return this.conversationPage(params, params.user ? [params.user.providerUserId] : [], null);
+  }
+
+  async listOutsideHostedCalls(params: OutsideHostedCallsParams): Promise<CallPage> {
+    if (!params.checkpoint && params.outsideHostIds.length === 0) return { calls: [], checkpoint: null };
+    const { maxHostsPerFilter } = SALESLOFT_DESCRIPTION.outsideHosts!;
+    // Past one filter's worth of owners, the whole team's list, without the conversations workspace users own.
+    const owners = params.outsideHostIds.length <= maxHostsPerFilter ? params.outsideHostIds : [];
+    const insiders = new Set(params.workspaceUserIds);
+    const emails = new Set(params.workspaceEmails.map((e) => e.toLowerCase()));
+    return this.conversationPage(params, owners, {
+      listed: (c) => !(c.user_guid && insiders.has(c.user_guid)),
+      // Attendees and invitees are only in /extensive: a conversation without it (404) cannot show a workspace user.
+      detailed: (d) =>
+        !!d && [...(d.attendees ?? []), ...(d.invitees ?? [])].some((a) => typeof a.email === "string" && emails.has(a.email.trim().toLowerCase())),
+    });
+  }
+
+  /**
+   * One listing page of the conversations `owners` hold (everyone's when empty), each read in full from
+   * /extensive. `keep` (the outside-hosts pass): which list items are worth an /extensive, and which details
+   * are kept (before any CRM lookup is spent on them).
+   */
+  private async conversationPage(
+    params: { from: Date; to: Date; checkpoint?: ListCallsParams["checkpoint"]; priority?: RequestPriority },
+    owners: string[],
+    keep: { listed: (c: SalesloftConversation) => boolean; detailed: (d: SalesloftConversationExtensive | null) => boolean } | null,
+  ): Promise<CallPage> {
     let state: CheckpointState = { gte: params.from.toISOString(), seen: [], page: 1 };
     if (params.checkpoint) {
       if (params.checkpoint.provider !== "SALESLOFT") throw new ProviderError("CONFIG", LABEL, "checkpoint belongs to another provider");
@@ -181,7 +210,7 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
       ["updated_at[gte]", state.gte],
       ["updated_at[lt]", params.to.toISOString()],
     ];
-    if (params.user) query.push(["user_guids[]", params.user.providerUserId]);
+    for (const guid of owners) query.push(["user_guids[]", guid]);
     const list = await this.get("/v2/conversations", "GET /v2/conversations", salesloftConversationsPageSchema, {
       query,
       priority,
@@ -198,7 +227,7 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
     const parsed = parseRecords(salesloftConversationSchema, raw, (r) => pick(r, "id"));
     const skipped: SkippedRecord[] = [...parsed.skipped];
     const seen = new Set(state.seen);
-    const fresh = parsed.records.filter((c) => !seen.has(c.id));
+    const fresh = parsed.records.filter((c) => !seen.has(c.id) && (!keep || keep.listed(c)));
 
     const calls = [];
     for (const item of fresh) {
@@ -217,6 +246,7 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
         }
         detail = one.records[0] ?? null;
       }
+      if (keep && !keep.detailed(detail)) continue;
       // Some tenants answer 404 on /extensive: fall back to the list item.
       const conv: SalesloftConversation | SalesloftConversationExtensive = detail ?? item;
       this.transcriptionIds.set(conv.id, conv.transcription?.id ?? null);
