@@ -36,6 +36,13 @@ const QUOTA_SHARE: Record<Exclude<RequestPriority, "interactive">, number> = { p
  */
 export const INTERACTIVE_SHARE = 0.1;
 
+/**
+ * How much later one request may reach the provider than the next one, after both were granted (event loop,
+ * connection and database delays on a busy machine). CI drew one 429 of its own in a 429 storm with a 50 ms
+ * margin (Gong at 3/s paced at 350 ms: four arrivals inside one second).
+ */
+export const ARRIVAL_JITTER_MS = 200;
+
 export interface SharedGateOptions {
   /** Rolling windows are paced at limit / safety (default 1.05: ~95% of the limit). */
   safety?: number;
@@ -315,7 +322,11 @@ export class SharedRateLimiter implements RequestGate {
       for (const [i, w] of this.policy.windows.entries()) {
         const current = windows[i];
         if (w.align === "rolling") {
-          const interval = (w.windowMs / w.limit) * request.cost * this.opts.safety;
+          // A provider counting in a sliding window sees our requests when they arrive, not when we grant them:
+          // arrival jitter can bunch `limit + 1` of them into one window. Spacing also covers ARRIVAL_JITTER_MS
+          // spread over the window's limit (Gong 3/s: 400 ms instead of 350 ms; a minute window: unchanged).
+          const perUnit = Math.max((w.windowMs / w.limit) * this.opts.safety, (w.windowMs + ARRIVAL_JITTER_MS) / w.limit);
+          const interval = perUnit * request.cost;
           const tat = current && "tat" in current ? current.tat : 0;
           if (tat > now) return wait(tat - now, "pacing");
           next.push({ tat: Math.max(tat, now) + interval });
