@@ -15,6 +15,7 @@ import { root, run } from "./lib/database";
 import { renderBackfillDetail, renderSummary, type Entry, type Results } from "./bench/report";
 import type { BackfillResult } from "./bench/backfill";
 import { renderSearchTenantsDetail, type SearchTenantsResult } from "./bench/search-tenants";
+import { renderSearchScaleDetail, type SearchScaleResult } from "./bench/search-scale";
 
 /**
  * search-tenants results kept for comparison: "before" on main before workspace-bounded search (08343ac),
@@ -43,6 +44,9 @@ const FULL: Entry[] = [
   { name: "clari-3k", kind: "backfill", provider: "clari", users: 6, calls: 3_000 }, // ~6-8 min
   // Ten tenants of 10,000 calls; 40 sentences per call (not ~440) keeps it to ~1.5 GB and ~10 min.
   { name: "search-tenants", kind: "search-tenants", tenants: 10, calls: 10_000, sentences: 40, runs: 200 },
+  // One workspace of real-shaped calls (~440 sentences): 10,000 calls ~6 min and 1.3 GB; 100,000 ~1 h and 13 GB.
+  { name: "search-scale-10k", kind: "search-scale", calls: 10_000, runs: 40 },
+  { name: "search-scale-100k", kind: "search-scale", calls: 100_000, runs: 20 },
   { name: "deals-import-50k", kind: "deals-import", rows: 50_000 }, // ~1-2 min
   // CRM first import of 20,000 deals, 10,000 companies/accounts, 100,000 contacts, then the relink of 10,000 calls.
   { name: "crm-hubspot-20k", kind: "crm-import", provider: "hubspot", deals: 20_000, accounts: 10_000, contacts: 100_000, calls: 10_000 },
@@ -57,6 +61,7 @@ const CI: Entry[] = [
   { name: "salesloft-30", kind: "backfill", provider: "salesloft", users: 2, calls: 30 },
   { name: "clari-60", kind: "backfill", provider: "clari", users: 2, calls: 60 },
   { name: "search-tenants", kind: "search-tenants", tenants: 3, calls: 300, sentences: 20, runs: 5 },
+  { name: "search-scale-300", kind: "search-scale", calls: 300, runs: 3 },
   { name: "deals-import-2k", kind: "deals-import", rows: 2_000 },
 ];
 
@@ -98,39 +103,41 @@ async function main() {
           ]
         : e.kind === "deals-import"
           ? [...node, "scripts/bench/deals-import.ts", "--rows", String(e.rows), "--json", json, "--out", path.join(detailDir, "deals-import.md")]
-          : e.kind === "search-tenants"
-            ? [
-                ...node,
-                "scripts/bench/search-tenants.ts",
-                ...["--tenants", String(e.tenants), "--calls", String(e.calls), "--sentences", String(e.sentences), "--runs", String(e.runs)],
-                ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
-              ]
-            : e.kind === "pages"
+          : e.kind === "search-scale"
+            ? [...node, "scripts/bench/search-scale.ts", "--calls", String(e.calls), "--runs", String(e.runs), "--json", json, "--no-doc"]
+            : e.kind === "search-tenants"
               ? [
                   ...node,
-                  "scripts/bench/pages.ts",
-                  "--calls",
-                  String(e.calls),
-                  "--runs",
-                  String(e.runs),
-                  "--json",
-                  json,
-                  ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+                  "scripts/bench/search-tenants.ts",
+                  ...["--tenants", String(e.tenants), "--calls", String(e.calls), "--sentences", String(e.sentences), "--runs", String(e.runs)],
+                  ...["--json", json, "--out", path.join(detailDir, "search-tenants.md")],
                 ]
-              : [
-                  ...node,
-                  "scripts/bench/backfill.ts",
-                  "--provider",
-                  e.provider,
-                  "--users",
-                  String(e.users),
-                  "--calls",
-                  String(e.calls),
-                  "--json",
-                  json,
-                  "--page-runs",
-                  size === "ci" ? "5" : "20",
-                ];
+              : e.kind === "pages"
+                ? [
+                    ...node,
+                    "scripts/bench/pages.ts",
+                    "--calls",
+                    String(e.calls),
+                    "--runs",
+                    String(e.runs),
+                    "--json",
+                    json,
+                    ...(e.headline ? ["--out", path.join(detailDir, "pages.md")] : ["--no-doc"]),
+                  ]
+                : [
+                    ...node,
+                    "scripts/bench/backfill.ts",
+                    "--provider",
+                    e.provider,
+                    "--users",
+                    String(e.users),
+                    "--calls",
+                    String(e.calls),
+                    "--json",
+                    json,
+                    "--page-runs",
+                    size === "ci" ? "5" : "20",
+                  ];
     console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
     const loadBefore = os.loadavg()[0]!;
     try {
@@ -158,6 +165,9 @@ async function main() {
   // from a kept result), and those figures for the summary.
   const before = searchTenantsKept(resultsDir, "before");
   const previous = searchTenantsKept(resultsDir, "b5eb9b0");
+  // Search at scale: every run of the matrix on one details page.
+  const scale = matrix.flatMap((e) => (results.get(e.name)?.kind === "search-scale" ? [results.get(e.name) as SearchScaleResult] : []));
+  if (scale.length) fs.writeFileSync(path.join(detailDir, "search-scale.md"), renderSearchScaleDetail(scale));
   const tenants = results.get("search-tenants");
   if (tenants?.kind === "search-tenants") fs.writeFileSync(path.join(detailDir, "search-tenants.md"), renderSearchTenantsDetail(tenants, before, previous));
   if (before) results.set("search-tenants-before", before);
@@ -180,7 +190,7 @@ async function main() {
  * Hand-written sections of benchmarks.md that a re-render keeps (dated before/after measurements of one
  * change, not figures of the matrix): each runs from its "## " heading to the next one.
  */
-const KEPT_SECTIONS = ["## Salesloft at its true minimum (issue 18 target 2)"];
+const KEPT_SECTIONS = ["## Salesloft at its true minimum (issue 18 target 2)", "## Search on real-shaped transcripts (issue 18 target 3)"];
 
 function keptSections(file: string): string {
   if (!fs.existsSync(file)) return "";

@@ -100,3 +100,15 @@ export const SEARCH_KINDS: ReadonlyArray<readonly [kind: string, q: string]> = [
   ["exclusion", "quarter -contract"],
   ["0 hits", "nonexistentword"],
 ];
+
+/** `uptime` as the shell prints it (load averages), for the record of what else ran during a benchmark. */
+export function uptime(): string {
+  try {
+    return execFileSync("uptime", { encoding: "utf8" }).trim();
+  } catch {
+    return `load average: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`;
+  }
+}

@@ -1,6 +1,7 @@
 // Renders benchmark results (JSON written by scripts/bench/backfill.ts and pages.ts) as docs/benchmarks.md
 // and docs/benchmarks/backfill.md. Pure functions: scripts/bench.ts runs the matrix and calls these.
 import { describeLoad, type SearchTenantsResult } from "./search-tenants";
+import type { SearchScaleResult } from "./search-scale";
 import type { DealsImportResult } from "./deals-import";
 import { renderCrmImportSection, type CrmImportResult } from "./crm-report";
 import type { BackfillResult } from "./backfill";
@@ -12,10 +13,11 @@ export type Entry =
   | { name: string; kind: "backfill"; provider: "gong" | "salesloft" | "clari"; users: number; calls: number; growth?: string }
   | { name: string; kind: "pages"; calls: number; runs: number; growth?: string; headline?: boolean }
   | { name: string; kind: "search-tenants"; tenants: number; calls: number; sentences: number; runs: number }
+  | { name: string; kind: "search-scale"; calls: number; runs: number }
   | { name: string; kind: "deals-import"; rows: number }
   | { name: string; kind: "crm-import"; provider: "hubspot" | "salesforce"; deals: number; accounts: number; contacts: number; calls: number };
 
-export type Results = Map<string, BackfillResult | PagesResult | SearchTenantsResult | DealsImportResult | CrmImportResult>;
+export type Results = Map<string, BackfillResult | PagesResult | SearchTenantsResult | SearchScaleResult | DealsImportResult | CrmImportResult>;
 
 const PROVIDER = { gong: "Gong", salesloft: "Salesloft", clari: "Clari Copilot" } as const;
 const MIB = 1024 * 1024;

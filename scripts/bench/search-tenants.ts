@@ -12,7 +12,6 @@
 //   node --conditions=react-server --import tsx scripts/bench/search-tenants.ts [--tenants 10] [--calls 10000]
 //     [--sentences 30] [--runs 30] [--warmup 5] [--json out.json] [--out docs/benchmarks/search-tenants.md | --no-doc]
 //     [--keep] [--reuse <alone-url>,<shared-url>] [--search-module lib/calls/search.ts]
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createScratchDatabase, root } from "../lib/database";
 import { TRANSCRIPT_LINES } from "../../dev/simulators/data";
-import { argValue, describeMachine, fmt, machine as machineInfo, percentile, type Machine, type Timing } from "./common";
+import { argValue, uptime, describeMachine, fmt, machine as machineInfo, percentile, type Machine, type Timing } from "./common";
 
 const args = process.argv.slice(2);
 const TENANTS = Math.max(2, Math.trunc(Number(argValue(args, "--tenants")) || 10));
@@ -180,17 +179,6 @@ async function switchableDb(urls: Record<"alone" | "shared", string>) {
     disconnect: () => Promise.all([clients.alone.$disconnect(), clients.shared.$disconnect()]),
   };
 }
-
-const uptime = () => {
-  try {
-    return execFileSync("uptime", { encoding: "utf8" }).trim();
-  } catch {
-    return `load average: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(", ")}`;
-  }
-};
 
 async function main() {
   process.env.NEXTAUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-00";

@@ -7,9 +7,14 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/db";
 import {
   callSearchStatement,
+  CALL_COUNT_LIMIT,
+  CANDIDATE_WALK_LIMIT,
   resolveFilters,
   searchCalls,
+  SENTENCE_COUNT_LIMIT,
   SENTENCE_PROBE_LIMIT,
+  totalText,
+  WALK_PROBE,
   searchFiltersSchema,
   SEARCH_CALLS_PAGE_SIZE,
   SNIPPETS_PER_CALL,
@@ -172,15 +177,25 @@ describe("search grouped by call", () => {
       .map((r) => r["QUERY PLAN"])
       .join("\n");
     expect(plan).toMatch(/CTE Scan on visible_calls vc \(actual rows=2 loops=\d+\)/);
+    // Past SENTENCE_COUNT_LIMIT the sentences are a lower bound; the calls (two candidates, both checked) are exact.
     const member = await searchCalls(w.viewers.member, { q });
-    expect(member).toMatchObject({ totalCalls: 2, totalSentences: many + 1 });
+    expect(member).toMatchObject({ totalCalls: 2, callsMore: false, totalSentences: SENTENCE_COUNT_LIMIT, sentencesMore: true });
     expect(member.calls.map((c) => [c.callId, c.sentenceCount, c.snippets.length, c.firstSecond])).toEqual([
       [ids.new, 1, 1, 7],
       [ids.old, many, SNIPPETS_PER_CALL, 0],
     ]);
     expect((await searchCalls(w.viewers.admin, { q })).totalCalls).toBe(3);
     const before = resolveFilters(searchFiltersSchema.parse({ to: "2026-09-01" }), "UTC");
-    expect(await searchCalls(w.viewers.admin, { q }, before)).toMatchObject({ totalCalls: 1, totalSentences: many });
+    expect(await searchCalls(w.viewers.admin, { q }, before)).toMatchObject({ totalCalls: 1, totalSentences: SENTENCE_COUNT_LIMIT, sentencesMore: true });
+    // A word: its calls exact from their word sets, its sentences counted up to the limit.
+    expect(await searchCalls(w.viewers.admin, { q: "budget" })).toMatchObject({
+      totalCalls: 3,
+      callsMore: false,
+      totalSentences: SENTENCE_COUNT_LIMIT,
+      sentencesMore: true,
+    });
+    // Under the limit every count is exact.
+    expect(await searchCalls(w.viewers.member, { q: "came" })).toMatchObject({ totalCalls: 1, callsMore: false, totalSentences: 1, sentencesMore: false });
   });
 
   it("refuses filters it cannot use, with a message", () => {
@@ -202,5 +217,110 @@ describe("search grouped by call", () => {
     expect(zonedDayStart("2026-12-04", "America/New_York", 1).toISOString()).toBe("2026-12-05T05:00:00.000Z");
     expect(zonedDayStart("2026-03-08", "America/New_York").toISOString()).toBe("2026-03-08T05:00:00.000Z");
     expect(zonedDayStart("2026-03-09", "America/New_York").toISOString()).toBe("2026-03-09T04:00:00.000Z");
+  });
+});
+
+// Issue 18, target 3: search on real-shaped transcripts stays bounded however common the words are. Calls are written
+// in SQL here (hundreds of them, 30 sentences each), as the sync would store them.
+async function bulkCalls(
+  w: Awaited<ReturnType<typeof callsWorkspace>>,
+  n: number,
+  lines: (g: number) => string[],
+  opts: { privateEvery?: number; prefix?: string } = {},
+): Promise<string[]> {
+  const prefix = opts.prefix ?? "bulk";
+  const ids = Array.from({ length: n }, (_, g) => `${prefix}_${w.workspace.id}_${String(g).padStart(4, "0")}`);
+  await db.$executeRaw`
+    INSERT INTO "Call" (id, "workspaceId", provider, "providerCallId", title, "startedAt", "durationSec", "transcriptStatus", "isPrivate", "updatedAt")
+    SELECT x.ids[g + 1], ${w.workspace.id}, 'GONG', ${prefix} || g, 'Bulk call ' || g, timestamptz '2026-06-01T00:00:00Z' + g * interval '1 hour', 600,
+           'AVAILABLE', ${opts.privateEvery ?? 0} > 0 AND g % ${opts.privateEvery ?? 1} = 0, now()
+    FROM (SELECT ${ids}::text[] AS ids) x, generate_series(0, ${n - 1}) g`;
+  const texts = ids.map((_, g) => lines(g));
+  await db.$executeRaw`
+    INSERT INTO "TranscriptSentence" ("workspaceId", "callId", idx, "speakerKey", "startMs", "endMs", text)
+    SELECT ${w.workspace.id}, (${ids}::text[])[1 + g], i - 1, 's1', i * 1000, i * 1000 + 900, (${JSON.stringify(texts)}::jsonb -> g ->> (i - 1))
+    FROM generate_series(0, ${n - 1}) g, generate_series(1, jsonb_array_length(${JSON.stringify(texts)}::jsonb -> g)) i`;
+  return ids;
+}
+
+describe("search on many calls", () => {
+  it(`counts calls up to ${CALL_COUNT_LIMIT} and sentences up to ${SENTENCE_COUNT_LIMIT} when every call matches, newest first, pages past the count, private calls kept out`, async () => {
+    const w = await callsWorkspace();
+    const n = CALL_COUNT_LIMIT + 25;
+    const filler = ["Thanks for joining.", "Let us look at the numbers.", "The team met last week."];
+    // Every call: the AND words in one sentence twice, and filler; every 7th call is private to nobody here.
+    const ids = await bulkCalls(
+      w,
+      n,
+      (g) => [filler[g % 3]!, "The budget is approved for the second half.", filler[(g + 1) % 3]!, "Budget approved, finally."],
+      {
+        privateEvery: 7,
+      },
+    );
+    const newestFirst = [...ids].reverse();
+    const visibleToMember = newestFirst.filter((_, i) => (n - 1 - i) % 7 !== 0);
+    for (const q of ["budget approved", '"budget is approved"', "budget approved -nothing"]) {
+      const admin = await searchCalls(w.viewers.admin, { q });
+      expect(admin, q).toMatchObject({ totalCalls: CALL_COUNT_LIMIT, callsMore: true, sentencesMore: true, hasNext: true });
+      // The sentences of the calls counted (one past the count), up to the limit: a lower bound either way.
+      const perCall = q.startsWith('"') ? 1 : 2;
+      expect(admin.totalSentences, q).toBe(Math.min(SENTENCE_COUNT_LIMIT, perCall * (CALL_COUNT_LIMIT + 1)));
+      expect(
+        admin.calls.map((c) => c.callId),
+        q,
+      ).toEqual(newestFirst.slice(0, SEARCH_CALLS_PAGE_SIZE));
+      expect(admin.calls[0]!.sentenceCount, q).toBe(perCall);
+      const member = await searchCalls(w.viewers.member, { q });
+      expect(
+        member.calls.map((c) => c.callId),
+        q,
+      ).toEqual(visibleToMember.slice(0, SEARCH_CALLS_PAGE_SIZE));
+    }
+    // A page past the counted calls still lists the next calls in order, and the last page says there is no next.
+    const lastPage = Math.ceil(n / SEARCH_CALLS_PAGE_SIZE);
+    const deep = await searchCalls(w.viewers.admin, { q: "budget approved", page: lastPage - 1 });
+    expect(deep.calls.map((c) => c.callId)).toEqual(newestFirst.slice((lastPage - 2) * SEARCH_CALLS_PAGE_SIZE, (lastPage - 1) * SEARCH_CALLS_PAGE_SIZE));
+    expect(deep.hasNext).toBe(true);
+    const last = await searchCalls(w.viewers.admin, { q: "budget approved", page: lastPage });
+    expect(last.calls.map((c) => c.callId)).toEqual(newestFirst.slice((lastPage - 1) * SEARCH_CALLS_PAGE_SIZE));
+    expect(last.hasNext).toBe(false);
+    // Words: the calls are counted exactly (from their word sets), the sentences up to the limit.
+    expect(await searchCalls(w.viewers.admin, { q: "budget" })).toMatchObject({ totalCalls: n, callsMore: false, totalSentences: 2 * n, sentencesMore: false });
+    expect(await searchCalls(w.viewers.member, { q: "budget" })).toMatchObject({ totalCalls: visibleToMember.length, callsMore: false });
+    // Few matching sentences: exact.
+    expect(await searchCalls(w.viewers.admin, { q: "numbers budget" })).toMatchObject({ totalCalls: 0, calls: [] });
+  });
+
+  it("finds the few calls where common words meet in one sentence, with exact counts, when most candidates do not", async () => {
+    const w = await callsWorkspace();
+    const n = WALK_PROBE * 3;
+    // Every call says "budget" and "approved", in different sentences; three old calls say them together.
+    const together = new Set([5, 17, 40]);
+    const ids = await bulkCalls(w, n, (g) => [
+      "Budget talk first.",
+      "Then something else.",
+      together.has(g) ? "The budget was approved." : "It was approved later.",
+    ]);
+    const r = await searchCalls(w.viewers.admin, { q: "budget approved" });
+    expect(r).toMatchObject({ totalCalls: 3, callsMore: false, totalSentences: 3, sentencesMore: false, hasNext: false });
+    expect(r.calls.map((c) => c.callId)).toEqual([40, 17, 5].map((g) => ids[g]));
+  });
+
+  it(`checks at most ${CANDIDATE_WALK_LIMIT} candidates before falling back to the sentence index, and both agree`, async () => {
+    const w = await callsWorkspace();
+    const n = CANDIDATE_WALK_LIMIT + 60;
+    // One call in nine has the words in one sentence: dense enough to walk, too sparse to fill the count in the walk.
+    const ids = await bulkCalls(w, n, (g) => ["Budget first.", g % 9 === 0 ? "Budget approved today." : "Approved later."]);
+    const expected = ids.filter((_, g) => g % 9 === 0).reverse();
+    const r = await searchCalls(w.viewers.admin, { q: "budget approved" });
+    expect(r).toMatchObject({ totalCalls: expected.length, callsMore: false, totalSentences: expected.length });
+    expect(r.calls.map((c) => c.callId)).toEqual(expected.slice(0, SEARCH_CALLS_PAGE_SIZE));
+  });
+
+  it("says a bounded total as a lower bound", () => {
+    expect(totalText(1, false, "call", "calls")).toBe("1 call");
+    expect(totalText(1200, false, "call", "calls")).toBe("1,200 calls");
+    expect(totalText(200, true, "call", "calls")).toBe("200+ calls");
+    expect(totalText(500, true, "sentence", "sentences")).toBe("500+ sentences");
   });
 });

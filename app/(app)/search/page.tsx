@@ -15,6 +15,7 @@ import {
   searchCallsAsUser,
   searchFiltersSchema,
   searchParamsSchema,
+  totalText,
   type CallSearchResult,
   type SearchFilters,
 } from "@/lib/calls/search";
@@ -206,8 +207,8 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           <p className="text-sm text-slate-600" aria-live="polite" data-testid="search-summary">
-            {plural(result.totalCalls, "call", "calls")}, {plural(result.totalSentences, "sentence", "sentences")} match{" "}
-            <strong className="font-medium text-slate-900">{result.query}</strong>
+            {totalText(result.totalCalls, result.callsMore, "call", "calls")}, {totalText(result.totalSentences, result.sentencesMore, "sentence", "sentences")}{" "}
+            match <strong className="font-medium text-slate-900">{result.query}</strong>
             {scopedDeal ? ` in ${scopedDeal.name}` : ""}, newest calls first.
           </p>
           <ol className="space-y-4" aria-label="Search results">
