@@ -1,7 +1,7 @@
 // Deletes a disconnected integration's calls in batches: only those of the connection the purge was started
 // for (the event's generation), each batch counted on the run. The integration is PURGING until it ends.
 import { events, inngest } from "@/inngest/client";
-import { failPurge, finishPurge, purgeBatch } from "@/lib/sync/engine";
+import { failPurge, finishPurge, preparePurge, purgeBatch } from "@/lib/sync/engine";
 
 export const purge = inngest.createFunction(
   {
@@ -16,6 +16,7 @@ export const purge = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { integrationId, runId, generation } = event.data;
+    await step.run("analyze", () => preparePurge());
     let deleted = 0;
     for (let batch = 0; ; batch++) {
       const n = await step.run(`batch-${batch}`, () => purgeBatch(integrationId, generation, runId));
