@@ -67,6 +67,8 @@ export interface SimCall {
   salesloftNoExtensive: boolean;
   /** Deleted at the provider (listings leave it out from then on); null while it exists. */
   deletedAt: number | null;
+  /** Last changed at the provider after it was listed (title, privacy, CRM context); null: never. */
+  changedAt?: number | null;
   /** Gong alone lists the call only from here (null: from visibleAt like the others). */
   gongListedAt: number | null;
   /** Clari alone reaches POST_PROCESSING_DONE only from here (null: at transcriptReadyAt). */

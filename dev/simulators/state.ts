@@ -272,9 +272,10 @@ export class SimState {
   transcriptReady(c: SimCall, now = this.now()): boolean {
     return c.transcriptReadyAt <= now;
   }
-  /** Provider "updated/modified" time: listing, then transcript processing. */
+  /** Provider "updated/modified" time: listing, then transcript processing, then any later change (updateCall). */
   updatedAt(c: SimCall, now = this.now()): number {
-    return this.transcriptReady(c, now) ? Math.max(c.transcriptReadyAt, c.visibleAt) : c.visibleAt;
+    const processed = this.transcriptReady(c, now) ? Math.max(c.transcriptReadyAt, c.visibleAt) : c.visibleAt;
+    return c.changedAt && c.changedAt <= now ? Math.max(processed, c.changedAt) : processed;
   }
 
   // ----- test hooks ----------------------------------------------------------------------------
@@ -509,6 +510,8 @@ export class SimState {
       call.crmReadyAt = Math.min(call.crmReadyAt, this.now());
     }
     if (change.deleted) call.deletedAt = this.now();
+    // Salesloft's updated_at moves with any change of the record: the cursor poller lists it again.
+    call.changedAt = this.now();
   }
 
   /** Signed URL of a Salesloft transcription artifact (a JSON file), valid for `ttlMs` of simulated time. */

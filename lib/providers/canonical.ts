@@ -81,7 +81,10 @@ export const canonicalCallSchema = z.object({
   ownerProviderUserId: z.string().nullable(),
   /** What the listing already says about the transcript: PENDING means "ask fetchTranscripts later". */
   transcriptStatus: transcriptStatusSchema,
-  /** Provider's own change marker (updated/modified time) when it has one; informational. */
+  /**
+   * Provider's own change marker (updated/modified time) when it has one: stored with the call, so that a poll
+   * whose overlap lists the call again at the same version spends no further request on it (ListCallsParams.storedAt).
+   */
   providerUpdatedAt: z.date().nullable(),
 });
 export type CanonicalCall = z.infer<typeof canonicalCallSchema>;

@@ -229,6 +229,13 @@ export interface ListCallsParams extends CallOptions {
   user?: { providerUserId: string; email?: string | null } | null;
   /** Resume point from the previous page; omit/null to start the window. */
   checkpoint?: CallsCheckpoint | null;
+  /**
+   * Polls: of these listed calls, the ones already stored at this very version (the listing's change marker,
+   * CanonicalCall.providerUpdatedAt). A client that spends requests on each listed call after the listing
+   * (details, CRM lookups) spends none on those and leaves them out of the page: the poll's overlap then costs
+   * the listing only. Unset (backfills, the re-scan, which must see every call): every call is read in full.
+   */
+  storedAt?: (listed: Array<{ providerCallId: string; updatedAt: Date }>) => Promise<Set<string>>;
 }
 
 /** The backfill's pass over calls hosted outside the workspace (describe().userListingBy === "host"). */

@@ -615,12 +615,34 @@ export async function pollPage(integrationId: string, generation: number, runId:
   const integration = await loadIntegration(integrationId);
   const counter = runCounter();
   const client = integrationClient(integration, { priority: "poll", onReport: counter.onReport });
-  const page = await client.listCalls({ from: window.from, to: window.to, checkpoint, priority: "poll" });
+  // The overlap lists again what earlier polls stored: the client spends nothing more on calls stored at the listed version.
+  const storedAt = (listed: Array<{ providerCallId: string; updatedAt: Date }>) => storedAtVersion(integration, generation, listed);
+  const page = await client.listCalls({ from: window.from, to: window.to, checkpoint, priority: "poll", storedAt });
   const { added, updated, transcripts } = await ingestPage(integration, generation, client, page.calls, "poll", `run:${runId}`);
   const skipped = await noteSkippedCalls(integrationId, runId, page);
   await addRunCounts(runId, { added, updated, transcripts, skipped, requests: counter.take() });
   await renewSyncLease(integrationId, runId);
   return { done: page.checkpoint === null, cancelled: false, checkpoint: page.checkpoint };
+}
+
+/**
+ * A poll's ListCallsParams.storedAt: the listed calls this integration's current connection stored at that very
+ * version (Call.providerUpdatedAt). A call written by an older connection, or without a version, is read again.
+ */
+async function storedAtVersion(
+  integration: { id: string; workspaceId: string; provider: ProviderId },
+  generation: number,
+  listed: Array<{ providerCallId: string; updatedAt: Date }>,
+): Promise<Set<string>> {
+  const valid = listed.filter((l) => !Number.isNaN(l.updatedAt.getTime()));
+  if (valid.length === 0) return new Set();
+  const rows = await db.$queryRaw<Array<{ providerCallId: string }>>`
+    SELECT c."providerCallId" FROM "Call" c
+    JOIN unnest(${valid.map((l) => l.providerCallId)}::text[], ${valid.map((l) => l.updatedAt.toISOString())}::timestamp[]) AS v(id, at)
+      ON c."providerCallId" = v.id AND c."providerUpdatedAt" = v.at
+    WHERE c."workspaceId" = ${integration.workspaceId} AND c.provider = ${integration.provider}::"Provider"
+      AND c."integrationId" = ${integration.id} AND c."syncGeneration" >= ${generation}`;
+  return new Set(rows.map((r) => r.providerCallId));
 }
 
 /** Transcripts that were not ready before (calls from the last days): asked for again in batches. */

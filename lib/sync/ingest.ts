@@ -108,14 +108,14 @@ export async function ingestCalls(ctx: IngestContext, calls: CanonicalCall[]): P
       ${c.direction}::"CallDirection", ${c.platform}, ${c.language}, ${c.isPrivate}, ${c.providerUrl},
       ${c.summary}, ${json(c.keyPoints)}::jsonb, ${json(c.actionItems)}::jsonb, ${c.crm.system},
       ${c.crm.dealIds}::text[], ${c.crm.accountIds}::text[], ${c.recording.audioUrl}, ${c.recording.videoUrl},
-      ${c.recording.expiresAt}, ${c.transcriptStatus}::"TranscriptStatus", ${ctx.generation}::int, now(), now())`,
+      ${c.recording.expiresAt}, ${c.transcriptStatus}::"TranscriptStatus", ${ctx.generation}::int, ${c.providerUpdatedAt}, now(), now())`,
   );
 
   const stored = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string; providerCallId: string; transcriptStatus: string; inserted: boolean }>>`
       INSERT INTO "Call" (id, "workspaceId", "integrationId", provider, "providerCallId", title, "startedAt", "durationSec",
         direction, platform, language, "isPrivate", "providerUrl", summary, "keyPoints", "actionItems", "crmSystem",
-        "crmDealIds", "crmAccountIds", "audioUrl", "videoUrl", "recordingExpiresAt", "transcriptStatus", "syncGeneration", "createdAt", "updatedAt")
+        "crmDealIds", "crmAccountIds", "audioUrl", "videoUrl", "recordingExpiresAt", "transcriptStatus", "syncGeneration", "providerUpdatedAt", "createdAt", "updatedAt")
       VALUES ${Prisma.join(values)}
       ON CONFLICT ("workspaceId", provider, "providerCallId") DO UPDATE SET
         "integrationId" = EXCLUDED."integrationId",
@@ -133,6 +133,7 @@ export async function ingestCalls(ctx: IngestContext, calls: CanonicalCall[]): P
         "recordingExpiresAt" = COALESCE(EXCLUDED."recordingExpiresAt", "Call"."recordingExpiresAt"),
         -- A transcript already stored stays; the listing only says whether one is expected.
         "transcriptStatus" = CASE WHEN "Call"."transcriptStatus" = 'AVAILABLE' THEN "Call"."transcriptStatus" ELSE EXCLUDED."transcriptStatus" END,
+        "providerUpdatedAt" = EXCLUDED."providerUpdatedAt",
         "updatedAt" = now()
       RETURNING id, "providerCallId", "transcriptStatus"::text AS "transcriptStatus", (xmax = 0) AS inserted`;
 

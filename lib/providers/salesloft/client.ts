@@ -189,7 +189,7 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
    * are kept (before any CRM lookup is spent on them).
    */
   private async conversationPage(
-    params: { from: Date; to: Date; checkpoint?: ListCallsParams["checkpoint"]; priority?: RequestPriority },
+    params: { from: Date; to: Date; checkpoint?: ListCallsParams["checkpoint"]; priority?: RequestPriority; storedAt?: ListCallsParams["storedAt"] },
     owners: string[],
     keep: { listed: (c: SalesloftConversation) => boolean; detailed: (d: SalesloftConversationExtensive | null) => boolean } | null,
   ): Promise<CallPage> {
@@ -227,7 +227,12 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
     const parsed = parseRecords(salesloftConversationSchema, raw, (r) => pick(r, "id"));
     const skipped: SkippedRecord[] = [...parsed.skipped];
     const seen = new Set(state.seen);
-    const fresh = parsed.records.filter((c) => !seen.has(c.id) && (!keep || keep.listed(c)));
+    const listed = parsed.records.filter((c) => !seen.has(c.id) && (!keep || keep.listed(c)));
+    // A poll's overlap lists again what the last polls stored: unchanged since (same updated_at), it costs no
+    // /extensive and no CRM lookup (with a 6 h overlap and 2 h polls, each conversation was read in full 4 times).
+    const unchanged =
+      params.storedAt && listed.length > 0 ? await params.storedAt(listed.map((c) => ({ providerCallId: c.id, updatedAt: new Date(c.updated_at) }))) : null;
+    const fresh = unchanged ? listed.filter((c) => !unchanged.has(c.id)) : listed;
 
     const calls = [];
     for (const item of fresh) {
@@ -251,7 +256,9 @@ export class SalesloftClient extends OAuthProviderClient<"SALESLOFT", SalesloftT
       const conv: SalesloftConversation | SalesloftConversationExtensive = detail ?? item;
       this.transcriptionIds.set(conv.id, conv.transcription?.id ?? null);
       const crm = await this.resolveCrm(conv, priority);
-      calls.push(mapSalesloftConversation(conv, crm, this.config.appUrl ?? "https://app.salesloft.com"));
+      const call = mapSalesloftConversation(conv, crm, this.config.appUrl ?? "https://app.salesloft.com");
+      // The version is the listing's own updated_at: what the next poll's storedAt compares.
+      calls.push({ ...call, providerUpdatedAt: new Date(item.updated_at) });
     }
 
     const nextPage = list?.metadata?.paging?.next_page;

@@ -103,7 +103,7 @@ export function mapSalesloftConversation(c: SalesloftConversation | SalesloftCon
     participants: ext ? mapSalesloftParticipants(ext) : [],
     ownerProviderUserId: c.user_guid ?? null,
     transcriptStatus: "PENDING",
-    providerUpdatedAt: new Date(c.updated_at),
+    providerUpdatedAt: Number.isNaN(Date.parse(c.updated_at)) ? null : new Date(c.updated_at),
   };
 }
 
