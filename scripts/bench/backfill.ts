@@ -86,6 +86,8 @@ export interface BackfillResult {
   transcriptsMissed?: number;
   /** When the backfill's provider requests happened (ms after the backfill was chosen), by endpoint. */
   requestSpans?: Record<string, { count: number; firstMs: number; lastMs: number }>;
+  /** Every provider request of the backfill: [ms after the backfill was chosen, endpoint], in answer order. */
+  requestLog?: Array<[number, string]>;
   /** The backfill's tail: from the simulator's answer to its last provider request to the run being complete (ingest and writes). */
   tailMs?: number;
   /** Calls and transcripts in the database, sampled every 500 ms: [ms after start, calls, transcripts]. */
@@ -290,7 +292,9 @@ async function main() {
     const phaseMs = times.length > 1 ? times[times.length - 1]! - times[0]! : wallMs;
     const requestsByEndpoint: Record<string, number> = {};
     const requestSpans: Record<string, { count: number; firstMs: number; lastMs: number }> = {};
+    const requestLog: Array<[number, string]> = [];
     for (const x of api) {
+      requestLog.push([x.t - started, x.endpoint]);
       requestsByEndpoint[x.endpoint] = (requestsByEndpoint[x.endpoint] ?? 0) + 1;
       const span = (requestSpans[x.endpoint] ??= { count: 0, firstMs: x.t - started, lastMs: x.t - started });
       span.count++;
@@ -439,6 +443,7 @@ async function main() {
       roundTripMs,
       transcriptsMissed,
       requestSpans,
+      requestLog,
       tailMs,
       progressSamples,
     };
