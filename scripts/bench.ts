@@ -6,6 +6,9 @@
 //   BENCH_SIZE=ci npm run bench     small sizes (~2 min) written to .data/bench-ci/ (not committed)
 //   BENCH_ONLY=gong-10k,pages-10k   run only these entries, then re-render with the results already on disk
 //   BENCH_RENDER=1                  only re-render the documents from the results on disk
+//   BENCH_LATENCY=50-150            backfill entries with that simulated round trip per provider request (ms; "0" for
+//                                   none): their results are kept apart as <entry>@<latency>ms.json and shown in the
+//                                   "Gong with provider round trips" section, not in the matrix tables (no page-query runs)
 //
 // Each entry runs in its own process on its own scratch database (DATABASE_URL's server, or embedded PGlite).
 import fs from "node:fs";
@@ -16,6 +19,7 @@ import { renderBackfillDetail, renderSummary, type Entry, type Results } from ".
 import type { BackfillResult } from "./bench/backfill";
 import { renderSearchTenantsDetail, type SearchTenantsResult } from "./bench/search-tenants";
 import { renderSearchScaleDetail, type SearchScaleResult } from "./bench/search-scale";
+import { parseLatency } from "../dev/simulators/config";
 
 /**
  * search-tenants results kept for comparison: "before" on main before workspace-bounded search (08343ac),
@@ -84,14 +88,19 @@ async function main() {
     for (const n of only)
       if (!matrix.some((e) => e.name === n)) throw new Error(`BENCH_ONLY: no entry "${n}" in the ${size} matrix (${matrix.map((e) => e.name).join(", ")})`);
   const renderOnly = process.env.BENCH_RENDER === "1";
+  // The simulator's round trip (dev/simulators latencyMs), for backfill entries only.
+  const latency = process.env.BENCH_LATENCY?.trim() ? parseLatency(process.env.BENCH_LATENCY) : undefined;
+  const latencyTag = latency ? `@${latency.min === latency.max ? latency.min : `${latency.min}-${latency.max}`}ms` : "";
+  if (latency && only && [...only].some((n) => matrix.find((e) => e.name === n)?.kind !== "backfill"))
+    throw new Error("BENCH_LATENCY applies to backfill entries only: list only those in BENCH_ONLY");
   fs.mkdirSync(resultsDir, { recursive: true });
 
   const node = ["--conditions=react-server", "--import", "tsx"];
   const failures: string[] = [];
-  const toRun = renderOnly ? [] : matrix.filter((e) => !only || only.has(e.name));
+  const toRun = renderOnly ? [] : matrix.filter((e) => (!only || only.has(e.name)) && (!latency || e.kind === "backfill"));
   const startedAt = Date.now();
   for (const e of toRun) {
-    const json = path.join(resultsDir, `${e.name}.json`);
+    const json = path.join(resultsDir, `${e.name}${e.kind === "backfill" ? latencyTag : ""}.json`);
     fs.rmSync(json, { force: true });
     const args =
       e.kind === "crm-import"
@@ -136,7 +145,9 @@ async function main() {
                     "--json",
                     json,
                     "--page-runs",
-                    size === "ci" ? "5" : "20",
+                    // Round-trip runs measure the backfill; the page queries are the matrix entries' (no round trip in them).
+                    latency ? "0" : size === "ci" ? "5" : "20",
+                    ...(latency ? ["--latency", `${latency.min}-${latency.max}`] : []),
                   ];
     console.log(`\n== ${e.name} (${((Date.now() - startedAt) / 60_000).toFixed(1)} min into the matrix)`);
     const loadBefore = os.loadavg()[0]!;
@@ -160,6 +171,14 @@ async function main() {
     else if (!failures.includes(e.name)) failures.push(e.name);
   }
   const backfills = matrix.flatMap((e) => (results.get(e.name)?.kind === "backfill" ? [results.get(e.name) as BackfillResult] : []));
+  // Runs with a round-trip setting (BENCH_LATENCY), in matrix order, then by round trip.
+  const roundTrips = matrix.flatMap((e) =>
+    fs
+      .readdirSync(resultsDir)
+      .filter((f) => f.startsWith(`${e.name}@`) && f.endsWith("ms.json"))
+      .map((f) => ({ name: f.slice(0, -".json".length), ...(JSON.parse(fs.readFileSync(path.join(resultsDir, f), "utf8")) as BackfillResult) }))
+      .sort((a, b) => (a.roundTripMs?.max ?? 0) - (b.roundTripMs?.max ?? 0)),
+  );
   fs.writeFileSync(path.join(detailDir, "backfill.md"), renderBackfillDetail(backfills));
   // Search across tenants: its details page (with the load, and the figures before workspace-bounded search
   // from a kept result), and those figures for the summary.
@@ -179,6 +198,7 @@ async function main() {
     command: size === "ci" ? "BENCH_SIZE=ci npm run bench" : "npm run bench",
     detailDir: "benchmarks",
     failures,
+    roundTrips,
   });
   const out = path.join(docDir, "benchmarks.md");
   fs.writeFileSync(out, summary + keptSections(out));
@@ -190,7 +210,13 @@ async function main() {
  * Hand-written sections of benchmarks.md that a re-render keeps (dated before/after measurements of one
  * change, not figures of the matrix): each runs from its "## " heading to the next one.
  */
-const KEPT_SECTIONS = ["## Salesloft at its true minimum (issue 18 target 2)", "## Search on real-shaped transcripts (issue 18 target 3)"];
+const KEPT_SECTIONS = [
+  "## Salesloft at its true minimum (issue 18 target 2)",
+  "## Gong with provider round trips: reading (2026-12-07)",
+  "## Search on real-shaped transcripts (issue 18 target 3)",
+  "## Poll cost (issue 18 target 7)",
+  "## Issue 18: deals list and grouped search on the backfilled Gong calls (2026-12-07)",
+];
 
 function keptSections(file: string): string {
   if (!fs.existsSync(file)) return "";

@@ -79,6 +79,13 @@ export interface SimConfig {
   faultRetryAfterSec: number;
   /** Salesforce simulator options (client app, daily limit, generated large org); defaults in providers/salesforce.ts. */
   salesforce?: Partial<SalesforceSimOptions>;
+  /**
+   * Network round trip added to every provider request (API and OAuth routes, not /__sim or /media): a uniform
+   * value in [min, max] ms drawn per request in arrival order from a PRNG seeded by `seed`; half of it passes
+   * before the simulator handles the request (the request leg, so rate limits see its jitter), the rest before
+   * the response is sent. Default {min: 0, max: 0}: no delay.
+   */
+  latencyMs: { min: number; max: number };
 }
 
 export const SIM_DEFAULTS = {
@@ -120,6 +127,7 @@ export function defaultConfig(): SimConfig {
     hubspot: { ...SIM_DEFAULTS.hubspot, tokenTtlSec: 1800, hubId: 48_205_117, portal: null, searchLagMs: 0 },
     limits: defaultLimits(),
     faultRetryAfterSec: 1,
+    latencyMs: { min: 0, max: 0 },
   };
 }
 
@@ -152,6 +160,17 @@ export function mergeConfig(base: SimConfig, input: SimConfigInput = {}): SimCon
 
 const num = (v: string | undefined) => (v === undefined || v === "" ? undefined : Number(v));
 
+/** "50-150" (uniform in that range, ms) or "100" (always 100 ms) as a round-trip latency; "" / undefined: none given. */
+export function parseLatency(v: string | undefined): SimConfig["latencyMs"] | undefined {
+  if (v === undefined || v.trim() === "") return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?)\s*)?(?:ms)?\s*$/.exec(v);
+  if (!m) throw new Error(`round-trip latency must look like "50-150" or "100" (ms), not "${v}"`);
+  const min = Number(m[1]);
+  const max = m[2] === undefined ? min : Number(m[2]);
+  if (max < min) throw new Error(`round-trip latency "${v}": the upper bound is below the lower one`);
+  return { min, max };
+}
+
 /** SIM_* environment variables (see simulators/README.md). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigInput {
   return {
@@ -163,6 +182,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfigIn
     now: env.SIM_NOW || undefined,
     transcriptDelayMs: num(env.SIM_TRANSCRIPT_DELAY_MS),
     callDelayMs: num(env.SIM_CALL_DELAY_MS),
+    latencyMs: parseLatency(env.SIM_LATENCY_MS),
     lateData: env.SIM_LATE_DATA === undefined || env.SIM_LATE_DATA === "" ? undefined : env.SIM_LATE_DATA !== "0",
     gongTokenTtlSec: num(env.SIM_GONG_TOKEN_TTL_SEC),
     salesloftTokenTtlSec: num(env.SIM_SALESLOFT_TOKEN_TTL_SEC),

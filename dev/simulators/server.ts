@@ -112,8 +112,14 @@ export function createSimulatorHandler(state: SimState) {
     const sim = sims[loc.provider];
     let endpoint = `${req.method} ${loc.path}`;
     let isApi = loc.area === "api";
-    const finish = (r: SimResponse) => {
+    // The network round trip (config.latencyMs, 0 by default): the request leg before the simulator handles the
+    // request (its rate limits see the arrival), the response leg before the response is sent.
+    const roundTrip = state.nextLatencyMs();
+    const requestLeg = roundTrip / 2;
+    if (requestLeg > 0) await sleep(requestLeg);
+    const finish = async (r: SimResponse) => {
       state.stats.record(loc.provider, endpoint, r.status, isApi);
+      if (roundTrip - requestLeg > 0) await sleep(roundTrip - requestLeg);
       send(res, r);
     };
     let match: RegExpMatchArray | null = null;
@@ -166,7 +172,7 @@ export function createSimulatorHandler(state: SimState) {
     const out = route.handle(req, m);
     if (malformed && out.json !== undefined && out.status < 300) corruptField(out.json, malformed);
     if (out.json !== undefined && out.status < 300) for (const b of badRecords) corruptRecord(out.json, b.callId, b.field);
-    finish({ ...out, headers: { ...out.headers, ...extraHeaders } });
+    return finish({ ...out, headers: { ...out.headers, ...extraHeaders } });
   }
 
   async function handleControl(path: string, method: string, body: string, res: ServerResponse): Promise<void> {

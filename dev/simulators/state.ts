@@ -17,7 +17,7 @@ import { OAuthServer } from "./oauth";
 import { HubspotSimState } from "./providers/hubspot";
 import { SalesforceSimState, type SalesforceSimOptions } from "./providers/salesforce";
 import { StatsCollector } from "./stats";
-import { uuidFrom } from "./util";
+import { hash32, rng, uuidFrom } from "./util";
 
 const GONG_CALL_BASE = 7_100_000_000_000_000_000n;
 /** Gong-only users and calls added by tests (POST /__sim/gong/users, /__sim/gong/calls) index from here. */
@@ -118,6 +118,19 @@ export class SimState {
     this.hubspot = new HubspotSimState(this);
   }
 
+  /** Draws round trips (config.latencyMs) in request order; reseeded by reset(). */
+  private latencyDraw: () => number = rng(0);
+
+  /**
+   * The network round trip of the next provider request (ms): 0 when no latency is configured (nothing is
+   * drawn), else uniform in [latencyMs.min, latencyMs.max], deterministic in request order for a seed.
+   */
+  nextLatencyMs(): number {
+    const { min, max } = this.config.latencyMs;
+    if (max <= 0) return 0;
+    return min + this.latencyDraw() * (max - min);
+  }
+
   /** Simulated now (ms): the configured instant, or the real clock. */
   now(): number {
     return this.config.now ? Date.parse(this.config.now) : Date.now();
@@ -132,6 +145,7 @@ export class SimState {
   }
 
   private regenerate(): void {
+    this.latencyDraw = rng(hash32(`latency:${this.config.seed}`));
     this.dataset = generateDataset(this.config);
     this.gongUsers = [];
     this.gongCalls = [];

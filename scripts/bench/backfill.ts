@@ -3,13 +3,15 @@
 // page), through the real sync engine (local Inngest runtime, shared rate limiter, ingest, linking).
 //
 //   node --conditions=react-server --import tsx scripts/bench/backfill.ts \
-//     [--provider gong|salesloft|clari] [--users 6] [--calls 1000] [--json out.json] [--page-runs 20]
+//     [--provider gong|salesloft|clari] [--users 6] [--calls 1000] [--json out.json] [--page-runs 20] [--latency 50-150]
 //
 // --users: workspace users whose calls are synced (1..50). The demo workspace has 6 (admin + 5 reps);
 //   fewer keeps admin + the first reps (the others lose their membership), more adds rep6@acme.test... to
 //   the simulator (extraWorkspaceUsers) and to the workspace.
 // --calls: calls the simulator gives each synced user ~calls/users of (Gong and Salesloft list a user's
 //   hosted calls; Clari lists every call a user took part in, so it ingests somewhat more).
+// --latency: a network round trip (ms, "min-max" or one value) the simulator adds to every provider request
+//   (dev/simulators config latencyMs); default 0, as in the tests.
 // --page-runs: timed runs of the page queries (search, deals list, deal and call page) on the backfilled
 //   data (0 skips them).
 // Writes the result as JSON to --json (or prints it as the last line, prefixed BENCH_RESULT). The driver
@@ -78,6 +80,18 @@ export interface BackfillResult {
   dbBytes: number;
   bytesPer1kCalls: number;
   pages: Timing[];
+  /** The simulated network round trip per provider request (ms); {0, 0}: none. Absent in older results = 0. */
+  roundTripMs?: { min: number; max: number };
+  /** Ingested calls whose transcript the provider had ready but the run did not store (target 0). */
+  transcriptsMissed?: number;
+  /** When the backfill's provider requests happened (ms after the backfill was chosen), by endpoint. */
+  requestSpans?: Record<string, { count: number; firstMs: number; lastMs: number }>;
+  /** Every provider request of the backfill: [ms after the backfill was chosen, endpoint], in answer order. */
+  requestLog?: Array<[number, string]>;
+  /** The backfill's tail: from the simulator's answer to its last provider request to the run being complete (ingest and writes). */
+  tailMs?: number;
+  /** Calls and transcripts in the database, sampled every 500 ms: [ms after start, calls, transcripts]. */
+  progressSamples?: Array<[number, number, number]>;
 }
 
 function limitOf(provider: ProviderKey, state: SimState): RateLimit {
@@ -170,6 +184,8 @@ async function main() {
   if (!(callsTarget >= 1)) throw new Error("--calls must be a positive number");
   const jsonOut = argValue(args, "--json");
   const pageRuns = Math.trunc(Number(argValue(args, "--page-runs") ?? 20));
+  const { parseLatency } = await import("../../dev/simulators/config");
+  const roundTripMs = parseLatency(argValue(args, "--latency")) ?? { min: 0, max: 0 };
   const callsPerUser = Math.ceil(callsTarget / users);
   const extra = Math.max(0, users - DEMO_WORKSPACE_USERS);
 
@@ -180,7 +196,7 @@ async function main() {
   process.env.LOG_LEVEL = "warn";
   const { startSyncHarness } = await import("../../tests/support/sync-harness");
   const simNow = new Date(Math.floor((Date.now() - 2 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
-  const h = await startSyncHarness({ seed: 5, callsPerUser, extraWorkspaceUsers: extra, anchor: simNow, now: simNow });
+  const h = await startSyncHarness({ seed: 5, callsPerUser, extraWorkspaceUsers: extra, anchor: simNow, now: simNow, latencyMs: roundTripMs });
   const state = h.sims.state;
   let progress: NodeJS.Timeout | undefined;
   try {
@@ -234,7 +250,7 @@ async function main() {
     const before = state.stats.snapshot()[provider];
 
     const limit = limitOf(provider, state);
-    const label = `${provider} users=${users} calls=${callsTarget}`;
+    const label = `${provider} users=${users} calls=${callsTarget}${roundTripMs.max > 0 ? ` round trip ${roundTripMs.min}-${roundTripMs.max} ms` : ""}`;
     console.log(`[${label}] backfilling (simulator: ${state.dataset.calls.length} calls, ${state.dataset.users.length} provider users, ${limit.label})`);
     const started = Date.now();
     await connect.chooseBackfill(h.actor, await h.integration(integrationId), "ALL_TIME");
@@ -247,7 +263,17 @@ async function main() {
           ),
         );
     }, 30_000);
+    const progressSamples: Array<[number, number, number]> = [];
+    let lastSample = 0;
     for (;;) {
+      if (Date.now() - lastSample >= 500) {
+        lastSample = Date.now();
+        const [n, t] = await Promise.all([
+          h.db.call.count({ where: { integrationId } }),
+          h.db.call.count({ where: { integrationId, transcriptStatus: "AVAILABLE" } }),
+        ]);
+        progressSamples.push([lastSample - started, n, t]);
+      }
       const row = await h.db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { wizardStep: true, status: true, statusMessage: true } });
       if (row.wizardStep === "COMPLETE") break;
       if (row.status === "RECONNECT_REQUIRED") throw new Error(`backfill stopped: ${row.statusMessage}`);
@@ -265,7 +291,18 @@ async function main() {
     const cost = provider === "salesloft" ? costs.filter((c) => c.t >= started).reduce((s, c) => s + c.cost, 0) : requests;
     const phaseMs = times.length > 1 ? times[times.length - 1]! - times[0]! : wallMs;
     const requestsByEndpoint: Record<string, number> = {};
-    for (const x of api) requestsByEndpoint[x.endpoint] = (requestsByEndpoint[x.endpoint] ?? 0) + 1;
+    const requestSpans: Record<string, { count: number; firstMs: number; lastMs: number }> = {};
+    const requestLog: Array<[number, string]> = [];
+    for (const x of api) {
+      requestLog.push([x.t - started, x.endpoint]);
+      requestsByEndpoint[x.endpoint] = (requestsByEndpoint[x.endpoint] ?? 0) + 1;
+      const span = (requestSpans[x.endpoint] ??= { count: 0, firstMs: x.t - started, lastMs: x.t - started });
+      span.count++;
+      span.lastMs = Math.max(span.lastMs, x.t - started);
+      span.firstMs = Math.min(span.firstMs, x.t - started);
+    }
+    // hits are stamped when the simulator answers (before the response leg of a round trip).
+    const tailMs = times.length ? Math.max(0, wallMs - (times[times.length - 1]! - started)) : wallMs;
 
     const run = await h.db.syncRun.findFirstOrThrow({ where: { integrationId, kind: "BACKFILL" } });
     const where = { integrationId };
@@ -274,6 +311,12 @@ async function main() {
     const sentences = await h.db.transcriptSentence.count({ where: { call: where } });
     const participants = await h.db.callParticipant.count({ where: { call: where } });
     const links = await h.db.callDealLink.count({ where: { call: where } });
+    // Every transcript in the same run: ingested calls whose transcript the provider has ready but we lack.
+    const withoutTranscript = await h.db.call.findMany({ where: { ...where, transcriptStatus: { not: "AVAILABLE" } }, select: { providerCallId: true } });
+    const transcriptsMissed = withoutTranscript.filter((c) => {
+      const sim = state.findCall({ id: c.providerCallId });
+      return sim !== undefined && state.transcriptReady(sim);
+    }).length;
     const syncedUsers = await h.db.userSync.count({ where });
     const failedUsers = await h.db.userSync.count({ where: { ...where, status: "FAILED" } });
 
@@ -397,11 +440,18 @@ async function main() {
       dbBytes,
       bytesPer1kCalls: calls ? (dbBytes / calls) * 1000 : 0,
       pages,
+      roundTripMs,
+      transcriptsMissed,
+      requestSpans,
+      requestLog,
+      tailMs,
+      progressSamples,
     };
     console.log(
       `[${label}] ${calls} calls (${transcripts} transcripts, ${sentences} sentences) in ${(wallMs / 1000).toFixed(1)} s; ` +
-        `${requests} requests (minimum ${minimum.perUser} per user, ${minimum.companyWide} company-wide), ${result.throttled} x 429, ` +
-        `rate ${result.rateFraction.toFixed(2)} of ${limit.label} (peak ${result.peakFraction.toFixed(2)}), floor ${(result.floorMs / 1000).toFixed(1)} s`,
+        `${transcriptsMissed} ready transcripts missed; ${requests} requests (minimum ${minimum.perUser} per user, ${minimum.companyWide} company-wide), ${result.throttled} x 429, ` +
+        `rate ${result.rateFraction.toFixed(2)} of ${limit.label} (peak ${result.peakFraction.toFixed(2)}), floor ${(result.floorMs / 1000).toFixed(1)} s, ` +
+        `tail after the last request ${(tailMs / 1000).toFixed(1)} s`,
     );
     emitResult(result, jsonOut);
   } finally {

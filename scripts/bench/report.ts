@@ -33,7 +33,70 @@ const MINIMUM_LINE: Record<BackfillResult["provider"], string> = {
 const per1k = (n: number, calls: number) => (calls ? (n / calls) * 1000 : Number.NaN);
 const ratio = (a: number, b: number) => (b ? a / b : Number.NaN);
 const ms = (t: Timing | undefined) => (t ? `${fmt.dec(t.p50)} / ${fmt.dec(t.p95)}` : "–");
-const runLabel = (r: BackfillResult) => `${PROVIDER[r.provider]}, ${r.users} user${r.users === 1 ? "" : "s"}, ${fmt.int(r.calls)} calls`;
+const roundTrip = (r: BackfillResult) => {
+  const t = r.roundTripMs ?? { min: 0, max: 0 };
+  return t.max <= 0 ? "0 ms" : t.min === t.max ? `${fmt.int(t.min)} ms` : `${fmt.int(t.min)}-${fmt.int(t.max)} ms`;
+};
+const runLabel = (r: BackfillResult) =>
+  `${PROVIDER[r.provider]}, ${r.users} user${r.users === 1 ? "" : "s"}, ${fmt.int(r.calls)} calls${(r.roundTripMs?.max ?? 0) > 0 ? `, ${roundTrip(r)} round trip` : ""}`;
+
+/** A backfill run with a simulated round trip (BENCH_LATENCY): its result file's name (`gong-1k@50-150ms`) and the load around it. */
+export type RoundTripRun = BackfillResult & { name: string; load?: { before: number; after: number } };
+
+/** Issue 18 target 0: each Gong entry at <= 10 s per 1,000 calls with every write, no 429, every transcript, at 0 and 50-150 ms round trips. */
+export function renderRoundTrips(runs: RoundTripRun[]): string {
+  if (runs.length === 0) return "";
+  const TARGET_MS = 10_000;
+  const s = (ms: number | undefined) => (ms === undefined ? "–" : fmt.dec(ms / 1000, 1));
+  const dates = runs.map((r) => r.generatedAt).sort();
+  const rows = runs.map((r) => {
+    const per1k = per1k_(r.wallMs, r.calls);
+    return [
+      `\`${r.name.split("@")[0]}\`: ${r.users} user${r.users === 1 ? "" : "s"}, ${fmt.int(r.calls)} calls`,
+      roundTrip(r),
+      r.generatedAt.slice(0, 16).replace("T", " "),
+      r.load ? `${fmt.dec(r.load.before)} -> ${fmt.dec(r.load.after)}` : "–",
+      fmt.s(r.wallMs),
+      `**${fmt.s(per1k)}** ${per1k <= TARGET_MS ? "(met)" : `(${fmt.dec(per1k / TARGET_MS, 2)}x)`}`,
+      `${fmt.int(r.requests)} (floor ${fmt.s(r.floorMs)})`,
+      String(r.throttled),
+      `${fmt.int(r.transcripts)}; ${r.transcriptsMissed ?? "–"} missed`,
+    ];
+  });
+  const spans = runs.map((r) => {
+    const sp = r.requestSpans ?? {};
+    const cell = (ep: string) => (sp[ep] ? `${sp[ep].count} @ ${s(sp[ep].firstMs)}-${s(sp[ep].lastMs)}` : "–");
+    return [
+      `\`${r.name.split("@")[0]}\``,
+      roundTrip(r),
+      cell("GET /v2/users"),
+      cell("POST /v2/calls/extensive"),
+      cell("POST /v2/calls/transcript"),
+      `${fmt.s(r.phaseMs)} (${fmt.dec(ratio(r.phaseMs, r.floorMs), 2)}x)`,
+      s(r.tailMs),
+      s(r.wallMs),
+    ];
+  });
+  return `## Gong with provider round trips (issue 18 target 0)
+
+Target: every Gong entry at 10 s or less per 1,000 calls including all writes, 0 x 429, every transcript in the same run.
+Each run is the matrix entry of the same name with the simulator adding a network round trip to every provider request
+(\`BENCH_LATENCY=50-150 BENCH_ONLY=gong-1k,gong-1k-1user npm run bench\`; \`dev/simulators\` \`latencyMs\`: uniform per request,
+seeded; half before the simulator handles the request, half before it answers). Wall runs from choosing "All time" to
+the backfill complete, with every call, participant, transcript sentence and deal link written. "Missed" counts
+ingested calls whose transcript the simulator had ready but the run did not store. Runs from
+${dates[0]!.replace("T", " ").slice(0, 16)} to ${dates.at(-1)!.replace("T", " ").slice(0, 16)} UTC, one after another, on ${describeMachine(runs[0]!.machine)};
+load is the 1-minute load average before -> after the run (2 = both cores busy).
+
+${table(["Entry", "Round trip", "At (UTC)", "Load", "Wall", "Per 1,000 calls (target 10 s)", "Requests", "429s", "Transcripts"], rows)}
+
+When the requests happened (count @ first-last request, seconds after the backfill was chosen), the request phase (first
+to last request) against the floor of requests / 3 per s, and the tail from the last request to the backfill complete:
+
+${table(["Entry", "Round trip", "GET /v2/users", "POST /v2/calls/extensive", "POST /v2/calls/transcript", "Request phase (x floor)", "Tail", "Wall"], spans)}
+`;
+}
+const per1k_ = (ms: number, calls: number) => (calls ? (ms / calls) * 1000 : Number.NaN);
 
 function bound(r: BackfillResult): string {
   const x = ratio(r.wallMs, r.floorMs);
@@ -85,8 +148,16 @@ ${table(
 `;
 }
 
-export function renderSummary(opts: { entries: Entry[]; results: Results; size: string; command: string; detailDir: string; failures: string[] }): string {
-  const { entries, results, size, command, detailDir, failures } = opts;
+export function renderSummary(opts: {
+  entries: Entry[];
+  results: Results;
+  size: string;
+  command: string;
+  detailDir: string;
+  failures: string[];
+  roundTrips?: RoundTripRun[];
+}): string {
+  const { entries, results, size, command, detailDir, failures, roundTrips = [] } = opts;
   const backfills = entries.flatMap((e) =>
     e.kind === "backfill" && results.get(e.name)?.kind === "backfill" ? [{ e, r: results.get(e.name) as BackfillResult }] : [],
   );
@@ -369,6 +440,9 @@ Run on ${r.generatedAt.replace("T", " ").slice(0, 16)} UTC; ${describeMachine(r.
     e.kind === "crm-import" && results.get(e.name)?.kind === "crm-import" ? [results.get(e.name) as CrmImportResult] : [],
   );
   if (crmRuns.length) out.push(renderCrmImportSection(crmRuns));
+
+  // ---- round trips (BENCH_LATENCY runs)
+  if (roundTrips.length) out.push(renderRoundTrips(roundTrips));
 
   // ---- reading
   out.push(`## Reading the figures
