@@ -229,7 +229,7 @@ export function searchStatement(viewer: Viewer, query: string, parsed: { tree: s
   // ("workspaceId", id, "startedAt", "isPrivate") index. Either way the cost follows the tenant's own
   // matches and calls. The other branch's one-time filter is false, so it never runs. Title, text and
   // speaker are read for the page's rows only.
-  const wordsOnly = tree === full && !/[&<]/.test(tree);
+  const wordsOnly = isWordsOnly(tree, full);
   const hitsSql = wordsOnly
     ? Prisma.sql`
       WITH matched_all AS MATERIALIZED (
